@@ -1,0 +1,274 @@
+"""The rule catalog: rules loaded from `rules/*.toml` plus the Clerk surface data.
+
+This module only knows rules and Clerk's published API; it never looks at source.
+"""
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Optional
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from .findings import DIFFICULTIES, BetterAuth
+
+RULE_FILES = (
+    "imports.toml",
+    "ui_components.toml",
+    "hooks.toml",
+    "server.toml",
+    "backend_api.toml",
+    "authz_tokens.toml",
+    "webhooks.toml",
+)
+DEFAULT_MODULES = ("@clerk/*",)
+_CODE = re.compile(r"^CLK\d{3}$")
+_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class CatalogError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class RuleDocs:
+    what: str
+    why: str
+    decide: str = ""
+    before: str = ""
+    after: str = ""
+
+
+@dataclass(frozen=True)
+class RuleExamples:
+    lang: str = "tsx"
+    invalid: tuple[str, ...] = ()
+    valid: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    title: str
+    category: str
+    difficulty: str
+    effort_hours: float
+    message: str
+    better_auth: BetterAuth
+    docs: RuleDocs
+    examples: RuleExamples
+    modules: tuple[str, ...] = DEFAULT_MODULES
+    symbols: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    chains: tuple[str, ...] = ()
+    arg_keys: tuple[str, ...] = ()
+    query: str = ""
+    source_file: str = ""
+
+    def applies_to_module(self, module: str) -> bool:
+        return any(fnmatch.fnmatchcase(module, pattern) for pattern in self.modules)
+
+    def format_message(self, **values: str) -> str:
+        try:
+            return self.message.format(**values)
+        except (KeyError, IndexError):
+            return self.message
+
+    def help_markdown(self) -> str:
+        """The rule's docs in the fixed shape used by `explain` and SARIF help."""
+        d = self.docs
+        parts = [
+            f"## {self.code} {self.name}",
+            f"{self.title}",
+            f"**Category:** {self.category} · **Difficulty:** {self.difficulty} · "
+            f"**Effort:** {self.effort_hours:g} h for the first use",
+            "### What it finds",
+            d.what.strip(),
+            "### Why it matters for the migration",
+            d.why.strip(),
+            "### Better Auth replacement",
+            f"`{self.better_auth.api}`" + (f"  \n`{self.better_auth.import_}`" if self.better_auth.import_ else ""),
+        ]
+        if d.decide.strip():
+            parts += ["### What you must decide", d.decide.strip()]
+        if d.before.strip():
+            parts += ["### Before (Clerk)", f"```tsx\n{d.before.strip()}\n```"]
+        if d.after.strip():
+            parts += ["### After (Better Auth)", f"```tsx\n{d.after.strip()}\n```"]
+        return "\n\n".join(parts) + "\n"
+
+
+def _tuple(value, key: str, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+        raise CatalogError(f"{where}: '{key}' must be a list of strings")
+    return tuple(value)
+
+
+_RULE_KEYS = {
+    "code", "name", "title", "category", "difficulty", "effort_hours", "message", "modules",
+    "symbols", "kinds", "chains", "arg_keys", "query", "better_auth", "docs", "examples",
+}
+
+
+def _rule_from_table(table: dict, source_file: str) -> Rule:
+    where = f"{source_file}: rule {table.get('code', '?')}"
+    unknown = set(table) - _RULE_KEYS
+    if unknown:
+        raise CatalogError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    for key in ("code", "name", "title", "category", "difficulty", "effort_hours", "message"):
+        if key not in table:
+            raise CatalogError(f"{where}: missing '{key}'")
+    if not _CODE.match(table["code"]):
+        raise CatalogError(f"{where}: code must look like CLK123")
+    if not _NAME.match(table["name"]):
+        raise CatalogError(f"{where}: name must be kebab-case")
+    if table["difficulty"] not in DIFFICULTIES:
+        raise CatalogError(f"{where}: difficulty must be one of {', '.join(DIFFICULTIES)}")
+    ba = table.get("better_auth", {})
+    docs = table.get("docs", {})
+    ex = table.get("examples", {})
+    if "api" not in ba:
+        raise CatalogError(f"{where}: better_auth.api is required")
+    if "what" not in docs or "why" not in docs:
+        raise CatalogError(f"{where}: docs.what and docs.why are required")
+    return Rule(
+        code=table["code"],
+        name=table["name"],
+        title=table["title"],
+        category=table["category"],
+        difficulty=table["difficulty"],
+        effort_hours=float(table["effort_hours"]),
+        message=table["message"],
+        better_auth=BetterAuth(api=ba["api"], import_=ba.get("import", "")),
+        docs=RuleDocs(
+            what=docs["what"], why=docs["why"], decide=docs.get("decide", ""),
+            before=docs.get("before", ""), after=docs.get("after", ""),
+        ),
+        examples=RuleExamples(
+            lang=ex.get("lang", "tsx"),
+            invalid=_tuple(ex.get("invalid"), "invalid", where),
+            valid=_tuple(ex.get("valid"), "valid", where),
+        ),
+        modules=_tuple(table.get("modules"), "modules", where) or DEFAULT_MODULES,
+        symbols=_tuple(table.get("symbols"), "symbols", where),
+        kinds=_tuple(table.get("kinds"), "kinds", where),
+        chains=_tuple(table.get("chains"), "chains", where),
+        arg_keys=_tuple(table.get("arg_keys"), "arg_keys", where),
+        query=table.get("query", ""),
+        source_file=source_file,
+    )
+
+
+@dataclass(frozen=True)
+class ExportInfo:
+    kind: str
+    deprecated: bool = False
+    removed_stub: bool = False
+    legacy: str = ""  # the older major that still had it, when the current one does not
+
+
+class Catalog:
+    """Rules by code plus lookups over Clerk's published exports."""
+
+    def __init__(self, rules: Iterable[Rule], surface: dict):
+        self.rules: list[Rule] = sorted(rules, key=lambda r: r.code)
+        self.by_code = {r.code: r for r in self.rules}
+        if len(self.by_code) != len(self.rules):
+            seen: set[str] = set()
+            dupes = [r.code for r in self.rules if r.code in seen or seen.add(r.code)]
+            raise CatalogError(f"duplicate rule code(s): {', '.join(dupes)}")
+        self.surface = surface
+        self._chain_rules = [r for r in self.rules if r.chains]
+        self._symbol_rules = [r for r in self.rules if r.symbols]
+        self._kind_rules = [r for r in self.rules if r.kinds]
+        self.webhook_events = frozenset(surface.get("webhook_events", ()))
+        self.env_vars = frozenset(surface.get("env_vars", ()))
+        self.type_names = frozenset(surface.get("type_names", ()))
+
+    # -- Clerk surface -------------------------------------------------------------
+
+    def export_info(self, module: str, name: str) -> Optional[ExportInfo]:
+        for table, legacy in ((self.surface["entrypoints"], False), (self.surface["legacy"], True)):
+            entry = table.get(module, {}).get(name)
+            if entry:
+                kind, *flags = entry
+                legacy_version = next((f.split(":", 1)[1] for f in flags if f.startswith("legacy:")), "")
+                return ExportInfo(kind, "deprecated" in flags, "removed_stub" in flags, legacy_version)
+        return None
+
+    def guess_kind(self, module: str, name: str) -> str:
+        info = self.export_info(module, name)
+        if info:
+            return info.kind
+        if name in self.type_names:
+            return "type"
+        if re.match(r"^use[A-Z]", name):
+            return "hook"
+        if name[:1].isupper():
+            return "component"
+        return "function"
+
+    # -- rule lookup ---------------------------------------------------------------
+
+    def rule_for_chain(self, module: str, chain: str, arg_keys: frozenset[str]) -> Optional[Rule]:
+        for rule in self._chain_rules:
+            if not rule.applies_to_module(module):
+                continue
+            if rule.arg_keys and not (arg_keys & set(rule.arg_keys)):
+                continue
+            if any(fnmatch.fnmatchcase(chain, pattern) for pattern in rule.chains):
+                return rule
+        return None
+
+    def rule_for_export(self, module: str, name: str) -> Optional[Rule]:
+        candidates = [r for r in self._symbol_rules if r.applies_to_module(module)]
+        for rule in candidates:
+            if name in rule.symbols:
+                return rule
+        for rule in candidates:
+            if any(fnmatch.fnmatchcase(name, s) for s in rule.symbols if any(c in s for c in "*?[")):
+                return rule
+        kind = self.guess_kind(module, name)
+        for rule in self._kind_rules:
+            if kind in rule.kinds and rule.applies_to_module(module):
+                return rule
+        return None
+
+    def rule(self, code: str) -> Rule:
+        return self.by_code[code]
+
+
+def _load_rules() -> list[Rule]:
+    rules: list[Rule] = []
+    folder = resources.files("clerk_lint") / "rules"
+    for name in RULE_FILES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise CatalogError(f"{name}: {exc}") from exc
+        for table in data.get("rule", []):
+            rules.append(_rule_from_table(table, name))
+    return rules
+
+
+def _load_surface() -> dict:
+    return json.loads((resources.files("clerk_lint") / "data" / "clerk_surface.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    return Catalog(_load_rules(), _load_surface())

@@ -1,0 +1,103 @@
+"""The data every later step consumes: findings, locations and per-file problems.
+
+Findings are plain frozen dataclasses so reporters, the plan and the baseline can
+sort, hash and serialise them without knowing how they were produced.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+DIFFICULTIES = ("trivial", "moderate", "hard", "blocker")
+
+
+def difficulty_rank(difficulty: str) -> int:
+    return DIFFICULTIES.index(difficulty)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A span in a file. Lines are 1-based; columns are 1-based UTF-16 code units,
+    end column exclusive (the SARIF convention), so every reporter agrees."""
+
+    path: str  # relative to the scan root, '/'-separated
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    source_line: str = ""  # the text of `line`, without its newline
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.end_line, self.end_column)
+
+
+@dataclass(frozen=True)
+class BetterAuth:
+    """The Better Auth side of a finding: what to call and where it comes from."""
+
+    api: str
+    import_: str = ""
+
+    def to_dict(self) -> dict:
+        return {"api": self.api, "import": self.import_}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str  # stable rule code, e.g. CLK201
+    rule_name: str  # kebab-case rule name, e.g. use-user
+    symbol: str  # the Clerk API as written in the catalog, e.g. useUser or auth().has()
+    package: str  # the Clerk module specifier it comes from, e.g. @clerk/nextjs/server
+    category: str
+    difficulty: str
+    better_auth: BetterAuth
+    effort_hours: float
+    message: str
+    location: Location
+    # Cross-file findings (a wrapper of a Clerk API) name their chain and the
+    # wrapper definition; direct findings leave both empty.
+    via: tuple[str, ...] = ()
+    related: tuple[Location, ...] = ()
+    # Free-form facts a rule extracted (jwt template name, permission, event name ...).
+    details: tuple[tuple[str, str], ...] = ()
+    # GitHub's primaryLocationLineHash ("<hex>:<k>"), computed while the file text is at hand.
+    line_hash: str = ""
+
+    @property
+    def indirect(self) -> bool:
+        return bool(self.via)
+
+    def sort_key(self) -> tuple:
+        return (*self.location.sort_key(), self.code, self.symbol, self.message)
+
+    def detail(self, key: str) -> Optional[str]:
+        for k, v in self.details:
+            if k == key:
+                return v
+        return None
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A file that was skipped or only partly scanned, with the reason in words."""
+
+    path: str
+    reason: str
+    kind: str  # unreadable | binary | too-large | decode | parse-partial | skipped
+    partial: bool = False  # True when the file was still scanned as far as possible
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.kind, self.reason)
+
+
+@dataclass
+class ScanResult:
+    root: str
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+    files_scanned: int = 0
+
+    def sorted(self) -> "ScanResult":
+        self.findings.sort(key=Finding.sort_key)
+        self.problems.sort(key=FileProblem.sort_key)
+        return self
