@@ -272,3 +272,13 @@ def _load_surface() -> dict:
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
     return Catalog(_load_rules(), _load_surface())
+
+
+# Modules whose import means the file depends on Clerk: Clerk's own SDKs, the community
+# bindings people run, and svix (Clerk's webhook signature library).
+CLERK_MODULE_PREFIXES = ("@clerk/",)
+CLERK_MODULES = frozenset({"svix", "@hono/clerk-auth", "vue-clerk", "svelte-clerk", "convex/react-clerk"})
+
+
+def is_clerk_module(specifier: str) -> bool:
+    return specifier.startswith(CLERK_MODULE_PREFIXES) or specifier in CLERK_MODULES

@@ -1,0 +1,197 @@
+"""Resolve every use of a Clerk-bound name in one JS/TS file.
+
+Input: the file's imports that lead to Clerk (directly, or later through the app's own
+modules) and its scope index. Output: `Use` records, one per place a Clerk-bound value is
+read, each with the chain of calls and member reads around it. Values computed from
+Clerk (`const c = createClerkClient()`, `const { has } = await auth()`) become bindings
+too, so their later uses are found the same way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+import tree_sitter as ts
+
+from .js_imports import NAMESPACE, TRANSPARENT, pattern_names, text
+from .queries import captures
+from .scopes import ScopeIndex, in_type_context
+
+# Clerk APIs that call back into app code with Clerk values: the callback's parameter at
+# this index is bound to this export of the same module. `clerkMiddleware((auth, req) =>
+# ...)` hands the handler Clerk's `auth` (with `.protect()`).
+CALLBACK_PARAMS: dict[str, dict[int, str]] = {
+    "clerkMiddleware()": {0: "auth"},
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What a binding holds: an export of a Clerk module, maybe called and dereferenced."""
+
+    module: str
+    export: str  # export name, "default", or "*" for the module namespace
+    path: tuple[str, ...] = ()  # "()" per call, ".name" per member read
+    via: tuple[str, ...] = ()  # wrappers crossed on the way (cross-file resolution)
+    related: tuple = ()  # opaque locations of those wrappers, for reporters
+
+    @property
+    def chain(self) -> str:
+        return self.export + "".join(self.path)
+
+    @property
+    def direct(self) -> bool:
+        return not self.path
+
+    def extend(self, steps: Iterable[str]) -> "Origin":
+        steps = tuple(steps)
+        if self.export == NAMESPACE and not self.path and steps and steps[0].startswith("."):
+            return Origin(self.module, steps[0][1:], steps[1:], self.via, self.related)
+        return Origin(self.module, self.export, self.path + steps, self.via, self.related)
+
+
+@dataclass
+class Step:
+    node: ts.Node  # the expression this step produces
+    op: str  # "()" or ".name"
+    arguments: Optional[ts.Node] = None  # for calls
+
+
+@dataclass
+class Use:
+    ref: ts.Node  # the identifier read
+    origin: Origin  # already normalised for namespace members
+    steps: list[Step] = field(default_factory=list)  # steps past the origin (namespace member folded in)
+    jsx: Optional[ts.Node] = None  # the opening tag when the value is rendered as a component
+    top: Optional[ts.Node] = None  # outermost expression of the chain
+    reexport: bool = False  # `export { name }` of the binding
+
+    def prefix_chain(self, count: int) -> str:
+        return self.origin.chain + "".join(step.op for step in self.steps[:count])
+
+
+def _walk_chain(ref: ts.Node) -> tuple[list[Step], Optional[ts.Node], ts.Node]:
+    """Member reads and calls applied to `ref`, outward, until the value leaves the chain."""
+    steps: list[Step] = []
+    node = ref
+    while True:
+        parent = node.parent
+        if parent is None:
+            break
+        kind = parent.type
+        if kind in TRANSPARENT:
+            node = parent
+            continue
+        if kind == "member_expression" and parent.child_by_field_name("object") == node:
+            prop = parent.child_by_field_name("property")
+            steps.append(Step(parent, "." + (text(prop) if prop is not None else "?")))
+        elif kind == "subscript_expression" and parent.child_by_field_name("object") == node:
+            index = parent.child_by_field_name("index")
+            if index is None or index.type != "string":
+                break
+            steps.append(Step(parent, "." + text(index).strip("\"'`")))
+        elif kind == "call_expression" and parent.child_by_field_name("function") == node:
+            steps.append(Step(parent, "()", parent.child_by_field_name("arguments")))
+        elif kind == "new_expression" and parent.child_by_field_name("constructor") == node:
+            steps.append(Step(parent, "()", parent.child_by_field_name("arguments")))
+        elif kind in ("jsx_opening_element", "jsx_self_closing_element") and parent.child_by_field_name("name") == node:
+            return steps, parent, node
+        elif kind == "jsx_closing_element":
+            return steps, parent, node  # the caller drops closing tags: the opening tag is the use
+        else:
+            break
+        node = parent
+    return steps, None, node
+
+
+def _function_params(fn: ts.Node) -> list[ts.Node]:
+    single = fn.child_by_field_name("parameter")
+    if single is not None:
+        return [single]
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        return []
+    out = []
+    for p in params.named_children:
+        if p.type in ("required_parameter", "optional_parameter"):
+            p = p.child_by_field_name("pattern") or p
+        out.append(p)
+    return out
+
+
+class Resolver:
+    """Finds the uses of Clerk-bound definitions in one parsed file."""
+
+    def __init__(self, lang: str, root: ts.Node, scopes: ScopeIndex):
+        self.scopes = scopes
+        self._refs_by_name: dict[str, list[ts.Node]] = {}
+        for ref in captures(lang, "references", root).get("reference", []):
+            if scopes.is_definition(ref):
+                continue
+            self._refs_by_name.setdefault(ref.text.decode("utf-8", "replace"), []).append(ref)
+
+    def uses(self, seeds: dict[int, tuple[ts.Node, Origin]]) -> list[Use]:
+        """All uses of the seeded definitions (def node id -> (def node, origin)), following
+        values derived from them to a fixed point."""
+        bound: dict[int, Origin] = {}
+        work = list(seeds.values())
+        found: list[Use] = []
+        while work:
+            definition, origin = work.pop()
+            if definition.id in bound:
+                continue
+            bound[definition.id] = origin
+            name = definition.text.decode("utf-8", "replace")
+            for ref in self._refs_by_name.get(name, ()):
+                target = self.scopes.resolve(ref)
+                if target is None or target.id != definition.id or in_type_context(ref):
+                    continue
+                use = self._use(ref, origin)
+                if use.jsx is not None and use.jsx.type == "jsx_closing_element":
+                    continue
+                found.append(use)
+                work.extend(self._derived(use))
+        found.sort(key=lambda u: (u.ref.start_byte, u.origin.chain))
+        return found
+
+    def _use(self, ref: ts.Node, origin: Origin) -> Use:
+        parent = ref.parent
+        if parent is not None and parent.type == "export_specifier":
+            return Use(ref, origin, top=ref, reexport=True)
+        steps, jsx, top = _walk_chain(ref)
+        if origin.export == NAMESPACE and not origin.path and steps and steps[0].op.startswith("."):
+            origin = origin.extend([steps[0].op])
+            steps = steps[1:]
+        return Use(ref, origin, steps, jsx, top)
+
+    def _derived(self, use: Use) -> list[tuple[ts.Node, Origin]]:
+        """Bindings whose value comes from this use: declarations and callback parameters."""
+        out: list[tuple[ts.Node, Origin]] = []
+        if use.jsx is not None or use.reexport:
+            return out
+        top = use.top
+        parent = top.parent if top is not None else None
+        full = use.origin.extend(step.op for step in use.steps)
+        if parent is not None and parent.type == "variable_declarator" and parent.child_by_field_name("value") == top:
+            pattern = parent.child_by_field_name("name")
+            if pattern is not None:
+                for path, ident in pattern_names(pattern):
+                    if self.scopes.is_definition(ident):
+                        out.append((ident, full.extend(path)))
+        # Callback parameters (clerkMiddleware((auth, req) => ...)).
+        for index, step in enumerate(use.steps):
+            if step.op != "()" or step.arguments is None:
+                continue
+            binder = CALLBACK_PARAMS.get(use.prefix_chain(index + 1))
+            if not binder:
+                continue
+            for arg in step.arguments.named_children:
+                if arg.type not in ("arrow_function", "function_expression", "function"):
+                    continue
+                params = _function_params(arg)
+                for position, export in binder.items():
+                    if position < len(params) and params[position].type == "identifier":
+                        ident = params[position]
+                        if self.scopes.is_definition(ident):
+                            out.append((ident, Origin(use.origin.module, export, (), use.origin.via, use.origin.related)))
+        return out

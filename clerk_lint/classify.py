@@ -1,0 +1,120 @@
+"""Turn resolved uses and imports into findings by consulting the rule catalog."""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import tree_sitter as ts
+
+from .bindings import Use
+from .catalog import Catalog, Rule
+from .findings import Finding, Location
+from .js_imports import ImportDecl, text
+
+IMPORT_RULE, TYPE_IMPORT_RULE, REEXPORT_RULE = "CLK001", "CLK002", "CLK003"
+
+# Argument keys whose values are worth carrying into the finding (template names,
+# permissions, plans): they feed the plan's open questions and the draft config.
+DETAIL_KEYS = ("template", "permission", "role", "plan", "feature")
+
+Locate = Callable[[ts.Node], Location]
+
+
+def _string_value(node: ts.Node) -> Optional[str]:
+    if node.type == "string":
+        return text(node)[1:-1]
+    if node.type == "template_string" and not any(c.type == "template_substitution" for c in node.named_children):
+        return text(node)[1:-1]
+    return None
+
+
+def call_arg_facts(arguments: Optional[ts.Node]) -> dict[str, str]:
+    """Keys of the first object argument, with literal values where they are literal."""
+    if arguments is None:
+        return {}
+    first = next((c for c in arguments.named_children if c.type != "comment"), None)
+    if first is None or first.type != "object":
+        return {}
+    facts: dict[str, str] = {}
+    for prop in first.named_children:
+        if prop.type == "pair":
+            key = prop.child_by_field_name("key")
+            value = prop.child_by_field_name("value")
+            if key is None:
+                continue
+            literal = _string_value(value) if value is not None else None
+            facts[text(key).strip("\"'`")] = literal if literal is not None else ""
+        elif prop.type == "shorthand_property_identifier":
+            facts[text(prop)] = ""
+    return facts
+
+
+def _detail(facts: dict[str, str]) -> str:
+    parts = [f"{k}={facts[k]}" if facts[k] else k for k in DETAIL_KEYS if k in facts]
+    return ", ".join(parts)
+
+
+class Classifier:
+    def __init__(self, catalog: Catalog, locate: Locate):
+        self.catalog = catalog
+        self.locate = locate
+
+    def finding(self, rule: Rule, node: ts.Node, *, symbol: str, module: str, detail: str = "",
+                details: tuple = (), via: tuple = (), related: tuple = ()) -> Finding:
+        message = rule.format_message(symbol=symbol, package=module, detail=detail)
+        if via:
+            message += f" (through {' -> '.join(via)})"
+        return Finding(
+            code=rule.code, rule_name=rule.name, symbol=symbol, package=module, category=rule.category,
+            difficulty=rule.difficulty, better_auth=rule.better_auth, effort_hours=rule.effort_hours,
+            message=message, location=self.locate(node), via=via, related=related, details=details,
+        )
+
+    def import_finding(self, decl: ImportDecl) -> Finding:
+        code = REEXPORT_RULE if decl.kind == "reexport" else TYPE_IMPORT_RULE if decl.all_types else IMPORT_RULE
+        if decl.kind == "reexport":
+            names = [n.imported if n.imported == n.exported_as else f"{n.imported} as {n.exported_as}"
+                     for n in decl.names]
+        else:
+            names = [n.imported for n in decl.names]
+        detail = ", ".join(names) if names else "side effect"
+        return self.finding(self.catalog.rule(code), decl.node, symbol=detail, module=decl.source,
+                            detail=detail, details=(("names", detail),))
+
+    def use_finding(self, use: Use) -> Optional[Finding]:
+        origin = use.origin
+        if use.reexport:
+            if not origin.direct:
+                return None
+            rule = self.catalog.rule(REEXPORT_RULE)
+            return self.finding(rule, use.ref, symbol=origin.export, module=origin.module, detail=origin.export,
+                                via=origin.via, related=origin.related)
+        # Chain rules, shortest prefix first. A derived value is only interesting past the
+        # point it was bound (its own declaration was reported already).
+        first = 0 if origin.direct else 1
+        for count in range(first, len(use.steps) + 1):
+            if count == 0:
+                node, arguments = use.ref, None
+            else:
+                step = use.steps[count - 1]
+                node, arguments = step.node, step.arguments
+            facts = call_arg_facts(arguments) if arguments is not None else {}
+            chain = use.prefix_chain(count)
+            rule = self.catalog.rule_for_chain(origin.module, chain, frozenset(facts))
+            if rule is not None:
+                detail = _detail(facts)
+                return self.finding(rule, node, symbol=chain, module=origin.module, detail=detail,
+                                    details=tuple(sorted(facts.items())), via=origin.via, related=origin.related)
+        if not origin.direct:
+            return None
+        rule = self.catalog.rule_for_export(origin.module, origin.export)
+        if rule is None:
+            return None
+        if use.jsx is not None:
+            node, symbol = use.jsx, origin.export
+        elif use.steps and use.steps[0].op == "()":
+            node, symbol = use.steps[0].node, origin.export
+        else:
+            node, symbol = use.ref, origin.export
+        facts = call_arg_facts(use.steps[0].arguments) if use.steps and use.steps[0].op == "()" else {}
+        return self.finding(rule, node, symbol=symbol, module=origin.module, detail=_detail(facts),
+                            details=tuple(sorted(facts.items())), via=origin.via, related=origin.related)

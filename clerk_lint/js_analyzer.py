@@ -1,0 +1,83 @@
+"""The per-file pipeline for JavaScript and TypeScript: parse, match, resolve, classify."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import tree_sitter as ts
+
+from .bindings import Origin, Resolver
+from .catalog import Catalog, Rule, is_clerk_module
+from .classify import Classifier
+from .findings import FileProblem, Finding, Location
+from .js_imports import find_imports, text
+from .parse import parse
+from .queries import captures
+from .scopes import ScopeIndex
+
+
+@dataclass
+class FileAnalysis:
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+
+
+def _event_name(node: ts.Node, catalog: Catalog) -> str:
+    name = text(node)
+    return name if name in catalog.webhook_events else ""
+
+
+# Checks for rules driven by a query capture: given the captured node, the finding's
+# detail, or "" when the capture is not a hit.
+QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], str]] = {
+    "webhooks.event-comparison": _event_name,
+}
+
+
+def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Classifier) -> list[Finding]:
+    out = []
+    by_purpose: dict[str, list[Rule]] = {}
+    for rule in catalog.rules:
+        if rule.query:
+            by_purpose.setdefault(rule.query.split(".", 1)[0], []).append(rule)
+    for purpose, rules in by_purpose.items():
+        found = captures(lang, purpose, root)
+        for rule in rules:
+            check = QUERY_CHECKS[rule.query]
+            for node in found.get(rule.query.split(".", 1)[1], []):
+                detail = check(node, catalog)
+                if detail:
+                    target = node.parent if node.parent is not None else node
+                    out.append(classifier.finding(rule, target, symbol=detail, module="", detail=detail,
+                                                  details=(("event", detail),)))
+    return out
+
+
+def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
+               locate_factory: Callable[[str], Callable[[ts.Node], Location]]) -> FileAnalysis:
+    result = FileAnalysis()
+    tree = parse(data, lang)
+    root = tree.root_node
+    if root.has_error:
+        result.problems.append(FileProblem(relpath, "syntax errors: scanned the parts the parser recovered",
+                                           "parse-partial", partial=True))
+    clerk_imports = [d for d in find_imports(lang, root) if is_clerk_module(d.source)]
+    if not clerk_imports:
+        return result
+    classifier = Classifier(catalog, locate_factory(relpath))
+    result.findings.extend(classifier.import_finding(d) for d in clerk_imports)
+
+    scopes = ScopeIndex(lang, root)
+    seeds: dict[int, tuple[ts.Node, Origin]] = {}
+    for decl in clerk_imports:
+        if decl.type_only:
+            continue
+        for name in decl.names:
+            if name.local is not None and not name.is_type and scopes.is_definition(name.local):
+                seeds[name.local.id] = (name.local, Origin(decl.source, name.imported))
+    for use in Resolver(lang, root, scopes).uses(seeds):
+        finding = classifier.use_finding(use)
+        if finding is not None:
+            result.findings.append(finding)
+    result.findings.extend(_query_findings(lang, root, catalog, classifier))
+    return result

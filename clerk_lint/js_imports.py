@@ -1,0 +1,199 @@
+"""Read the import statements the `imports` query found into plain records.
+
+Covers `import` (default, named, aliased, namespace, type-only, side effect),
+`require()` (plain, destructured, `.member`), `await import()` (plain, destructured)
+and re-exports (`export {a as b} from`, `export * from`, `export * as ns from`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import tree_sitter as ts
+
+from .queries import matches
+
+NAMESPACE = "*"
+DEFAULT = "default"
+
+# Expression wrappers that do not change which value flows through.
+TRANSPARENT = frozenset(
+    {"parenthesized_expression", "await_expression", "non_null_expression", "as_expression",
+     "satisfies_expression", "type_assertion"}
+)
+
+
+@dataclass
+class ImportedName:
+    imported: str  # the export it names: a name, "default" or "*"
+    local: Optional[ts.Node]  # the identifier it is bound to here (None for re-exports)
+    is_type: bool = False
+    exported_as: str = ""  # re-exports: the name this module exports it under
+
+
+@dataclass
+class ImportDecl:
+    node: ts.Node  # the statement (or call) to report
+    source: str
+    kind: str  # import | require | dynamic | reexport
+    names: list[ImportedName] = field(default_factory=list)
+    type_only: bool = False
+
+    @property
+    def all_types(self) -> bool:
+        return self.type_only or (bool(self.names) and all(n.is_type for n in self.names))
+
+
+def text(node: ts.Node) -> str:
+    return node.text.decode("utf-8", "replace")
+
+
+def _has_token(node: ts.Node, token: str) -> bool:
+    return any(not c.is_named and c.type == token for c in node.children)
+
+
+def pattern_names(pattern: ts.Node) -> list[tuple[tuple[str, ...], ts.Node]]:
+    """Identifiers a declaration pattern binds, each with the member path it reads:
+    `{ a, b: { c } }` -> [((".a",), a), ((".b", ".c"), c)]. Array patterns bind nothing
+    we can follow (Clerk APIs return objects)."""
+    out: list[tuple[tuple[str, ...], ts.Node]] = []
+    stack: list[tuple[tuple[str, ...], ts.Node]] = [((), pattern)]
+    while stack:
+        path, node = stack.pop()
+        kind = node.type
+        if kind == "identifier":
+            out.append((path, node))
+        elif kind == "object_pattern":
+            for child in node.named_children:
+                if child.type == "shorthand_property_identifier_pattern":
+                    out.append(((*path, "." + text(child)), child))
+                elif child.type == "object_assignment_pattern":
+                    left = child.child_by_field_name("left")
+                    if left is not None:
+                        stack.append(((*path, "." + text(left)), left if left.type != "shorthand_property_identifier_pattern" else left))
+                elif child.type == "pair_pattern":
+                    key = child.child_by_field_name("key")
+                    value = child.child_by_field_name("value")
+                    if key is not None and value is not None:
+                        key_text = text(key).strip("\"'`")
+                        stack.append(((*path, "." + key_text), value))
+                elif child.type == "rest_pattern":
+                    inner = child.named_children[0] if child.named_children else None
+                    if inner is not None:
+                        stack.append((path, inner))
+        elif kind == "shorthand_property_identifier_pattern":
+            out.append((path, node))
+        elif kind == "assignment_pattern":
+            left = node.child_by_field_name("left")
+            if left is not None:
+                stack.append((path, left))
+    out.sort(key=lambda item: item[1].start_byte)
+    return out
+
+
+def _declared_by(expr: ts.Node) -> Optional[ts.Node]:
+    """The declarator pattern an expression's value is stored in, through `await` and parens."""
+    node = expr
+    while node.parent is not None and node.parent.type in TRANSPARENT:
+        node = node.parent
+    parent = node.parent
+    if parent is not None and parent.type == "variable_declarator" and parent.child_by_field_name("value") == node:
+        return parent.child_by_field_name("name")
+    return None
+
+
+def _names_from_binding(call: ts.Node) -> list[ImportedName]:
+    """Names bound by `const x = require("m")`, `const {a: b} = await import("m")`, `require("m").a`."""
+    node = call
+    member = ""
+    parent = node.parent
+    if parent is not None and parent.type == "member_expression" and parent.child_by_field_name("object") == node:
+        prop = parent.child_by_field_name("property")
+        member = text(prop) if prop is not None else ""
+        node = parent
+    pattern = _declared_by(node)
+    if pattern is None:
+        return []
+    names = []
+    for path, ident in pattern_names(pattern):
+        steps = ((("." + member),) if member else ()) + path
+        if not steps:
+            names.append(ImportedName(NAMESPACE, ident))
+        else:
+            # The first member names the export; deeper members stay on the binding's path,
+            # which the resolver does not need for imports (rare: `const {a: {b}} = require()`).
+            names.append(ImportedName(steps[0][1:], ident))
+    return names
+
+
+def _import_statement(node: ts.Node, source: str) -> ImportDecl:
+    decl = ImportDecl(node=node, source=source, kind="import", type_only=_has_token(node, "type"))
+    for clause in node.named_children:
+        if clause.type != "import_clause":
+            continue
+        for part in clause.named_children:
+            if part.type == "identifier":
+                decl.names.append(ImportedName(DEFAULT, part))
+            elif part.type == "namespace_import":
+                ident = next((c for c in part.named_children if c.type == "identifier"), None)
+                decl.names.append(ImportedName(NAMESPACE, ident))
+            elif part.type == "named_imports":
+                for spec in part.named_children:
+                    if spec.type != "import_specifier":
+                        continue
+                    name = spec.child_by_field_name("name")
+                    alias = spec.child_by_field_name("alias")
+                    if name is None:
+                        continue
+                    decl.names.append(
+                        ImportedName(text(name).strip("\"'"), alias or name, is_type=_has_token(spec, "type"))
+                    )
+    return decl
+
+
+def _reexport(node: ts.Node, source: str) -> ImportDecl:
+    decl = ImportDecl(node=node, source=source, kind="reexport", type_only=_has_token(node, "type"))
+    clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+    namespace = next((c for c in node.named_children if c.type == "namespace_export"), None)
+    if clause is not None:
+        for spec in clause.named_children:
+            if spec.type != "export_specifier":
+                continue
+            name = spec.child_by_field_name("name")
+            alias = spec.child_by_field_name("alias")
+            if name is None:
+                continue
+            decl.names.append(
+                ImportedName(text(name), None, is_type=_has_token(spec, "type"), exported_as=text(alias or name))
+            )
+    elif namespace is not None:
+        ident = next((c for c in namespace.named_children), None)
+        decl.names.append(ImportedName(NAMESPACE, None, exported_as=text(ident) if ident is not None else ""))
+    else:
+        decl.names.append(ImportedName(NAMESPACE, None, exported_as=NAMESPACE))  # export * from
+    return decl
+
+
+def find_imports(lang: str, root: ts.Node) -> list[ImportDecl]:
+    decls: list[ImportDecl] = []
+    for match in matches(lang, "imports", root):
+        source = text(match["source"][0])
+        if "import" in match:
+            decls.append(_import_statement(match["import"][0], source))
+        elif "reexport" in match:
+            decls.append(_reexport(match["reexport"][0], source))
+        else:
+            kind = "require" if "require" in match else "dynamic"
+            call = match[kind][0]
+            decls.append(ImportDecl(node=_statement_of(call), source=source, kind=kind,
+                                    names=_names_from_binding(call)))
+    decls.sort(key=lambda d: d.node.start_byte)
+    return decls
+
+
+def _statement_of(node: ts.Node) -> ts.Node:
+    """The enclosing declaration or expression statement (what a reader sees as 'the import')."""
+    current = node
+    while current.parent is not None and current.parent.type not in ("program", "statement_block"):
+        current = current.parent
+    return current

@@ -1,0 +1,44 @@
+"""Small helpers shared by several reporters."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable
+
+from ..findings import DIFFICULTIES, Finding, ScanResult
+
+# SARIF level per difficulty; the GitHub reporter maps it to ::error/::warning/::notice.
+LEVELS = {"trivial": "note", "moderate": "warning", "hard": "error", "blocker": "error"}
+
+
+def level(difficulty: str) -> str:
+    return LEVELS.get(difficulty, "warning")
+
+
+def by_difficulty(findings: Iterable[Finding]) -> dict[str, int]:
+    """Counts for all four difficulties, in DIFFICULTIES order (zeros included)."""
+    counts = Counter(f.difficulty for f in findings)
+    return {d: counts.get(d, 0) for d in DIFFICULTIES}
+
+
+def by_category(findings: Iterable[Finding]) -> dict[str, int]:
+    """Counts per category that occurs, sorted by category name."""
+    counts = Counter(f.category for f in findings)
+    return {c: counts[c] for c in sorted(counts)}
+
+
+def effort_hours(result: ScanResult) -> float:
+    return round(sum(f.effort_hours for f in result.findings), 2)
+
+
+def via_suffix(finding: Finding) -> str:
+    return f" (via {' -> '.join(finding.via)})" if finding.via else ""
+
+
+def utf16_slice(text: str, start_column: int, end_column: int) -> str | None:
+    """The part of `text` between 1-based UTF-16 columns (end exclusive), or None
+    when the columns do not fit the text."""
+    data = text.encode("utf-16-le", "surrogatepass")
+    start, end = 2 * (start_column - 1), 2 * (end_column - 1)
+    if not 0 <= start < end <= len(data):
+        return None
+    return data[start:end].decode("utf-16-le", "replace")

@@ -1,0 +1,113 @@
+"""Which declaration a name refers to, from the `locals` query's scopes and definitions.
+
+JavaScript rules kept here: `var` and function names hoist to the enclosing function,
+`let`/`const`/`class` belong to their block, parameters to their function, and a name
+declared anywhere in a scope is visible in the whole scope. Good enough to tell a local
+`auth` parameter from Clerk's `auth` import, which is what the scanner needs.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import tree_sitter as ts
+
+from .queries import captures
+
+FUNCTIONS = frozenset(
+    {"function_declaration", "generator_function_declaration", "function_expression", "generator_function",
+     "arrow_function", "method_definition", "program"}
+)
+PATTERN_PARTS = frozenset(
+    {"object_pattern", "array_pattern", "pair_pattern", "rest_pattern", "assignment_pattern",
+     "object_assignment_pattern", "shorthand_property_identifier_pattern", "required_parameter",
+     "optional_parameter"}
+)
+TYPE_CONTEXTS = frozenset({"type_annotation", "type_query", "type_arguments", "type_alias_declaration",
+                           "interface_declaration"})
+
+
+class ScopeIndex:
+    def __init__(self, lang: str, root: ts.Node):
+        found = captures(lang, "locals", root)
+        self._scopes = {n.id for n in found.get("local.scope", [])}
+        self._defs: dict[tuple[int, str], ts.Node] = {}
+        self.definition_ids: set[int] = set()
+        for ident in found.get("local.definition", []):
+            owner = self._owner_scope(ident)
+            if owner is None:
+                continue
+            self.definition_ids.add(ident.id)
+            self._defs.setdefault((owner.id, ident.text.decode("utf-8", "replace")), ident)
+        self._resolved: dict[int, Optional[ts.Node]] = {}
+
+    def _enclosing_scope(self, node: ts.Node, functions_only: bool = False) -> Optional[ts.Node]:
+        current = node.parent
+        while current is not None:
+            if current.id in self._scopes and (not functions_only or current.type in FUNCTIONS):
+                return current
+            current = current.parent
+        return None
+
+    def _owner_scope(self, ident: ts.Node) -> Optional[ts.Node]:
+        """The scope an identifier is declared in, or None when it declares nothing."""
+        node = ident
+        parent = node.parent
+        while parent is not None and parent.type in PATTERN_PARTS:
+            node, parent = parent, parent.parent
+        if parent is None:
+            return None
+        kind = parent.type
+        if kind == "variable_declarator":
+            declaration = parent.parent
+            is_var = declaration is not None and declaration.type == "variable_declaration"
+            return self._enclosing_scope(parent, functions_only=is_var)
+        if kind == "formal_parameters":
+            return parent.parent
+        if kind in ("arrow_function", "catch_clause", "function_expression", "generator_function"):
+            return parent  # its own parameter, catch variable or name
+        if kind == "for_in_statement":
+            has_keyword = any(not c.is_named and c.type in ("const", "let", "var") for c in parent.children)
+            return parent if has_keyword else None
+        if kind in ("function_declaration", "generator_function_declaration"):
+            return self._enclosing_scope(parent, functions_only=True)
+        if kind in ("class_declaration", "abstract_class_declaration", "enum_declaration"):
+            return self._enclosing_scope(parent)
+        if kind in ("import_specifier", "import_clause", "namespace_import", "named_imports"):
+            return self._root(parent)
+        return None
+
+    @staticmethod
+    def _root(node: ts.Node) -> ts.Node:
+        while node.parent is not None:
+            node = node.parent
+        return node
+
+    def is_definition(self, node: ts.Node) -> bool:
+        return node.id in self.definition_ids
+
+    def resolve(self, ref: ts.Node) -> Optional[ts.Node]:
+        """The definition `ref` refers to, or None for a global / undeclared name."""
+        if ref.id in self._resolved:
+            return self._resolved[ref.id]
+        name = ref.text.decode("utf-8", "replace")
+        found = None
+        current = ref.parent
+        while current is not None:
+            if current.id in self._scopes:
+                found = self._defs.get((current.id, name))
+                if found is not None:
+                    break
+            current = current.parent
+        self._resolved[ref.id] = found
+        return found
+
+
+def in_type_context(node: ts.Node) -> bool:
+    current = node.parent
+    while current is not None:
+        if current.type in TYPE_CONTEXTS:
+            return True
+        if current.type in ("expression_statement", "statement_block", "program", "lexical_declaration"):
+            return False
+        current = current.parent
+    return False

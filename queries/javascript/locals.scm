@@ -1,0 +1,3 @@
+; JavaScript-only declarations.
+(formal_parameters (identifier) @local.definition)
+(class_declaration name: (identifier) @local.definition)

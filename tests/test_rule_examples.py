@@ -1,0 +1,39 @@
+"""Every rule's own examples are its tests (Fixit style): each snippet, scanned alone, must
+produce exactly the findings its `// expect:` marks name; valid snippets must not name
+the rule itself."""
+from __future__ import annotations
+
+import pytest
+
+from clerk_lint.catalog import load_catalog
+from clerk_lint.scan import run_scan
+
+from expectations import actual, diff_report, expected_in_text
+
+EXTENSIONS = {"tsx": ".tsx", "ts": ".ts", "jsx": ".jsx", "js": ".js"}
+CATALOG = load_catalog()
+CASES = [
+    pytest.param(rule, kind, index, snippet, id=f"{rule.code}-{kind}{index}")
+    for rule in CATALOG.rules
+    for kind in ("invalid", "valid")
+    for index, snippet in enumerate(getattr(rule.examples, kind))
+]
+
+
+@pytest.mark.parametrize("rule,kind,index,snippet", CASES)
+def test_rule_example(rule, kind, index, snippet, tmp_path):
+    name = f"example{EXTENSIONS[rule.examples.lang]}"
+    (tmp_path / name).write_text(snippet, encoding="utf-8")
+    result = run_scan([tmp_path], CATALOG)
+    expected = expected_in_text(name, snippet)
+    if kind == "invalid":
+        assert any(code == rule.code for (_, _, code) in expected), "an invalid example must mark its own rule"
+    else:
+        assert all(code != rule.code for (_, _, code) in expected), "a valid example must not expect its own rule"
+    got = actual(result.findings)
+    assert got == expected, diff_report(expected, got, result.findings)
+
+
+def test_every_rule_has_examples():
+    for rule in CATALOG.rules:
+        assert rule.examples.invalid, f"{rule.code} has no invalid example"
