@@ -20,15 +20,6 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from .findings import DIFFICULTIES, BetterAuth
 
-RULE_FILES = (
-    "imports.toml",
-    "ui_components.toml",
-    "hooks.toml",
-    "server.toml",
-    "backend_api.toml",
-    "authz_tokens.toml",
-    "webhooks.toml",
-)
 DEFAULT_MODULES = ("@clerk/*",)
 _CODE = re.compile(r"^CLK\d{3}$")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -252,9 +243,9 @@ class Catalog:
 def _load_rules() -> list[Rule]:
     rules: list[Rule] = []
     folder = resources.files("clerk_lint") / "rules"
-    for name in RULE_FILES:
-        path = folder / name
-        if not path.is_file():
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):  # every rules/*.toml
+        name = path.name
+        if not name.endswith(".toml"):
             continue
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))

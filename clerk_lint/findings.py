@@ -91,6 +91,14 @@ class FileProblem:
 
 
 @dataclass
+class FileAnalysis:
+    """What one analyzer found in one file."""
+
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+
+
+@dataclass
 class ScanResult:
     root: str
     findings: list[Finding] = field(default_factory=list)

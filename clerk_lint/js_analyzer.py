@@ -1,25 +1,22 @@
 """The per-file pipeline for JavaScript and TypeScript: parse, match, resolve, classify."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+
 from typing import Callable
 
 import tree_sitter as ts
 
 from .bindings import Origin, Resolver
 from .catalog import Catalog, Rule, is_clerk_module
+from .discover import Candidate
 from .classify import Classifier
-from .findings import FileProblem, Finding, Location
+from .findings import FileAnalysis, FileProblem, Finding, Location
 from .js_imports import find_imports, text
 from .parse import parse
 from .queries import captures
 from .scopes import ScopeIndex
-
-
-@dataclass
-class FileAnalysis:
-    findings: list[Finding] = field(default_factory=list)
-    problems: list[FileProblem] = field(default_factory=list)
+from .source import LineIndex, SourceText
 
 
 def _event_name(node: ts.Node, catalog: Catalog) -> str:
@@ -53,8 +50,19 @@ def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Clas
     return out
 
 
+# Files that never say "clerk" or "svix" cannot import a Clerk module (cheap byte test).
+MARKERS = re.compile(rb"clerk|svix", re.IGNORECASE)
+
+
+def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
+    if not MARKERS.search(source.data):
+        return FileAnalysis()
+    index = LineIndex(source)
+    return analyze_js(source.data, candidate.relpath, candidate.language, catalog, index.locator(candidate.relpath))
+
+
 def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
-               locate_factory: Callable[[str], Callable[[ts.Node], Location]]) -> FileAnalysis:
+               locate: Callable[[ts.Node], Location]) -> FileAnalysis:
     result = FileAnalysis()
     tree = parse(data, lang)
     root = tree.root_node
@@ -64,7 +72,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     clerk_imports = [d for d in find_imports(lang, root) if is_clerk_module(d.source)]
     if not clerk_imports:
         return result
-    classifier = Classifier(catalog, locate_factory(relpath))
+    classifier = Classifier(catalog, locate)
     result.findings.extend(classifier.import_finding(d) for d in clerk_imports)
 
     scopes = ScopeIndex(lang, root)

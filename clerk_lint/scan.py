@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
-import re
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -11,13 +11,16 @@ from .catalog import Catalog
 from .discover import Candidate, discover
 from .findings import FileProblem, Finding, ScanResult
 from .fingerprints import line_hashes
-from .js_analyzer import analyze_js
-from .source import LineIndex, read_source
+from .source import read_source
 
-JS_FAMILY = frozenset({"javascript", "typescript", "tsx"})
-# Cheap byte-level test before parsing: a file that never says "clerk" or "svix"
-# cannot import a Clerk module.
-_MARKERS = re.compile(rb"clerk|svix", re.IGNORECASE)
+# language -> module (in this package) exposing
+#   analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context) -> FileAnalysis
+# Modules are imported on first use so a scan only loads the grammars it needs.
+ANALYZERS: dict[str, str] = {
+    "javascript": "js_analyzer",
+    "typescript": "js_analyzer",
+    "tsx": "js_analyzer",
+}
 
 
 @dataclass(frozen=True)
@@ -36,19 +39,22 @@ def _with_line_hashes(findings: list[Finding], text: str) -> list[Finding]:
             for f in findings]
 
 
-def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions) -> tuple[list[Finding], list[FileProblem]]:
+def _analyzer(language: str):
+    name = ANALYZERS.get(language)
+    return importlib.import_module(f".{name}", __package__) if name else None
+
+
+def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
+              context: object = None) -> tuple[list[Finding], list[FileProblem]]:
+    analyzer = _analyzer(candidate.language)
+    if analyzer is None:
+        return [], []
     source, problem = read_source(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
     problems = [problem] if problem is not None else []
     if source is None:
         return [], problems
-    if candidate.language in JS_FAMILY:
-        if not _MARKERS.search(source.data):
-            return [], problems
-        index = LineIndex(source)
-        analysis = analyze_js(source.data, candidate.relpath, candidate.language, catalog,
-                              lambda relpath: index.locator(relpath))
-        return _with_line_hashes(analysis.findings, source.text), problems + analysis.problems
-    return [], problems
+    analysis = analyzer.analyze(source, candidate, catalog, context)
+    return _with_line_hashes(analysis.findings, source.text), problems + analysis.problems
 
 
 def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = ScanOptions()) -> ScanResult:
