@@ -29,6 +29,21 @@ class CatalogError(Exception):
     pass
 
 
+def chain_pattern(glob: str) -> re.Pattern:
+    """Compile a chain glob. A leading `*` stands for any receiver (`*.users.*()` matches
+    `createClerkClient().users.getUser()`); any other `*` stays within one member name, so
+    `user.emailAddresses.map()` on a result does not match `*.users.*()`."""
+    out = []
+    for index, char in enumerate(glob):
+        if char == "*":
+            out.append(".*" if index == 0 else "[^.]*")
+        elif char == "?":
+            out.append("[^.]")
+        else:
+            out.append(re.escape(char))
+    return re.compile("".join(out))
+
+
 @dataclass(frozen=True)
 class RuleDocs:
     what: str
@@ -180,7 +195,9 @@ class Catalog:
             dupes = [r.code for r in self.rules if r.code in seen or seen.add(r.code)]
             raise CatalogError(f"duplicate rule code(s): {', '.join(dupes)}")
         self.surface = surface
-        self._chain_rules = [r for r in self.rules if r.chains]
+        # Rules narrowed by argument keys (has({ plan })) win over the general ones (has()).
+        self._chain_rules = sorted((r for r in self.rules if r.chains), key=lambda r: (not r.arg_keys, r.code))
+        self._chain_patterns = {r.code: [chain_pattern(p) for p in r.chains] for r in self._chain_rules}
         self._symbol_rules = [r for r in self.rules if r.symbols]
         self._kind_rules = [r for r in self.rules if r.kinds]
         self.webhook_events = frozenset(surface.get("webhook_events", ()))
@@ -218,7 +235,7 @@ class Catalog:
                 continue
             if rule.arg_keys and not (arg_keys & set(rule.arg_keys)):
                 continue
-            if any(fnmatch.fnmatchcase(chain, pattern) for pattern in rule.chains):
+            if any(pattern.fullmatch(chain) for pattern in self._chain_patterns[rule.code]):
                 return rule
         return None
 
