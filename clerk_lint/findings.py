@@ -62,6 +62,11 @@ class Finding:
     details: tuple[tuple[str, str], ...] = ()
     # GitHub's primaryLocationLineHash ("<hex>:<k>"), computed while the file text is at hand.
     line_hash: str = ""
+    # Non-empty when an in-source comment suppresses the finding: the justification
+    # after "--" in the comment, else the directive itself (see suppressions.py).
+    suppression: str = ""
+    # Set only when a scan compares against a baseline: "new" or "unchanged" (baseline.py).
+    baseline_state: str = ""
 
     @property
     def indirect(self) -> bool:

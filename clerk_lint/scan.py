@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from . import suppressions
 from .catalog import Catalog
 from .discover import Candidate, discover
 from .findings import FileProblem, Finding, ScanResult
@@ -54,7 +55,8 @@ def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
     if source is None:
         return [], problems
     analysis = analyzer.analyze(source, candidate, catalog, context)
-    return _with_line_hashes(analysis.findings, source.text), problems + analysis.problems
+    findings = suppressions.apply(_with_line_hashes(analysis.findings, source.text), source.text)
+    return findings, problems + analysis.problems
 
 
 def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = ScanOptions()) -> ScanResult:
