@@ -26,11 +26,27 @@ class FatalError(click.ClickException):
         click.echo(f"clerk-lint: error: {self.format_message()}", err=True)
 
 
+def printable(text: str) -> str:
+    """`text` safe to encode as UTF-8: a file name that is not valid UTF-8 reaches us with
+    surrogate escapes, which become U+FFFD here instead of an encoding error."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def write_output(text: str, output: str | None) -> None:
     """Write to stdout or atomically to a file, so a failed run leaves nothing half-written."""
+    text = printable(text)
     if not output or output == "-":
-        sys.stdout.write(text)
         sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale says
+        if buffer is not None:
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
         return
     target = Path(output)
     directory = target.parent if str(target.parent) else Path(".")
@@ -42,9 +58,11 @@ def write_output(text: str, output: str | None) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.replace(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise FatalError(f"cannot write --output {output}: {exc.strerror or exc}") from None
+        if isinstance(exc, OSError):
+            raise FatalError(f"cannot write --output {output}: {exc.strerror or exc}") from None
+        raise
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,10 +98,11 @@ def scan(paths, fmt, output, fail_on, exit_zero, include, exclude, max_file_size
         result = run_scan(list(paths) or [Path(".")], catalog, options)
     except (DiscoveryError, CatalogError) as exc:
         raise FatalError(str(exc)) from None
-    for problem in result.problems:
-        click.echo(f"clerk-lint: warning: {problem.path}: {problem.reason}", err=True)
     use_color = color if color is not None else (fmt == "text" and not output and sys.stdout.isatty())
     write_output(render(fmt, result, catalog, color=use_color), output)
+    for problem in result.problems:  # after the report: a failed write stays a one-line error
+        line = printable(f"{problem.path}: {problem.reason}").replace("\r", "\\r").replace("\n", "\\n")
+        click.echo(f"clerk-lint: warning: {line}", err=True)
     threshold = difficulty_rank(fail_on)
     failing = any(difficulty_rank(f.difficulty) >= threshold for f in result.findings)
     sys.exit(1 if failing and not exit_zero else 0)

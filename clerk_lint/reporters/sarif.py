@@ -58,8 +58,9 @@ def to_json_value(value: Any) -> Any:
 
 
 def artifact_uri(path: str) -> str:
-    """A scan-relative '/'-separated path as a relative URI reference."""
-    return quote(path, safe=_URI_SAFE)
+    """A scan-relative '/'-separated path as a relative URI reference (the bytes of a
+    file name that is not valid UTF-8, kept as surrogate escapes, are percent-encoded)."""
+    return quote(path.encode("utf-8", "surrogateescape"), safe=_URI_SAFE)
 
 
 def _physical(loc: Location, *, snippet: bool) -> so.PhysicalLocation:
