@@ -8,8 +8,8 @@ import importlib
 from ..catalog import Catalog
 from ..findings import ScanResult
 
-FORMATS = ("text", "json", "sarif", "github")
-_MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github"}
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
+_MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github", "gitlab": "gitlab"}
 
 
 def render(fmt: str, result: ScanResult, catalog: Catalog, *, color: bool = False) -> str:
