@@ -122,6 +122,8 @@ def _result(f: Finding, rule_index: dict[str, int]) -> so.Result:
         message=so.Message(text=f.message + (f" (via {'; '.join(notes)})" if notes else "")),
         locations=[so.Location(physical_location=_physical(f.location, snippet=True))],
         partial_fingerprints={"primaryLocationLineHash": f.line_hash} if f.line_hash else None,
+        baseline_state=f.baseline_state or None,
+        suppressions=[so.Suppression(kind="inSource", justification=f.suppression)] if f.suppression else None,
         related_locations=related,
         properties={
             "clerkSymbol": f.symbol,
