@@ -5,6 +5,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage 
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import tempfile
@@ -14,6 +15,7 @@ import click
 
 from . import __version__
 from .catalog import CatalogError, load_catalog
+from .config import Config
 from .findings import DIFFICULTIES, difficulty_rank
 
 
@@ -71,9 +73,23 @@ def main() -> None:
     """Find every Clerk dependency in a codebase and plan the move to Better Auth."""
 
 
+def _selection_options(command):
+    """--select / --ignore / --config / --no-config, shared by scan and baseline."""
+    for option in reversed([
+        click.option("--select", multiple=True, help="Only report these rule codes, code prefixes (CLK2) or rule "
+                                                     "names; comma-separated, repeatable."),
+        click.option("--ignore", multiple=True, help="Leave out these rule codes, code prefixes or rule names."),
+        click.option("--config", "config_file", type=click.Path(path_type=Path),
+                     help="Read settings from this file instead of the nearest .clerk-lint.toml / pyproject.toml."),
+        click.option("--no-config", is_flag=True, help="Ignore configuration files."),
+    ]):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "gitlab"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--output", "-o", help="Write the report to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(DIFFICULTIES), default="trivial", show_default=True,
@@ -85,27 +101,113 @@ def main() -> None:
               help="Skip (and report) files larger than this many bytes.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when stdout is a terminal).")
-def scan(paths, fmt, output, fail_on, exit_zero, include, exclude, max_file_size, follow_symlinks, color) -> None:
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path),
+              help="Report only findings not recorded in this baseline file (see `clerk-lint baseline`).")
+@click.option("--no-baseline", is_flag=True, help="Ignore the baseline named in the configuration file.")
+@click.option("--diff", "diff_ref", metavar="REF", help="Only report findings on lines changed since this git ref.")
+@_selection_options
+@click.pass_context
+def scan(ctx, paths, fmt, output, fail_on, exit_zero, include, exclude, max_file_size, follow_symlinks, color,
+         baseline_file, no_baseline, diff_ref, **_) -> None:
     """Scan PATHS (default: the current directory) for Clerk usage."""
-    from .discover import DiscoveryError
+    from .baseline import BaselineError, load as load_baseline, mark
+    from .gitdiff import DiffError, filter_to_diff
     from .reporters import render
-    from .scan import ScanOptions, run_scan
 
-    options = ScanOptions(include=tuple(include), exclude=tuple(exclude), max_bytes=max_file_size,
-                          follow_symlinks=follow_symlinks)
+    settings, cfg = _settings(ctx)
+    fail_on = settings["fail_on"]
+    baseline_file = baseline_file or (None if no_baseline else cfg.baseline)
+    catalog, result = _run(settings)
     try:
-        catalog = load_catalog()
-        result = run_scan(list(paths) or [Path(".")], catalog, options)
-    except (DiscoveryError, CatalogError) as exc:
+        if baseline_file is not None:  # before --diff: old duplicates must absorb baseline entries first
+            result.findings = mark(result.findings, load_baseline(baseline_file))
+        if diff_ref:
+            result.findings = filter_to_diff(result.findings, list(paths), diff_ref)
+    except (BaselineError, DiffError) as exc:
         raise FatalError(str(exc)) from None
+    # Suppressed and baseline ("unchanged") findings only appear in SARIF, marked as such.
+    reported = [f for f in result.findings if not f.suppression and f.baseline_state != "unchanged"]
+    suppressed = sum(bool(f.suppression) for f in result.findings)
+    hidden = {"in the baseline": len(result.findings) - len(reported) - suppressed, "suppressed": suppressed}
+    if fmt != "sarif":
+        result = dataclasses.replace(result, findings=reported)
     use_color = color if color is not None else (fmt == "text" and not output and sys.stdout.isatty())
     write_output(render(fmt, result, catalog, color=use_color), output)
     for problem in result.problems:  # after the report: a failed write stays a one-line error
         line = printable(f"{problem.path}: {problem.reason}").replace("\r", "\\r").replace("\n", "\\n")
         click.echo(f"clerk-lint: warning: {line}", err=True)
+    if fmt != "sarif" and any(hidden.values()):
+        click.echo("clerk-lint: not shown: " + ", ".join(f"{n} {why}" for why, n in hidden.items() if n), err=True)
     threshold = difficulty_rank(fail_on)
-    failing = any(difficulty_rank(f.difficulty) >= threshold for f in result.findings)
+    failing = any(difficulty_rank(f.difficulty) >= threshold for f in reported)
     sys.exit(1 if failing and not exit_zero else 0)
+
+
+def _settings(ctx: click.Context) -> tuple[dict, Config]:
+    """The command's parameters with configuration-file values filling in every option
+    left at its default (a flag given on the command line always wins)."""
+    from click.core import ParameterSource
+
+    from .config import ConfigError
+    from .config import load as load_config
+
+    params = dict(ctx.params)
+    try:
+        cfg = load_config(list(params["paths"]), params.get("config_file"), params.get("no_config", False))
+    except ConfigError as exc:
+        raise FatalError(str(exc)) from None
+    for name in ("include", "exclude", "select", "ignore", "fail_on", "max_file_size", "follow_symlinks"):
+        value = getattr(cfg, name)
+        if name in params and value is not None and ctx.get_parameter_source(name) is ParameterSource.DEFAULT:
+            params[name] = value
+            params.setdefault("_origin", {})[name] = f"{cfg.path}: '{name.replace('_', '-')}'"
+    return params, cfg
+
+
+def _run(settings: dict):
+    """Load the catalog, scan, and keep the selected rules: (catalog, ScanResult)."""
+    from .config import ConfigError, check_selectors, select_findings, split_selectors
+    from .discover import DiscoveryError
+    from .scan import ScanOptions, run_scan
+
+    options = ScanOptions(include=tuple(settings["include"]), exclude=tuple(settings["exclude"]),
+                          max_bytes=settings["max_file_size"], follow_symlinks=settings["follow_symlinks"])
+    select, ignore = split_selectors(settings["select"]), split_selectors(settings["ignore"])
+    try:
+        catalog = load_catalog()
+        names = {r.name: r.code for r in catalog.rules}
+        origin = settings.get("_origin", {})
+        check_selectors(origin.get("select", "--select"), select, names.values(), names)
+        check_selectors(origin.get("ignore", "--ignore"), ignore, names.values(), names)
+        result = run_scan(list(settings["paths"]) or [Path(".")], catalog, options)
+    except (DiscoveryError, CatalogError, ConfigError) as exc:
+        raise FatalError(str(exc)) from None
+    result.findings = select_findings(result.findings, select, ignore)
+    return catalog, result
+
+
+@main.command("baseline")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--output", "-o", help="File to write ('-' for stdout; default: the configured baseline, "
+                                     "else clerk-lint-baseline.json).")
+@click.option("--include", multiple=True, help="Only scan files matching this gitignore-style glob (repeatable).")
+@click.option("--exclude", multiple=True, help="Skip files matching this gitignore-style glob (repeatable).")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
+              help="Skip (and report) files larger than this many bytes.")
+@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root.")
+@_selection_options
+@click.pass_context
+def baseline_command(ctx, paths, output, **_) -> None:
+    """Record the current findings of PATHS so `scan --baseline` reports only new ones."""
+    from .baseline import render as render_baseline
+
+    settings, cfg = _settings(ctx)
+    _, result = _run(settings)
+    target = output or (str(cfg.baseline) if cfg.baseline else "clerk-lint-baseline.json")
+    kept = [f for f in result.findings if not f.suppression]
+    write_output(render_baseline(kept), target)
+    if target != "-":
+        click.echo(f"clerk-lint: recorded {len(kept)} finding{'s' if len(kept) != 1 else ''} in {target}", err=True)
 
 
 @main.command("rules")

@@ -58,7 +58,7 @@ def _git(cwd: Path, *args: str) -> bytes:
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         first = next((line for line in message if line.strip()), f"git {args[0]} failed")
-        raise DiffError(f"git {args[0]} failed in {cwd}: {first.removeprefix('fatal: ')}")
+        raise DiffError(f"--diff: git {args[0]} failed in {cwd}: {first.removeprefix('fatal: ')}")
     return proc.stdout
 
 
@@ -187,5 +187,7 @@ def filter_findings(findings: Sequence[Finding], roots: Sequence[Path], changed:
 
 
 def filter_to_diff(findings: Sequence[Finding], paths: Sequence[Path], ref: str) -> list[Finding]:
-    roots = scan_roots(paths)
-    return filter_findings(findings, roots, changed_lines(roots, ref))
+    """`findings` of a scan over `paths` reduced to those on lines changed since `ref`."""
+    cwd = Path(os.getcwd())
+    folders = [(cwd / p) if (cwd / p).is_dir() else (cwd / p).parent for p in (paths or [Path(".")])]
+    return filter_findings(findings, scan_roots(paths, cwd), changed_lines(folders, ref))
