@@ -13,6 +13,7 @@ from typing import Iterable, Optional
 
 import tree_sitter as ts
 
+from .findings import Location
 from .js_imports import NAMESPACE, TRANSPARENT, pattern_names, text
 from .queries import captures
 from .scopes import ScopeIndex, in_type_context
@@ -26,14 +27,28 @@ CALLBACK_PARAMS: dict[str, dict[int, str]] = {
 
 
 @dataclass(frozen=True)
+class Wrapper:
+    """An app function, hook or component whose result (or rendering, or guarding) comes
+    from a Clerk API: calling it is using that API (cross-file resolution)."""
+
+    names: tuple[str, ...]  # wrapper names, outermost first
+    code: str  # rule of the wrapped Clerk API
+    symbol: str  # the Clerk API as its direct finding names it
+    module: str  # the Clerk module it comes from
+    result: Optional["Origin"]  # what a call returns, when it is a Clerk value we can follow
+    definitions: tuple[Location, ...]  # where each wrapper is defined, outermost first
+
+
+@dataclass(frozen=True)
 class Origin:
     """What a binding holds: an export of a Clerk module, maybe called and dereferenced."""
 
     module: str
     export: str  # export name, "default", or "*" for the module namespace
     path: tuple[str, ...] = ()  # "()" per call, ".name" per member read
-    via: tuple[str, ...] = ()  # wrappers crossed on the way (cross-file resolution)
-    related: tuple = ()  # opaque locations of those wrappers, for reporters
+    via: tuple[str, ...] = ()  # app modules / wrappers crossed on the way (cross-file resolution)
+    related: tuple[Location, ...] = ()  # where those are defined, for reporters
+    wrapper: Optional[Wrapper] = None  # set when the binding is an app wrapper of a Clerk API
 
     @property
     def chain(self) -> str:
@@ -48,6 +63,11 @@ class Origin:
         if self.export == NAMESPACE and not self.path and steps and steps[0].startswith("."):
             return Origin(self.module, steps[0][1:], steps[1:], self.via, self.related)
         return Origin(self.module, self.export, self.path + steps, self.via, self.related)
+
+    def through(self, name: str, where: Optional[Location] = None) -> "Origin":
+        """The same value reached through one more app module or wrapper."""
+        related = ((where,) if where is not None else ()) + self.related
+        return Origin(self.module, self.export, self.path, (name,) + self.via, related, self.wrapper)
 
 
 @dataclass
@@ -119,11 +139,26 @@ def _function_params(fn: ts.Node) -> list[ts.Node]:
     return out
 
 
+def value_of(use: Use) -> Optional[Origin]:
+    """The Clerk value at the top of a use's chain, or None when it is not one we follow
+    (a wrapper whose result is not a Clerk value)."""
+    wrapper = use.origin.wrapper
+    if wrapper is None:
+        return use.origin.extend(step.op for step in use.steps)
+    if not use.steps:
+        return use.origin
+    if use.steps[0].op == "()" and wrapper.result is not None:
+        return wrapper.result.extend(step.op for step in use.steps[1:])
+    return None
+
+
 class Resolver:
     """Finds the uses of Clerk-bound definitions in one parsed file."""
 
     def __init__(self, lang: str, root: ts.Node, scopes: ScopeIndex):
         self.scopes = scopes
+        self.bound: dict[int, Origin] = {}  # definition id -> what it holds
+        self.binding_source: dict[int, Use] = {}  # derived definition id -> the use it was computed from
         self._refs_by_name: dict[str, list[ts.Node]] = {}
         for ref in captures(lang, "references", root).get("reference", []):
             if scopes.is_definition(ref):
@@ -133,7 +168,7 @@ class Resolver:
     def uses(self, seeds: dict[int, tuple[ts.Node, Origin]]) -> list[Use]:
         """All uses of the seeded definitions (def node id -> (def node, origin)), following
         values derived from them to a fixed point."""
-        bound: dict[int, Origin] = {}
+        bound = self.bound
         work = list(seeds.values())
         found: list[Use] = []
         while work:
@@ -171,13 +206,16 @@ class Resolver:
             return out
         top = use.top
         parent = top.parent if top is not None else None
-        full = use.origin.extend(step.op for step in use.steps)
+        full = value_of(use)
+        if full is None:
+            return out
         if parent is not None and parent.type == "variable_declarator" and parent.child_by_field_name("value") == top:
             pattern = parent.child_by_field_name("name")
             if pattern is not None:
                 for path, ident in pattern_names(pattern):
                     if self.scopes.is_definition(ident):
                         out.append((ident, full.extend(path)))
+                        self.binding_source[ident.id] = use
         # Callback parameters (clerkMiddleware((auth, req) => ...)).
         for index, step in enumerate(use.steps):
             if step.op != "()" or step.arguments is None:

@@ -5,7 +5,7 @@ from typing import Callable, Optional
 
 import tree_sitter as ts
 
-from .bindings import Use
+from .bindings import Origin, Use
 from .catalog import Catalog, Rule
 from .findings import Finding, Location
 from .js_imports import ImportDecl, text
@@ -62,7 +62,7 @@ class Classifier:
                 details: tuple = (), via: tuple = (), related: tuple = ()) -> Finding:
         message = rule.format_message(symbol=symbol, package=module, detail=detail)
         if via:
-            message += f" (through {' -> '.join(via)})"
+            via = (*via, symbol)  # reporters show the chain: getTenantId -> auth
         return Finding(
             code=rule.code, rule_name=rule.name, symbol=symbol, package=module, category=rule.category,
             difficulty=rule.difficulty, better_auth=rule.better_auth, effort_hours=rule.effort_hours,
@@ -81,6 +81,8 @@ class Classifier:
                             detail=detail, details=(("names", detail),))
 
     def use_finding(self, use: Use) -> Optional[Finding]:
+        if use.origin.wrapper is not None:
+            return self._wrapper_finding(use)
         origin = use.origin
         if use.reexport:
             if not origin.direct:
@@ -88,22 +90,9 @@ class Classifier:
             rule = self.catalog.rule(REEXPORT_RULE)
             return self.finding(rule, use.ref, symbol=origin.export, module=origin.module, detail=origin.export,
                                 via=origin.via, related=origin.related)
-        # Chain rules, shortest prefix first. A derived value is only interesting past the
-        # point it was bound (its own declaration was reported already).
-        first = 0 if origin.direct else 1
-        for count in range(first, len(use.steps) + 1):
-            if count == 0:
-                node, arguments = use.ref, None
-            else:
-                step = use.steps[count - 1]
-                node, arguments = step.node, step.arguments
-            facts = call_arg_facts(arguments) if arguments is not None else {}
-            chain = use.prefix_chain(count)
-            rule = self.catalog.rule_for_chain(origin.module, chain, frozenset(facts))
-            if rule is not None:
-                detail = _detail(facts)
-                return self.finding(rule, node, symbol=chain, module=origin.module, detail=detail,
-                                    details=tuple(sorted(facts.items())), via=origin.via, related=origin.related)
+        finding = self._chain_finding(use, first=0 if origin.direct else 1)
+        if finding is not None:
+            return finding
         if not origin.direct:
             return None
         rule = self.catalog.rule_for_export(origin.module, origin.export)
@@ -118,3 +107,43 @@ class Classifier:
         facts = call_arg_facts(use.steps[0].arguments) if use.steps and use.steps[0].op == "()" else {}
         return self.finding(rule, node, symbol=symbol, module=origin.module, detail=_detail(facts),
                             details=tuple(sorted(facts.items())), via=origin.via, related=origin.related)
+
+    def _chain_finding(self, use: Use, first: int) -> Optional[Finding]:
+        """Chain rules, shortest prefix first. A derived value is only interesting past the
+        point it was bound (`first` = 1): its own declaration was reported already."""
+        origin = use.origin
+        for count in range(first, len(use.steps) + 1):
+            if count == 0:
+                node, arguments = use.ref, None
+            else:
+                step = use.steps[count - 1]
+                node, arguments = step.node, step.arguments
+            facts = call_arg_facts(arguments) if arguments is not None else {}
+            chain = use.prefix_chain(count)
+            rule = self.catalog.rule_for_chain(origin.module, chain, frozenset(facts))
+            if rule is not None:
+                detail = _detail(facts)
+                return self.finding(rule, node, symbol=chain, module=origin.module, detail=detail,
+                                    details=tuple(sorted(facts.items())), via=origin.via, related=origin.related)
+        return None
+
+    def _wrapper_finding(self, use: Use) -> Optional[Finding]:
+        """A use of an app wrapper of a Clerk API: the wrapped API's rule, marked indirect."""
+        wrapper = use.origin.wrapper
+        called = bool(use.steps) and use.steps[0].op == "()"
+        if called and wrapper.result is not None and len(use.steps) > 1:
+            # `(await getSessionUser()).publicMetadata`: the member read is the finding.
+            past_call = Use(use.ref, wrapper.result, use.steps[1:], None, use.top)
+            finding = self._chain_finding(past_call, first=1)
+            if finding is not None:
+                return finding
+        if use.reexport:
+            node = use.ref
+        elif use.jsx is not None:
+            node = use.jsx
+        elif called:
+            node = use.steps[0].node
+        else:
+            node = use.ref
+        return self.finding(self.catalog.rule(wrapper.code), node, symbol=wrapper.symbol, module=wrapper.module,
+                            via=wrapper.names, related=wrapper.definitions)

@@ -101,6 +101,7 @@ class FileAnalysis:
 
     findings: list[Finding] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
+    summary: object = None  # what the module exports that is Clerk-backed (cross-file resolution)
 
 
 @dataclass

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from typing import Callable
+from typing import Callable, Optional, Protocol
 
 import tree_sitter as ts
 
@@ -12,6 +12,7 @@ from .catalog import Catalog, Rule, is_clerk_module
 from .discover import Candidate
 from .classify import Classifier
 from .findings import FileAnalysis, FileProblem, Finding, Location
+from .js_exports import SummaryBuilder
 from .js_imports import find_imports, text
 from .parse import parse
 from .queries import captures
@@ -54,23 +55,48 @@ def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Clas
 MARKERS = re.compile(rb"clerk|svix", re.IGNORECASE)
 
 
-def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
-    if not MARKERS.search(source.data):
+class ModuleContext(Protocol):
+    """What a file's analysis may ask about the rest of the project (cross-file resolution)."""
+
+    def resolve(self, specifier: str) -> Optional[str]: ...  # the project module it names, or None
+    def lookup(self, module: str, name: str) -> Optional[Origin]: ...  # a Clerk-backed export of it
+
+
+def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: Optional[ModuleContext] = None) -> FileAnalysis:
+    if context is None and not MARKERS.search(source.data):
         return FileAnalysis()
     index = LineIndex(source)
-    return analyze_js(source.data, candidate.relpath, candidate.language, catalog, index.locator(candidate.relpath))
+    return analyze_js(source.data, candidate.relpath, candidate.language, catalog, index.locator(candidate.relpath),
+                      context=context)
 
 
 def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
-               locate: Callable[[ts.Node], Location]) -> FileAnalysis:
+               locate: Callable[[ts.Node], Location], *, context: Optional[ModuleContext] = None) -> FileAnalysis:
     result = FileAnalysis()
     tree = parse(data, lang)
     root = tree.root_node
     if root.has_error:
         result.problems.append(FileProblem(relpath, "syntax errors: scanned the parts the parser recovered",
                                            "parse-partial", partial=True))
-    clerk_imports = [d for d in find_imports(lang, root) if is_clerk_module(d.source)]
-    if not clerk_imports:
+    imports = find_imports(lang, root)
+    clerk_imports = [d for d in imports if is_clerk_module(d.source)]
+    local_seeds: list[tuple[ts.Node, Origin]] = []
+    local_reexports = False
+    if context is not None:
+        for decl in imports:
+            if decl.type_only or is_clerk_module(decl.source):
+                continue
+            target = context.resolve(decl.source)
+            if target is None:
+                continue
+            local_reexports |= decl.kind == "reexport"
+            for name in decl.names:
+                if name.local is None or name.is_type:
+                    continue
+                origin = context.lookup(target, name.imported)
+                if origin is not None:
+                    local_seeds.append((name.local, origin))
+    if not clerk_imports and not local_seeds and not local_reexports:
         return result
     classifier = Classifier(catalog, locate)
     result.findings.extend(classifier.import_finding(d) for d in clerk_imports)
@@ -83,9 +109,21 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         for name in decl.names:
             if name.local is not None and not name.is_type and scopes.is_definition(name.local):
                 seeds[name.local.id] = (name.local, Origin(decl.source, name.imported))
-    for use in Resolver(lang, root, scopes).uses(seeds):
+    for ident, origin in local_seeds:
+        if scopes.is_definition(ident):
+            seeds[ident.id] = (ident, origin)
+    resolver = Resolver(lang, root, scopes)
+    uses = resolver.uses(seeds)
+    findings_by_use: dict[int, Finding] = {}
+    for use in uses:
         finding = classifier.use_finding(use)
         if finding is not None:
             result.findings.append(finding)
-    result.findings.extend(_query_findings(lang, root, catalog, classifier))
+            findings_by_use[id(use)] = finding
+    if clerk_imports or local_seeds:
+        result.findings.extend(_query_findings(lang, root, catalog, classifier))
+    if context is not None:
+        builder = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
+        summary = builder.build(root, context.resolve, is_clerk_module)
+        result.summary = None if summary.is_empty() else summary
     return result

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from . import suppressions
+from . import secrets, suppressions
 from .catalog import Catalog
 from .discover import Candidate, discover
-from .findings import FileProblem, Finding, ScanResult
+from .findings import FileAnalysis, FileProblem, Finding, ScanResult
 from .fingerprints import line_hashes
-from .source import read_source
+from .source import SourceText, read_source
 
 # language -> module (in this package) exposing
 #   analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context) -> FileAnalysis
@@ -21,6 +21,16 @@ ANALYZERS: dict[str, str] = {
     "javascript": "js_analyzer",
     "typescript": "js_analyzer",
     "tsx": "js_analyzer",
+    "python": "py_analyzer",
+    "package-json": "manifest_analyzer",
+    "requirements": "manifest_analyzer",
+    "pyproject": "manifest_analyzer",
+    "pipfile": "manifest_analyzer",
+    "dotenv": "env_analyzer",
+    "prisma": "schema_analyzer",
+    "sql": "schema_analyzer",
+    "json-config": "config_analyzer",
+    "toml-config": "config_analyzer",
 }
 
 
@@ -45,6 +55,22 @@ def _analyzer(language: str):
     return importlib.import_module(f".{name}", __package__) if name else None
 
 
+def _analyze(analyzer, source: SourceText, candidate: Candidate, catalog: Catalog, context) -> FileAnalysis:
+    try:
+        return analyzer.analyze(source, candidate, catalog, context)
+    except Exception as exc:  # a bug met on one file must not end the run or lose the others
+        message = " ".join(str(exc).split())[:200]
+        return FileAnalysis(problems=[FileProblem(candidate.relpath, f"internal error: {type(exc).__name__}"
+                                                  + (f": {message}" if message else ""), "internal-error")])
+
+
+def _finish(analysis: FileAnalysis, source: SourceText, problems: list[FileProblem]) -> tuple[list[Finding], list[FileProblem]]:
+    """Per-file post-processing once the analysis is final: fingerprints, suppressions."""
+    findings = suppressions.apply(_with_line_hashes(analysis.findings, source.text), source.text)
+    findings = [secrets.redact_finding(f) for f in findings]  # no report may repeat a secret
+    return findings, merge_problems(problems + analysis.problems)
+
+
 def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
               context: object = None) -> tuple[list[Finding], list[FileProblem]]:
     analyzer = _analyzer(candidate.language)
@@ -54,18 +80,61 @@ def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
     problems = [problem] if problem is not None else []
     if source is None:
         return [], problems
-    analysis = analyzer.analyze(source, candidate, catalog, context)
-    findings = suppressions.apply(_with_line_hashes(analysis.findings, source.text), source.text)
-    return findings, problems + analysis.problems
+    return _finish(_analyze(analyzer, source, candidate, catalog, context), source, problems)
+
+
+def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: ScanOptions,
+                     result: ScanResult) -> None:
+    """The JS/TS family is analyzed as a project, so wrappers in the app's own modules are followed."""
+    from . import js_analyzer
+    from .crossfile import analyze_project
+
+    def read(candidate: Candidate):
+        return read_source(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
+
+    def analyze(candidate: Candidate, source: SourceText, context) -> FileAnalysis:
+        return _analyze(js_analyzer, source, candidate, catalog, context)
+
+    outcomes = analyze_project(candidates, catalog, read, analyze)
+    for candidate in candidates:
+        analysis, problems = outcomes[str(candidate.path)]
+        if analysis.findings:
+            source, _ = read(candidate)
+            findings, problems = _finish(analysis, source, problems)
+        else:
+            findings, problems = [], merge_problems(problems + analysis.problems)
+        result.findings.extend(findings)
+        result.problems.extend(problems)
+
+
+def merge_problems(problems: list[FileProblem]) -> list[FileProblem]:
+    """One problem per file: several (say undecodable bytes and then syntax errors) are
+    joined, keeping the kind of the first that stopped the scan, else of the first."""
+    by_path: dict[str, list[FileProblem]] = {}
+    for p in problems:
+        by_path.setdefault(p.path, []).append(p)
+    merged = []
+    for path, group in by_path.items():
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        reasons = list(dict.fromkeys(p.reason for p in group))
+        kind = next((p.kind for p in group if not p.partial), group[0].kind)
+        merged.append(FileProblem(path, "; ".join(reasons), kind, partial=all(p.partial for p in group)))
+    return merged
 
 
 def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = ScanOptions()) -> ScanResult:
     candidates, problems = discover(paths, include=options.include, exclude=options.exclude,
                                     follow_symlinks=options.follow_symlinks)
     result = ScanResult(root=".", problems=list(problems))
+    js_family = [c for c in candidates if ANALYZERS.get(c.language) == "js_analyzer"]
+    if js_family:
+        _scan_js_project(js_family, catalog, options, result)
     for candidate in candidates:
-        findings, file_problems = scan_file(candidate, catalog, options)
-        result.findings.extend(findings)
-        result.problems.extend(file_problems)
-        result.files_scanned += 1
+        if ANALYZERS.get(candidate.language) != "js_analyzer":
+            findings, file_problems = scan_file(candidate, catalog, options)
+            result.findings.extend(findings)
+            result.problems.extend(file_problems)
+    result.files_scanned = len(candidates)
     return result.sorted()
