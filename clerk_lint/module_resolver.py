@@ -97,6 +97,19 @@ _MAX_JSON_BYTES = 8_000_000
 
 _DIR, _FILE = 1, 2
 _QUOTES = ('"', "'", "`")
+# Every specifier made only of dots and slashes (".", "..", "./", "../..", "../../"),
+# quoted, contains one of these.
+DOTS_TOKENS = frozenset(t for q in _QUOTES for t in (q + "." + q, q + ".." + q, "/.." + q, "/." + q, "./" + q))
+
+
+def _segment_tokens(name: str) -> set[str]:
+    """A name that starts a path segment of the specifier: after "/" or the opening quote."""
+    return {"/" + name, *(q + name for q in _QUOTES)}
+
+
+def _prefix_tokens(spec: str) -> set[str]:
+    """A string the specifier starts with."""
+    return {q + spec for q in _QUOTES}
 
 Json = Union[dict, list, str, int, float, bool, None]
 
@@ -498,12 +511,16 @@ class ModuleResolver:
     def tokens(self, target: Path) -> frozenset[str]:
         """Strings at least one of which occurs in every file that imports ``target``.
 
-        The file's stem always; for an index file (or a package entry) also its
-        folder's name and the endings of "."/".."/"dir/" specifiers (``."``,
-        ``/'`` ...); the package name when the file is a workspace package's entry
-        or an ``exports`` target; and, where an alias does not spell the file's
-        name (``"@auth": ["./src/lib/session.ts"]``), the alias itself. An empty
-        string in the set means no cheap test is possible (every file passes)."""
+        Tokens are anchored to the specifier's quotes and slashes so they stay
+        selective in a Clerk codebase where "auth" is everywhere: for
+        ``lib/auth.ts`` they are ``/auth``, ``"auth``, ``'auth`` and
+        ```auth``. An index file (or a package entry) adds its folder's name the
+        same way, and the quoted forms of dots-only specifiers (``"."``,
+        ``".."``, ``../"`` ...); a package entry or ``exports`` target adds the
+        quoted package name (``"@acme/auth``); an alias that does not spell the
+        file's name (``"@auth": ["./src/lib/session.ts"]``) adds the quoted
+        alias. An empty string in the set means no cheap test is possible
+        (every file passes)."""
         path = os.path.abspath(os.fspath(target))
         try:
             return self._token_memo[path]
@@ -1139,11 +1156,13 @@ class ModuleResolver:
     def _tokens(self, target: str) -> set[str]:
         name = os.path.basename(target)
         folder = os.path.dirname(target)
+        tokens: set[str] = set()
         stem = _stem(name)
-        plain: set[str] = {stem} if stem else set()
+        if stem:
+            tokens |= _segment_tokens(stem)
         index_like = stem == "index"
         if index_like:
-            plain.add(os.path.basename(folder))
+            tokens |= _segment_tokens(os.path.basename(folder))
         entry_dirs: list[str] = []
         # Packages (or package-like folders) the file is an entry of.
         cur = folder
@@ -1155,20 +1174,24 @@ class ModuleResolver:
                 if self._package_entry(cur, ".") == target or self._package_entry(cur, ".", False) == target:
                     entry_dirs.append(cur)
                     index_like = True
-                    plain.add(os.path.basename(cur))
+                    tokens |= _segment_tokens(os.path.basename(cur))
                     if pkg_name:
-                        plain.add(pkg_name)
+                        tokens |= _prefix_tokens(pkg_name)
                 if pkg_name and self._exported(cur, pj, target):
-                    plain.add(pkg_name)
+                    tokens |= _prefix_tokens(pkg_name)
             if self._is_boundary(cur):
                 break
             parent = os.path.dirname(cur)
             if parent == cur:
                 break
             cur = parent
+        if index_like:
+            tokens |= DOTS_TOKENS  # "." / ".." / "../" from inside the folder
+
+        base = frozenset(tokens)
 
         def covered(spec: str) -> bool:
-            return any(p in spec for p in plain if p) or (index_like and spec.endswith((".", "/")))
+            return all(any(t in q + spec + q for t in base) for q in _QUOTES)
 
         extra: set[str] = set()
         forms = self._forms(target, entry_dirs)
@@ -1207,14 +1230,11 @@ class ModuleResolver:
                     if t.startswith(("./", "../", "/", "#")):
                         continue
                     if "*" in key or "*" in t:
-                        extra.add(key.split("*", 1)[0])
+                        kpre = key.split("*", 1)[0]
+                        extra.update(_prefix_tokens(kpre) if kpre else {""})
                     elif self._resolve(pkg_dir, t) == target and not covered(key):
-                        extra.add(key)
-        tokens = plain | extra
-        if index_like:
-            for q in _QUOTES:
-                tokens.update(("." + q, "/" + q))
-        return tokens
+                        extra |= _prefix_tokens(key)
+        return tokens | extra
 
     def _exported(self, pkg_dir: str, pj: dict, target: str) -> bool:
         """Whether a subpath in the package's exports map names ``target``."""
@@ -1246,10 +1266,11 @@ class ModuleResolver:
                         captured = form[len(tpre): len(form) - len(tsuf)].replace(os.sep, "/")
                         spec = kpre + captured + ksuf
                         if not covered(spec):
-                            out.add(spec)
+                            out |= _prefix_tokens(spec)
             elif key_star:
                 if full in forms:  # every specifier the key matches lands on the target
                     kpre, ksuf = key.split("*")
-                    out.add(kpre or ksuf)  # "" when the key is a bare "*": no cheap test
+                    # "" when the key is a bare "*": no cheap test is possible
+                    out.update(_prefix_tokens(kpre) if kpre else {ksuf})
             elif full in forms and not covered(key):
-                out.add(key)
+                out |= _prefix_tokens(key)

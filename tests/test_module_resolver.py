@@ -230,9 +230,10 @@ def build_monorepo(root: Path, kind: str) -> Path:
     return root
 
 
-@pytest.fixture(params=["pnpm", "npm", "yarn"])
-def repo(request, tmp_path) -> Path:
-    return build_monorepo(tmp_path / "acme", request.param)
+@pytest.fixture(scope="module", params=["pnpm", "npm", "yarn"])
+def repo(request, tmp_path_factory) -> Path:
+    """Built once per layout; tests only read it (each makes its own resolver)."""
+    return build_monorepo(tmp_path_factory.mktemp(request.param) / "acme", request.param)
 
 
 def rel(root: Path, found: Optional[Path]) -> Optional[str]:
@@ -354,7 +355,8 @@ def test_nested_workspace_glob_only_where_declared(tmp_path):
     assert rel(root, r.resolve(root / "apps/web/src/index.ts", "@acme/legacy")) == "packages/legacy/index.js"
 
 
-def test_workspace_link_in_node_modules_is_not_needed_but_harmless(repo):
+def test_workspace_link_in_node_modules_is_not_needed_but_harmless(tmp_path):
+    repo = build_monorepo(tmp_path / "acme", "pnpm")
     link = repo / "node_modules/@acme/auth"
     link.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -379,7 +381,7 @@ def test_linked_dependency_outside_workspaces(tmp_path):
         pytest.skip(f"cannot create symlinks: {exc}")
     r = ModuleResolver([root])
     assert rel(root, r.resolve(root / "app/src/index.ts", "shared-auth")) == "shared/src/index.ts"
-    assert "shared-auth" in r.tokens(root / "shared/src/index.ts")
+    assert "'shared-auth" in r.tokens(root / "shared/src/index.ts")
     # scanning only the app: the link points outside the roots -> not a project file
     r2 = ModuleResolver([root / "app"])
     assert r2.resolve(root / "app/src/index.ts", "shared-auth") is None
@@ -491,22 +493,37 @@ def test_tokens_never_miss_a_real_importer(repo, importer, spec, expected):
         assert any(t.encode() in text for t in toks), (spec, style, sorted(toks))
 
 
+def seg(name: str) -> set[str]:
+    return {"/" + name, '"' + name, "'" + name, "`" + name}
+
+
 def test_tokens_contents(repo):
     r = ModuleResolver([repo])
     auth = r.tokens(repo / "apps/web/src/lib/auth.ts")
-    assert "auth" in auth
-    assert not any(t in ("", ".", "/") for t in auth)
+    assert auth == frozenset(seg("auth"))
+    # selective: a file that only calls Clerk's auth() does not pass the prefilter
+    clerk_only = b'import { auth } from "@clerk/nextjs/server";\nconst { userId } = await auth();\n'
+    assert not any(t.encode() in clerk_only for t in auth)
     button = r.tokens(repo / "apps/web/src/components/Button/index.tsx")
-    assert {"Button", "index"} <= button
-    assert {'."', ".'", "/\"", "/'"} <= button
+    assert seg("Button") | seg("index") | set(mr.DOTS_TOKENS) <= button
     entry = r.tokens(repo / "packages/auth/src/index.ts")
-    assert "@acme/auth" in entry
+    assert {'"@acme/auth', "'@acme/auth"} <= entry
+    assert seg("auth") <= entry  # the package folder, for "../../packages/auth"
     session = r.tokens(repo / "packages/auth/src/clerk-session.ts")
-    assert "@acme/auth" in session  # exported as "@acme/auth/session"
-    assert "@auth" in r.tokens(repo / "apps/web/src/lib/session.ts")
-    assert "#config" in r.tokens(repo / "apps/api/src/config/load.ts")
+    assert '"@acme/auth' in session  # exported as "@acme/auth/session"
+    assert '"@auth' in r.tokens(repo / "apps/web/src/lib/session.ts")
+    assert "'#config" in r.tokens(repo / "apps/api/src/config/load.ts")
+    assert "'#auth" in r.tokens(repo / "packages/auth/src/server.ts")
     # a plain module that no alias renames gets only its stem
-    assert r.tokens(repo / "apps/web/src/server/db.ts") == frozenset({"db"})
+    assert r.tokens(repo / "apps/web/src/server/db.ts") == frozenset(seg("db"))
+
+
+def test_dots_tokens_cover_every_dots_only_specifier():
+    for spec in (".", "..", "./", "../", "./.", "../..", "../../", "../../..", "./..", "../../../"):
+        for q in ('"', "'", "`"):
+            assert any(t in q + spec + q for t in mr.DOTS_TOKENS), (spec, q)
+    for text in ('"Loading..."', "'and so on.'", '"a/b/"', "'https://x.dev/'"):
+        assert not any(t in text for t in mr.DOTS_TOKENS), text
 
 
 def test_tokens_for_alias_whose_capture_skips_the_name(tmp_path):
@@ -521,9 +538,9 @@ def test_tokens_for_alias_whose_capture_skips_the_name(tmp_path):
     r = ModuleResolver([root])
     target = r.resolve(root / "src/main.ts", "@feature/billing")
     assert rel(root, target) == "src/features/billing/entry.ts"
-    assert "@feature/billing" in r.tokens(target)
+    assert '"@feature/billing' in r.tokens(target)
     assert rel(root, r.resolve(root / "src/main.ts", "@all/anything")) == "src/all.ts"
-    assert "@all/" in r.tokens(root / "src/all.ts")
+    assert '"@all/' in r.tokens(root / "src/all.ts")
 
 
 # --------------------------------------------------------------------------- parsers
