@@ -587,3 +587,45 @@ def test_parse_pnpm_packages(text, expected):
 )
 def test_glob_regex(glob, path, hit):
     assert bool(mr.glob_regex(glob).match(path)) is hit
+
+
+def spellings(importer: Path, target: Path, repo: Path) -> list[str]:
+    """Ways a developer may write an import of `target` from `importer`."""
+    rel_path = os.path.relpath(target, importer.parent).replace(os.sep, "/")
+    if not rel_path.startswith("."):
+        rel_path = "./" + rel_path
+    stem_path, ext = os.path.splitext(rel_path)
+    out = [rel_path, stem_path]
+    swap = {".ts": ".js", ".tsx": ".js", ".mts": ".mjs", ".cts": ".cjs"}.get(ext)
+    if swap:
+        out.append(stem_path + swap)
+    if os.path.basename(stem_path) == "index":
+        folder = os.path.dirname(stem_path) or "."
+        out += [folder, folder + "/"]
+    web_src = repo / "apps/web/src"
+    if web_src in target.parents:
+        inner = target.relative_to(web_src).with_suffix("").as_posix()
+        out += ["@/" + inner, "~/" + inner]
+        if inner.endswith("/index") or inner == "index":
+            out += ["@/" + inner[: -len("index")].rstrip("/"), "@/" + inner[: -len("index")]]
+    return out
+
+
+def test_tokens_cover_every_spelling_that_resolves(repo):
+    """For every pair of source files in two packages and every way of writing the
+    import that really resolves, the target's tokens occur in the importer."""
+    r = ModuleResolver([repo])
+    files = sorted(p for base in ("apps/web", "packages/auth", "apps/api") for p in (repo / base).rglob("*")
+                   if p.is_file() and p.suffix in {".ts", ".tsx", ".js", ".mts", ".cts"})
+    checked = 0
+    for importer in files:
+        for target in files:
+            toks = r.tokens(target)
+            for spec in spellings(importer, target, repo):
+                if r.resolve(importer, spec) != target:
+                    continue
+                checked += 1
+                for q in ('"', "'", "`"):
+                    text = f"import {{ x }} from {q}{spec}{q};\n".encode()
+                    assert any(t.encode() in text for t in toks), (importer, spec, sorted(toks))
+    assert checked > 500
