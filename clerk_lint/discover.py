@@ -43,6 +43,7 @@ scanned root ("link points outside the scanned root").
 """
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 from dataclasses import dataclass
@@ -66,7 +67,27 @@ LANGUAGES: dict[str, str] = {
     ".mts": "typescript",
     ".cts": "typescript",
     ".tsx": "tsx",
+    # Non-code places a migration touches: manifests, env files, schemas, configs.
+    "package.json": "package-json",
+    "pyproject.toml": "pyproject",
+    "Pipfile": "pipfile",
+    ".prisma": "prisma",
+    ".sql": "sql",
+    "app.json": "json-config",
+    "vercel.json": "json-config",
+    "config.toml": "toml-config",
+    "netlify.toml": "toml-config",
 }
+
+# File-name patterns (fnmatch, lower-cased name), tried after exact names and extensions.
+LANGUAGE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("*requirements*.txt", "requirements"),
+    ("requirements*.in", "requirements"),
+    (".env", "dotenv"),
+    (".env.*", "dotenv"),
+    ("*.env", "dotenv"),
+    (".envrc", "dotenv"),
+)
 
 DEFAULT_SKIP_DIRS: frozenset[str] = frozenset(
     {
@@ -113,16 +134,20 @@ class Candidate:
     language: str
 
 
-def language_for(name: str, languages: Mapping[str, str] = LANGUAGES) -> Optional[str]:
+def language_for(name: str, languages: Mapping[str, str] = LANGUAGES,
+                 patterns: Sequence[tuple[str, str]] = LANGUAGE_PATTERNS) -> Optional[str]:
     """The language of a file name, or None when it is not scanned."""
     if not name.startswith("."):  # exact-name keys never start with a dot
         lang = languages.get(name)
         if lang is not None:
             return lang
     dot = name.rfind(".")
-    if dot <= 0:  # no extension, or a bare dot-file such as ".ts"
-        return None
-    return languages.get(name[dot:].lower())
+    if dot > 0:  # not a bare dot-file such as ".ts"
+        lang = languages.get(name[dot:].lower())
+        if lang is not None:
+            return lang
+    lower = name.lower()
+    return next((lang for pattern, lang in patterns if fnmatch.fnmatchcase(lower, pattern)), None)
 
 
 def is_minified(name: str) -> bool:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 
-from typing import Callable, Optional, Protocol
+from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
+from . import config_analyzer, env_analyzer, schema_analyzer
 from .bindings import Origin, Resolver
 from .catalog import Catalog, Rule, is_clerk_module
 from .discover import Candidate
@@ -26,28 +27,47 @@ def _event_name(node: ts.Node, catalog: Catalog) -> str:
 
 
 # Checks for rules driven by a query capture: given the captured node, the finding's
-# detail, or "" when the capture is not a hit.
-QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], str]] = {
+# detail, or "" when the capture is not a hit. A check may instead return a tuple
+# (detail, node to report, details) to choose the span and the details itself.
+QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "webhooks.event-comparison": _event_name,
+    "env.clerk-env-read": env_analyzer.js_env_read,
+    "strings.secret-literal": env_analyzer.js_secret_literal,
+    "strings.clerk-domain": config_analyzer.js_clerk_domain,
+    "database.clerk-id-column": schema_analyzer.js_clerk_id_column,
+    "config.convex-provider": config_analyzer.js_convex_issuer,
+    "config.expo-plugin": config_analyzer.js_expo_plugin,
+    "globals.clerk-global": lambda node, catalog: text(node.parent) if node.parent is not None else "",
 }
+# Query purposes whose rules need no Clerk import in the file (env reads, Clerk-id columns,
+# Clerk hosts and keys in configs): run on every file that mentions clerk or svix.
+STANDALONE_PURPOSES = frozenset({"env", "strings", "database", "config"})
 
 
-def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Classifier) -> list[Finding]:
+def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Classifier, *,
+                    standalone_only: bool = False) -> list[Finding]:
     out = []
     by_purpose: dict[str, list[Rule]] = {}
     for rule in catalog.rules:
         if rule.query:
             by_purpose.setdefault(rule.query.split(".", 1)[0], []).append(rule)
     for purpose, rules in by_purpose.items():
+        if standalone_only and purpose not in STANDALONE_PURPOSES:
+            continue
         found = captures(lang, purpose, root)
         for rule in rules:
             check = QUERY_CHECKS[rule.query]
             for node in found.get(rule.query.split(".", 1)[1], []):
-                detail = check(node, catalog)
-                if detail:
-                    target = node.parent if node.parent is not None else node
-                    out.append(classifier.finding(rule, target, symbol=detail, module="", detail=detail,
-                                                  details=(("event", detail),)))
+                hit = check(node, catalog)
+                if not hit:
+                    continue
+                if isinstance(hit, tuple):
+                    detail, target, details = hit
+                    symbol = detail.split(":", 1)[0]
+                else:
+                    detail, target, details = hit, node.parent if node.parent is not None else node, (("event", hit),)
+                    symbol = detail
+                out.append(classifier.finding(rule, target, symbol=symbol, module="", detail=detail, details=details))
     return out
 
 
@@ -97,6 +117,10 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                 if origin is not None:
                     local_seeds.append((name.local, origin))
     if not clerk_imports and not local_seeds and not local_reexports:
+        if MARKERS.search(data):
+            result.findings.extend(_query_findings(lang, root, catalog, Classifier(catalog, locate),
+                                                   standalone_only=True))
+            result.findings = env_analyzer.drop_nested_reads(result.findings)
         return result
     classifier = Classifier(catalog, locate)
     result.findings.extend(classifier.import_finding(d) for d in clerk_imports)
@@ -122,6 +146,9 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
             findings_by_use[id(use)] = finding
     if clerk_imports or local_seeds:
         result.findings.extend(_query_findings(lang, root, catalog, classifier))
+    elif MARKERS.search(data):
+        result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
+    result.findings = env_analyzer.drop_nested_reads(result.findings)
     if context is not None:
         builder = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
         summary = builder.build(root, context.resolve, is_clerk_module)

@@ -10,7 +10,12 @@ from clerk_lint.scan import run_scan
 
 from expectations import actual, diff_report, expected_in_text
 
-EXTENSIONS = {"tsx": ".tsx", "ts": ".ts", "jsx": ".jsx", "js": ".js"}
+# A value starting with "." is an extension (the file is example<ext>); any other value is the
+# whole file name, for kinds recognised by name (package.json, requirements.txt ...).
+EXTENSIONS = {"tsx": ".tsx", "ts": ".ts", "jsx": ".jsx", "js": ".js", "py": ".py",
+              "package-json": "package.json", "requirements": "requirements.txt", "pyproject": "pyproject.toml",
+              "env": ".env", "prisma": ".prisma", "sql": ".sql", "app-json": "app.json",
+              "toml-config": "config.toml"}
 CATALOG = load_catalog()
 CASES = [
     pytest.param(rule, kind, index, snippet, id=f"{rule.code}-{kind}{index}")
@@ -22,7 +27,8 @@ CASES = [
 
 @pytest.mark.parametrize("rule,kind,index,snippet", CASES)
 def test_rule_example(rule, kind, index, snippet, tmp_path):
-    name = f"example{EXTENSIONS[rule.examples.lang]}"
+    ext = EXTENSIONS[rule.examples.lang]
+    name = f"example{ext}" if ext.startswith(".") else ext
     (tmp_path / name).write_text(snippet, encoding="utf-8")
     result = run_scan([tmp_path], CATALOG)
     expected = expected_in_text(name, snippet)

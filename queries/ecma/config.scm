@@ -1,0 +1,16 @@
+; Auth provider objects with an applicationID: Convex's convex/auth.config.ts
+; (config_analyzer.js_convex_issuer checks for a Clerk domain / issuer).
+((object
+   (pair key: (property_identifier) @_key)) @convex-provider
+ (#eq? @_key "applicationID"))
+
+; Expo config plugins in app.config.ts / app.config.js: plugins: ["@clerk/expo", ...] or
+; plugins: [["@clerk/expo", { ... }]] (config_analyzer.js_expo_plugin).
+(pair
+  key: (property_identifier) @_plugins
+  value: (array
+    [
+      (string (string_fragment) @expo-plugin)
+      (array . (string (string_fragment) @expo-plugin))
+    ])
+  (#eq? @_plugins "plugins"))

@@ -1,0 +1,47 @@
+; Reads of environment variables; Python keeps the ones named after Clerk (env_analyzer.js_env_read).
+
+; process.env.NAME, import.meta.env.NAME, Bun.env.NAME, c.env.NAME, env.NAME (t3-env, SvelteKit)
+(member_expression
+  object: [
+    (identifier) @_env
+    (member_expression property: (property_identifier) @_env)
+  ]
+  property: (property_identifier) @clerk-env-read
+  (#eq? @_env "env"))
+
+; process.env["NAME"]
+(subscript_expression
+  object: [
+    (identifier) @_env
+    (member_expression property: (property_identifier) @_env)
+  ]
+  index: (string (string_fragment) @clerk-env-read)
+  (#eq? @_env "env"))
+
+; const { NAME } = process.env / const { NAME: alias } = import.meta.env
+(variable_declarator
+  name: (object_pattern
+    [
+      (shorthand_property_identifier_pattern) @clerk-env-read
+      (pair_pattern key: (property_identifier) @clerk-env-read)
+    ])
+  value: [
+    (identifier) @_env
+    (member_expression property: (property_identifier) @_env)
+  ]
+  (#eq? @_env "env"))
+
+; import { NAME } from "$env/static/private" (SvelteKit)
+(import_statement
+  (import_clause (named_imports (import_specifier name: (identifier) @clerk-env-read)))
+  source: (string (string_fragment) @_source)
+  (#match? @_source "^[$]env/"))
+
+; Deno.env.get("NAME"), context.env.get("NAME")
+(call_expression
+  function: (member_expression
+    object: (member_expression property: (property_identifier) @_env)
+    property: (property_identifier) @_get)
+  arguments: (arguments . (string (string_fragment) @clerk-env-read))
+  (#eq? @_env "env")
+  (#eq? @_get "get"))
