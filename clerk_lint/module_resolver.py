@@ -1009,7 +1009,7 @@ class ModuleResolver:
     @staticmethod
     def _source_guesses(rel: str) -> list[str]:
         """Where the source of a build output path may live: dist/esm/x.js -> src/x."""
-        parts = _strip_code_ext(rel.replace(os.sep, "/")).split("/")
+        parts = _strip_code_ext(os.path.normpath(rel).replace(os.sep, "/")).split("/")
         out = []
         if len(parts) > 1 and parts[0] in BUILD_DIRS:
             rest = parts[1:]
@@ -1239,17 +1239,28 @@ class ModuleResolver:
     def _exported(self, pkg_dir: str, pj: dict, target: str) -> bool:
         """Whether a subpath in the package's exports map names ``target``."""
         emap = _exports_map(pj.get("exports"))
-        if not emap:
+        if not emap or not target.startswith(pkg_dir.rstrip(os.sep) + os.sep):
             return False
-        inside = target.startswith(pkg_dir.rstrip(os.sep) + os.sep)
-        for key in emap:
+        forms: Optional[set[str]] = None
+        for key, entry in emap.items():
             if key == ".":
                 continue
-            if "*" in key or key.endswith("/"):
-                if inside:
+            if "*" not in key and not key.endswith("/"):
+                if self._package_entry(pkg_dir, key) == target:
                     return True
-            elif self._package_entry(pkg_dir, key) == target:
-                return True
+                continue
+            if forms is None:
+                forms = self._forms(target, ())
+            for pattern in _targets_for(entry, ""):
+                if key.endswith("/") and "*" not in key:
+                    pattern += "*"  # legacy folder export: "./": "./src/"
+                if pattern.count("*") != 1:
+                    continue
+                # the target itself, or the source a missing build output came from
+                for guess in [pattern, *self._source_guesses(pattern)]:
+                    pre, suf = os.path.normpath(os.path.join(pkg_dir, guess)).split("*")
+                    if any(len(f) > len(pre) + len(suf) and f.startswith(pre) and f.endswith(suf) for f in forms):
+                        return True
         return False
 
     @staticmethod

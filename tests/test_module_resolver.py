@@ -511,6 +511,11 @@ def test_tokens_contents(repo):
     assert seg("auth") <= entry  # the package folder, for "../../packages/auth"
     session = r.tokens(repo / "packages/auth/src/clerk-session.ts")
     assert '"@acme/auth' in session  # exported as "@acme/auth/session"
+    # "./utils/*" -> "./dist/utils/*.js", built from src/utils/
+    assert '"@acme/auth' in r.tokens(repo / "packages/auth/src/utils/roles.ts")
+    # neither exported nor an entry: the package name is no evidence of an import
+    assert not any("@acme" in t for t in r.tokens(repo / "packages/auth/src/helpers/clerk.ts"))
+    assert not any("@acme" in t for t in r.tokens(repo / "packages/auth/src/internal/secret.ts"))
     assert '"@auth' in r.tokens(repo / "apps/web/src/lib/session.ts")
     assert "'#config" in r.tokens(repo / "apps/api/src/config/load.ts")
     assert "'#auth" in r.tokens(repo / "packages/auth/src/server.ts")
