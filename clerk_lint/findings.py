@@ -110,6 +110,7 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     files_scanned: int = 0
+    packages: dict[str, str] = field(default_factory=dict)  # package folder relpath ('' = root) -> name
 
     def sorted(self) -> "ScanResult":
         self.findings.sort(key=Finding.sort_key)

@@ -128,3 +128,18 @@ def test_import_cycle_terminates(tmp_path):
     })
     result = scan(tmp_path)
     assert ("CLK301" in [code for _, code, _ in codes_at(result, "c.ts")])
+
+
+def test_results_are_summarised_per_workspace_package(tmp_path):
+    write(tmp_path, {
+        "package.json": '{"name": "root", "private": true, "workspaces": ["apps/*"]}',
+        "apps/a/package.json": '{"name": "@x/a"}',
+        "apps/a/page.tsx": 'import { useUser } from "@clerk/nextjs";\nexport const P = () => useUser();\n',
+        "apps/b/package.json": '{"name": "@x/b"}',
+        "apps/b/page.tsx": "export const Q = () => 1;\n",
+    })
+    result = scan(tmp_path)
+    doc = json.loads(render("json", result, load_catalog()))
+    packages = {p["name"]: p["findings"] for p in doc["summary"]["packages"]}
+    assert packages == {"root": 0, "@x/a": 2, "@x/b": 0}
+    assert "@x/a (apps/a): 2 findings" in render("text", result, load_catalog())

@@ -151,6 +151,7 @@ def test_json_document() -> None:
         "by_difficulty": {"trivial": 1, "moderate": 2, "hard": 1, "blocker": 1},
         "by_category": {"hook": 2, "import": 1, "server-helper": 1, "webhook": 1},
         "effort_hours": 7.5,
+        "packages": [],  # no workspace packages in a hand-built result
     }
     assert [f["location"]["line"] for f in doc["findings"]] == [1, 3, 7, 2, 9]
     first, _, indirect = doc["findings"][:3]

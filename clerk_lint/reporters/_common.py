@@ -42,3 +42,19 @@ def utf16_slice(text: str, start_column: int, end_column: int) -> str | None:
     if not 0 <= start < end <= len(data):
         return None
     return data[start:end].decode("utf-16-le", "replace")
+
+
+def per_package(result: ScanResult) -> dict[str, dict]:
+    """Findings, difficulty counts and effort per workspace package folder (sorted by folder)."""
+    from ..workspaces import package_of
+
+    groups: dict[str, list[Finding]] = {folder: [] for folder in sorted(result.packages)}
+    for finding in result.findings:
+        folder = package_of(finding.location.path, result.packages)
+        if folder is not None:
+            groups[folder].append(finding)
+    return {
+        folder: {"findings": len(items), "by_difficulty": by_difficulty(items),
+                 "effort_hours": round(sum(f.effort_hours for f in items), 2)}
+        for folder, items in groups.items()
+    }

@@ -13,7 +13,9 @@ The document is one object; keys appear in the order below. Open-ended maps
         "findings": 5,
         "by_difficulty": {"trivial": 1, "moderate": 2, "hard": 1, "blocker": 1},  # always all four
         "by_category": {"hook": 2, "import": 3},                                # only categories found
-        "effort_hours": 6.5                  # sum of the findings' effort_hours
+        "effort_hours": 6.5,                 # sum of the findings' effort_hours
+        "packages": [{"path": "apps/web", "name": "@acme/web", "findings": 3,
+                      "by_difficulty": {...}, "effort_hours": 4.0}]  # workspace packages (nearest package.json / pyproject.toml), by folder
       },
       "findings": [{
         "code": "CLK201",                   # stable rule code
@@ -55,7 +57,7 @@ from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from .. import __version__
 from ..catalog import Catalog
 from ..findings import FileProblem, Finding, Location, ScanResult
-from ._common import by_category, by_difficulty, effort_hours
+from ._common import by_category, by_difficulty, effort_hours, per_package
 
 SCHEMA_VERSION = 1
 
@@ -112,6 +114,10 @@ def to_document(result: ScanResult) -> dict:
             "by_difficulty": by_difficulty(result.findings),
             "by_category": by_category(result.findings),
             "effort_hours": effort_hours(result),
+            "packages": [
+                {"path": folder, "name": result.packages[folder], **stats}
+                for folder, stats in per_package(result).items()
+            ],
         },
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [problem_dict(p) for p in result.problems],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..catalog import Catalog
 from ..findings import Finding, ScanResult
-from ._common import by_category, by_difficulty, effort_hours, via_suffix
+from ._common import by_category, by_difficulty, effort_hours, per_package, via_suffix
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -51,6 +51,12 @@ def render(result: ScanResult, catalog: Catalog, *, color: bool = False, **_: ob
         lines.append(f"  by difficulty: {difficulty}")
         lines.append(f"  by category:   {category}")
         lines.append(f"  estimated effort: {effort_hours(result):g} h")
+        if len(result.packages) > 1:
+            lines.append("  by package:")
+            for folder, stats in per_package(result).items():
+                name = result.packages[folder]
+                lines.append(f"    {name} ({folder or '.'}): {_plural(stats['findings'], 'finding')}, "
+                             f"{stats['effort_hours']:g} h")
     else:
         lines.append(f"No Clerk usage found ({scanned} scanned).")
     if result.problems:
