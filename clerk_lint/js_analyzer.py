@@ -37,7 +37,7 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "database.clerk-id-column": schema_analyzer.js_clerk_id_column,
     "config.convex-provider": config_analyzer.js_convex_issuer,
     "config.expo-plugin": config_analyzer.js_expo_plugin,
-    "globals.clerk-global": lambda node, catalog: text(node.parent) if node.parent is not None else "",
+    "globals.clerk-global": lambda node, catalog: (text(node.parent), node.parent, ()) if node.parent is not None else "",
 }
 # Query purposes whose rules need no Clerk import in the file (env reads, Clerk-id columns,
 # Clerk hosts and keys in configs): run on every file that mentions clerk or svix.
