@@ -67,6 +67,8 @@ LANGUAGES: dict[str, str] = {
     ".mts": "typescript",
     ".cts": "typescript",
     ".tsx": "tsx",
+    ".vue": "vue",
+    ".astro": "astro",
     # Non-code places a migration touches: manifests, env files, schemas, configs.
     "package.json": "package-json",
     "pyproject.toml": "pyproject",

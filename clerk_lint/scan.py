@@ -21,6 +21,8 @@ ANALYZERS: dict[str, str] = {
     "javascript": "js_analyzer",
     "typescript": "js_analyzer",
     "tsx": "js_analyzer",
+    "vue": "sfc_analyzer",
+    "astro": "sfc_analyzer",
     "python": "py_analyzer",
     "package-json": "manifest_analyzer",
     "requirements": "manifest_analyzer",

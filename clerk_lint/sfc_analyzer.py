@@ -1,0 +1,536 @@
+"""Single-file components: Vue (`.vue`) and Astro (`.astro`).
+
+The script parts go through the JS/TS pipeline unchanged. Each one is analysed from a copy of
+the file's bytes in which everything outside that part is blanked to spaces (newlines kept), so
+byte offsets, lines and columns are those of the original file and every finding points into
+it:
+
+* Vue: all top-level `<script>` / `<script setup>` blocks together (they form one module),
+  TypeScript / TSX / JavaScript after their `lang`.
+* Astro: the frontmatter between the leading `---` fences (TypeScript), and each `<script>` of
+  the template on its own (its own module; `is:inline` scripts as JavaScript).
+
+Component tags of the template are uses too: a tag whose name (PascalCase, or kebab-case in
+Vue) resolves to a Clerk import of the script (the frontmatter in Astro) is reported with the
+rule of that export, e.g. `<UserButton />` or `<user-button>`.
+
+Nuxt: when the project's `nuxt.config.*` lists `@clerk/nuxt` in `modules`, Clerk's components
+and composables are auto-imported into every `.vue` file. Calls of those composables without
+an import (and without a declaration of the same name at the top of the script or a project
+composable of that name) and tags of those components (unless the project's `components/`
+folder has its own) are reported as uses of `@clerk/nuxt/composables` /
+`@clerk/nuxt/components`. The config is found by walking up from the file's folder to the
+nearest `nuxt.config.*` (stopping at a folder with a `package.json` but no Nuxt config) and is
+read once per folder.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from .catalog import Catalog, Rule, is_clerk_module
+from .classify import Classifier
+from .discover import Candidate
+from .findings import FileAnalysis, Finding, Location
+from .js_analyzer import MARKERS, analyze_js
+from .js_imports import DEFAULT, NAMESPACE, find_imports, text
+from .parse import parse
+from .source import LineIndex, SourceText
+
+# --------------------------------------------------------------------------- blocks
+
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+_SCRIPT = re.compile(rb"<script\b(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(?P<body>.*?)</script\s*>",
+                     re.DOTALL | re.IGNORECASE)
+_STYLE = re.compile(rb"<style\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?</style\s*>", re.DOTALL | re.IGNORECASE)
+_TEMPLATE_OPEN = re.compile(rb"<template\b(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.IGNORECASE)
+_TEMPLATE_CLOSE = re.compile(rb"</template\s*>", re.IGNORECASE)
+_ATTR = re.compile(rb"""([:@\w-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_FRONTMATTER = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*---[ \t]*\r?\n(?P<body>.*?)^---[ \t]*$", re.DOTALL | re.MULTILINE)
+_TAG = re.compile(rb"<(?P<name>[A-Za-z][A-Za-z0-9_.-]*)")
+
+_VUE_LANGS = {"ts": "typescript", "typescript": "typescript", "tsx": "tsx", "js": "javascript",
+              "javascript": "javascript", "jsx": "javascript", "": "javascript"}
+
+
+@dataclass(frozen=True)
+class Block:
+    start: int  # byte offsets of the block's body in the file
+    end: int
+    lang: str
+
+
+@dataclass(frozen=True)
+class TagNode:
+    """Enough of a tree-sitter node for a locator and a Classifier: a byte range."""
+
+    start_byte: int
+    end_byte: int
+
+
+def _attrs(raw: bytes) -> dict[str, str]:
+    out = {}
+    for m in _ATTR.finditer(raw):
+        value = next((g for g in m.groups()[1:] if g is not None), b"")
+        out[m.group(1).decode("ascii", "replace").lower()] = value.decode("utf-8", "replace")
+    return out
+
+
+def _blank(data: bytes, spans: Iterable[tuple[int, int]]) -> bytes:
+    """`data` with every byte outside `spans` replaced by a space (newlines kept)."""
+    out = bytearray(b" " * len(data))
+    for start, end in spans:
+        out[start:end] = data[start:end]
+    for index in _newlines(data):
+        out[index] = 0x0A
+    return bytes(out)
+
+
+def _newlines(data: bytes) -> list[int]:
+    out, pos = [], data.find(b"\n")
+    while pos != -1:
+        out.append(pos)
+        pos = data.find(b"\n", pos + 1)
+    return out
+
+
+def _mask(data: bytes, spans: Iterable[tuple[int, int]]) -> bytes:
+    """`data` with the bytes inside `spans` replaced by spaces (newlines kept)."""
+    out = bytearray(data)
+    for start, end in spans:
+        for i in range(start, end):
+            if out[i] != 0x0A:
+                out[i] = 0x20
+    return bytes(out)
+
+
+def _comment_spans(data: bytes, start: int = 0, end: Optional[int] = None) -> list[tuple[int, int]]:
+    end = len(data) if end is None else end
+    return [m.span() for m in _COMMENT.finditer(data, start, end)]
+
+
+def vue_blocks(data: bytes) -> tuple[list[Block], Optional[tuple[int, int]]]:
+    """The script blocks of a Vue SFC and the byte range of its template (or None)."""
+    plain = _mask(data, _comment_spans(data))
+    blocks: list[Block] = []
+    taken: list[tuple[int, int]] = []
+    for m in _SCRIPT.finditer(plain):
+        attrs = _attrs(m.group("attrs"))
+        taken.append(m.span())
+        if "src" in attrs:
+            continue
+        lang = _VUE_LANGS.get(attrs.get("lang", "").strip().lower())
+        if lang is not None:
+            blocks.append(Block(m.start("body"), m.end("body"), lang))
+    langs = {b.lang for b in blocks}
+    if len(langs) > 1:  # Vue requires one lang for both blocks; parse all as the richest one
+        shared = "tsx" if "tsx" in langs else "typescript"
+        blocks = [Block(b.start, b.end, shared) for b in blocks]
+    taken += [m.span() for m in _STYLE.finditer(plain)]
+    outside = _mask(plain, taken)
+    opening = _TEMPLATE_OPEN.search(outside)
+    if opening is None or _attrs(opening.group("attrs")).get("lang", "html") not in ("html", ""):
+        return blocks, None
+    closings = list(_TEMPLATE_CLOSE.finditer(outside, opening.end()))
+    end = closings[-1].start() if closings else len(data)
+    return blocks, (opening.end(), end)
+
+
+def astro_blocks(data: bytes) -> tuple[list[Block], list[Block], tuple[int, int]]:
+    """(frontmatter block(s), template <script> blocks, template range) of an Astro file."""
+    front: list[Block] = []
+    template_start = 0
+    m = _FRONTMATTER.match(data)
+    if m is not None:
+        front.append(Block(m.start("body"), m.end("body"), "typescript"))
+        template_start = m.end()
+    plain = _mask(data, _comment_spans(data, template_start))
+    scripts: list[Block] = []
+    for sm in _SCRIPT.finditer(plain, template_start):
+        attrs = _attrs(sm.group("attrs"))
+        if "src" in attrs:
+            continue
+        kind = attrs.get("type", "module").strip().lower()
+        if kind not in ("module", "text/javascript", "application/javascript", "text/typescript", ""):
+            continue  # JSON, templates, ...
+        lang = "javascript" if "is:inline" in attrs else "typescript"
+        scripts.append(Block(sm.start("body"), sm.end("body"), lang))
+    return front, scripts, (template_start, len(data))
+
+
+# --------------------------------------------------------------------------- template tags
+
+
+def _tag_end(data: bytes, index: int) -> int:
+    """One past the `>` that closes the opening tag starting before `index` (quotes and `{...}`
+    attribute expressions skipped); the end of the line when the tag is not closed."""
+    quote = 0
+    depth = 0
+    limit = len(data)
+    i = index
+    while i < limit:
+        c = data[i]
+        if quote:
+            if c == quote:
+                quote = 0
+        elif c in (0x22, 0x27, 0x60):  # " ' `
+            quote = c
+        elif c == 0x7B:  # {
+            depth += 1
+        elif c == 0x7D:  # }
+            depth = max(0, depth - 1)
+        elif c == 0x3E and depth == 0:  # >
+            return i + 1
+        i += 1
+    line_end = data.find(b"\n", index)
+    return line_end if line_end != -1 else limit
+
+
+def template_tags(data: bytes, start: int, end: int, hidden: Iterable[tuple[int, int]] = ()) -> list[tuple[str, int, int]]:
+    """(tag name, start, end of the opening tag) for each opening tag in [start, end), outside
+    comments and the `hidden` spans (script and style bodies)."""
+    masked = _mask(data, list(hidden) + _comment_spans(data, start, end))
+    out = []
+    for m in _TAG.finditer(masked, start, end):
+        out.append((m.group("name").decode("ascii"), m.start(), _tag_end(masked, m.end())))
+    return out
+
+
+def _camelize(name: str) -> str:
+    return re.sub(r"-(\w)", lambda m: m.group(1).upper(), name)
+
+
+def tag_candidates(name: str, kebab: bool) -> list[str]:
+    """Script names a template tag can refer to: itself, and for Vue its camelCase and
+    PascalCase forms (`user-button` -> `userButton`, `UserButton`)."""
+    out = [name]
+    if kebab:
+        camel = _camelize(name)
+        out += [camel, camel[:1].upper() + camel[1:]]
+    return list(dict.fromkeys(out))
+
+
+# --------------------------------------------------------------------------- Nuxt
+
+
+@dataclass(frozen=True)
+class NuxtClerk:
+    root: str  # folder of nuxt.config.*
+    components_module: str
+    composables_module: str
+    components: frozenset[str]  # Clerk component names the module registers
+    composables: frozenset[str]
+    local_components: frozenset[str]  # the project's own components (they win over Clerk's)
+    local_composables: frozenset[str]
+
+
+# Control components of @clerk/nuxt 1.x / 2.x (Core 2); Core 3 replaced them with <Show>, so the
+# current surface no longer lists them, but projects on those majors still render them.
+NUXT_CORE2_COMPONENTS = frozenset({"SignedIn", "SignedOut", "Protect"})
+NUXT_CONFIGS = ("nuxt.config.ts", "nuxt.config.js", "nuxt.config.mjs", "nuxt.config.mts", "nuxt.config.cjs")
+# Nuxt modules that auto-import Clerk's components and composables, and where their names live.
+NUXT_MODULES = {
+    "@clerk/nuxt": ("@clerk/nuxt/components", "@clerk/nuxt/composables"),
+    "vue-clerk/nuxt": ("vue-clerk", "vue-clerk"),
+}
+
+
+def _config_modules(data: bytes) -> set[str]:
+    """Module names listed in `modules: [...]` of a Nuxt config (strings, `[name, options]`
+    pairs, or identifiers bound to a default import)."""
+    lang = "typescript"
+    root = parse(data, lang).root_node
+    imported = {text(n.local): d.source for d in find_imports(lang, root) for n in d.names
+                if n.local is not None and n.imported in (DEFAULT, NAMESPACE)}
+    found: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        if node.type != "pair":
+            continue
+        key = node.child_by_field_name("key")
+        value = node.child_by_field_name("value")
+        if key is None or value is None or text(key).strip("\"'") != "modules" or value.type != "array":
+            continue
+        for item in value.named_children:
+            if item.type == "array" and item.named_children:
+                item = item.named_children[0]
+            if item.type == "string":
+                found.add(text(item)[1:-1])
+            elif item.type == "identifier" and text(item) in imported:
+                found.add(imported[text(item)])
+    return found
+
+
+def _stems(folder: Path, suffixes: tuple[str, ...], limit: int = 5000) -> frozenset[str]:
+    """File stems under `folder` (recursively) with one of `suffixes`; Nuxt also names nested
+    components by their path (`components/base/Button.vue` -> `BaseButton`)."""
+    out: set[str] = set()
+    if not folder.is_dir():
+        return frozenset()
+    count = 0
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if d not in ("node_modules", ".nuxt", ".output")]
+        prefix = "".join(p[:1].upper() + _camelize(p)[1:] for p in Path(dirpath).relative_to(folder).parts)
+        for name in filenames:
+            stem, dot, suffix = name.rpartition(".")
+            if not dot or "." + suffix not in suffixes:
+                continue
+            stem = stem.split(".")[0]  # Comp.client.vue, Comp.server.vue
+            pascal = stem[:1].upper() + _camelize(stem)[1:]
+            out.update({stem, pascal, prefix + pascal})
+            count += 1
+            if count >= limit:
+                return frozenset(out)
+    return frozenset(out)
+
+
+def _surface_names(catalog: Catalog, module: str, kind: str) -> frozenset[str]:
+    entries = catalog.surface.get("entrypoints", {}).get(module, {})
+    return frozenset(name for name, entry in entries.items() if entry and entry[0] == kind)
+
+
+@lru_cache(maxsize=256)
+def _nuxt_config_in(folder: str) -> tuple[Optional[str], bool]:
+    """(path of the Nuxt config in `folder` or None, whether the walk stops here)."""
+    for name in NUXT_CONFIGS:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            return path, True
+    stop = os.path.isfile(os.path.join(folder, "package.json")) or os.path.isdir(os.path.join(folder, ".git"))
+    return None, stop
+
+
+@lru_cache(maxsize=64)
+def _nuxt_project(config_path: str, mtime_ns: int) -> Optional[tuple[str, str, str]]:
+    """(root, components module, composables module) when the config enables a Clerk module."""
+    try:
+        with open(config_path, "rb") as fh:
+            data = fh.read(1_000_000)
+    except OSError:
+        return None
+    modules = _config_modules(data)
+    for name, (components, composables) in NUXT_MODULES.items():
+        if name in modules:
+            return os.path.dirname(config_path), components, composables
+    return None
+
+
+@lru_cache(maxsize=64)
+def _local_names(root: str) -> tuple[frozenset[str], frozenset[str]]:
+    base = Path(root)
+    components = _stems(base / "components", (".vue", ".ts", ".tsx", ".js", ".jsx")) | \
+        _stems(base / "app" / "components", (".vue", ".ts", ".tsx", ".js", ".jsx"))
+    code = (".ts", ".js", ".mts", ".mjs")
+    composables = frozenset().union(*(_stems(base / d, code) for d in
+                                      ("composables", "utils", "app/composables", "app/utils")))
+    return components, composables
+
+
+def nuxt_clerk_for(path: Path, catalog: Catalog, max_levels: int = 40) -> Optional[NuxtClerk]:
+    """The Clerk Nuxt setup that applies to the file at `path`, or None."""
+    folder = os.path.dirname(os.path.abspath(path))
+    for _ in range(max_levels):
+        config, stop = _nuxt_config_in(folder)
+        if config is not None:
+            try:
+                mtime = os.stat(config).st_mtime_ns
+            except OSError:
+                return None
+            found = _nuxt_project(config, mtime)
+            if found is None:
+                return None
+            root, components_module, composables_module = found
+            local_components, local_composables = _local_names(root)
+            return NuxtClerk(
+                root=root, components_module=components_module, composables_module=composables_module,
+                components=_surface_names(catalog, "@clerk/nuxt/components", "component") | NUXT_CORE2_COMPONENTS,
+                composables=_surface_names(catalog, "@clerk/nuxt/composables", "hook"),
+                local_components=local_components, local_composables=local_composables,
+            )
+        parent = os.path.dirname(folder)
+        if stop or parent == folder:
+            return None
+        folder = parent
+    return None
+
+
+def clear_caches() -> None:
+    """Forget the Nuxt configs and project folders read so far (long-running processes)."""
+    for fn in (_nuxt_config_in, _nuxt_project, _local_names):
+        fn.cache_clear()
+
+
+# --------------------------------------------------------------------------- analysis
+
+def _top_level_names(root) -> set[str]:
+    """Names declared at the top of a module (a declaration of `useUser` shadows the auto-import)."""
+    out: set[str] = set()
+    for node in root.named_children:
+        if node.type == "export_statement":
+            node = node.child_by_field_name("declaration") or node
+        if node.type in ("function_declaration", "generator_function_declaration", "class_declaration"):
+            name = node.child_by_field_name("name")
+            if name is not None:
+                out.add(text(name))
+        elif node.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in node.named_children:
+                if declarator.type == "variable_declarator":
+                    name = declarator.child_by_field_name("name")
+                    if name is not None:
+                        out.update(text(n) for n in _identifiers(name))
+    return out
+
+
+def _identifiers(pattern) -> list:
+    if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
+        return [pattern]
+    out = []
+    for child in pattern.named_children:
+        if child.type == "pair_pattern":
+            value = child.child_by_field_name("value")
+            if value is not None:
+                out += _identifiers(value)
+        else:
+            out += _identifiers(child)
+    return out
+
+
+def _imports(data: bytes, lang: str) -> tuple[dict[str, tuple[str, str]], set[str], set[str]]:
+    """For one script module: Clerk-bound local names -> (module, export), every imported local
+    name, and the names declared at its top level."""
+    root = parse(data, lang).root_node
+    clerk: dict[str, tuple[str, str]] = {}
+    imported: set[str] = set()
+    for decl in find_imports(lang, root):
+        for name in decl.names:
+            if name.local is None:
+                continue
+            local = text(name.local)
+            imported.add(local)
+            if is_clerk_module(decl.source) and not decl.type_only and not name.is_type:
+                clerk[local] = (decl.source, name.imported)
+    return clerk, imported, _top_level_names(root)
+
+
+def _rule_for(catalog: Catalog, module: str, export: str) -> Optional[Rule]:
+    return catalog.rule_for_chain(module, export, frozenset()) or catalog.rule_for_export(module, export)
+
+
+class SfcAnalysis:
+    """One SFC file: runs the script blocks through the JS pipeline and adds template uses."""
+
+    def __init__(self, source: SourceText, relpath: str, catalog: Catalog):
+        self.source = source
+        self.data = source.data
+        self.relpath = relpath
+        self.catalog = catalog
+        self.result = FileAnalysis()
+        base = LineIndex(source).locator(relpath)
+        limit = len(self.data)
+        synthetic = Location(relpath, 0, 0, 0, 0, "")
+
+        def locate(node) -> Location:
+            # Bytes past the end of the file belong to the auto-import line added for Nuxt.
+            return synthetic if node.start_byte >= limit else base(node)
+
+        self.locate: Callable = locate
+        self.classifier = Classifier(catalog, locate)
+
+    def script(self, blocks: list[Block], auto_imports: str = "") -> None:
+        """Analyse `blocks` (one module) with the JS pipeline; `auto_imports` is an import
+        statement appended after the end of the file for names Nuxt imports implicitly."""
+        if not blocks:
+            return
+        padded = _blank(self.data, [(b.start, b.end) for b in blocks])
+        if auto_imports:
+            padded += b"\n;" + auto_imports.encode("utf-8") + b"\n"
+        analysis = analyze_js(padded, self.relpath, blocks[0].lang, self.catalog, self.locate)
+        self.result.findings.extend(f for f in analysis.findings if f.location.line > 0)
+        self.result.problems.extend(analysis.problems)
+
+    def tag_finding(self, module: str, export: str, start: int, end: int) -> None:
+        rule = _rule_for(self.catalog, module, export)
+        if rule is None:
+            return
+        self.result.findings.append(self.classifier.finding(rule, TagNode(start, end), symbol=export, module=module))
+
+    def template(self, tags: list[tuple[str, int, int]], clerk: dict[str, tuple[str, str]], *, kebab: bool,
+                 nuxt: Optional[NuxtClerk] = None, shadowed: frozenset[str] = frozenset()) -> None:
+        for name, start, end in tags:
+            head, _, member = name.partition(".")
+            if member:  # <Clerk.SignIn> on a namespace import
+                origin = clerk.get(head)
+                if origin is not None and origin[1] == NAMESPACE:
+                    self.tag_finding(origin[0], member, start, end)
+                continue
+            candidates = tag_candidates(name, kebab)
+            origin = next((clerk[c] for c in candidates if c in clerk), None)
+            if origin is not None:
+                if origin[1] != NAMESPACE:
+                    self.tag_finding(origin[0], origin[1], start, end)
+                continue
+            if nuxt is None or any(c in shadowed or c in nuxt.local_components for c in candidates):
+                continue
+            auto = next((c for c in candidates if c in nuxt.components), None)
+            if auto is not None:
+                self.tag_finding(nuxt.components_module, auto, start, end)
+
+
+def _analyze_vue(sfc: SfcAnalysis, path: Optional[Path]) -> None:
+    data = sfc.data
+    blocks, template = vue_blocks(data)
+    nuxt = nuxt_clerk_for(path, sfc.catalog) if path is not None else None
+    lang = blocks[0].lang if blocks else "typescript"
+    script_data = _blank(data, [(b.start, b.end) for b in blocks]) if blocks else b""
+    clerk, imported, declared = _imports(script_data, lang) if blocks else ({}, set(), set())
+    auto = ""
+    if nuxt is not None and blocks:
+        script_text = b"".join(data[b.start:b.end] for b in blocks)
+        names = sorted(
+            n for n in nuxt.composables
+            if n not in imported and n not in declared and n not in nuxt.local_composables
+            and re.search(rb"\b" + re.escape(n.encode()) + rb"\b", script_text)
+        )
+        if names:
+            auto = f'import {{ {", ".join(names)} }} from "{nuxt.composables_module}";'
+    sfc.script(blocks, auto)
+    if template is not None:
+        hidden = [(b.start, b.end) for b in blocks]
+        tags = template_tags(data, template[0], template[1], hidden)
+        sfc.template(tags, clerk, kebab=True, nuxt=nuxt, shadowed=frozenset(imported | declared))
+
+
+def _analyze_astro(sfc: SfcAnalysis) -> None:
+    data = sfc.data
+    front, scripts, (start, end) = astro_blocks(data)
+    clerk: dict[str, tuple[str, str]] = {}
+    if front:
+        sfc.script(front)
+        clerk, _, _ = _imports(_blank(data, [(b.start, b.end) for b in front]), "typescript")
+    for block in scripts:
+        sfc.script([block])
+    styles = [m.span() for m in _STYLE.finditer(data, start, end)]
+    hidden = [(b.start, b.end) for b in scripts] + styles
+    sfc.template(template_tags(data, start, end, hidden), clerk, kebab=False)
+
+
+def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
+    is_vue = candidate.language == "vue"
+    path = Path(candidate.path) if candidate.path is not None else None
+    if not MARKERS.search(source.data):
+        # Only a Nuxt project with Clerk's module can use Clerk without naming it.
+        if not is_vue or path is None or nuxt_clerk_for(path, catalog) is None:
+            return FileAnalysis()
+    sfc = SfcAnalysis(source, candidate.relpath, catalog)
+    if is_vue:
+        _analyze_vue(sfc, path)
+    else:
+        _analyze_astro(sfc)
+    sfc.result.findings.sort(key=Finding.sort_key)
+    return sfc.result
