@@ -166,6 +166,8 @@ def test_every_export_has_a_specific_rule(findings_by_line, file_name):
             continue
         if not f.better_auth.api.strip():
             problems.append(f"{label}: {f.code} has no Better Auth replacement")
+        if "{symbol}" in f.message or "{package}" in f.message:
+            problems.append(f"{label}: {f.code} message template was not filled in: {f.message}")
         exception = EXCEPTIONS.get((export.module, export.name))
         if f.code in GENERIC and exception is None:
             problems.append(f"{label}: only the generic {f.code}")
