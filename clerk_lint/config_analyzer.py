@@ -78,13 +78,36 @@ class HostHit:
     kind: str
 
 
+# Every Clerk host contains one of these; no other text needs the host regex.
+_HOST_HINT = re.compile(r"clerk|accounts\.dev", re.IGNORECASE)
+# The characters a host token can hold: a match never spans anything else.
+_TOKEN_CHARS = re.compile(r"[a-z0-9+.:/*-]+", re.IGNORECASE)
+_WINDOW = 256  # around a mention of Clerk in a long token: room for a scheme and any real host
+# Searched only where a name can start (not after a letter, digit or hyphen): on a long run
+# of letters _HOST_TOKEN alone retries every position, and a 1 MB string took minutes.
+_HOST_AT_BOUNDARY = re.compile(r"(?<![a-z0-9-])" + _HOST_TOKEN.pattern, re.IGNORECASE)
+
+
+def _host_matches(text: str) -> Iterator[re.Match]:
+    """Host-like matches in the tokens of `text` that mention Clerk; in a long token only
+    around each mention, so the work stays linear in the length of the text."""
+    if not _HOST_HINT.search(text):
+        return
+    for token in _TOKEN_CHARS.finditer(text):
+        start, end = token.span()
+        pos = start
+        while (hint := _HOST_HINT.search(text, pos, end)) is not None:
+            lo, pos = max(pos, hint.start() - _WINDOW // 2), min(end, hint.end() + _WINDOW // 2)
+            yield from _HOST_AT_BOUNDARY.finditer(text, lo, pos)  # windows never overlap
+
+
 def clerk_hosts(text: str) -> list[HostHit]:
     """Clerk hosts named in a string: URLs, CSP source lists, bare host names, wildcards.
     A custom Frontend API domain (Clerk's production setup, `clerk.<your domain>`) counts
     when it is written as a URL, a wildcard or a host of three labels or more, never as a
     file name such as clerk.browser.js."""
     hits: list[HostHit] = []
-    for m in _HOST_TOKEN.finditer(text):
+    for m in _host_matches(text):
         host = m.group("host").lower()
         before = text[max(0, m.start() - 1):m.start()]
         if before in ("@", "/") and not m.group("scheme"):

@@ -81,7 +81,9 @@ class FileContext:
 def _token_pattern(tokens: set[str]) -> Optional[re.Pattern]:
     if not tokens:
         return None
-    return re.compile(b"|".join(re.escape(t.encode("utf-8")) for t in sorted(tokens, key=len, reverse=True)))
+    # A file name that is not valid UTF-8 comes with surrogate escapes: encode them back to its bytes.
+    return re.compile(b"|".join(re.escape(t.encode("utf-8", "surrogateescape"))
+                                for t in sorted(tokens, key=len, reverse=True)))
 
 
 def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Reader,

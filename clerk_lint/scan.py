@@ -57,13 +57,18 @@ def _analyzer(language: str):
     return importlib.import_module(f".{name}", __package__) if name else None
 
 
+def _internal_error(path: str, exc: Exception, where: str = "") -> FileProblem:
+    """A bug met on one file, as one line: the exception's type and message, no traceback."""
+    message = " ".join(str(exc).split())[:200]
+    return FileProblem(path, f"internal error{where}: {type(exc).__name__}" + (f": {message}" if message else ""),
+                       "internal-error")
+
+
 def _analyze(analyzer, source: SourceText, candidate: Candidate, catalog: Catalog, context) -> FileAnalysis:
     try:
         return analyzer.analyze(source, candidate, catalog, context)
     except Exception as exc:  # a bug met on one file must not end the run or lose the others
-        message = " ".join(str(exc).split())[:200]
-        return FileAnalysis(problems=[FileProblem(candidate.relpath, f"internal error: {type(exc).__name__}"
-                                                  + (f": {message}" if message else ""), "internal-error")])
+        return FileAnalysis(problems=[_internal_error(candidate.relpath, exc)])
 
 
 def _finish(analysis: FileAnalysis, source: SourceText, problems: list[FileProblem]) -> tuple[list[Finding], list[FileProblem]]:
@@ -78,11 +83,15 @@ def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
     analyzer = _analyzer(candidate.language)
     if analyzer is None:
         return [], []
-    source, problem = read_source(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
-    problems = [problem] if problem is not None else []
-    if source is None:
-        return [], problems
-    return _finish(_analyze(analyzer, source, candidate, catalog, context), source, problems)
+    problems: list[FileProblem] = []
+    try:
+        source, problem = read_source(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
+        problems += [problem] if problem is not None else []
+        if source is None:
+            return [], problems
+        return _finish(_analyze(analyzer, source, candidate, catalog, context), source, problems)
+    except Exception as exc:  # reading or post-processing; same rule as _analyze
+        return [], merge_problems(problems + [_internal_error(candidate.relpath, exc)])
 
 
 def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: ScanOptions,
@@ -97,14 +106,28 @@ def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: Sca
     def analyze(candidate: Candidate, source: SourceText, context) -> FileAnalysis:
         return _analyze(js_analyzer, source, candidate, catalog, context)
 
-    outcomes = analyze_project(candidates, catalog, read, analyze)
+    try:
+        outcomes = analyze_project(candidates, catalog, read, analyze)
+    except Exception as exc:  # a bug in the project pass: fall back to one file at a time
+        result.problems.append(_internal_error(".", exc, " in the cross-file pass"))
+        for candidate in candidates:
+            findings, problems = scan_file(candidate, catalog, options)
+            result.findings.extend(findings)
+            result.problems.extend(problems)
+        return
     for candidate in candidates:
         analysis, problems = outcomes[str(candidate.path)]
-        if analysis.findings:
-            source, _ = read(candidate)
-            findings, problems = _finish(analysis, source, problems)
-        else:
-            findings, problems = [], merge_problems(problems + analysis.problems)
+        try:
+            if analysis.findings:
+                source, problem = read(candidate)  # read again: it may have changed or gone since
+                if source is None:
+                    findings, problems = [], merge_problems(problems + [problem])
+                else:
+                    findings, problems = _finish(analysis, source, problems)
+            else:
+                findings, problems = [], merge_problems(problems + analysis.problems)
+        except Exception as exc:
+            findings, problems = [], merge_problems(problems + [_internal_error(candidate.relpath, exc)])
         result.findings.extend(findings)
         result.problems.extend(problems)
 
