@@ -1,13 +1,14 @@
 """Deterministic synthetic monorepo for benchmarks.
 
-    python bench/generate.py OUT_DIR --files 10000 [--seed 7] [--clerk-share 0.15]
+    python bench/generate.py OUT_DIR --files 10000 [--seed 7] [--clerk-share 0.15] [--python-share 0.18]
 
 The tree looks like a mid-size product monorepo: several Next.js apps (``apps/web-NN``,
 TSX/TS, a ``tsconfig.json`` with the ``"@/*"`` alias), Node services (``services/node-NN``,
 JS), FastAPI services (``services/api-NN``, Python) and shared packages
 (``packages/*``, TS). About ``clerk_share`` of the source files depend on Clerk: most import
-``@clerk/*`` (or ``clerk_backend_api`` / ``svix`` in Python) directly, the rest only through
-the app's own wrapper ``src/lib/auth.ts``, imported by relative path or through the alias.
+``@clerk/*`` (or ``clerk_backend_api`` in Python) directly, the rest only through the
+app's own wrapper (``src/lib/auth.ts``, imported by relative path or through the alias;
+``app/auth.py`` in a FastAPI service).
 Plain files are realistic too: React components, hooks, utilities, route handlers, Pydantic
 models; many mention words such as "author" or "authorization", as real code does.
 
@@ -30,7 +31,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 META = ".bench-tree.json"
 
 WORDS = ("account", "activity", "archive", "asset", "audit", "badge", "billing", "board", "budget", "calendar",
@@ -248,7 +249,9 @@ class Gen:
                 "from typing import Optional", "", "from fastapi import APIRouter, Depends, HTTPException, Header",
                 "from pydantic import BaseModel"]
         dep = ""
-        if clerk:
+        if clerk == "wrapper":
+            head.append("from app.auth import current_user")
+        elif clerk:
             head.append("from clerk_backend_api import Clerk")
             dep = ("\nsdk = Clerk(bearer_auth=os.environ[\"CLERK_SECRET_KEY\"])\n\n\n"
                    "def current_user(authorization: str = Header(...)) -> str:\n"
@@ -290,10 +293,21 @@ class Gen:
         return "".join(parts)
 
 
-def plan_layout(n: int) -> dict[str, int]:
-    """How many files of each kind of unit: Next.js apps, node services, python services, packages."""
-    return {"web": max(1, round(n * 0.55 / 1000)), "node": max(1, round(n * 0.12 / 600)),
-            "api": max(1, round(n * 0.18 / 600)), "pkg": max(1, round(n * 0.15 / 500))}
+PYTHON_SHARE = 0.18
+
+
+def shares(python_share: float) -> dict[str, float]:
+    """Share of the source files in each kind of unit."""
+    rest = (1 - python_share) / 0.82
+    return {"web": 0.55 * rest, "node": 0.12 * rest, "api": python_share, "pkg": 0.15 * rest}
+
+
+def plan_layout(n: int, python_share: float = PYTHON_SHARE) -> dict[str, int]:
+    """How many units of each kind: Next.js apps, node services, python services, packages."""
+    share = shares(python_share)
+    return {"web": max(1, round(n * share["web"] / 1000)), "node": max(1, round(n * share["node"] / 600)),
+            "api": max(1, round(n * python_share / 600)) if python_share > 0 else 0,
+            "pkg": max(1, round(n * share["pkg"] / 500))}
 
 
 def write(path: Path, text: str) -> None:
@@ -301,7 +315,8 @@ def write(path: Path, text: str) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
-def generate(out: Path, files: int, seed: int = 7, clerk_share: float = 0.15, quiet: bool = True) -> dict:
+def generate(out: Path, files: int, seed: int = 7, clerk_share: float = 0.15, quiet: bool = True,
+             python_share: float = PYTHON_SHARE) -> dict:
     """Write the tree into ``out`` (emptied first). Returns its metadata."""
     out = Path(out)
     if out.exists():
@@ -309,15 +324,14 @@ def generate(out: Path, files: int, seed: int = 7, clerk_share: float = 0.15, qu
     out.mkdir(parents=True)
     g = Gen(seed)
     r = g.r
-    layout = plan_layout(files)
+    layout = plan_layout(files, python_share)
     units: list[tuple[str, str]] = [(f"apps/web-{i:02d}", "web") for i in range(layout["web"])]
     units += [(f"services/node-{i:02d}", "node") for i in range(layout["node"])]
     units += [(f"services/api-{i:02d}", "api") for i in range(layout["api"])]
     pkg_names = ["ui", "utils", "config", "analytics", "forms", "charts", "i18n", "icons", "data", "email"]
     units += [(f"packages/{pkg_names[i % len(pkg_names)]}{'' if i < len(pkg_names) else i}", "pkg")
               for i in range(layout["pkg"])]
-    weight = {"web": 0.55 / layout["web"], "node": 0.12 / layout["node"], "api": 0.18 / layout["api"],
-              "pkg": 0.15 / layout["pkg"]}
+    weight = {k: v / layout[k] for k, v in shares(python_share).items() if layout[k]}
     # Fixed per-unit file budgets that add up to exactly `files` source files.
     budgets = [max(3, int(files * weight[k])) for _, k in units]
     i = 0
@@ -361,6 +375,9 @@ def generate(out: Path, files: int, seed: int = 7, clerk_share: float = 0.15, qu
                 "@clerk/backend": "^1.21.0", "express": "^4.21.0", "zod": "^3.23.0"}}, indent=2) + "\n")
         elif kind == "api":
             write(base / "requirements.txt", "fastapi==0.115.6\npydantic==2.10.4\nclerk-backend-api==1.5.0\n")
+            write(base / "app/auth.py", g.module_py("direct"))
+            made += 1
+            counts["clerk_direct"] += 1
         else:
             write(base / "package.json", json.dumps({"name": pname, "private": True, "main": "src/index.ts"},
                                                     indent=2) + "\n")
@@ -379,7 +396,7 @@ def generate(out: Path, files: int, seed: int = 7, clerk_share: float = 0.15, qu
             roll = r.random()
             clerk = ""
             if kind != "pkg" and roll < clerk_share:
-                clerk = "direct" if roll < clerk_share * 0.65 or kind in ("node", "api") else "wrapper"
+                clerk = "direct" if roll < clerk_share * 0.65 or kind == "node" else "wrapper"
             stem = f"{g.name()}{index}"
             if index in large_slots:
                 ext = ".py" if kind == "api" else ".js" if kind == "node" else ".ts"
@@ -427,7 +444,8 @@ def generate(out: Path, files: int, seed: int = 7, clerk_share: float = 0.15, qu
               + g.ts_helpers(3, typed=False))
     for k in range(max(10, files // 200)):
         write(out / f"generated/client{k}.ts", 'import { auth } from "@clerk/nextjs/server";\nexport const a = auth;\n')
-    meta = {"generator": GENERATOR_VERSION, "files": files, "seed": seed, "clerk_share": clerk_share, **counts}
+    meta = {"generator": GENERATOR_VERSION, "files": files, "seed": seed, "clerk_share": clerk_share,
+            "python_share": python_share, **counts}
     write(out / META, json.dumps(meta, indent=2, sort_keys=True) + "\n")
     if shutil.which("git"):
         subprocess.run(["git", "init", "-q", str(out)], check=False, stdout=subprocess.DEVNULL,
@@ -437,16 +455,17 @@ def generate(out: Path, files: int, seed: int = 7, clerk_share: float = 0.15, qu
     return meta
 
 
-def ensure(out: Path, files: int, seed: int = 7, clerk_share: float = 0.15) -> dict:
+def ensure(out: Path, files: int, seed: int = 7, clerk_share: float = 0.15,
+           python_share: float = PYTHON_SHARE) -> dict:
     """Reuse the tree in ``out`` when it was generated with the same parameters."""
     try:
         meta = json.loads((Path(out) / META).read_text())
-        if (meta.get("generator"), meta.get("files"), meta.get("seed"), meta.get("clerk_share")) == \
-                (GENERATOR_VERSION, files, seed, clerk_share):
+        if (meta.get("generator"), meta.get("files"), meta.get("seed"), meta.get("clerk_share"),
+                meta.get("python_share", PYTHON_SHARE)) == (GENERATOR_VERSION, files, seed, clerk_share, python_share):
             return meta
     except (OSError, ValueError):
         pass
-    return generate(out, files, seed, clerk_share)
+    return generate(out, files, seed, clerk_share, python_share=python_share)
 
 
 def main(argv=None) -> int:
@@ -455,8 +474,10 @@ def main(argv=None) -> int:
     ap.add_argument("--files", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--clerk-share", type=float, default=0.15)
+    ap.add_argument("--python-share", type=float, default=PYTHON_SHARE,
+                    help="share of the files in FastAPI services (0: a JS/TS-only tree)")
     args = ap.parse_args(argv)
-    generate(args.out, args.files, args.seed, args.clerk_share, quiet=False)
+    generate(args.out, args.files, args.seed, args.clerk_share, quiet=False, python_share=args.python_share)
     return 0
 
 

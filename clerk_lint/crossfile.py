@@ -5,6 +5,10 @@ the module exports that is Clerk-backed. A later round re-analyzes only the file
 import a module whose summary changed (a cheap byte test on the module's tokens, then real
 import resolution), so a wrapper of a wrapper is found one round later, and the work stays
 proportional to the Clerk-touching part of the repo rather than to the whole repo.
+
+Round 1 sees no other module's summary (``first_round``): its outcome for a file depends on
+that file and the module resolver only, so it can run in worker processes, in any order,
+and the later rounds start from the same state whichever way it ran.
 """
 from __future__ import annotations
 
@@ -78,6 +82,43 @@ class FileContext:
         return self.project.lookup(module, name)
 
 
+class FirstRoundContext(FileContext):
+    """Round 1: imports resolve, but no module is known to be Clerk-backed yet."""
+
+    def lookup(self, module: str, name: str) -> Optional[Origin]:
+        return None
+
+
+FirstRound = tuple[Optional[FileAnalysis], list[FileProblem]]
+
+
+def first_round(project: Project, candidate: Candidate, read: Reader, analyze: Analyze) -> FirstRound:
+    """Read one file and, when it mentions Clerk, analyze it for round 1: (analysis or None,
+    read problems)."""
+    source, problem = read(candidate)
+    problems = [problem] if problem is not None else []
+    if source is None or not MARKERS.search(source.data):
+        return None, problems
+    return analyze(candidate, source, FirstRoundContext(project, candidate)), problems
+
+
+def _peek(candidate: Candidate, max_bytes: int) -> Optional[bytes]:
+    """The file's bytes for the token test of later rounds: no decoding, as tokens are
+    parts of import specifiers. UTF-16/32 files are decoded so they can match too."""
+    try:
+        with open(candidate.path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError:
+        return None
+    if len(raw) > max_bytes:
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        from .source import decode_source
+        source, _ = decode_source(raw, candidate.relpath)
+        return source.data if source is not None else None
+    return raw
+
+
 def _token_pattern(tokens: set[str]) -> Optional[re.Pattern]:
     if not tokens:
         return None
@@ -87,8 +128,12 @@ def _token_pattern(tokens: set[str]) -> Optional[re.Pattern]:
 
 
 def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Reader,
-                    analyze: Analyze) -> dict[str, tuple[FileAnalysis, list[FileProblem]]]:
-    """Analyze the JS/TS candidates; returns path -> (latest analysis, read problems)."""
+                    analyze: Analyze, first: Optional[dict[str, FirstRound]] = None,
+                    max_bytes: int = 2_000_000) -> dict[str, tuple[FileAnalysis, list[FileProblem]]]:
+    """Analyze the JS/TS candidates; returns path -> (latest analysis, read problems).
+
+    ``first``: round 1's outcome by path when it was computed elsewhere (worker processes);
+    a path missing from it had nothing to report (no problem, no Clerk mention)."""
     project = Project(candidates, catalog)
     results: dict[str, tuple[FileAnalysis, list[FileProblem]]] = {}
 
@@ -106,10 +151,15 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
 
     changed: set[str] = set()
     for candidate in candidates:
-        source, problem = read(candidate)
-        results[str(candidate.path)] = (FileAnalysis(), [problem] if problem is not None else [])
-        if source is not None and MARKERS.search(source.data):
-            run(candidate, source)
+        key = str(candidate.path)
+        if first is None:
+            analysis, problems = first_round(project, candidate, read, analyze)
+        else:
+            analysis, problems = first.get(key, (None, []))
+        results[key] = (analysis or FileAnalysis(), problems)
+        if analysis is not None and analysis.summary is not None:
+            project.summaries[key] = analysis.summary
+            changed.add(key)
     for _ in range(MAX_ROUNDS):
         if not changed:
             break
@@ -121,7 +171,9 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
         if pattern is None:
             break
         for candidate in candidates:
-            source, _ = read(candidate)
-            if source is not None and pattern.search(source.data):
-                run(candidate, source)
+            data = _peek(candidate, max_bytes)
+            if data is not None and pattern.search(data):
+                source, _ = read(candidate)
+                if source is not None:
+                    run(candidate, source)
     return results

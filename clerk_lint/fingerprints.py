@@ -13,66 +13,64 @@ compute, alerts get duplicated or lose their dismissals across uploads.
 """
 from __future__ import annotations
 
-_TAB, _SPACE, _LF, _CR = 9, 32, 10, 13
+import sys
+from array import array
+from itertools import accumulate
+from typing import Optional
+
 _EOF = 65535
 _BLOCK = 100
 _MOD = 37
 _MASK = (1 << 64) - 1
 _FIRST_MOD = pow(_MOD, _BLOCK, 1 << 64)
+_UTF16_NATIVE = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"  # array("H") is native-endian
+_PADDING = array("H", bytes(2 * _BLOCK))
+_LF_UNIT = "\n".encode(_UTF16_NATIVE)  # zeros after the sentinel give the last lines a full window
 
 
-def _utf16_units(text: str) -> list[int]:
-    data = text.encode("utf-16-le", "surrogatepass")
-    return [data[i] | (data[i + 1] << 8) for i in range(0, len(data), 2)]
-
-
-def line_hashes(text: str) -> list[str]:
-    """Return the hash of every line: element i belongs to line i + 1.
+def line_hashes(text: str, lines: Optional[int] = None) -> list[str]:
+    """Return the hash of every line (of the first `lines` lines when given: the
+    others are not computed): element i belongs to line i + 1.
 
     Lines are counted as the action counts them: a file ending in a newline
     has one more (empty) line, so `line_hashes("")` and `line_hashes("a\\n")`
     have 1 and 2 entries. Pass the text decoded as UTF-8 without stripping a
     BOM (Node keeps it), e.g. `bytes.decode("utf-8", "replace")`.
+
+    Same values as the action's character-by-character rolling hash, computed from
+    prefix hashes: with H[i] the hash of the first i units, the 100-unit window that
+    starts at unit s hashes to H[s + 100] - H[s] * 37**100 (mod 2**64).
     """
-    window = [0] * _BLOCK
-    starts_line = [False] * _BLOCK  # the action's lineNumbers[], as "slot starts a line"
+    # Line breaks as the action sees them: CRLF and lone CR become LF. It drops an LF only
+    # right after a CR, so "\r \n" stays two breaks: replace before dropping blanks.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace(" ", "").replace("\t", "")
+    data = text.encode(_UTF16_NATIVE, "surrogatepass")
+    units = array("H", data)
+    units.append(_EOF)
+    units.extend(_PADDING)
+    starts = [0]  # a line starts at unit 0 and after every LF (the sentinel's slot included)
+    if text.isascii():
+        find, pos = text.find, text.find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+    else:
+        find, pos = data.find, data.find(_LF_UNIT)
+        while pos != -1:
+            if pos % 2 == 0:  # a whole code unit, not the middle of two
+                starts.append(pos // 2 + 1)
+            pos = find(_LF_UNIT, pos + 1)
+    if lines is not None:
+        del starts[max(lines, 0):]
+    mask, mod, first = _MASK, _MOD, _FIRST_MOD
+    needed = units[: starts[-1] + _BLOCK] if starts else ()
+    prefix = list(accumulate(needed, lambda h, c: (h * mod + c) & mask, initial=0))
     hashes: list[str] = []
     counts: dict[str, int] = {}
-    value = index = 0
-    line_start, prev_cr = True, False
-
-    def emit() -> None:
-        # Lines come out in order, so the slot's line number is len(hashes) + 1.
-        key = format(value, "x")
+    for s in starts:
+        key = format((prefix[s + _BLOCK] - prefix[s] * first) & mask, "x")
         counts[key] = counts.get(key, 0) + 1
         hashes.append(f"{key}:{counts[key]}")
-        starts_line[index] = False
-
-    units = _utf16_units(text)
-    units.append(_EOF)
-    for current in units:
-        # The action resets prev_cr on skipped characters too, so "\r \n" is two line breaks.
-        if current == _SPACE or current == _TAB or (prev_cr and current == _LF):
-            prev_cr = False
-            continue
-        prev_cr = current == _CR
-        if prev_cr:
-            current = _LF
-        if starts_line[index]:
-            emit()
-        if line_start:
-            line_start = False
-            starts_line[index] = True
-        line_start = current == _LF
-        value = (_MOD * value + current - _FIRST_MOD * window[index]) & _MASK
-        window[index] = current
-        index = (index + 1) % _BLOCK
-    for _ in range(_BLOCK):
-        if starts_line[index]:
-            emit()
-        value = (_MOD * value - _FIRST_MOD * window[index]) & _MASK
-        window[index] = 0
-        index = (index + 1) % _BLOCK
     return hashes
 
 

@@ -5,7 +5,7 @@ import dataclasses
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, Sequence
 
 from . import secrets, suppressions
 from .catalog import Catalog
@@ -13,6 +13,7 @@ from .discover import Candidate, discover
 from .findings import FileAnalysis, FileProblem, Finding, ScanResult
 from .fingerprints import line_hashes
 from .source import SourceText, read_source
+from .workspaces import package_folders
 
 # language -> module (in this package) exposing
 #   analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context) -> FileAnalysis
@@ -42,12 +43,15 @@ class ScanOptions:
     exclude: tuple[str, ...] = ()
     max_bytes: int = 2_000_000
     follow_symlinks: bool = False
+    jobs: Optional[int] = 1  # worker processes for the per-file pass; None or 0: automatic (parallel.py)
+    cache_dir: Optional[str] = None  # reuse per-file results across runs (cache.py)
+    progress: bool = False  # "scanned n/N files" on stderr for long scans, when it is a terminal
 
 
 def _with_line_hashes(findings: list[Finding], text: str) -> list[Finding]:
     if not findings:
         return findings
-    hashes = line_hashes(text)
+    hashes = line_hashes(text, max(f.location.line for f in findings))
     return [dataclasses.replace(f, line_hash=hashes[f.location.line - 1] if f.location.line <= len(hashes) else "")
             for f in findings]
 
@@ -95,7 +99,7 @@ def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
 
 
 def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: ScanOptions,
-                     result: ScanResult) -> None:
+                     result: ScanResult, first: Optional[dict] = None) -> None:
     """The JS/TS family is analyzed as a project, so wrappers in the app's own modules are followed."""
     from . import js_analyzer
     from .crossfile import analyze_project
@@ -107,7 +111,7 @@ def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: Sca
         return _analyze(js_analyzer, source, candidate, catalog, context)
 
     try:
-        outcomes = analyze_project(candidates, catalog, read, analyze)
+        outcomes = analyze_project(candidates, catalog, read, analyze, first, options.max_bytes)
     except Exception as exc:  # a bug in the project pass: fall back to one file at a time
         result.problems.append(_internal_error(".", exc, " in the cross-file pass"))
         for candidate in candidates:
@@ -153,13 +157,17 @@ def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = Sca
     candidates, problems = discover(paths, include=options.include, exclude=options.exclude,
                                     follow_symlinks=options.follow_symlinks)
     result = ScanResult(root=".", problems=list(problems))
+    from .parallel import first_pass
+
+    first = first_pass(candidates, catalog, options)  # per-file work, maybe in worker processes
     js_family = [c for c in candidates if ANALYZERS.get(c.language) == "js_analyzer"]
     if js_family:
-        _scan_js_project(js_family, catalog, options, result)
+        _scan_js_project(js_family, catalog, options, result, first)
     for candidate in candidates:
         if ANALYZERS.get(candidate.language) != "js_analyzer":
-            findings, file_problems = scan_file(candidate, catalog, options)
+            findings, file_problems = first.get(str(candidate.path), ([], []))
             result.findings.extend(findings)
             result.problems.extend(file_problems)
     result.files_scanned = len(candidates)
+    result.packages = package_folders(candidates)
     return result.sorted()
