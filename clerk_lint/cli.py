@@ -239,5 +239,76 @@ def explain(code: str) -> None:
     click.echo(rule.help_markdown(), nl=False)
 
 
+def _scan_options(command):
+    """--include / --exclude / --max-file-size / --follow-symlinks, as `scan` has them."""
+    for option in reversed([
+        click.option("--include", multiple=True, help="Only scan files matching this gitignore-style glob (repeatable)."),
+        click.option("--exclude", multiple=True, help="Skip files matching this gitignore-style glob (repeatable)."),
+        click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
+                     help="Skip (and report) files larger than this many bytes."),
+        click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root."),
+    ]):
+        command = option(command)
+    return command
+
+
+@main.command("plan")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("--output", "-o", help="Write the plan to this file instead of stdout.")
+@click.option("--mau", type=click.IntRange(min=0), help="Monthly active users: price Clerk and the break-even.")
+@click.option("--pricing", "pricing_file", type=click.Path(path_type=Path),
+              help="Clerk price table (TOML or JSON, the shape of the bundled pricing.toml).")
+@_scan_options
+@_selection_options
+@click.pass_context
+def plan_command(ctx, paths, fmt, output, mau, pricing_file, **_) -> None:
+    """Migration plan for PATHS: risks, effort, cost, ordered steps, open questions."""
+    import json
+
+    from .plan import ModelError, ModelParams, Pricing, build_plan
+    from .plan.render_markdown import render_markdown
+
+    settings, cfg = _settings(ctx)
+    overrides = dict(cfg.plan or {})
+    try:
+        config_mau = overrides.pop("mau", None)
+        if mau is None and config_mau is not None:
+            mau = int(config_mau)
+        params = ModelParams.from_dict(overrides)
+        pricing = Pricing.load(str(pricing_file)) if pricing_file else None
+    except (ModelError, ValueError, TypeError) as exc:
+        where = f"{cfg.path}: [plan]: " if cfg.path and (overrides or config_mau is not None) else ""
+        raise FatalError(f"{where}{exc}") from None
+    catalog, result = _run(settings)
+    result = dataclasses.replace(result, findings=[f for f in result.findings if not f.suppression])
+    plan = build_plan(result, catalog, params, mau=mau, pricing=pricing)
+    text = json.dumps(plan, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_markdown(plan)
+    write_output(text, output)
+
+
+@main.command("draft")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write the Better Auth starter files into.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist in --out.")
+@_scan_options
+@_selection_options
+@click.pass_context
+def draft_command(ctx, paths, out_dir, force, **_) -> None:
+    """Write Better Auth starter files (auth.ts, auth-client.ts, handler, middleware, import script) for PATHS."""
+    from .draft import DraftError, build_draft, write_draft
+
+    settings, _cfg = _settings(ctx)
+    catalog, result = _run(settings)
+    files = build_draft(result, catalog, list(paths) or [Path(".")])
+    try:
+        written = write_draft(files, out_dir, force=force)
+    except DraftError as exc:
+        raise FatalError(str(exc)) from None
+    for path in written:
+        click.echo(printable(str(path)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,63 @@
+"""`clerk-lint draft`: Better Auth starter files tailored to what the scan found.
+
+Consumes a `ScanResult` (through the plan's facts) and the package.json files of the scanned
+project (for the framework and the database driver); never the source files themselves.
+
+    files = build_draft(result, catalog, [Path("app")])   # {relative path: text}
+    write_draft(files, Path("better-auth-draft"))
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from ..catalog import Catalog
+from ..findings import ScanResult
+from ..plan.facts import better_auth_plugins, collect
+from .detect import Project, detect
+from .render import (Ctx, render_auth, render_client, render_env, render_handlers, render_import_script,
+                     render_permissions, render_readme)
+
+__all__ = ["build_draft", "write_draft", "DraftError", "Project", "detect"]
+
+
+class DraftError(Exception):
+    pass
+
+
+def build_draft(result: ScanResult, catalog: Catalog, roots: Iterable[Path]) -> dict[str, str]:
+    """The draft files, keyed by their path relative to the output folder ('/'-separated)."""
+    facts = collect(result)
+    project = detect(facts.findings, roots)
+    ctx = Ctx(facts=facts, project=project, plugins=better_auth_plugins(facts))
+    files: dict[str, str] = {}
+    files["auth.ts"] = render_auth(ctx)
+    if "organization" in ctx.plugins:
+        files["permissions.ts"] = render_permissions(ctx)
+    files["auth-client.ts"] = render_client(ctx)
+    files.update(render_handlers(ctx))
+    files["scripts/import-clerk-users.ts"] = render_import_script(ctx)
+    files[".env.example"] = render_env(ctx)
+    files["README.md"] = render_readme(ctx, sorted(files))
+    return files
+
+
+def write_draft(files: dict[str, str], out: Path, force: bool = False) -> list[Path]:
+    """Write the files under `out`; existing files are only replaced with `force`."""
+    targets = [(out / rel, text) for rel, text in sorted(files.items())]
+    if not force:
+        existing = [str(path) for path, _ in targets if path.exists()]
+        if existing:
+            raise DraftError(f"{existing[0]} exists (use --force to overwrite)")
+    written = []
+    for path, text in targets:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+            tmp.write_text(text, encoding="utf-8", newline="\n")
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise DraftError(f"cannot write {path}: {exc.strerror or exc}") from None
+        written.append(path)
+    return written

@@ -1,0 +1,189 @@
+"""Which framework, client flavour and database access the project uses: from the Clerk packages
+in the findings and from package.json dependencies (the only file the draft reads itself)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+from ..findings import Finding
+
+# Clerk SDK -> framework. The first match in this order wins (a Next.js app also imports
+# @clerk/clerk-react through wrappers, an Express API also imports @clerk/backend).
+CLERK_FRAMEWORKS = (
+    ("@clerk/nextjs", "next"),
+    ("@clerk/tanstack-react-start", "tanstack-start"),
+    ("@clerk/remix", "remix"),
+    ("@clerk/react-router", "react-router"),
+    ("@clerk/astro", "astro"),
+    ("@clerk/nuxt", "nuxt"),
+    ("@clerk/vue", "vue"),
+    ("vue-clerk", "vue"),
+    ("svelte-clerk", "svelte"),
+    ("@clerk/express", "express"),
+    ("@clerk/clerk-sdk-node", "express"),
+    ("@clerk/fastify", "fastify"),
+    ("@hono/clerk-auth", "hono"),
+    ("@clerk/clerk-expo", "expo"),
+    ("@clerk/expo", "expo"),
+    ("@clerk/chrome-extension", "react"),
+    ("@clerk/clerk-react", "react"),
+    ("@clerk/react", "react"),
+    ("@clerk/clerk-js", "vanilla"),
+    ("@clerk/backend", "node"),
+)
+# package.json dependency -> framework, when no Clerk package decides it.
+DEPENDENCY_FRAMEWORKS = (
+    ("next", "next"), ("nuxt", "nuxt"), ("@remix-run/react", "remix"), ("astro", "astro"),
+    ("@sveltejs/kit", "svelte"), ("express", "express"), ("fastify", "fastify"), ("hono", "hono"),
+    ("vue", "vue"), ("react", "react"),
+)
+REACT_CLIENTS = {"next", "react", "remix", "react-router", "tanstack-start", "expo"}
+VUE_CLIENTS = {"vue", "nuxt"}
+SKIP_DIRS = {"node_modules", ".git", "dist", "build", ".next", "out", "coverage", "vendor"}
+
+
+@dataclass
+class Project:
+    framework: str = "node"            # next | express | react | vue | ... | node
+    server: str = "generic"            # next | express | generic: which handler the draft mounts
+    router: str = ""                   # next: "app" | "pages"
+    app_dir: str = "app"               # next app router: "app" or "src/app"
+    pages_dir: str = "pages"
+    client_module: str = "better-auth/client"
+    database: str = "pg"               # prisma | drizzle | mongodb | pg | mysql
+    db_provider: str = "pg"            # pg | mysql | sqlite (sqlite: only for Prisma's provider)
+    express_major: int = 5
+    dependencies: dict[str, str] = field(default_factory=dict)
+    manifests: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def is_next(self) -> bool:
+        return self.server == "next"
+
+
+def _manifests(roots: Iterable[Path]) -> list[tuple[Path, str]]:
+    """package.json at each root, and the ones up to two levels below it (a monorepo's apps), as
+    (file, path relative to its root)."""
+    found: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    for root in roots:
+        base = root if root.is_dir() else root.parent
+        candidates = [base / "package.json"] + sorted(base.glob("*/package.json")) + sorted(base.glob("*/*/package.json"))
+        for path in candidates:
+            if not path.is_file():
+                continue
+            rel = path.relative_to(base)
+            if any(part in SKIP_DIRS for part in rel.parts) or path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
+            found.append((path, rel.as_posix()))
+    return found
+
+
+def read_dependencies(roots: Iterable[Path]) -> tuple[dict[str, str], list[str]]:
+    """All dependencies of the package.json files found (the first version seen wins)."""
+    deps: dict[str, str] = {}
+    names: list[str] = []
+    for manifest, rel in _manifests(roots):
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        names.append(rel)
+        for key in ("dependencies", "devDependencies", "peerDependencies"):
+            table = data.get(key)
+            if isinstance(table, dict):
+                for name, version in table.items():
+                    if isinstance(name, str) and isinstance(version, str):
+                        deps.setdefault(name, version)
+    return deps, names
+
+
+def _major(spec: str) -> Optional[int]:
+    m = re.search(r"(\d+)", spec or "")
+    return int(m.group(1)) if m else None
+
+
+def _route_dir(paths: list[str], name: str) -> Optional[str]:
+    """The most used folder called `name` (Next.js app/ or pages/) among the finding paths:
+    "app", "src/app", "apps/web/app" ..."""
+    counts: dict[str, int] = {}
+    for path in paths:
+        parts = path.split("/")[:-1]
+        if name in parts:
+            prefix = "/".join(parts[:parts.index(name) + 1])
+            counts[prefix] = counts.get(prefix, 0) + 1
+    if not counts:
+        return None
+    return min(counts, key=lambda d: (-counts[d], d.count("/"), d))
+
+
+def detect(findings: list[Finding], roots: Iterable[Path]) -> Project:
+    deps, manifests = read_dependencies(list(roots))
+    p = Project(dependencies=deps, manifests=manifests)
+    packages = {f.package for f in findings}
+    packages |= {name for name in deps if name.startswith("@clerk/") or name in ("vue-clerk", "svelte-clerk",
+                                                                                  "@hono/clerk-auth")}
+    framework = None
+    for prefix, fw in CLERK_FRAMEWORKS:
+        if any(pkg == prefix or pkg.startswith(prefix + "/") for pkg in packages):
+            framework = fw
+            p.reasons.append(f"framework {fw}: Clerk package {prefix}")
+            break
+    dep_framework = next((fw for dep, fw in DEPENDENCY_FRAMEWORKS if dep in deps), None)
+    if framework is None or (framework in ("react", "vanilla", "node") and dep_framework in ("next", "remix")):
+        if dep_framework:
+            p.reasons.append(f"framework {dep_framework}: package.json dependency")
+        framework = dep_framework or framework
+    p.framework = framework or "node"
+
+    if p.framework == "next":
+        p.server = "next"
+    elif p.framework == "express" or "express" in deps:
+        p.server = "express"
+        p.express_major = _major(deps.get("express", "")) or 5
+    else:
+        p.server = "generic"
+
+    if p.server == "next":
+        paths = [f.location.path for f in findings]
+        app, pages = _route_dir(paths, "app"), _route_dir(paths, "pages")
+        p.router = "app" if app or not pages else "pages"
+        p.app_dir = app or "app"
+        p.pages_dir = pages or "pages"
+        p.reasons.append(f"Next.js {p.router} router ({p.app_dir if p.router == 'app' else p.pages_dir}/)")
+    if p.framework in REACT_CLIENTS or "react" in deps:
+        p.client_module = "better-auth/react"
+    elif p.framework in VUE_CLIENTS or "vue" in deps:
+        p.client_module = "better-auth/vue"
+    else:
+        p.client_module = "better-auth/client"
+
+    p.db_provider = ("mysql" if "mysql2" in deps else
+                     "sqlite" if any(d in deps for d in ("better-sqlite3", "@libsql/client", "sqlite3")) else "pg")
+    if "@prisma/client" in deps or "prisma" in deps:
+        p.database = "prisma"
+        p.reasons.append("database: Prisma (package.json)")
+    elif "drizzle-orm" in deps:
+        p.database = "drizzle"
+        p.reasons.append("database: Drizzle (package.json)")
+    elif "mongodb" in deps or "mongoose" in deps:
+        p.database = "mongodb"
+        p.reasons.append("database: MongoDB (package.json)")
+    elif p.db_provider == "mysql":
+        p.database = "mysql"
+        p.reasons.append("database: mysql2 pool (package.json)")
+    else:
+        p.database = "pg"
+        p.reasons.append("database: pg Pool (" + ("pg/kysely in package.json" if any(
+            d in deps for d in ("pg", "kysely", "postgres", "@vercel/postgres", "@neondatabase/serverless"))
+            else "no ORM or driver in package.json; Postgres assumed") + ")")
+    if p.database in ("drizzle", "pg") and p.db_provider == "sqlite":
+        p.db_provider = "pg"
+    return p

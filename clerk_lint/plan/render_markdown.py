@@ -1,0 +1,92 @@
+"""The plan as Markdown (a PR description or wiki page): the same content as the JSON, in tables."""
+from __future__ import annotations
+
+MAX_EVIDENCE = 8  # locations shown inline per risk/question; the rest are counted
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _evidence(items: list[str]) -> str:
+    if not items:
+        return "—"
+    shown = ", ".join(f"`{_cell(e)}`" for e in items[:MAX_EVIDENCE])
+    more = len(items) - MAX_EVIDENCE
+    return shown + (f" (+{more} more)" if more > 0 else "")
+
+
+def _num(x) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:,.2f}".rstrip("0").rstrip(".") if x != int(x) else f"{int(x):,}"
+    return f"{x:,}" if isinstance(x, int) else str(x)
+
+
+def render_markdown(plan: dict) -> str:
+    out: list[str] = []
+    s, e, c = plan["summary"], plan["effort"], plan["cost"]
+    h = e["hours"]
+    out.append("# Clerk → Better Auth migration plan")
+    out.append("")
+    out.append(f"{s['findings']} findings in {s['files_scanned']} files"
+               + (f", {s['problems']} file(s) not fully scanned" if s["problems"] else "")
+               + f". Effort **{_num(h['likely'])} h** (range {_num(h['low'])}–{_num(h['high'])} h), "
+               f"size **{e['tshirt']}**; labor {c['currency']} {_num(c['labor']['low'])}–{_num(c['labor']['high'])}.")
+    if s.get("better_auth_plugins"):
+        out.append("")
+        out.append("Better Auth plugins needed: " + ", ".join(f"`{p}`" for p in s["better_auth_plugins"]) + ".")
+
+    out += ["", "## Risks", "", "| severity | risk | detail | evidence |", "|---|---|---|---|"]
+    for r in plan["risks"]:
+        out.append(f"| {r['severity']} | {_cell(r['title'])} | {_cell(r['detail'])} | {_evidence(r['evidence'])} |")
+
+    out += ["", "## Effort", "", "| low | likely | high | t-shirt |", "|---|---|---|---|",
+            f"| {_num(h['low'])} h | {_num(h['likely'])} h | {_num(h['high'])} h | {e['tshirt']} |",
+            "", "| role | hours |", "|---|---|"]
+    for role, hours in e["roles"].items():
+        out.append(f"| {role} | {_num(hours)} |")
+    out += ["", "| category (findings) | hours |", "|---|---|"]
+    for cat, hours in e["by_category"].items():
+        out.append(f"| {_cell(cat)} | {_num(hours)} |")
+    out += ["", "| fixed task | hours |", "|---|---|"]
+    for name, hours in e["fixed_tasks"].items():
+        out.append(f"| {_cell(name)} | {_num(hours)} |")
+    rng = e["range"]
+    out += ["", f"Range: low = likely × {rng['low_factor']}, high = likely × {rng['high_factor']} "
+            f"({rng['problems']} file problem(s), {rng['indirect_findings']} indirect finding(s), "
+            f"{rng['blocker_risks']} blocker risk(s))."]
+
+    cur = c["currency"]
+    out += ["", "## Cost", "", f"| item | low ({cur}) | high ({cur}) |", "|---|---|---|",
+            f"| labor (one-off) | {_num(c['labor']['low'])} | {_num(c['labor']['high'])} |",
+            f"| tooling (one-off) | {_num(c['tooling']['low'])} | {_num(c['tooling']['high'])} |",
+            f"| self-hosted infrastructure (monthly) | {_num(c['infrastructure_monthly']['low'])} | "
+            f"{_num(c['infrastructure_monthly']['high'])} |"]
+    if "clerk_monthly" in c:
+        bill = c["clerk_monthly"]
+        out.append(f"| Clerk at {_num(bill['mau'])} MAU (monthly, plan {bill['plan']}) | {_num(bill['monthly'])} | "
+                   f"{_num(bill['monthly'])} |")
+        out.append(f"| monthly savings | {_num(c['monthly_savings']['low'])} | {_num(c['monthly_savings']['high'])} |")
+        be = c["break_even_months"]
+        out.append(f"| break-even (months) | {_num(be['low'])} | {_num(be['high'])} |")
+    out += [""] + [f"- {_cell(a)}" for a in c["assumptions"]]
+
+    out += ["", "## Steps", "", "| # | step | hours | after | locations |", "|---|---|---|---|---|"]
+    for st in plan["steps"]:
+        after = ", ".join(str(d) for d in st["depends_on"]) or "—"
+        out.append(f"| {st['order']} | {_cell(st['title'])} | {_num(st['hours'])} | {after} | {len(st['locations'])} |")
+    for st in plan["steps"]:
+        out += ["", f"### {st['order']}. {st['title']} ({_num(st['hours'])} h)", "", st["details"]]
+        if st["locations"]:
+            out.append("")
+            for loc in st["locations"]:
+                mark = "" if loc["primary"] else " _(related)_"
+                out.append(f"- `{loc['location']}` {loc['code']} `{_cell(loc['symbol'])}`: {loc['change']}{mark}")
+
+    out += ["", "## Open questions", ""]
+    for n, q in enumerate(plan["open_questions"], 1):
+        out.append(f"{n}. **{q['question']}** {q['why']}" + (f" Evidence: {_evidence(q['evidence'])}."
+                                                              if q["evidence"] else ""))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,299 @@
+"""`clerk-lint draft`: Better Auth starter files tailored to the scan, type-checked with `tsc`
+against the real better-auth 1.7 packages (installed with npm once per test session).
+
+The drafts of every fixture app with a package.json, plus projects written here for the
+frameworks and databases the fixtures do not cover (Express + Prisma, Express 4 + Drizzle/MySQL,
+Vue + MongoDB, plain Node + mysql2, Expo + Drizzle/pg), are compiled in one `tsc` program;
+each test checks its own draft's diagnostics.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from clerk_lint.catalog import load_catalog
+from clerk_lint.cli import main
+from clerk_lint.draft import DraftError, build_draft, detect, write_draft
+from clerk_lint.draft.packages import NPM_INSTALL_FLAGS, PACKAGES, TYPECHECK_ONLY
+from clerk_lint.draft.render import CLIENT_PLUGINS
+from clerk_lint.plan.facts import better_auth_plugins, collect
+from clerk_lint.scan import run_scan
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+JS_APPS = sorted(p.name for p in FIXTURES.iterdir() if (p / "package.json").is_file())
+NPM = shutil.which("npm")
+
+# Projects for the frameworks / databases the fixture apps do not use: package.json + real source.
+VARIANTS: dict[str, dict[str, str]] = {
+    "express-prisma": {
+        "package.json": json.dumps({"dependencies": {"@clerk/express": "^1.4.0", "express": "^5.1.0",
+                                                     "@prisma/client": "^6.5.0"}}),
+        "src/server.ts": '''import express from "express";
+import { clerkClient, clerkMiddleware, getAuth, requireAuth } from "@clerk/express";
+
+const app = express();
+app.use(clerkMiddleware());
+
+app.get("/reports", requireAuth(), async (req, res) => {
+  const { userId, has } = getAuth(req);
+  if (!has({ permission: "org:reports:read" })) {
+    res.sendStatus(403);
+    return;
+  }
+  const user = await clerkClient.users.getUser(userId!);
+  res.json(user.publicMetadata);
+});
+''',
+    },
+    "express4-drizzle-mysql": {
+        "package.json": json.dumps({"dependencies": {"@clerk/express": "^1.4.0", "express": "^4.21.2",
+                                                     "drizzle-orm": "^0.45.2", "mysql2": "^3.11.0", "svix": "^1.40.0"}}),
+        "src/webhooks.ts": '''import { Webhook } from "svix";
+import type { WebhookEvent } from "@clerk/express";
+
+export function handle(payload: string, headers: Record<string, string>) {
+  const evt = new Webhook(process.env.CLERK_WEBHOOK_SECRET!).verify(payload, headers) as WebhookEvent;
+  if (evt.type === "user.created") return "created";
+  if (evt.type === "organization.created") return "org";
+  if (evt.type === "organizationMembership.deleted") return "left";
+  return null;
+}
+''',
+    },
+    "vue-mongodb": {
+        "package.json": json.dumps({"dependencies": {"@clerk/vue": "^1.8.0", "vue": "^3.5.0", "mongodb": "^6.10.0"}}),
+        "src/useProfile.ts": '''import { useAuth, useOrganization, useUser } from "@clerk/vue";
+
+export function useProfile() {
+  const { user } = useUser();
+  const { getToken, has } = useAuth();
+  const { organization } = useOrganization();
+  const canEdit = has.value?.({ role: "org:editor" });
+  return { user, getToken, organization, canEdit };
+}
+''',
+    },
+    "node-mysql": {
+        "package.json": json.dumps({"dependencies": {"@clerk/backend": "^2.4.0", "mysql2": "^3.11.0"}}),
+        "src/admin.ts": '''import { createClerkClient, verifyToken } from "@clerk/backend";
+
+const clerk = createClerkClient({ secretKey: process.env.CLERK_SECRET_KEY });
+
+export async function check(token: string) {
+  const claims = await verifyToken(token, { secretKey: process.env.CLERK_SECRET_KEY });
+  await clerk.users.createUser({ username: "ops", emailAddress: ["ops@example.com"] });
+  await clerk.samlConnections.getSamlConnectionList();
+  await clerk.phoneNumbers.getPhoneNumber("idn_1");
+  return claims.sub;
+}
+''',
+    },
+    "expo-drizzle-pg": {
+        "package.json": json.dumps({"dependencies": {"@clerk/clerk-expo": "^2.9.0", "react": "^19.0.0",
+                                                     "drizzle-orm": "^0.45.2", "pg": "^8.13.0"}}),
+        "src/SignIn.tsx": '''import { APIKeys, useOAuth, useUser } from "@clerk/clerk-expo";
+import { usePasskeys } from "@clerk/clerk-expo/passkeys";
+import { useEmailLink } from "@clerk/clerk-react";
+
+export function SignIn() {
+  const { startOAuthFlow } = useOAuth({ strategy: "oauth_apple" });
+  const { user } = useUser();
+  const passkeys = usePasskeys;
+  const { startEmailLinkFlow } = useEmailLink();
+  return <APIKeys key={String(!!user) + String(!!passkeys) + String(!!startOAuthFlow) + String(!!startEmailLinkFlow)} />;
+}
+''',
+    },
+}
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def projects(tmp_path_factory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("projects")
+    found = {name: FIXTURES / name for name in JS_APPS}
+    for name, files in VARIANTS.items():
+        found[name] = _write(base / name, files)
+    return found
+
+
+@pytest.fixture(scope="session")
+def drafts(projects) -> dict[str, dict[str, str]]:
+    catalog = load_catalog()
+    out = {}
+    for name, root in projects.items():
+        result = run_scan([root], catalog)
+        out[name] = build_draft(result, catalog, [root])
+    return out
+
+
+@pytest.fixture(scope="session")
+def ts_env(tmp_path_factory) -> Path:
+    """A folder with better-auth 1.7, its plugins, the drivers the drafts import and TypeScript."""
+    if NPM is None:
+        pytest.skip("npm is not installed")
+    root = tmp_path_factory.mktemp("better-auth-typecheck")
+    (root / "package.json").write_text(json.dumps({
+        "name": "clerk-lint-draft-typecheck", "private": True,
+        "dependencies": {**PACKAGES, **TYPECHECK_ONLY}}, indent=2), encoding="utf-8")
+    proc = subprocess.run([NPM, "install", *NPM_INSTALL_FLAGS], cwd=root, capture_output=True, text=True,
+                          timeout=1200)
+    assert proc.returncode == 0, f"npm install failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return root
+
+
+TSCONFIG = {
+    "compilerOptions": {
+        "target": "ES2022", "module": "ESNext", "moduleResolution": "Bundler", "strict": True, "noEmit": True,
+        "skipLibCheck": True, "esModuleInterop": True, "jsx": "preserve", "lib": ["ES2022", "DOM"],
+        "types": ["node"], "forceConsistentCasingInFileNames": True,
+    },
+    "include": ["drafts/**/*.ts", "drafts/**/*.tsx"],
+}
+
+
+@pytest.fixture(scope="session")
+def tsc_errors(ts_env, drafts) -> dict[str, list[str]]:
+    """Write every draft under drafts/<name>/ and run `npx tsc --noEmit` once over all of them."""
+    target = ts_env / "drafts"
+    shutil.rmtree(target, ignore_errors=True)
+    for name, files in drafts.items():
+        write_draft(files, target / name)
+    (ts_env / "tsconfig.json").write_text(json.dumps(TSCONFIG, indent=2), encoding="utf-8")
+    started = time.monotonic()
+    proc = subprocess.run([NPM, "exec", "--no", "--", "tsc", "--noEmit", "-p", "tsconfig.json"], cwd=ts_env,
+                          capture_output=True, text=True, timeout=1200)
+    elapsed = time.monotonic() - started
+    errors: dict[str, list[str]] = {name: [] for name in drafts}
+    other: list[str] = []
+    for line in (proc.stdout + proc.stderr).splitlines():
+        m = re.match(r"drafts/([^/]+)/", line)
+        if m and m.group(1) in errors:
+            errors[m.group(1)].append(line)
+        elif "error" in line:
+            other.append(line)
+    assert not other, "\n".join(other)
+    assert proc.returncode == 0 or any(errors.values()), proc.stdout + proc.stderr
+    print(f"\ntsc over {len(drafts)} drafts: {elapsed:.1f}s")
+    return errors
+
+
+ALL = JS_APPS + sorted(VARIANTS)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_draft_type_checks_against_better_auth(name, tsc_errors):
+    assert tsc_errors[name] == [], "\n".join(tsc_errors[name])
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_draft_is_tailored_to_the_findings(name, projects, drafts):
+    root = projects[name]
+    result = run_scan([root], load_catalog())
+    facts = collect(result)
+    files = drafts[name]
+    for required in ("auth.ts", "auth-client.ts", ".env.example", "scripts/import-clerk-users.ts", "README.md"):
+        assert required in files
+    auth, client = files["auth.ts"], files["auth-client.ts"]
+    plugins = better_auth_plugins(facts)
+    for plugin in plugins:
+        assert re.search(rf"\b{plugin}\(", auth), f"{name}: plugin {plugin} missing from auth.ts"
+        assert re.search(rf"\b{CLIENT_PLUGINS[plugin]}\b", client), f"{name}: {CLIENT_PLUGINS[plugin]} missing"
+    assert ("permissions.ts" in files) == ("organization" in plugins)
+    # migrated users keep their bcrypt passwords; new ones use Better Auth's scrypt
+    assert "bcrypt.compare(password, hash)" in auth and "hashPassword(password)" in auth
+    env = files[".env.example"]
+    for var in ("BETTER_AUTH_SECRET=", "BETTER_AUTH_URL=", "DATABASE_URL="):
+        assert var in env
+    for provider in facts.providers:
+        assert f"{provider}: {{" in auth and f"{provider.upper()}_CLIENT_ID=" in env
+    script = files["scripts/import-clerk-users.ts"]
+    assert 'providerId: "credential"' in script and "forceAllowId: true" in script
+    assert "issuer" not in script  # the 1.7.25 account table has no issuer column
+    if "twoFactor" in plugins:
+        assert "`base32:${row.totp_secret}`" in script and "ctx.secretConfig" in script
+    else:
+        assert 'model: "twoFactor"' not in script
+    # every webhook event with a hook counterpart lands in a hook with its location
+    for event, evidence in facts.webhook_events.items():
+        if event.startswith(("user.", "session.", "organization")):
+            loc = f"{evidence[0].location.path}:{evidence[0].location.line}"
+            assert event in auth and loc in auth, f"{name}: webhook {event} not moved"
+    for text in files.values():
+        assert str(root) not in text and str(FIXTURES) not in text
+
+
+def test_framework_and_database_detection(projects, drafts):
+    expect = {
+        "express-prisma": ("express", "prisma", "better-auth/react" if False else "better-auth/client"),
+        "express4-drizzle-mysql": ("express", "drizzle", "better-auth/client"),
+        "vue-mongodb": ("generic", "mongodb", "better-auth/vue"),
+        "node-mysql": ("generic", "mysql", "better-auth/client"),
+        "expo-drizzle-pg": ("generic", "drizzle", "better-auth/react"),
+    }
+    catalog = load_catalog()
+    for name, (server, database, client) in expect.items():
+        result = run_scan([projects[name]], catalog)
+        project = detect(result.findings, [projects[name]])
+        assert (project.server, project.database, project.client_module) == (server, database, client), name
+        assert f'from "{client}"' in drafts[name]["auth-client.ts"]
+    assert 'prismaAdapter(prisma, { provider: "postgresql" })' in drafts["express-prisma"]["auth.ts"]
+    assert '"/api/auth/*splat"' in drafts["express-prisma"]["auth-routes.ts"]
+    assert '"/api/auth/*"' in drafts["express4-drizzle-mysql"]["auth-routes.ts"]
+    assert 'drizzleAdapter(db, { provider: "mysql" })' in drafts["express4-drizzle-mysql"]["auth.ts"]
+    assert "mongodbAdapter(client.db(), { client })" in drafts["vue-mongodb"]["auth.ts"]
+    assert 'createPool(process.env.DATABASE_URL as string)' in drafts["node-mysql"]["auth.ts"]
+    assert 'drizzleAdapter(db, { provider: "pg" })' in drafts["expo-drizzle-pg"]["auth.ts"]
+    assert "apple: {" in drafts["expo-drizzle-pg"]["auth.ts"]  # useOAuth({ strategy: "oauth_apple" })
+
+
+def test_fixture_apps_get_their_framework_files(drafts):
+    app = drafts["nextjs-app-router"]
+    assert "toNextJsHandler(auth)" in app["app/api/auth/[...all]/route.ts"]
+    assert "getSessionCookie(request)" in app["middleware.ts"]
+    assert "nextCookies()" in app["auth.ts"] and 'from "better-auth/react"' in app["auth-client.ts"]
+    assert "invoices:" in app["permissions.ts"]  # org:invoices:* permissions seen in has() checks
+    pages = drafts["nextjs-pages-router"]
+    assert "toNodeHandler(auth.handler)" in pages["pages/api/auth/[...all].ts"]
+    assert "guideRole" in pages["permissions.ts"]  # org:guide role
+    assert 'guide: guideRole' in pages["permissions.ts"]
+    spa = drafts["react-spa"]
+    assert "nextCookies" not in spa["auth.ts"] and "auth-handler.ts" in spa
+    assert "google: {" in spa["auth.ts"] and "oneTap(" in spa["auth.ts"]
+    assert "trustedOrigins" in spa["auth.ts"] and "baseURL" in spa["auth-client.ts"]
+
+
+def test_write_draft_refuses_to_overwrite(tmp_path, drafts):
+    files = drafts["react-spa"]
+    written = write_draft(files, tmp_path / "out")
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in written) == sorted(files)
+    with pytest.raises(DraftError):
+        write_draft(files, tmp_path / "out")
+    write_draft(files, tmp_path / "out", force=True)
+
+
+def test_cli_draft(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "draft"
+    res = runner.invoke(main, ["draft", str(FIXTURES / "nextjs-app-router"), "--out", str(out), "--no-config"])
+    assert res.exit_code == 0, res.output
+    assert (out / "auth.ts").is_file() and (out / "app/api/auth/[...all]/route.ts").is_file()
+    res = runner.invoke(main, ["draft", str(FIXTURES / "nextjs-app-router"), "--out", str(out), "--no-config"])
+    assert res.exit_code == 2 and "--force" in res.output
+    res = runner.invoke(main, ["draft", str(FIXTURES / "nextjs-app-router"), "--out", str(out), "--force",
+                               "--no-config"])
+    assert res.exit_code == 0
