@@ -9,6 +9,7 @@ each test checks its own draft's diagnostics.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -297,3 +298,131 @@ def test_cli_draft(tmp_path):
     res = runner.invoke(main, ["draft", str(FIXTURES / "nextjs-app-router"), "--out", str(out), "--force",
                                "--no-config"])
     assert res.exit_code == 0
+
+
+# -- the import script against a running better-auth ------------------------------------------------
+
+HARNESS = r'''
+import { createHmac } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import bcrypt from "bcryptjs";
+import { auth, memoryDb } from "./auth";
+import { main } from "./scripts/import-clerk-users";
+
+// RFC 6238 TOTP computed independently of Better Auth.
+function base32Decode(text: string): Buffer {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const ch of text.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
+  const bytes: number[] = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+function totp(secret: string): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const mac = createHmac("sha1", base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, "0");
+}
+
+async function run() {
+  const input = JSON.parse(process.env.HARNESS_INPUT as string);
+  const rows = input.rows.map((r: string[]) => r.map((v: string) => (v.startsWith("bcrypt:") ? bcrypt.hashSync(v.slice(7), 10) : v)));
+  const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  writeFileSync("users.csv", [input.header, ...rows.map((r: string[]) => r.map(quote).join(","))].join("\r\n") + "\r\n");
+  const out: Record<string, unknown> = {};
+  out.first = await main("users.csv");
+  out.second = await main("users.csv");
+  const signIns: Record<string, string> = {};
+  for (const [email, password] of input.passwords as [string, string][]) {
+    try {
+      const res = await auth.api.signInEmail({ body: { email, password }, asResponse: true });
+      const body = await res.json();
+      if (body.twoFactorRedirect) {
+        const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+        const wrong = String((Number(totp(input.totp)) + 1) % 1_000_000).padStart(6, "0");
+        let wrongResult = "accepted";
+        try { await auth.api.verifyTOTP({ body: { code: wrong }, headers: new Headers({ cookie }) }); } catch { wrongResult = "rejected"; }
+        const ok = await auth.api.verifyTOTP({ body: { code: totp(input.totp) }, headers: new Headers({ cookie }) });
+        signIns[`${email}:${password}`] = `totp:${ok.user.id}:wrong-code-${wrongResult}`;
+      } else {
+        signIns[`${email}:${password}`] = res.ok ? `ok:${body.user.id}` : `status:${res.status}`;
+      }
+    } catch (error) {
+      signIns[`${email}:${password}`] = "error";
+    }
+  }
+  out.signIns = signIns;
+  await auth.api.signUpEmail({ body: { email: "new@example.com", password: "brand new pass", name: "New" } });
+  const fresh = await auth.api.signInEmail({ body: { email: "new@example.com", password: "brand new pass" } });
+  out.newUserHash = String(memoryDb.account.find((a) => a.userId === fresh.user.id)?.password).slice(0, 3);
+  out.users = Object.fromEntries(memoryDb.user.map((u) => [u.id, { email: u.email, name: u.name, twoFactorEnabled: u.twoFactorEnabled ?? null }]));
+  out.accounts = memoryDb.account.map((a) => `${a.userId}:${a.providerId}`).sort();
+  out.twoFactorRows = memoryDb.twoFactor.map((t) => t.userId);
+  console.log("RESULT " + JSON.stringify(out));
+}
+
+run().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+'''
+
+MODELS = ["user", "session", "account", "verification", "twoFactor", "organization", "member", "invitation", "team",
+          "teamMember", "jwks", "subscription", "rateLimit", "passkey", "apikey", "ssoProvider"]
+
+
+def test_import_script_runs_against_better_auth(ts_env, drafts):
+    """The react-spa draft (twoFactor, organization, stripe ...) on Better Auth's memory adapter:
+    imported bcrypt passwords sign in, imported TOTP secrets pass verifyTOTP, re-runs skip."""
+    files = dict(drafts["react-spa"])
+    assert "twoFactor(" in files["auth.ts"]
+    auth, count = re.subn(r"(?m)^  database: .*,$", "  database: memoryAdapter(memoryDb),", files["auth.ts"], count=1)
+    assert count == 1
+    files["auth.ts"] = ('import { memoryAdapter } from "better-auth/adapters/memory";\n'
+                        f"export const memoryDb: Record<string, any[]> = {{ {', '.join(f'{m}: []' for m in MODELS)} }};\n"
+                        + auth)
+    files["harness.ts"] = HARNESS
+    target = ts_env / "runtime"
+    shutil.rmtree(target, ignore_errors=True)
+    write_draft(files, target)
+    secret = "JBSWY3DPEHPK3PXP"
+    header = ("id,first_name,last_name,username,primary_email_address,primary_phone_number,verified_email_addresses,"
+              "unverified_email_addresses,verified_phone_numbers,unverified_phone_numbers,totp_secret,password_digest,"
+              "password_hasher")
+    rows = [
+        ["user_ada", "Ada", "Lovelace, Countess", "", "ada@example.com", "", "ada@example.com", "", "", "", secret,
+         "bcrypt:analytical engine", "bcrypt"],
+        ["user_bob", "Bob", "", "", "bob@example.com", "", "bob@example.com", "", "", "", "", "bcrypt:hunter22", "bcrypt"],
+        ["user_phone", "", "", "", "", "+15550100", "", "", "+15550100", "", "", "", ""],
+        ["user_argon", "Al", "", "", "al@example.com", "", "al@example.com", "", "", "", "",
+         "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", "argon2id"],
+    ]
+    passwords = [["bob@example.com", "hunter22"], ["bob@example.com", "wrong"], ["ada@example.com", "analytical engine"],
+                 ["al@example.com", "anything"]]
+    env = {**os.environ, "BETTER_AUTH_SECRET": "a-test-secret-that-is-long-enough-0123456789",
+           "BETTER_AUTH_URL": "http://localhost:3000", "STRIPE_SECRET_KEY": "sk_test_placeholder",
+           "HARNESS_INPUT": json.dumps({"header": header, "rows": rows, "passwords": passwords, "totp": secret})}
+    env.pop("CLERK_SECRET_KEY", None)
+    proc = subprocess.run([NPM, "exec", "--no", "--", "tsx", "harness.ts"], cwd=target, capture_output=True,
+                          text=True, timeout=600, env=env)
+    line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
+    assert line, proc.stdout[-3000:] + proc.stderr[-3000:]
+    out = json.loads(line[len("RESULT "):])
+    first = out["first"]
+    assert (first["users"], first["passwords"], first["passwordResets"], first["totp"], first["placeholderEmails"],
+            first["failed"]) == (4, 2, 1, 1, 1, 0)
+    assert out["second"]["users"] == 0 and out["second"]["skipped"] == 4
+    signs = out["signIns"]
+    assert signs["bob@example.com:hunter22"] == "ok:user_bob"        # Clerk id kept, bcrypt digest verified
+    assert signs["bob@example.com:wrong"] in ("error", "status:401")
+    assert signs["ada@example.com:analytical engine"] == "totp:user_ada:wrong-code-rejected"
+    assert signs["al@example.com:anything"] in ("error", "status:401")  # argon2 digest: needs a reset
+    assert out["users"]["user_ada"] == {"email": "ada@example.com", "name": "Ada Lovelace, Countess",
+                                        "twoFactorEnabled": True}
+    assert out["users"]["user_phone"]["email"] == "user_phone@users.invalid"
+    assert out["accounts"].count("user_ada:credential") == 1 and "user_argon:credential" not in out["accounts"]
+    assert out["twoFactorRows"] == ["user_ada"]
+    assert out["newUserHash"] != "$2a"  # new passwords use Better Auth's scrypt

@@ -29,10 +29,11 @@ SEPARATE_PLUGINS = {
     "apiKey": ("@better-auth/api-key", "@better-auth/api-key/client"),
 }
 
-# Packages only the type-check environment needs (the app already has them): typescript, Node
-# types and the framework packages the handler and middleware drafts import types from.
+# Packages only the check environment needs (the app already has them): typescript, tsx (runs the
+# import script), Node types and the framework packages the handler and middleware drafts import.
 TYPECHECK_ONLY: dict[str, str] = {
     "typescript": "~5.9.0",
+    "tsx": "^4.19.0",
     "@types/node": "^20.0.0",
     "next": "^15.0.0",
     "react": "^19.0.0",

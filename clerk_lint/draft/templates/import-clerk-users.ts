@@ -124,8 +124,8 @@ function toDate(value: number | undefined, fallback: Date): Date {
   return Number.isNaN(date.getTime()) ? fallback : date;
 }
 
-async function main(): Promise<void> {
-  const file = process.argv[2] ?? "exported_users.csv";
+/** Import every row of the CSV export at `file`; returns the counts it also prints. */
+export async function main(file: string = process.argv[2] ?? "exported_users.csv"): Promise<Record<string, number>> {
   const rows = parseCsv(await readFile(file, "utf8"));
   const ctx = await auth.$context;
   const secretKey = process.env.CLERK_SECRET_KEY;
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   } else {
     console.warn("CLERK_SECRET_KEY is not set: importing from the CSV only (no images, OAuth accounts, metadata or bans).");
   }
-  const stats = { users: 0, skipped: 0, failed: 0, passwords: 0, passwordResets: 0, oauthAccounts: 0, totp: 0, placeholderEmails: 0 };
+  const stats: Record<string, number> = { users: 0, skipped: 0, failed: 0, passwords: 0, passwordResets: 0, oauthAccounts: 0, totp: 0, placeholderEmails: 0 };
   const now = new Date();
 
   for (const row of rows) {
@@ -208,9 +208,13 @@ async function main(): Promise<void> {
   }
 @@ORGANIZATIONS_CALL@@
   console.log(JSON.stringify(stats));
+  return stats;
 }
 @@ORGANIZATIONS@@
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// Run when executed as a script (npx tsx scripts/import-clerk-users.ts ...), not when imported.
+if (/import-clerk-users\.[cm]?[jt]s$/.test(process.argv[1] ?? "")) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
