@@ -1,0 +1,649 @@
+"""Broken and hostile input never crashes a scan and never costs a finding.
+
+Every case builds a small tree in a temporary directory: two good files with known
+Clerk usage, plus one kind of trouble (binary data, broken encodings, odd line
+endings, a 12 MB bundle, 5,000-level nesting, syntax errors, symbolic link loops,
+FIFOs, unreadable files, odd file names ...). The tree is scanned twice:
+
+* through the installed console script in a subprocess (JSON on stdout, warnings on
+  stderr), and
+* in process with ``run_scan`` and every reporter,
+
+and both must agree: exit code 0 or 1, no traceback, the good files' findings
+exactly as when scanned alone, the expected findings in the hostile files that can
+still be read, and every skipped or partly scanned file reported exactly once
+(a warning line on stderr, an ``errors`` entry in JSON, a
+``toolExecutionNotifications`` entry in SARIF with ``executionSuccessful`` true).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+from urllib.parse import unquote_to_bytes
+
+import pytest
+
+from clerk_lint.catalog import load_catalog
+from clerk_lint.cli import printable
+from clerk_lint.findings import ScanResult
+from clerk_lint.reporters import render
+from clerk_lint.reporters.sarif import artifact_uri
+from clerk_lint.scan import ScanOptions, run_scan
+
+CATALOG = load_catalog()
+TIMEOUT = 300  # seconds per console-script run; a hang fails instead of blocking CI
+
+# --------------------------------------------------------------------------- sources
+
+GOOD = {
+    "app/page.tsx": (
+        'import { useUser, SignInButton } from "@clerk/nextjs";\n'
+        "\n"
+        "export default function Page() {\n"
+        "  const { user } = useUser();\n"
+        "  return <div>{user ? user.id : <SignInButton />}</div>;\n"
+        "}\n"
+    ),
+    "lib/auth.ts": (
+        'import { auth } from "@clerk/nextjs/server";\n'
+        "\n"
+        "export async function requireUser() {\n"
+        "  const { userId } = await auth();\n"
+        "  return userId;\n"
+        "}\n"
+    ),
+}
+
+# The Clerk usage planted in hostile files: an import on line 1, useUser() on line 3.
+CLERK = (
+    'import { useUser } from "@clerk/nextjs";\n'
+    "export function Profile() {\n"
+    "  const { user } = useUser();\n"
+    "  return user;\n"
+    "}\n"
+)
+USE_USER_COLUMN = CLERK.splitlines()[2].index("useUser") + 1
+
+
+def cli_command() -> list[str]:
+    """The console script of the environment running the tests (CI's own venv too)."""
+    script = Path(sys.executable).with_name("clerk-lint")
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("clerk-lint")
+    return [found] if found else [sys.executable, "-m", "clerk_lint"]
+
+
+def write(root: Path, rel: str, data: bytes | str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_bytes(data.encode("utf-8"))
+    else:
+        path.write_bytes(data)
+    return path
+
+
+Spot = tuple[str, int, int]  # (code, line, column)
+
+
+def spots(findings, path: str) -> set[Spot]:
+    return {(f["code"], f["location"]["line"], f["location"]["column"])
+            for f in findings if f["location"]["path"] == path}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """Findings of a clean UTF-8, LF-only copy of some source: what a hostile copy
+    that can still be read must yield too."""
+    base = tmp_path_factory.mktemp("reference")
+    cache: dict[str, set[Spot]] = {}
+
+    def of(text: str, line_offset: int = 0) -> set[Spot]:
+        if text not in cache:
+            root = base / str(len(cache))
+            write(root, "ref.tsx", text)
+            result = run_scan([root], CATALOG)
+            assert not result.problems, result.problems
+            cache[text] = {(f.code, f.location.line, f.location.column) for f in result.findings}
+        return {(code, line + line_offset, col) for code, line, col in cache[text]}
+
+    return of
+
+
+@pytest.fixture(scope="module")
+def good_baseline(tmp_path_factory) -> list[dict]:
+    root = tmp_path_factory.mktemp("good")
+    for rel, text in GOOD.items():
+        write(root, rel, text)
+    doc = json.loads(render("json", run_scan([root], CATALOG), CATALOG))
+    assert doc["errors"] == []
+    assert {f["code"] for f in doc["findings"]} >= {"CLK001", "CLK201"}
+    return doc["findings"]
+
+
+# --------------------------------------------------------------------------- faults
+# Faults a test cannot create on disk (we may run as root, who reads everything) are
+# installed by a snippet defining install(setattr): run by the console-script
+# subprocess before main(), and in process through monkeypatch.
+
+UNREADABLE_PATCH = '''
+import builtins
+import clerk_lint.source as _source
+def install(setattr):
+    real_open = builtins.open
+    def guarded_open(file, *args, **kwargs):
+        if str(file).endswith("locked.ts"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+    setattr(_source, "open", guarded_open)
+'''
+
+CRASH_PATCH = '''
+import clerk_lint.js_analyzer as _js
+def install(setattr):
+    real = _js.analyze
+    def exploding(source, candidate, *args, **kwargs):
+        if candidate.relpath.endswith("boom.tsx"):
+            raise RuntimeError("simulated analyzer bug\\non two lines")
+        return real(source, candidate, *args, **kwargs)
+    setattr(_js, "analyze", exploding)
+'''
+
+
+def install_in_process(patch: str, monkeypatch) -> None:
+    namespace: dict = {}
+    exec(patch, namespace)  # noqa: S102 - test-only fault injection
+    namespace["install"](lambda obj, name, value: monkeypatch.setattr(obj, name, value, raising=False))
+
+
+def console_command(patch: str) -> list[str]:
+    if not patch:
+        return cli_command()
+    boot = patch + "\ninstall(setattr)\nfrom clerk_lint.cli import main\nmain(prog_name='clerk-lint')\n"
+    return [sys.executable, "-c", boot]
+
+
+# --------------------------------------------------------------------------- cases
+
+
+@dataclass
+class Case:
+    name: str
+    build: Callable[[Path, Path], None]  # (scan root, scratch folder outside the root)
+    problems: dict[str, str] = field(default_factory=dict)  # relpath -> kind, each reported once
+    # relpath -> (clean text, line offset): the file must yield the clean text's findings
+    same_as: dict[str, tuple[str, int]] = field(default_factory=dict)
+    codes: dict[str, set[str]] = field(default_factory=dict)  # relpath -> codes it must yield
+    exact: dict[str, set[Spot]] = field(default_factory=dict)  # relpath -> exact findings
+    silent: tuple[str, ...] = ()  # path prefixes that must yield no finding
+    args: tuple[str, ...] = (".",)
+    patch: str = ""
+    deep: bool = False  # also scanned in process under a shallow Python stack
+    needs: Optional[Callable[[], Optional[str]]] = None  # -> reason to skip, or None
+
+
+def _binary(root, _):
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+    write(root, "public/logo.ts", png + b'import { useUser } from "@clerk/nextjs";')
+    write(root, "public/blob.tsx", os.urandom(4096).replace(b"\x00", b"\x01") + b"\x00" + CLERK.encode())
+
+
+def _invalid_utf8(root, _):
+    write(root, "src/latin1.ts", b"// caf\xe9 cr\xe8me \xff\xfe\n" + CLERK.encode())
+
+
+def _invalid_utf8_in_code(root, _):
+    # The bad byte sits in code: undecodable AND a syntax error, still one report.
+    write(root, "src/mangled.ts", b"const s = \xc3\x28 \xa0\xa1;\n" + CLERK.encode())
+
+
+def _utf16(root, _):
+    write(root, "src/wide_le.ts", b"\xff\xfe" + CLERK.encode("utf-16-le"))
+    write(root, "src/wide_be.tsx", b"\xfe\xff" + CLERK.encode("utf-16-be"))
+    write(root, "src/wide_32.ts", b"\xff\xfe\x00\x00" + CLERK.encode("utf-32-le"))
+
+
+def _utf16_truncated(root, _):
+    write(root, "src/odd.ts", b"\xff\xfe" + CLERK.encode("utf-16-le") + b"\x41")
+
+
+def _nul_early(root, _):
+    write(root, "src/nul.ts", CLERK.encode() + b"const x = '\x00';\n")
+
+
+def _nul_late(root, _):
+    padding = b"// " + b"x" * 9000 + b"\n"
+    write(root, "src/late_nul.ts", CLERK.encode() + padding + b"const z = 1;\x00\n")
+
+
+def _crlf(root, _):
+    write(root, "src/crlf.ts", CLERK.replace("\n", "\r\n"))
+    write(root, "src/cr.ts", CLERK.replace("\n", "\r"))
+    lines = CLERK.split("\n")
+    mixed = lines[0] + "\r\n" + lines[1] + "\r" + lines[2] + "\n" + lines[3] + "\r\n" + lines[4] + "\r"
+    write(root, "src/mixed.ts", mixed)
+
+
+BUNDLE_BYTES = 12_000_000
+
+
+def _bundle(root, _):
+    head = 'import { useUser } from "@clerk/nextjs";var u=useUser();'
+    body = "var a=function(b){return b+1};" * ((BUNDLE_BYTES - len(head)) // 30 + 1)
+    write(root, "public/app-bundle.js", (head + body)[:BUNDLE_BYTES])
+
+
+def _over_limit(root, _):
+    write(root, "src/big.ts", CLERK + "// padding\n" * 300)
+
+
+DEEP = 5000
+DEEP_SHAPES = {
+    "arrays.ts": "const v = " + "[" * DEEP + "useUser()" + "]" * DEEP + ";\n",
+    "parens.ts": "const v = " + "(" * DEEP + "useUser()" + ")" * DEEP + ";\n",
+    "elements.tsx": "const v = " + "<div>" * DEEP + "{useUser()}" + "</div>" * DEEP + ";\n",
+    "arrows.ts": "const v = " + "() => " * DEEP + "useUser();\n",
+}
+DEEP_IMPORT = 'import { useUser } from "@clerk/nextjs";\n'
+
+
+def _deep(root, _):
+    for name, body in DEEP_SHAPES.items():
+        write(root, f"deep/{name}", DEEP_IMPORT + body)
+
+
+def _syntax_errors(root, _):
+    write(root, "src/broken.tsx", "const = = ;\n" + CLERK)
+    write(root, "src/unterminated.ts", CLERK + "function oops( {\n  if (\n")
+
+
+def _symlink_loops(root, _):
+    os.symlink(".", root / "loop")
+    write(root, "cyc/inside.ts", CLERK)
+    os.symlink("../cyc", root / "cyc" / "again")
+    os.symlink("self.ts", root / "self.ts")  # a link to itself: ELOOP
+
+
+def _outside_links(root, scratch):
+    outside = scratch / "elsewhere"
+    write(outside, "secret.tsx", CLERK)
+    os.symlink(outside / "secret.tsx", root / "ext.tsx")
+    os.symlink(outside, root / "extdir")
+    os.symlink(scratch / "missing.ts", root / "gone.ts")
+
+
+def _unreadable(root, _):
+    path = write(root, "src/locked.ts", CLERK)
+    if not RUNNING_AS_ROOT:  # root reads everything: the fault is injected instead
+        path.chmod(0)
+
+
+RUNNING_AS_ROOT = getattr(os, "geteuid", lambda: 0)() == 0
+
+
+def _dir_named_like_file(root, _):
+    write(root, "weird.tsx/inner.ts", CLERK)
+
+
+def _fifo(root, _):
+    os.mkfifo(root / "pipe.ts")
+
+
+def _devices_and_sockets(root, _):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    cwd = os.getcwd()
+    os.chdir(root)  # AF_UNIX paths are limited to ~100 bytes; bind a short relative one
+    try:
+        sock.bind("sock.ts")
+    finally:
+        os.chdir(cwd)
+        sock.close()
+    try:
+        os.mknod(root / "null.ts", stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    except (PermissionError, AttributeError, OSError):
+        os.symlink("/dev/null", root / "null.ts")  # no CAP_MKNOD: a link to a device instead
+
+
+def _empty(root, _):
+    write(root, "src/empty.ts", b"")
+    write(root, "src/blank.tsx", " \n\t\r\n\n")
+    write(root, "src/bom_only.ts", b"\xef\xbb\xbf")
+    write(root, "src/wide_empty.ts", b"\xff\xfe")
+
+
+LONG = 1_000_000
+
+
+def _long_line(root, _):
+    write(root, "src/long.ts", DEEP_IMPORT + "const pad = '" + "x" * LONG + "'; const me = useUser();\n")
+
+
+NON_ASCII_LINE = 'const 𝒳 = "😀 café 名前"; /* ü */ const { user } = useUser(); // 🎉'
+
+
+def _non_ascii(root, _):
+    write(root, "src/intl.tsx", DEEP_IMPORT + "\n" + NON_ASCII_LINE + "\n")
+
+
+def _odd_paths(root, _):
+    write(root, "src/my app/página 😀.tsx", CLERK)
+    write(root, "with space.ts", CLERK)
+    write(root, "src/100%#?;,[x].ts", CLERK)
+
+
+def _non_utf8_name(root, _):
+    folder = os.fsencode(root / "src")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, b"bad\xffname.tsx"), "wb") as fh:
+        fh.write(CLERK.encode())
+
+
+def _non_utf8_names_supported() -> Optional[str]:
+    if sys.platform == "darwin" or os.name == "nt":
+        return "the file system rejects file names that are not valid UTF-8"
+    return None
+
+
+def _newline_name(root, _):
+    write(root, "src/new\nline.tsx", "const = ;\n" + CLERK)
+
+
+def _crash(root, _):
+    write(root, "src/boom.tsx", CLERK)
+
+
+def _not_linux_root_mknod() -> Optional[str]:
+    return None if hasattr(socket, "AF_UNIX") and hasattr(os, "mkfifo") else "no FIFOs or unix sockets"
+
+
+CASES = [
+    Case("binary", _binary, problems={"public/logo.ts": "binary", "public/blob.tsx": "binary"},
+         silent=("public/",)),
+    Case("invalid-utf8", _invalid_utf8, problems={"src/latin1.ts": "decode"},
+         same_as={"src/latin1.ts": (CLERK, 1)}),
+    Case("invalid-utf8-in-code", _invalid_utf8_in_code, problems={"src/mangled.ts": "decode"},
+         same_as={"src/mangled.ts": (CLERK, 1)}),
+    Case("utf16-utf32-bom", _utf16,
+         same_as={"src/wide_le.ts": (CLERK, 0), "src/wide_be.tsx": (CLERK, 0), "src/wide_32.ts": (CLERK, 0)}),
+    Case("utf16-odd-length", _utf16_truncated, problems={"src/odd.ts": "decode"},
+         same_as={"src/odd.ts": (CLERK, 0)}),
+    Case("nul-near-start", _nul_early, problems={"src/nul.ts": "binary"}, silent=("src/nul.ts",)),
+    Case("nul-past-sniff-window", _nul_late, problems={"src/late_nul.ts": "parse-partial"},
+         same_as={"src/late_nul.ts": (CLERK, 0)}),
+    Case("crlf-and-lone-cr", _crlf,
+         same_as={"src/crlf.ts": (CLERK, 0), "src/cr.ts": (CLERK, 0), "src/mixed.ts": (CLERK, 0)}),
+    Case("12mb-single-line-bundle", _bundle, problems={"public/app-bundle.js": "too-large"},
+         silent=("public/",)),
+    Case("over-max-file-size", _over_limit, problems={"src/big.ts": "too-large"}, silent=("src/big.ts",),
+         args=(".", "--max-file-size", "1000")),
+    Case("5000-level-nesting", _deep, deep=True,
+         codes={f"deep/{name}": {"CLK001", "CLK201"} for name in DEEP_SHAPES}),
+    Case("syntax-errors", _syntax_errors,
+         problems={"src/broken.tsx": "parse-partial", "src/unterminated.ts": "parse-partial"},
+         same_as={"src/broken.tsx": (CLERK, 1)},
+         codes={"src/unterminated.ts": {"CLK001", "CLK201"}}),
+    Case("symlink-loops", _symlink_loops,
+         problems={"loop": "skipped", "cyc/again": "skipped", "self.ts": "skipped"},
+         same_as={"cyc/inside.ts": (CLERK, 0)}, silent=("loop/", "cyc/again/")),
+    Case("symlink-loops-followed", _symlink_loops, args=(".", "--follow-symlinks"),
+         problems={"loop": "skipped", "cyc/again": "skipped", "self.ts": "skipped"},
+         same_as={"cyc/inside.ts": (CLERK, 0)}, silent=("loop/", "cyc/again/")),
+    Case("links-outside-root", _outside_links,
+         problems={"ext.tsx": "skipped", "extdir": "skipped", "gone.ts": "skipped"},
+         silent=("ext", "gone")),
+    Case("links-outside-root-followed", _outside_links, args=(".", "--follow-symlinks"),
+         problems={"ext.tsx": "skipped", "extdir": "skipped", "gone.ts": "skipped"},
+         silent=("ext", "gone")),
+    Case("unreadable-file", _unreadable, problems={"src/locked.ts": "unreadable"}, silent=("src/locked.ts",),
+         patch=UNREADABLE_PATCH if RUNNING_AS_ROOT else ""),
+    Case("directory-named-like-a-file", _dir_named_like_file, same_as={"weird.tsx/inner.ts": (CLERK, 0)}),
+    Case("fifo", _fifo, problems={"pipe.ts": "skipped"}, needs=_not_linux_root_mknod),
+    Case("fifo-given-explicitly", _fifo, problems={"pipe.ts": "skipped"}, args=(".", "pipe.ts"),
+         needs=_not_linux_root_mknod),
+    Case("device-and-socket", _devices_and_sockets, problems={"sock.ts": "skipped", "null.ts": "skipped"},
+         needs=_not_linux_root_mknod),
+    Case("empty-files", _empty),
+    Case("very-long-line", _long_line, exact={"src/long.ts": {
+        ("CLK001", 1, 1), ("CLK201", 2, len("const pad = '") + LONG + len("'; const me = ") + 1)}}),
+    Case("non-ascii-before-finding", _non_ascii, exact={"src/intl.tsx": {
+        ("CLK001", 1, 1),
+        ("CLK201", 3, len(NON_ASCII_LINE[:NON_ASCII_LINE.index("useUser")].encode("utf-16-le")) // 2 + 1)}}),
+    Case("paths-with-spaces-and-unicode", _odd_paths,
+         same_as={"src/my app/página 😀.tsx": (CLERK, 0), "with space.ts": (CLERK, 0),
+                  "src/100%#?;,[x].ts": (CLERK, 0)}),
+    Case("file-name-not-utf8", _non_utf8_name, same_as={"src/bad\ufffdname.tsx": (CLERK, 0)},
+         needs=_non_utf8_names_supported),
+    Case("newline-in-file-name", _newline_name, problems={"src/new\nline.tsx": "parse-partial"},
+         same_as={"src/new\nline.tsx": (CLERK, 1)}, needs=_non_utf8_names_supported),
+    Case("analyzer-crash-on-one-file", _crash, problems={"src/boom.tsx": "internal-error"},
+         silent=("src/boom.tsx",), patch=CRASH_PATCH),
+]
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def build_tree(case: Case, tmp_path: Path) -> Path:
+    if case.needs is not None and (reason := case.needs()):
+        pytest.skip(reason)
+    root = tmp_path / "tree"
+    for rel, text in GOOD.items():
+        write(root, rel, text)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    case.build(root, scratch)
+    return root
+
+
+@contextlib.contextmanager
+def shallow_stack(headroom: int = 250):
+    """Allow only `headroom` more Python frames: a tree walk that recurses once per
+    nesting level fails here with RecursionError instead of passing by luck."""
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + headroom)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def check_findings(case: Case, findings: list[dict], good_baseline: list[dict], reference) -> None:
+    for rel in GOOD:
+        assert [f for f in findings if f["location"]["path"] == rel] == \
+               [f for f in good_baseline if f["location"]["path"] == rel], f"finding lost in good file {rel}"
+    for rel, (text, offset) in case.same_as.items():
+        want = reference(text, offset)
+        assert want and spots(findings, rel) == want, rel
+    for rel, codes in case.codes.items():
+        assert codes <= {code for code, _, _ in spots(findings, rel)}, rel
+    for rel, want in case.exact.items():
+        assert spots(findings, rel) == want, rel
+    for prefix in case.silent:
+        assert not [f for f in findings if f["location"]["path"].startswith(prefix)], prefix
+    expected_paths = set(GOOD) | set(case.same_as) | set(case.codes) | set(case.exact)
+    assert {f["location"]["path"] for f in findings} <= expected_paths
+
+
+def check_errors(case: Case, errors: list[dict]) -> None:
+    paths = [e["path"] for e in errors]
+    assert sorted(paths) == sorted(case.problems), errors  # each problem file exactly once
+    for error in errors:
+        assert error["kind"] == case.problems[error["path"]], error
+        assert error["reason"] and "\n" not in error["reason"] and "Traceback" not in error["reason"]
+        assert error["partial"] == (error["kind"] in ("decode", "parse-partial")), error
+
+
+def check_warnings(case: Case, stderr: str) -> None:
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == len(case.problems), stderr
+    assert all(line.startswith("clerk-lint: warning: ") for line in lines), stderr
+    for rel in case.problems:
+        shown = printable(rel).replace("\n", "\\n")
+        assert sum(line.startswith(f"clerk-lint: warning: {shown}: ") for line in lines) == 1, (rel, stderr)
+
+
+def check_sarif(case: Case, doc: dict, result: ScanResult) -> None:
+    invocation = doc["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is True
+    notes = invocation.get("toolExecutionNotifications", [])
+    by_path = {p.path: p for p in result.problems}
+    assert len(notes) == len(case.problems) == len(by_path)
+    for note in notes:
+        uri = note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        problem = next(p for p in result.problems if artifact_uri(p.path) == uri)
+        assert note["message"]["text"] == problem.reason
+        assert unquote_to_bytes(uri) == problem.path.encode("utf-8", "surrogateescape")
+    for res in doc["runs"][0]["results"]:
+        uri = res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert unquote_to_bytes(uri).decode("utf-8", "replace") in {
+            printable(f.location.path) for f in result.findings}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_hostile_input(case: Case, tmp_path, monkeypatch, good_baseline, reference):
+    root = build_tree(case, tmp_path)
+
+    # 1. The real console script.
+    proc = subprocess.run([*console_command(case.patch), "scan", *case.args, "--format", "json"],
+                          cwd=root, capture_output=True, timeout=TIMEOUT)
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in stderr, stderr  # an uncaught exception exits 1 too
+    assert proc.returncode in (0, 1), stderr
+    check_warnings(case, stderr)
+    doc = json.loads(proc.stdout.decode("utf-8"))
+    check_findings(case, doc["findings"], good_baseline, reference)
+    check_errors(case, doc["errors"])
+
+    # 2. In process, every reporter; must agree with the console script byte for byte.
+    if case.patch:
+        install_in_process(case.patch, monkeypatch)
+    monkeypatch.chdir(root)
+    options = ScanOptions(follow_symlinks="--follow-symlinks" in case.args,
+                          max_bytes=int(case.args[case.args.index("--max-file-size") + 1])
+                          if "--max-file-size" in case.args else ScanOptions().max_bytes)
+    paths = [Path(a) for a in case.args if not a.startswith("--") and not a.isdigit()]
+    with shallow_stack() if case.deep else contextlib.nullcontext():
+        result = run_scan(paths, CATALOG, options)
+        rendered = {fmt: render(fmt, result, CATALOG) for fmt in ("json", "sarif", "github", "text")}
+    assert printable(rendered["json"]).encode("utf-8") == proc.stdout
+    check_sarif(case, json.loads(printable(rendered["sarif"])), result)
+    for line in rendered["github"].splitlines():
+        assert line.startswith(("::error ", "::warning ", "::notice ")), line
+    text = rendered["text"]
+    for f in doc["findings"]:
+        loc = f["location"]
+        if "\n" not in loc["path"]:
+            assert f"{printable(loc['path'])}:{loc['line']}:{loc['column']}: {f['code']} " in printable(text)
+    if case.problems:
+        partial = sum(p.partial for p in result.problems)
+        assert f"{len(case.problems) - partial} skipped, {partial} partly scanned" in text
+
+
+# --------------------------------------------------------------------------- more
+
+
+def test_12mb_bundle_is_scanned_when_the_limit_allows(tmp_path):
+    """--max-file-size is the only thing between a bundle and the scanner: with the
+    limit raised, a large single-line bundle is read and its Clerk import found."""
+    head = 'import { useUser } from "@clerk/nextjs";var u=useUser();'
+    write(tmp_path, "bundle.js", head + "var a=[1,2,3];" * 150_000)  # ~2.1 MB, one line
+    result = run_scan([tmp_path], CATALOG, ScanOptions(max_bytes=3_000_000))
+    assert {f.code for f in result.findings} >= {"CLK001", "CLK201"}
+    assert not result.problems
+    assert run_scan([tmp_path], CATALOG).problems[0].kind == "too-large"
+
+
+def test_unreadable_file_via_os_error_in_process(tmp_path, monkeypatch, good_baseline):
+    """The same fault through CliRunner, text format: one warning line, exit 1, report intact."""
+    from click.testing import CliRunner
+
+    from clerk_lint.cli import main
+
+    for rel, text in GOOD.items():
+        write(tmp_path, rel, text)
+    write(tmp_path, "src/locked.ts", CLERK)
+    install_in_process(UNREADABLE_PATCH, monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner(**({"mix_stderr": False} if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else {}))
+    outcome = runner.invoke(main, ["scan", "."])
+    assert outcome.exit_code == 1, outcome.output
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit)
+    assert outcome.stderr.splitlines() == ["clerk-lint: warning: src/locked.ts: cannot read file: Permission denied"]
+    assert "app/page.tsx:4:20: CLK201" in outcome.stdout
+    assert "1 file problem: 1 skipped, 0 partly scanned" in outcome.stdout
+
+
+def test_file_vanishing_between_discovery_and_read(tmp_path, monkeypatch, good_baseline):
+    """A file deleted after it was listed is reported unreadable; the rest is kept."""
+    import clerk_lint.scan as scan_module
+
+    for rel, text in GOOD.items():
+        write(tmp_path, rel, text)
+    doomed = write(tmp_path, "src/doomed.ts", CLERK)
+    real_discover = scan_module.discover
+
+    def discover_then_delete(*args, **kwargs):
+        found = real_discover(*args, **kwargs)
+        doomed.unlink()
+        return found
+
+    monkeypatch.setattr(scan_module, "discover", discover_then_delete)
+    result = run_scan([tmp_path], CATALOG)
+    assert [(p.path, p.kind) for p in result.problems] == [("src/doomed.ts", "unreadable")]
+    doc = json.loads(render("json", result, CATALOG))
+    assert doc["findings"] == good_baseline
+
+
+# Every shape of deep nesting we know, each around a Clerk call. The scan must finish
+# without RecursionError (checked under a shallow Python stack) and still find the call.
+# Walking up from a node costs tree-sitter O(depth), so a few shapes are quadratic in
+# the depth; they run at a smaller depth unless CLERK_LINT_DEEP is set (e.g. 5000).
+ALL_DEEP_SHAPES: dict[str, Callable[[int], str]] = {
+    "arrays.ts": lambda n: "const v = " + "[" * n + "useUser()" + "]" * n + ";\n",
+    "parens.ts": lambda n: "const v = " + "(" * n + "useUser()" + ")" * n + ";\n",
+    "elements.tsx": lambda n: "const v = " + "<div>" * n + "{useUser()}" + "</div>" * n + ";\n",
+    "self-closing.tsx": lambda n: "const v = " + "<A b={" * n + "useUser()" + "} />" * n + ";\n",
+    "arrows.ts": lambda n: "const v = " + "() => " * n + "useUser();\n",
+    "blocks.ts": lambda n: "function g() " + "{" * n + "useUser();" + "}" * n + "\n",
+    "ternaries.ts": lambda n: "const v = " + "c ? " * n + "useUser()" + " : 0" * n + ";\n",
+    "binary.ts": lambda n: "const v = " + "1 + " * n + "useUser();\n",
+    "awaits.ts": lambda n: "async function g() { return " + "await " * n + "useUser(); }\n",
+    "else-if.ts": lambda n: "function g(c) { " + "if (c) {} else " * n + "{ useUser(); } }\n",
+    "unary.ts": lambda n: "const v = " + "!" * n + "useUser();\n",
+    "assignments.ts": lambda n: "let a; const v = " + "a = " * n + "useUser();\n",
+    "sequence.ts": lambda n: "const v = (" + "0, " * n + "useUser());\n",
+    "generics.ts": lambda n: "let v: " + "A<" * n + "B" + ">" * n + " = useUser();\n",
+    "calls.ts": lambda n: "const v = " + "f(" * n + "useUser()" + ")" * n + ";\n",
+    "objects.ts": lambda n: "const v = " + "{a: " * n + "useUser()" + "}" * n + ";\n",
+    "members.ts": lambda n: "const v = useUser()" + ".a" * n + ";\n",
+    "templates.ts": lambda n: "const v = " + "`${" * n + "useUser()" + "}`" * n + ";\n",
+    "functions.ts": lambda n: "function f() { " * n + "return useUser();" + " }" * n + "\n",
+    "classes.ts": lambda n: "const v = " + "class { m() { return " * n + "useUser()" + "; } }" * n + ";\n",
+}
+QUADRATIC = {"self-closing.tsx", "calls.ts", "objects.ts", "members.ts", "templates.ts", "functions.ts", "classes.ts"}
+
+
+@pytest.mark.parametrize("name", sorted(ALL_DEEP_SHAPES))
+def test_deep_nesting_shapes(name, tmp_path):
+    depth = int(os.environ.get("CLERK_LINT_DEEP", "0")) or (1500 if name in QUADRATIC else DEEP)
+    write(tmp_path, name, DEEP_IMPORT + ALL_DEEP_SHAPES[name](depth))
+    with shallow_stack():
+        result = run_scan([tmp_path], CATALOG)
+        for fmt in ("json", "sarif", "github", "text"):
+            render(fmt, result, CATALOG)
+    assert {f.code for f in result.findings} >= {"CLK001", "CLK201"}, name
+    assert all(p.kind == "parse-partial" for p in result.problems), result.problems
