@@ -23,7 +23,7 @@ def _manifest_name(folder: Path) -> Optional[str]:
             data = json.loads(package_json.read_text(encoding="utf-8"))
             name = data.get("name") if isinstance(data, dict) else None
             return name if isinstance(name, str) and name else folder.name
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # unreadable, not JSON, nested too deep
             return folder.name
     pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
