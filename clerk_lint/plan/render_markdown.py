@@ -83,7 +83,7 @@ def render_markdown(plan: dict) -> str:
             out.append("")
             for loc in st["locations"]:
                 mark = "" if loc["primary"] else " _(related)_"
-                out.append(f"- `{loc['location']}` {loc['code']} `{_cell(loc['symbol'])}`: {loc['change']}{mark}")
+                out.append(f"- `{loc['location']}` {loc['code']}: {loc['change']}{mark}")
 
     out += ["", "## Open questions", ""]
     for n, q in enumerate(plan["open_questions"], 1):

@@ -33,7 +33,7 @@ STEP_DEFS: tuple[StepDef, ...] = (
     StepDef("password-hasher", "Verify imported Clerk password digests with bcrypt", ("setup",),
             ("password-hasher",), always=True),
     StepDef("user-import", "Export users from Clerk and import users, accounts and metadata", ("password-hasher",),
-            ("user-import",), always=True, related="clerk-ids"),
+            ("user-import",), always=True),
     StepDef("organizations", "Enable the organization plugin, map roles to access control, import organizations",
             ("user-import",), ("organizations",), related="organizations"),
     StepDef("server-auth", "Replace server-side auth helpers and Backend API calls", ("setup",)),
