@@ -63,7 +63,8 @@ def _analyzer(language: str):
 
 def _internal_error(path: str, exc: Exception, where: str = "") -> FileProblem:
     """A bug met on one file, as one line: the exception's type and message, no traceback."""
-    message = " ".join(str(exc).split())[:200]
+    # A RecursionError's own message depends on the stack depth it hit: keep reports reproducible.
+    message = "nested too deep" if isinstance(exc, RecursionError) else " ".join(str(exc).split())[:200]
     return FileProblem(path, f"internal error{where}: {type(exc).__name__}" + (f": {message}" if message else ""),
                        "internal-error")
 

@@ -223,7 +223,8 @@ def _explode_on(name: str, exc: BaseException):
 @pytest.mark.parametrize("exc, reason", [
     (RuntimeError("simulated bug\n  on   two lines"), "internal error: RuntimeError: simulated bug on two lines"),
     (KeyError("CLK999"), "internal error: KeyError: 'CLK999'"),
-    (RecursionError(), "internal error: RecursionError"),
+    (RecursionError("maximum recursion depth exceeded while calling a Python object"),
+     "internal error: RecursionError: nested too deep"),
     (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
      "internal error: UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
 ])
