@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Optional
 
 from .discover import Candidate
+from .findings import FileAnalysis
 
 FORMAT = "v1"
 PARSERS = ("tree-sitter", "tree-sitter-javascript", "tree-sitter-typescript", "libcst")
@@ -122,8 +123,13 @@ class Cache:
         key = self._key(candidate, source.data, source.encoding.encode(), bytes([source.newline_normalised]))
         entry = self._load(key)
         if entry is not None:
-            resolved, analysis = entry
-            if all(context.resolve(spec) == found for spec, found in resolved):
+            try:
+                resolved, analysis = entry
+                fresh = isinstance(analysis, FileAnalysis) and all(
+                    context.resolve(spec) == found for spec, found in resolved)
+            except Exception:  # not an entry this version wrote (damaged, tampered with)
+                fresh = False
+            if fresh:
                 self.hits += 1
                 return analysis
         self.misses += 1
@@ -168,7 +174,7 @@ class Cache:
             return compute()
         key = self._key(candidate, raw, str(max_bytes).encode(), self._surroundings(candidate))
         entry = self._load(key)
-        if entry is not None:
+        if isinstance(entry, tuple) and len(entry) == 2 and all(isinstance(part, list) for part in entry):
             self.hits += 1
             return entry
         self.misses += 1

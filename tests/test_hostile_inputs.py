@@ -665,3 +665,36 @@ def test_deep_nesting_shapes(name, tmp_path):
             render(fmt, result, CATALOG)
     assert {f.code for f in result.findings} >= {"CLK001", "CLK201"}, name
     assert all(p.kind == "parse-partial" for p in result.problems), result.problems
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "wrong-shape", "wrong-types", "truncated"])
+def test_damaged_cache_entries_are_misses(damage, tmp_path, good_baseline):
+    """A --cache-dir whose entries were damaged (or written by something else) gives the
+    same report as a run without a cache."""
+    import pickle
+
+    root = tmp_path / "tree"
+    for rel, text in GOOD.items():
+        write(root, rel, text)
+    write(root, "py/app.py", "from clerk_backend_api import Clerk\nclerk = Clerk(bearer_auth='x')\n")
+    cache = tmp_path / "cache"
+    command = [*cli_command(), "scan", str(root), "--format", "json"]
+    clean = subprocess.run(command, capture_output=True, timeout=TIMEOUT)
+    first = subprocess.run([*command, "--cache-dir", str(cache)], capture_output=True, timeout=TIMEOUT)
+    assert first.stdout == clean.stdout
+    entries = [p for p in cache.rglob("*") if p.is_file()]
+    if not entries:
+        pytest.skip("no cache entries written")
+    payload = {
+        "garbage": b"garbage\x00\x80",
+        "empty": b"",
+        "wrong-shape": pickle.dumps(("x",)),
+        "wrong-types": pickle.dumps(([], 5)),
+        "truncated": None,
+    }[damage]
+    for entry in entries:
+        entry.write_bytes(payload if payload is not None else entry.read_bytes()[:10])
+    second = subprocess.run([*command, "--cache-dir", str(cache)], capture_output=True, timeout=TIMEOUT)
+    assert b"Traceback" not in second.stderr, second.stderr.decode()
+    assert second.returncode == clean.returncode
+    assert second.stdout == clean.stdout
