@@ -698,3 +698,24 @@ def test_damaged_cache_entries_are_misses(damage, tmp_path, good_baseline):
     assert b"Traceback" not in second.stderr, second.stderr.decode()
     assert second.returncode == clean.returncode
     assert second.stdout == clean.stdout
+
+
+def test_unlistable_directory_is_reported_once(tmp_path, monkeypatch, good_baseline):
+    """A folder that cannot be listed (permissions; simulated, as root lists everything)."""
+    import clerk_lint.discover as discover_module
+
+    for rel, text in GOOD.items():
+        write(tmp_path, rel, text)
+    write(tmp_path, "secret/page.tsx", CLERK)
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path).endswith("secret"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(discover_module.os, "scandir", scandir)
+    result = run_scan([tmp_path], CATALOG)
+    assert [(p.path, p.kind, p.reason) for p in result.problems] == [
+        ("secret", "unreadable", "cannot list directory: Permission denied")]
+    assert json.loads(render("json", result, CATALOG))["findings"] == good_baseline
