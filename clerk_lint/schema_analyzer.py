@@ -120,6 +120,10 @@ def prisma_columns(text: str) -> Iterator[Column]:
 # --------------------------------------------------------------------------- SQL
 
 
+_SQL_SPECIAL = re.compile(r"--|/\*|['\"`$;]")
+_DOLLAR_TAG = re.compile(r"\$([A-Za-z_]\w*)?\$")
+
+
 @dataclass(frozen=True)
 class Statement:
     text: str  # with comments blanked out (same length as the source slice)
@@ -135,6 +139,13 @@ def split_sql(text: str) -> Iterator[Statement]:
     n = len(text)
     start = 0
     while i < n:
+        special = _SQL_SPECIAL.search(text, i)
+        if special is None:
+            out.append(text[i:])
+            break
+        if special.start() > i:  # ordinary text up to the next quote, comment, dollar or semicolon
+            out.append(text[i:special.start()])
+            i = special.start()
         ch = text[i]
         if text.startswith("--", i):
             j = text.find("\n", i)
@@ -150,19 +161,21 @@ def split_sql(text: str) -> Iterator[Statement]:
             continue
         if ch in ("'", '"', "`"):
             j = i + 1
-            while j < n:
-                if text[j] == ch:
-                    if j + 1 < n and text[j + 1] == ch:  # doubled quote
-                        j += 2
-                        continue
+            while True:
+                j = text.find(ch, j)
+                if j == -1:
+                    j = n
                     break
+                if j + 1 < n and text[j + 1] == ch:  # a doubled quote inside the literal
+                    j += 2
+                    continue
                 j += 1
-            j = min(j + 1, n)
+                break
             out.append(text[i:j])
             i = j
             continue
         if ch == "$":
-            m = re.match(r"\$([A-Za-z_]\w*)?\$", text[i:])
+            m = _DOLLAR_TAG.match(text, i)
             if m:
                 tag = m.group(0)
                 j = text.find(tag, i + len(tag))
@@ -321,12 +334,16 @@ _CLAIM = re.compile(r"->>?\s*'([A-Za-z_.]+)'")
 def sql_jwt_uses(text: str) -> Iterator[JwtUse]:
     """RLS policies and SQL functions that read the caller's JWT claims, in a file that is
     about Clerk (it names Clerk, or keys rows by the token's `sub`)."""
-    about_clerk = bool(_CLERK_WORD.search(text)) or any(is_clerk_column_name(c.name) for c in sql_columns(text))
+    about_clerk: Optional[bool] = None  # worked out on first need
     for stmt in split_sql(text):
         if not _JWT_READ.search(stmt.text):
             continue
-        if not (about_clerk or _JWT_SUB.search(stmt.text)):
-            continue
+        if not _JWT_SUB.search(stmt.text):
+            if about_clerk is None:
+                about_clerk = bool(_CLERK_WORD.search(text)) or any(is_clerk_column_name(c.name)
+                                                                    for c in sql_columns(text))
+            if not about_clerk:
+                continue
         claims = tuple(dict.fromkeys(_CLAIM.findall(stmt.text))) or (("sub",) if _JWT_SUB.search(stmt.text) else ())
         m = _POLICY.match(stmt.text)
         if m:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from functools import lru_cache
 from typing import Optional
 
 from .findings import Finding, Location
@@ -53,10 +54,10 @@ _ENV_KEY_NAME = re.compile(r"(?:^|_)KEY(?:_|$)")
 # Quoted values are masked between their quotes; unquoted values up to whitespace, a
 # trailing comment, or a delimiter.
 _ASSIGN_QUOTED = re.compile(
-    r"""(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::|=|:=)\s*(?P<q>["'`])(?P<value>(?:\\.|(?!(?P=q)).)*)(?P=q)"""
+    r"""(?<![A-Za-z0-9_.\-])(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,200})["']?\s*(?::|=|:=)\s*(?P<q>["'`])(?P<value>(?:\\.|(?!(?P=q)).)*)(?P=q)"""
 )
 _ASSIGN_BARE = re.compile(
-    r"""^(?P<lead>\s*(?:export\s+|-\s+)?)(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)\s*(?:=|:)\s*(?P<value>[^\s"'`#,;{}\[\]()][^\s#,;]*)"""
+    r"""^(?P<lead>\s*(?:export\s+|-\s+)?)(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,200})\s*(?:=|:)\s*(?P<value>[^\s"'`#,;{}\[\]()][^\s#,;]*)"""
 )
 
 
@@ -94,12 +95,52 @@ def _mask(text: str, start: int, end: int) -> str:
     return text[:start] + MASK * (end - start) + text[end:]
 
 
-def _mask_tokens(text: str) -> str:
-    def repl(m: re.Match) -> str:
-        keep = m.group("keep") or m.group("keep2")
-        return keep + MASK * (len(m.group(0)) - len(keep))
+_TOKEN_MARKERS = ("_live_", "_test_", "whsec_")
+_TOKEN_BODY = re.compile(r"[A-Za-z0-9_\-+/=]+")
+_WHSEC_BODY = re.compile(r"[A-Za-z0-9+/=_\-]+")
 
-    return _TOKEN.sub(repl, text)
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _apply(text: str, spans: list[tuple[int, int]]) -> str:
+    """Mask every [start, end) span in one pass (long lines get many spans)."""
+    if not spans:
+        return text
+    parts = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end <= start:
+            continue
+        parts += [text[pos:start], MASK * (end - start)]
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _mask_tokens(text: str) -> str:
+    """sk_/pk_/rk_ live or test keys and whsec_ secrets, keeping the prefix. Found by plain
+    substring search first: a minified bundle is one line of megabytes."""
+    spans = []
+    for marker in _TOKEN_MARKERS:
+        p = text.find(marker)
+        while p != -1:
+            if marker == "whsec_":
+                start, body = p, p + len(marker)
+                ok = p == 0 or not _is_word(text[p - 1])
+                pattern = _WHSEC_BODY
+            else:
+                start, body = p - 2, p + len(marker)
+                ok = start >= 0 and text[start:p] in ("sk", "pk", "rk") and (start == 0 or not _is_word(text[start - 1]))
+                pattern = _TOKEN_BODY
+            if ok:
+                m = pattern.match(text, body)
+                if m:
+                    spans.append((body, m.end()))
+            p = text.find(marker, p + 1)
+    return _apply(text, spans)
 
 
 def _mask_pem(text: str) -> str:
@@ -119,11 +160,30 @@ def _mask_pem(text: str) -> str:
         pos = end_marker.end() if end_marker else len(out)
 
 
+_NAME_KEYWORDS = ("secret", "token", "passw", "private", "credential", "signing", "dsn", "salt", "key")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+
 def _mask_assignments(text: str) -> str:
-    out = text
-    for m in _ASSIGN_QUOTED.finditer(text):
-        if is_secret_name(m.group("name")) and m.group("value"):
-            out = _mask_value(out, m.start("value"), m.end("value"))
+    """Values assigned to secret-named keys. Only the places where a secret word occurs are
+    tried (plain substring search), so the cost follows those, not the line's length."""
+    lower = text.lower()
+    starts = set()
+    for word in _NAME_KEYWORDS:
+        p = lower.find(word)
+        while p != -1:
+            b = p
+            while b > 0 and p - b < 200 and text[b - 1] in _NAME_CHARS:
+                b -= 1
+            starts.add(b)
+            p = lower.find(word, p + len(word))
+    spans = []
+    for b in sorted(starts):
+        m = _ASSIGN_QUOTED.match(text, b)
+        if m and is_secret_name(m.group("name")) and m.group("value"):
+            keep = len(secret_prefix(m.group("value")))
+            spans.append((m.start("value") + keep, m.end("value")))
+    out = _apply(text, spans)
     m = _ASSIGN_BARE.match(out)
     if m and is_secret_name(m.group("name")):
         out = _mask_value(out, m.start("value"), m.end("value"))
@@ -141,6 +201,7 @@ def _mask_value(text: str, start: int, end: int) -> str:
     return _mask(text, start + keep, end)
 
 
+@lru_cache(maxsize=512)  # findings on one line share its text (a minified bundle is one long line)
 def redact_line(text: str) -> str:
     """`text` with every secret masked character for character (same length, same columns)."""
     if not text:
