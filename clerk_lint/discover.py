@@ -69,6 +69,7 @@ LANGUAGES: dict[str, str] = {
     ".tsx": "tsx",
     ".vue": "vue",
     ".astro": "astro",
+    ".py": "python",
     # Non-code places a migration touches: manifests, env files, schemas, configs.
     "package.json": "package-json",
     "pyproject.toml": "pyproject",

@@ -1,0 +1,782 @@
+"""The per-file pipeline for Python backends: parse with libcst, resolve bindings, classify.
+
+Python rules live in ``rules/python.toml`` (codes CLK800-CLK849). Most of them match the
+dotted *path* of a call or subscript (see ``py_bindings.Val``) against the rule's ``chains``
+globs: ``*`` matches within one name, ``**`` matches across dots (never across a call), so
+``clerk_backend_api**.Clerk().users.*()`` matches ``sdk.users.list()`` for a client made by
+``Clerk(...)`` imported from ``clerk_backend_api`` or any of its submodules. Some of these
+rules add a condition (a Clerk URL or key flowing into ``jwt.decode``; a Clerk env var name
+read from ``os.environ``); the rest are found by walking the tree (imports, string
+literals, webhook event comparisons, wrappers used as FastAPI dependencies).
+
+libcst is imported on first use, so scans of JavaScript-only trees never load it.
+"""
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from typing import Optional
+
+from .catalog import Catalog, Rule
+from .discover import Candidate
+from .findings import FileAnalysis, FileProblem, Finding, Location
+from .source import LineIndex, SourceText
+
+# A file that mentions none of these cannot match any Python rule (cheap byte test).
+MARKERS = re.compile(rb"clerk|svix|jwks|jose|jwt", re.IGNORECASE)
+CLERK_MENTION = re.compile(rb"clerk", re.IGNORECASE)
+
+IMPORT, COMMUNITY_IMPORT = "CLK800", "CLK801"
+JWT_DECODE, JWKS, CLERK_URL = "CLK820", "CLK821", "CLK822"
+HTTP_BACKEND = "CLK830"
+SVIX_VERIFY, SVIX_HMAC, WEBHOOK_EVENT = "CLK840", "CLK841", "CLK842"
+ENV_READ = "CLK845"
+AUTH_DEPENDENCY, AUTH_MIDDLEWARE = "CLK846", "CLK847"
+COMMUNITY_USE = "CLK815"
+
+# Findings that mean "this function authenticates a request with Clerk".
+AUTH_CODES = frozenset({"CLK810", "CLK811", COMMUNITY_USE, JWT_DECODE, JWKS, AUTH_DEPENDENCY})
+# Clerk's own Python SDK, and svix (Clerk's webhook signature library), as in the JS catalog.
+SDK_MODULES = frozenset({"clerk_backend_api", "svix"})
+# Community packages people run in front of Clerk (PyPI clerk-django, fastapi-clerk-auth ...).
+KNOWN_COMMUNITY = frozenset({"clerk_django", "fastapi_clerk_auth", "django_clerk", "flask_clerk", "clerk"})
+HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"})
+BACKEND_LABELS = frozenset({"url:backend", "name:backend", "name:secret"})
+FRONTEND_LABELS = frozenset({"url:frontend", "name:jwt"})
+WEBHOOK_LABELS = frozenset({"svix:header", "svix:secret", "name:webhook"})
+SETTINGS_BASES = re.compile(r"^pydantic(?:_settings|\.v1)?(?:\.[\w.]+)?\.BaseSettings$")
+MIDDLEWARE_METHODS = frozenset({"__call__", "__acall__", "process_request", "process_view", "dispatch",
+                                "authenticate", "authenticate_credentials", "has_permission"})
+MIDDLEWARE_BASES = re.compile(r"(Middleware|MiddlewareMixin|Authentication|AuthenticationBackend|HTTPBearer|Permission)$")
+DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+# Package names that mean Clerk even as a bare string (`INSTALLED_APPS = ["clerk_django"]`).
+NAMED_MODULES = frozenset({"clerk_backend_api", "clerk_django", "fastapi_clerk_auth", "django_clerk", "flask_clerk"})
+
+# Where each Clerk webhook event's handler goes in Better Auth (clerk-to-better-auth mapping).
+_EVENT_TARGETS = {
+    "user.created": "databaseHooks.user.create.after",
+    "user.updated": "databaseHooks.user.update.after",
+    "user.deleted": "databaseHooks.user.delete.after",
+    "session.created": "databaseHooks.session.create.after",
+    "organization.created": "organization({ organizationHooks: { afterCreateOrganization } })",
+    "organization.updated": "organization({ organizationHooks: { afterUpdateOrganization } })",
+    "organization.deleted": "organization({ organizationHooks: { afterDeleteOrganization } })",
+    "organizationMembership.created": "organizationHooks.afterAddMember",
+    "organizationMembership.updated": "organizationHooks.afterUpdateMemberRole",
+    "organizationMembership.deleted": "organizationHooks.afterRemoveMember",
+    "organizationInvitation.created": "organizationHooks.afterCreateInvitation",
+    "organizationInvitation.accepted": "organizationHooks.afterAcceptInvitation",
+    "organizationInvitation.revoked": "organizationHooks.afterCancelInvitation",
+}
+_EVENT_PREFIX_TARGETS = (
+    ("session.", "databaseHooks.session.delete.after"),
+    ("email.", "your own email sender (sendVerificationEmail, sendResetPassword, magicLink sendMagicLink ...)"),
+    ("sms.", "your own SMS sender (phoneNumber sendOTP, twoFactor otpOptions.sendOTP)"),
+    ("subscription", "@better-auth/stripe subscription hooks (onSubscriptionComplete / onSubscriptionUpdate / onEvent)"),
+    ("paymentAttempt.", "@better-auth/stripe onEvent"),
+    ("waitlistEntry.", "no counterpart: your own waitlist table"),
+    ("organizationDomain.", "no counterpart: your own domain verification"),
+    ("role.", "access control in code (createAccessControl): roles are not events"),
+    ("permission.", "access control in code (createAccessControl): permissions are not events"),
+)
+
+
+def event_target(event: str) -> str:
+    if event in _EVENT_TARGETS:
+        return _EVENT_TARGETS[event]
+    for prefix, target in _EVENT_PREFIX_TARGETS:
+        if event.startswith(prefix):
+            return target
+    return "a Better Auth hook (databaseHooks / hooks.after)"
+
+
+def env_advice(name: str) -> str:
+    upper = name.upper()
+    if "WEBHOOK" in upper or "SIGNING_SECRET" in upper:
+        return "no webhooks with Better Auth: drop it once handlers move into databaseHooks"
+    if "PUBLISHABLE" in upper:
+        return "not needed: the Better Auth client only needs the server's base URL"
+    if any(w in upper for w in ("JWT_KEY", "PEM", "JWKS", "ISSUER", "FRONTEND_API", "FAPI")):
+        return "point verification at the Better Auth JWKS (<BETTER_AUTH_URL>/api/auth/jwks) instead"
+    if "SECRET_KEY" in upper or "MACHINE_SECRET" in upper:
+        return "replace with BETTER_AUTH_SECRET on the auth server and BETTER_AUTH_URL here"
+    if "API_URL" in upper or "DOMAIN" in upper or "PROXY_URL" in upper:
+        return "replace with BETTER_AUTH_URL"
+    return "remove, or map to the Better Auth server's configuration"
+
+
+# ----------------------------------------------------------------------------- rule globs
+
+
+def _glob(pattern: str) -> re.Pattern:
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**", i):
+            out.append(r"[^()]*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append(r"[^.()\[\]]*")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def is_python_rule(rule: Rule) -> bool:
+    return rule.code[3:].isdigit() and 800 <= int(rule.code[3:]) <= 849
+
+
+@lru_cache(maxsize=8)
+def _path_rules(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, tuple[re.Pattern, ...]], ...]:
+    return tuple((r, tuple(_glob(p) for p in r.chains)) for r in rules if is_python_rule(r) and r.chains)
+
+
+def _matches(patterns, path: str) -> bool:
+    return any(p.match(path) for p in patterns)
+
+
+@lru_cache(maxsize=256)
+def _is_local_module(root: str, start_dir: str, name: str) -> bool:
+    """True when `name` is a module or package of the project itself (a sibling of the
+    importing file or of one of its parent folders up to the scan root)."""
+    folder = start_dir
+    root = os.path.abspath(root)
+    while True:
+        if os.path.exists(os.path.join(folder, name + ".py")) or os.path.isdir(os.path.join(folder, name)):
+            return True
+        if os.path.abspath(folder) == root or os.path.dirname(folder) == folder:
+            return False
+        folder = os.path.dirname(folder)
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
+    if not MARKERS.search(source.data):
+        return FileAnalysis()
+    index = LineIndex(source)
+    try:
+        import libcst as cst
+        from libcst.metadata import MetadataWrapper
+    except ImportError:  # pragma: no cover - libcst is a dependency
+        return FileAnalysis(problems=[FileProblem(candidate.relpath, "libcst is not installed", "skipped")])
+    depth = _bracket_depth(source.data)
+    if depth > MAX_BRACKET_DEPTH:
+        # CPython itself refuses more than 200 nested brackets, and libcst's native parser
+        # can overflow its stack on such input: never hand it over.
+        return _fallback(source, candidate, catalog, index,
+                         f"brackets nested {depth} deep (Python allows {MAX_BRACKET_DEPTH}): "
+                         "only import lines were scanned")
+    too_deep = _too_deep(source.text)
+    if too_deep:
+        return _fallback(source, candidate, catalog, index, too_deep + ": only import lines were scanned")
+    try:
+        module = cst.parse_module(source.text)
+    except cst.ParserSyntaxError as exc:
+        reason = f"not valid Python 3 (syntax error at line {exc.raw_line}): only import lines were scanned"
+        return _fallback(source, candidate, catalog, index, reason)
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return _fallback(source, candidate, catalog, index,
+                         f"libcst could not parse the file ({type(exc).__name__}): only import lines were scanned")
+    try:
+        return _PyFile(MetadataWrapper(module, unsafe_skip_copy=True), source, candidate, catalog, index).run()
+    except RecursionError:
+        return _fallback(source, candidate, catalog, index,
+                         "too deeply nested to analyse: only import lines were scanned")
+
+
+MAX_BRACKET_DEPTH = 200  # CPython's tokenizer limit (MAXLEVEL)
+_BRACKETS = re.compile(rb"[()\[\]{}]")
+
+
+def _bracket_depth(data: bytes) -> int:
+    """Deepest bracket nesting in the file (brackets inside strings and comments count too,
+    which only errs on the side of the import-only fallback)."""
+    opens = data.count(b"(") + data.count(b"[") + data.count(b"{")
+    if opens <= MAX_BRACKET_DEPTH:
+        return opens
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(data):
+        if m.group() in b"([{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+MAX_EXPRESSION_DEPTH = 800
+_LONG_LINE = 5000
+
+
+def _too_deep(text: str) -> str:
+    """Why the file must not be handed to libcst, or "".
+
+    libcst's native parser overflows the C stack (the process dies) on expression chains
+    about 10,000 deep (`a or a or ...`, `x.y.y.y...`, `1+1+...`), and its Python side raises
+    RecursionError well before that. CPython's own parser fails cleanly on such input, so the
+    file is parsed with `ast` first and its nesting measured without recursion, counting the
+    chains libcst nests but `ast` keeps flat (BoolOp values, Compare operators)."""
+    import ast
+    try:
+        tree = ast.parse(text)
+    except (RecursionError, MemoryError):
+        return "expressions nested too deeply to parse"
+    except (SyntaxError, ValueError):
+        # Not valid for this interpreter (older or newer syntax): libcst decides, unless a
+        # single line is long enough to hold a chain deep enough to crash it.
+        if any(len(line) > _LONG_LINE for line in text.splitlines()):
+            return f"not valid Python for this interpreter, with lines over {_LONG_LINE} characters"
+        return ""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        depth += 1 + len(getattr(node, "values", ()) if isinstance(node, ast.BoolOp) else ()) \
+            + (len(node.ops) if isinstance(node, ast.Compare) else 0)
+        if depth > MAX_EXPRESSION_DEPTH:
+            return f"expressions nested more than {MAX_EXPRESSION_DEPTH} deep"
+        stack.extend((child, depth) for child in ast.iter_child_nodes(node))
+    return ""
+
+
+def _module_code(top: str, candidate: Candidate) -> Optional[str]:
+    """CLK800 for Clerk's SDK / svix, CLK801 for community Clerk packages, else None."""
+    if top in SDK_MODULES:
+        return IMPORT
+    if top in KNOWN_COMMUNITY - {"clerk"}:
+        return COMMUNITY_IMPORT
+    if top and re.search(r"(?:^|_)clerk(?:_|$)", top, re.IGNORECASE):
+        try:
+            local = _is_local_module(str(candidate.root), str(candidate.path.parent), top)
+        except OSError:  # pragma: no cover
+            local = False
+        return None if local else COMMUNITY_IMPORT
+    return None
+
+
+_IMPORT_LINE = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?P<from>[\w.]+)[ \t]+import\b(?P<names>[^\n#;]*)"
+    r"|import[ \t]+(?P<mods>[\w.]+(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*[\w.]+(?:[ \t]+as[ \t]+\w+)?)*))",
+    re.MULTILINE,
+)
+
+
+def _fallback(source: SourceText, candidate: Candidate, catalog: Catalog, index: LineIndex,
+              reason: str) -> FileAnalysis:
+    """Imports only, found line by line, for files libcst cannot parse."""
+    result = FileAnalysis(problems=[FileProblem(candidate.relpath, reason, "parse-partial", partial=True)])
+    text = source.text
+    for m in _IMPORT_LINE.finditer(text):
+        if m.group("from"):
+            modules = [m.group("from")]
+            names = m.group("names").strip().strip("()").strip()
+        else:
+            modules = [part.split()[0] for part in m.group("mods").split(",")]
+            names = ""
+        for module in modules:
+            code = _module_code(module.split(".", 1)[0], candidate)
+            if code is None:
+                continue
+            rule = catalog.rule(code)
+            detail = names or module
+            start = len(text[:m.start()].encode("utf-8"))
+            start += len(m.group(0)) - len(m.group(0).lstrip())
+            end = len(text[:m.end()].encode("utf-8"))
+            result.findings.append(Finding(
+                code=rule.code, rule_name=rule.name, symbol=detail, package=module, category=rule.category,
+                difficulty=rule.difficulty, better_auth=rule.better_auth, effort_hours=rule.effort_hours,
+                message=rule.format_message(symbol=detail, package=module, detail=detail),
+                location=index.location(candidate.relpath, start, end), details=(("names", detail),),
+            ))
+            break
+    return result
+
+
+# ----------------------------------------------------------------------------- one file
+
+
+class _PyFile:
+    def __init__(self, wrapper, source: SourceText, candidate: Candidate, catalog: Catalog, index: LineIndex):
+        import libcst as cst
+        from .py_bindings import Bindings
+
+        self.cst = cst
+        self.b = Bindings(wrapper)
+        self.source = source
+        self.candidate = candidate
+        self.relpath = candidate.relpath
+        self.catalog = catalog
+        self.index = index
+        self.path_rules = _path_rules(tuple(catalog.rules))
+        self.by_code = {r.code: pats for r, pats in self.path_rules}
+        self.found: list[tuple[object, Finding]] = []
+        self._seen: set[tuple[str, int]] = set()
+        self.site_spans: list[tuple[int, int]] = []
+        self.depends_sites: list = []
+        self.has_svix = False
+        self.clerk_signal = bool(CLERK_MENTION.search(source.data))
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    def span(self, node) -> tuple[int, int]:
+        """[start, end) in UTF-8 bytes of the source (libcst's byte spans are over the module
+        encoded as UTF-8, i.e. SourceText.data)."""
+        span = self.b.spans[node]
+        return span.start, span.start + span.length
+
+    def locate(self, node) -> Location:
+        start, end = self.span(node)
+        return self.index.location(self.relpath, start, end)
+
+    def add(self, code: str, node, *, symbol: str, package: str, detail: str = "", details: tuple = (),
+            via: tuple = (), related: tuple = ()) -> Optional[Finding]:
+        key = (code, id(node))
+        if key in self._seen:
+            return None
+        self._seen.add(key)
+        rule = self.catalog.rule(code)
+        message = rule.format_message(symbol=symbol, package=package, detail=detail)
+        finding = Finding(
+            code=rule.code, rule_name=rule.name, symbol=symbol, package=package, category=rule.category,
+            difficulty=rule.difficulty, better_auth=rule.better_auth, effort_hours=rule.effort_hours,
+            message=message, location=self.locate(node), via=via, related=related, details=details,
+        )
+        self.found.append((node, finding))
+        return finding
+
+    # -- passes -----------------------------------------------------------------------
+
+    def run(self) -> FileAnalysis:
+        self._imports()
+        self._sites()
+        self._strings()
+        self._events()
+        self._settings_classes()
+        self._wrappers()
+        return FileAnalysis(findings=[f for _, f in self.found])
+
+    def _imports(self) -> None:
+        cst = self.cst
+        from .py_bindings import dotted, import_module
+
+        for node in self.b.nodes:
+            if isinstance(node, cst.Import):
+                modules = [dotted(a.name) for a in node.names]
+                names_for = {m: m for m in modules}
+            elif isinstance(node, cst.ImportFrom):
+                module = import_module(node)
+                if module.startswith("."):
+                    continue
+                modules = [module]
+                if isinstance(node.names, cst.ImportStar):
+                    names_for = {module: "*"}
+                else:
+                    names_for = {module: ", ".join(dotted(a.name) for a in node.names)}
+            else:
+                continue
+            for module in modules:
+                top = module.split(".", 1)[0]
+                code = _module_code(top, self.candidate)
+                if code is None:
+                    continue
+                if top == "svix":
+                    self.has_svix = True
+                detail = names_for[module]
+                self.add(code, node, symbol=detail, package=module, detail=detail, details=(("names", detail),))
+                break
+
+    def _sites(self) -> None:
+        cst = self.cst
+        b = self.b
+        for node in b.nodes:
+            if isinstance(node, (cst.Call, cst.Subscript)):
+                val = b.value(node)
+                if val is None:
+                    if isinstance(node, cst.Call):
+                        self._unresolved_http(node)
+                elif isinstance(node, cst.Subscript) or b.value(node.func) is not None:
+                    # (a call of a local factory returning a Clerk value is not itself a use:
+                    # the factory's own body is)
+                    self._match_site(node, val)
+            elif isinstance(node, (cst.Name, cst.Attribute)):
+                self._bare_reference(node)
+
+    def _match_site(self, node, val) -> None:
+        path = val.path
+        for rule, patterns in self.path_rules:
+            if not _matches(patterns, path):
+                continue
+            if rule.code == AUTH_DEPENDENCY:
+                self.depends_sites.append((node, val))
+                return
+            check = getattr(self, f"_check_{rule.code}", None)
+            result = check(node, val) if check is not None else self._sdk_detail(node, rule)
+            if result is None:
+                continue
+            symbol, detail, details = result
+            if self.add(rule.code, node, symbol=symbol or self._symbol(val), package=val.module,
+                        detail=detail, details=details) and rule.code != ENV_READ:
+                self.site_spans.append(self.span(node))
+            return
+
+    def _symbol(self, val) -> str:
+        return val.chain if val.top in SDK_MODULES | KNOWN_COMMUNITY else val.path
+
+    def _sdk_detail(self, node, rule: Rule):
+        if isinstance(node, self.cst.Call):
+            from .py_bindings import call_args
+            _, keywords = call_args(node)
+            keys = ", ".join(keywords)
+            if rule.code == "CLK812" and not keys:
+                keys = "no options"
+            return "", keys, ((("keywords", keys),) if keywords else ())
+        return "", "", ()
+
+    def _bare_reference(self, node) -> None:
+        """A Clerk export used without a call (`permission_classes = [ClerkAuthenticated]`)."""
+        cst = self.cst
+        parent = self.b.parents.get(node)
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            return
+        if isinstance(parent, cst.Call) and parent.func is node:
+            return
+        if isinstance(parent, (cst.Subscript,)) and parent.value is node:
+            return
+        val = self.b.value(node)
+        if val is None or not val.chain or "(" in val.chain or "[" in val.chain:
+            return
+        for rule, patterns in self.path_rules:
+            if rule.code != AUTH_DEPENDENCY and _matches(patterns, val.path):
+                if any(isinstance(a, (cst.Import, cst.ImportFrom)) for a in self.b.ancestors(node)):
+                    return
+                self.add(rule.code, node, symbol=val.chain, package=val.module, detail="")
+                return
+
+    # -- conditional path rules (method name = _check_<code>) ------------------------------
+
+    def _labels_of_args(self, call) -> frozenset[str]:
+        labels: set[str] = set()
+        for arg in getattr(call, "args", ()):
+            labels |= self.b.taint(arg.value)
+        return frozenset(labels)
+
+    def _check_CLK820(self, node, val):
+        """jwt.decode & co: only when a Clerk key / JWKS / issuer flows into the arguments."""
+        labels = self._labels_of_args(node) - WEBHOOK_LABELS
+        if not labels:
+            return None
+        return "", val.top, (("library", val.top),)
+
+    def _is_http(self, path: str) -> bool:
+        return _matches(self.by_code.get(HTTP_BACKEND, ()), path)
+
+    def _http_parts(self, node, val):
+        """(method, url expression, labels of url + headers + receiver) of an HTTP client call."""
+        from .py_bindings import call_args
+        m = re.search(r"([A-Za-z_]\w*)\(\)$", val.chain)
+        verb = m.group(1).lower() if m else ""
+        if verb not in HTTP_VERBS:
+            return None
+        positional, keywords = call_args(node)
+        if verb in ("request", "stream"):
+            method_expr = keywords.get("method", positional[0] if positional else None)
+            from .py_bindings import string_value
+            method = (string_value(method_expr) or "?") if method_expr is not None else "?"
+            url = keywords.get("url", positional[1] if len(positional) > 1 else None)
+        else:
+            method = verb
+            url = keywords.get("url", positional[0] if positional else None)
+        labels = set(self.b.taint(url))
+        for key in ("headers", "auth"):
+            if key in keywords:
+                labels |= self.b.taint(keywords[key])
+        receiver = node.func.value if isinstance(node.func, self.cst.Attribute) else None
+        base = ""
+        if receiver is not None:
+            labels |= self.b.taint(receiver)
+            origin = self.b.assigned_value(receiver)
+            if isinstance(origin, self.cst.Call):
+                base_expr = call_args(origin)[1].get("base_url")
+                if base_expr is not None:
+                    base = self.b.render(base_expr)
+        return method.upper(), url, frozenset(labels), base
+
+    def _url_detail(self, method: str, url, base: str) -> str:
+        text = self.b.render(url) if url is not None else ""
+        if not re.match(r"[a-z]+://", text) and base:
+            text = base.rstrip("/") + "/" + text.lstrip("/")
+        host = re.search(r"api\.clerk\.(?:com|dev)(?:/v1)?", text)
+        if host:
+            path = text[host.end():] or "/"
+        else:
+            # `{CLERK_API_URL}/users/...`: an unresolved base; keep the path after it
+            path = re.sub(r"^[a-z]+://", "", re.sub(r"^\{[^{}]*\}(?=/)", "", text))
+        path = path.split("?", 1)[0]
+        if path and not path.startswith("/") and host:
+            path = "/" + path
+        return f"{method} {path}".strip()
+
+    def _check_CLK821(self, node, val):
+        """A JWKS client built from a Clerk URL, or a hand-written fetch of Clerk's JWKS."""
+        if self._is_http(val.path):
+            parts = self._http_parts(node, val)
+            if parts is None:
+                return None
+            method, url, labels, base = parts
+            if labels & BACKEND_LABELS or not labels & FRONTEND_LABELS:
+                return None
+            detail = self._url_detail(method, url, base)
+            return "", detail, (("request", detail),)
+        labels = self._labels_of_args(node) - WEBHOOK_LABELS
+        if not labels:
+            return None
+        from .py_bindings import call_args
+        positional, keywords = call_args(node)
+        source = positional[0] if positional else next(iter(keywords.values()), None)
+        detail = self.b.render(source).split("?", 1)[0] if source is not None else val.top
+        return "", detail, (("source", detail),)
+
+    def _check_CLK830(self, node, val):
+        parts = self._http_parts(node, val)
+        if parts is None:
+            return None
+        method, url, labels, base = parts
+        if not labels & BACKEND_LABELS:
+            return None
+        detail = self._url_detail(method, url, base)
+        return "", detail, (("request", detail),)
+
+    def _unresolved_http(self, node) -> None:
+        """`session.get(url)` on a receiver we cannot resolve: only a literal Clerk URL counts."""
+        cst = self.cst
+        if not isinstance(node.func, cst.Attribute) or node.func.attr.value not in HTTP_VERBS - {"request", "stream"}:
+            return
+        from .py_bindings import call_args
+        positional, keywords = call_args(node)
+        url = keywords.get("url", positional[0] if positional else None)
+        if url is None:
+            return
+        labels = self.b.taint(url)
+        method = node.func.attr.value.upper()
+        if "url:backend" in labels:
+            code = HTTP_BACKEND
+        elif "url:frontend" in labels and method == "GET":
+            code = JWKS
+        else:
+            return
+        detail = self._url_detail(method, url, "")
+        if self.add(code, node, symbol=self.b.code(node.func), package="", detail=detail,
+                    details=(("request", detail),)):
+            self.site_spans.append(self.span(node))
+
+    def _check_CLK841(self, node, val):
+        if not self.clerk_signal:
+            return None
+        if not self._labels_of_args(node) & WEBHOOK_LABELS:
+            return None
+        return "", "", ()
+
+    def _check_CLK845(self, node, val):
+        from .py_bindings import CLERK_ENV_NAME, call_args, string_value
+        cst = self.cst
+        if isinstance(node, cst.Subscript):
+            elements = node.slice
+            if len(elements) != 1 or not isinstance(elements[0].slice, cst.Index):
+                return None
+            key = elements[0].slice.value
+        else:
+            positional, keywords = call_args(node)
+            key = positional[0] if positional else keywords.get("key")
+        name = string_value(key) if key is not None else None
+        if not name or not (CLERK_ENV_NAME.match(name) or name in self.catalog.env_vars):
+            return None
+        return name, env_advice(name), (("env", name),)
+
+    # -- string literals ----------------------------------------------------------------
+
+    def _strings(self) -> None:
+        cst = self.cst
+        b = self.b
+        from .py_bindings import literal_labels, string_value
+        for node in b.nodes:
+            if not isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+                continue
+            parent = b.parents.get(node)
+            if isinstance(parent, cst.ConcatenatedString):
+                continue  # the whole concatenation is looked at once
+            if isinstance(parent, cst.Expr):
+                continue  # docstrings and bare string statements
+            value = string_value(node)
+            if value is not None and (DOTTED.fullmatch(value) or value in NAMED_MODULES):
+                self._dotted_string(node, value)
+                continue
+            if isinstance(node, cst.FormattedString):
+                labels = set()
+                for part in node.parts:
+                    if isinstance(part, cst.FormattedStringText):
+                        labels |= literal_labels(part.value)
+            elif value is not None:
+                labels = literal_labels(value)
+            else:
+                continue
+            if not labels & {"url:backend", "url:frontend"}:
+                continue
+            start, end = self.span(node)
+            if any(s <= start and end <= e for s, e in self.site_spans):
+                continue
+            url = b.render(node).split("?", 1)[0]
+            self.add(CLERK_URL, node, symbol=url, package="", detail=url, details=(("url", url),))
+
+    def _dotted_string(self, node, value: str) -> None:
+        """`"clerk_django.middlewares.clerk.ClerkAuthMiddleware"` in settings (MIDDLEWARE,
+        INSTALLED_APPS, REST_FRAMEWORK classes): an import by name."""
+        top = value.split(".", 1)[0]
+        code = _module_code(top, self.candidate)
+        if code is None or top == "svix":
+            return
+        for rule, patterns in self.path_rules:
+            if rule.code != AUTH_DEPENDENCY and _matches(patterns, value):
+                self.add(rule.code, node, symbol=value.rsplit(".", 1)[-1], package=value.rsplit(".", 1)[0])
+                return
+        self.add(code, node, symbol=value, package=value, detail=value, details=(("names", value),))
+
+    # -- webhook events -----------------------------------------------------------------
+
+    def _events(self) -> None:
+        if not (self.clerk_signal or self.has_svix):
+            return
+        cst = self.cst
+        from .py_bindings import string_value
+        events = self.catalog.webhook_events
+
+        def report(expr) -> None:
+            if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
+                for element in expr.elements:
+                    report(element.value)
+                return
+            value = string_value(expr)
+            if value in events:
+                target = event_target(value)
+                self.add(WEBHOOK_EVENT, expr, symbol=value, package="", detail=target,
+                         details=(("event", value),))
+
+        for node in self.b.nodes:
+            if isinstance(node, cst.Comparison):
+                report(node.left)
+                for target in node.comparisons:
+                    report(target.comparator)
+            elif isinstance(node, cst.MatchValue):
+                report(node.value)
+            elif isinstance(node, cst.DictElement):
+                report(node.key)
+
+    # -- pydantic settings --------------------------------------------------------------
+
+    def _settings_classes(self) -> None:
+        cst = self.cst
+        from .py_bindings import CLERK_ENV_NAME
+        for node in self.b.nodes:
+            if not isinstance(node, cst.ClassDef):
+                continue
+            bases = [self.b.value(arg.value) for arg in node.bases]
+            if not any(v is not None and SETTINGS_BASES.match(v.path) for v in bases):
+                continue
+            for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
+                if not isinstance(stmt, cst.SimpleStatementLine):
+                    continue
+                for small in stmt.body:
+                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        name = small.target.value.upper()
+                        if CLERK_ENV_NAME.match(name) or name in self.catalog.env_vars:
+                            self.add(ENV_READ, small.target, symbol=name, package="pydantic-settings",
+                                     detail=env_advice(name), details=(("env", name),))
+
+    # -- wrappers: FastAPI dependencies, decorators, middleware classes -------------------
+
+    def _wrappers(self) -> None:
+        cst = self.cst
+        b = self.b
+        decorators = [n for n in b.nodes if isinstance(n, cst.Decorator)]
+        done: set[int] = set()
+        for _ in range(8):
+            wrappers = self._wrapper_map()
+            added = False
+            for node, val in self.depends_sites:
+                if id(node) in done:
+                    continue
+                from .py_bindings import call_args
+                positional, keywords = call_args(node)
+                target = positional[0] if positional else keywords.get("dependency")
+                info = self._wrapper_for(target, wrappers) if target is not None else None
+                if info is not None:
+                    done.add(id(node))
+                    added |= self._indirect(node, info, val.module) is not None
+            for dec in decorators:
+                if id(dec) in done:
+                    continue
+                expr = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
+                definition = b.definition(expr)
+                if definition is not None and definition in wrappers:
+                    done.add(id(dec))
+                    added |= self._indirect(dec, wrappers[definition], "") is not None
+            if not added:
+                break
+        wrappers = self._wrapper_map()
+        for definition, info in wrappers.items():
+            if isinstance(definition, cst.ClassDef) and self._middleware_like(definition):
+                name, via, location, package = info
+                self.add(AUTH_MIDDLEWARE, definition.name, symbol=name, package=package, detail=via[-1],
+                         via=via, related=(location,))
+
+    def _wrapper_map(self) -> dict:
+        """FunctionDef / ClassDef -> (name, via chain, location of the Clerk call, package)."""
+        cst = self.cst
+        wrappers: dict = {}
+        for node, finding in self.found:
+            if finding.code not in AUTH_CODES:
+                continue
+            inner = finding.via or (finding.symbol,)
+            for anc in self.b.ancestors(node):
+                if isinstance(anc, (cst.FunctionDef, cst.ClassDef)) and anc not in wrappers:
+                    name = anc.name.value
+                    via = inner if inner and inner[0] == name else (name, *inner)
+                    wrappers[anc] = (name, via, finding.location, finding.package)
+        return wrappers
+
+    def _wrapper_for(self, target, wrappers):
+        cst = self.cst
+        b = self.b
+        expr = target.func if isinstance(target, cst.Call) else target
+        definition = b.definition(expr)
+        if definition is not None:
+            return wrappers.get(definition)
+        # A module-level guard: `clerk_auth_guard = ClerkHTTPBearer(config)`.
+        origin = b.assigned_value(target) if isinstance(target, cst.Name) else target
+        if isinstance(origin, cst.Call):
+            definition = b.definition(origin.func)
+            if definition is not None and definition in wrappers:
+                name, via, location, package = wrappers[definition]
+                return (name, via, location, package)
+            for node, finding in self.found:
+                if node is origin and finding.code in AUTH_CODES:
+                    name = target.value if isinstance(target, cst.Name) else finding.symbol
+                    return (name, (name, finding.symbol) if name != finding.symbol else (name,),
+                            finding.location, finding.package)
+        return None
+
+    def _indirect(self, node, info, package: str) -> Optional[Finding]:
+        name, via, location, inner_package = info
+        return self.add(AUTH_DEPENDENCY, node, symbol=name, package=inner_package or package,
+                        detail=via[-1], via=via, related=(location,))
+
+    def _middleware_like(self, cls) -> bool:
+        cst = self.cst
+        from .py_bindings import dotted
+        if any(MIDDLEWARE_BASES.search(dotted(arg.value) or "") for arg in cls.bases):
+            return True
+        body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ()
+        return any(isinstance(s, cst.FunctionDef) and s.name.value in MIDDLEWARE_METHODS for s in body)
