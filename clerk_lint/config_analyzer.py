@@ -43,6 +43,7 @@ class _Span(NamedTuple):
 # (host suffix, what it is). A host equal to the suffix or ending in "." + suffix matches.
 CLERK_HOSTS: tuple[tuple[str, str], ...] = (
     ("img.clerk.com", "images"),
+    ("images.clerk.com", "images"),
     ("images.clerk.dev", "images"),
     ("api.clerk.com", "backend-api"),
     ("api.clerk.dev", "backend-api"),

@@ -172,9 +172,11 @@ def classify(name: str, value: str, catalog: Catalog, *, file_has_clerk: bool) -
     if clerk:
         if re.search(r"WEBHOOK|SIGNING_SECRET|SVIX", tail) or _WHSEC.match(v):
             return WEBHOOK_RULE
-        if re.fullmatch(r"CLERK_(SECRET_KEY|API_KEY|MACHINE_SECRET_KEY|SECRET)", tail) or _SK.match(v):
+        # CLERK_SECRET_KEY, CLERK_MACHINE_SECRET_KEY, legacy CLERK_API_KEY, and per-instance
+        # spellings such as CLERK_PRODUCTION_SECRET_KEY.
+        if re.search(r"(?:^|_)(?:SECRET_KEY|API_KEY)$", tail) or tail == "CLERK_SECRET" or _SK.match(v):
             return SECRET_RULE
-        if re.fullmatch(r"CLERK_(PUBLISHABLE_KEY|PUBLISHABLE|PK)", tail) or _PK.match(v):
+        if re.search(r"(?:^|_)(?:PUBLISHABLE_KEY|PUBLISHABLE|PK)$", tail) or _PK.match(v):
             return PUBLISHABLE_RULE
         return OTHER_RULE
     # Names that do not say Clerk but hold a Clerk credential by its shape.
