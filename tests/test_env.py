@@ -63,6 +63,8 @@ def test_classification():
     assert code("CLERK_SECRET_KEY") == "CLK710"
     assert code("NUXT_CLERK_SECRET_KEY") == "CLK710"
     assert code("CLERK_API_KEY") == "CLK710"  # @clerk/nextjs 4.x
+    assert code("CLERK_PRODUCTION_SECRET_KEY") == "CLK710"
+    assert code("VITE_CLERK_PK") == "CLK711"
     assert code("MY_CLERK_KEY", SK) == "CLK710"  # by its value
     assert code("NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY") == "CLK711"
     assert code("EXPO_PUBLIC_CLERK_PUBLISHABLE_KEY") == "CLK711"
