@@ -316,7 +316,9 @@ class _PyFile:
         self.found: list[tuple[object, Finding]] = []
         self._seen: set[tuple[str, int]] = set()
         self.site_spans: list[tuple[int, int]] = []
+        self.site_codes: list[str] = []
         self.depends_sites: list = []
+        self._local_calls: Optional[list] = None
         self.has_svix = False
         self.clerk_signal = bool(CLERK_MENTION.search(source.data))
 
@@ -413,6 +415,8 @@ class _PyFile:
             if rule.code == AUTH_DEPENDENCY:
                 self.depends_sites.append((node, val))
                 return
+            if rule.code == JWKS and self._inside(node, (JWT_DECODE, JWKS)):
+                return  # `import_key_set(requests.get(url).json())`: one finding for the key source
             check = getattr(self, f"_check_{rule.code}", None)
             result = check(node, val) if check is not None else self._sdk_detail(node, rule)
             if result is None:
@@ -421,7 +425,13 @@ class _PyFile:
             if self.add(rule.code, node, symbol=symbol or self._symbol(val), package=val.module,
                         detail=detail, details=details) and rule.code != ENV_READ:
                 self.site_spans.append(self.span(node))
+                self.site_codes.append(rule.code)
             return
+
+    def _inside(self, node, codes) -> bool:
+        start, end = self.span(node)
+        return any(s <= start and end <= e and code in codes
+                   for (s, e), code in zip(self.site_spans, self.site_codes))
 
     def _symbol(self, val) -> str:
         return val.chain if val.top in SDK_MODULES | KNOWN_COMMUNITY else val.path
@@ -569,9 +579,12 @@ class _PyFile:
         else:
             return
         detail = self._url_detail(method, url, "")
+        if code == JWKS and self._inside(node, (JWT_DECODE, JWKS)):
+            return
         if self.add(code, node, symbol=self.b.code(node.func), package="", detail=detail,
                     details=(("request", detail),)):
             self.site_spans.append(self.span(node))
+            self.site_codes.append(code)
 
     def _check_CLK841(self, node, val):
         if not self.clerk_signal:
@@ -733,18 +746,34 @@ class _PyFile:
                          via=via, related=(location,))
 
     def _wrapper_map(self) -> dict:
-        """FunctionDef / ClassDef -> (name, via chain, location of the Clerk call, package)."""
+        """FunctionDef / ClassDef -> (name, via chain, location of the Clerk call, package):
+        the definitions that contain a Clerk auth finding, or call such a function of this file."""
         cst = self.cst
         wrappers: dict = {}
-        for node, finding in self.found:
-            if finding.code not in AUTH_CODES:
-                continue
-            inner = finding.via or (finding.symbol,)
+
+        def mark(node, inner: tuple, location, package) -> bool:
+            grew = False
             for anc in self.b.ancestors(node):
                 if isinstance(anc, (cst.FunctionDef, cst.ClassDef)) and anc not in wrappers:
                     name = anc.name.value
                     via = inner if inner and inner[0] == name else (name, *inner)
-                    wrappers[anc] = (name, via, finding.location, finding.package)
+                    wrappers[anc] = (name, via, location, package)
+                    grew = True
+            return grew
+
+        for node, finding in self.found:
+            if finding.code in AUTH_CODES:
+                mark(node, finding.via or (finding.symbol,), finding.location, finding.package)
+        if self._local_calls is None:
+            self._local_calls = [(n, d) for n in self.b.nodes if isinstance(n, cst.Call)
+                                 for d in [self.b.definition(n.func)] if isinstance(d, cst.FunctionDef)]
+        grew = True
+        while grew:
+            grew = False
+            for call, definition in self._local_calls:
+                if definition in wrappers:
+                    _, via, location, package = wrappers[definition]
+                    grew |= mark(call, via, location, package)
         return wrappers
 
     def _wrapper_for(self, target, wrappers):

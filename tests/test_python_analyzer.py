@@ -443,3 +443,36 @@ def test_speed_on_a_large_file(tmp_path):
     elapsed = time.process_time() - start
     assert Counter(f.code for f in result.findings)["CLK803"] == 1500
     assert elapsed < 25, elapsed
+
+
+def test_authlib_jose_starlette_middleware_through_a_local_function(tmp_path):
+    result = scan_text(tmp_path, """
+        import os
+        import requests
+        from authlib.jose import JsonWebKey, JsonWebToken
+        from jose import jwt as jose_jwt
+        from starlette.middleware.base import BaseHTTPMiddleware
+
+        JWKS_URL = os.environ["CLERK_JWKS_URL"]
+        keyset = JsonWebKey.import_key_set(requests.get(JWKS_URL).json())
+        jwt = JsonWebToken(["RS256"])
+
+
+        def verify(token):
+            return jwt.decode(token, keyset)
+
+
+        class ClerkAuth(BaseHTTPMiddleware):
+            async def dispatch(self, request, call_next):
+                request.state.user = verify(request.cookies.get("__session"))
+                return await call_next(request)
+
+
+        def legacy(token):
+            return jose_jwt.decode(token, requests.get(JWKS_URL).json(), algorithms=["RS256"])
+    """)
+    # one finding for the key set (not another for the fetch inside it), none for the fetch
+    # inside a decode; the middleware is found through verify()
+    assert codes(result) == [(8, "CLK845"), (9, "CLK821"), (14, "CLK820"), (17, "CLK847"), (24, "CLK820")]
+    middleware = next(f for f in result.findings if f.code == "CLK847")
+    assert middleware.via == ("ClerkAuth", "verify", "authlib.jose.JsonWebToken().decode()")
