@@ -203,6 +203,8 @@ class Catalog:
         self.webhook_events = frozenset(surface.get("webhook_events", ()))
         self.env_vars = frozenset(surface.get("env_vars", ()))
         self.type_names = frozenset(surface.get("type_names", ()))
+        self._module_rules: dict[str, tuple[list[Rule], list[Rule], list[Rule]]] = {}
+        self._chain_memo: dict[tuple[str, str, frozenset[str]], Optional[Rule]] = {}
 
     # -- Clerk surface -------------------------------------------------------------
 
@@ -229,10 +231,24 @@ class Catalog:
 
     # -- rule lookup ---------------------------------------------------------------
 
+    def _for_module(self, module: str) -> tuple[list[Rule], list[Rule], list[Rule]]:
+        """The (chain, symbol, kind) rules whose `modules` globs match `module`, in their
+        usual order; memoised, as the catalog never changes and lookups are per use."""
+        found = self._module_rules.get(module)
+        if found is None:
+            found = tuple([r for r in rules if r.applies_to_module(module)]
+                          for rules in (self._chain_rules, self._symbol_rules, self._kind_rules))
+            self._module_rules[module] = found
+        return found
+
     def rule_for_chain(self, module: str, chain: str, arg_keys: frozenset[str]) -> Optional[Rule]:
-        for rule in self._chain_rules:
-            if not rule.applies_to_module(module):
-                continue
+        key = (module, chain, arg_keys)
+        if key not in self._chain_memo:
+            self._chain_memo[key] = self._rule_for_chain(module, chain, arg_keys)
+        return self._chain_memo[key]
+
+    def _rule_for_chain(self, module: str, chain: str, arg_keys: frozenset[str]) -> Optional[Rule]:
+        for rule in self._for_module(module)[0]:
             if rule.arg_keys and not (arg_keys & set(rule.arg_keys)):
                 continue
             if any(pattern.fullmatch(chain) for pattern in self._chain_patterns[rule.code]):
@@ -240,7 +256,7 @@ class Catalog:
         return None
 
     def rule_for_export(self, module: str, name: str) -> Optional[Rule]:
-        candidates = [r for r in self._symbol_rules if r.applies_to_module(module)]
+        candidates = self._for_module(module)[1]
         for rule in candidates:
             if name in rule.symbols:
                 return rule
@@ -248,8 +264,8 @@ class Catalog:
             if any(fnmatch.fnmatchcase(name, s) for s in rule.symbols if any(c in s for c in "*?[")):
                 return rule
         kind = self.guess_kind(module, name)
-        for rule in self._kind_rules:
-            if kind in rule.kinds and rule.applies_to_module(module):
+        for rule in self._for_module(module)[2]:
+            if kind in rule.kinds:
                 return rule
         return None
 

@@ -82,17 +82,42 @@ def _isatty(stream) -> bool:
 # --------------------------------------------------------------------------- per file
 
 
+class FirstPass(dict):
+    """path -> outcome: for the JS family round 1's (analysis or None, read problems), else
+    scan_file's (findings, problems). ``finished``: path -> (findings, problems) of a JS
+    file's round-1 analysis already post-processed (line hashes, suppressions) where it ran,
+    for the files no later round analyzes again (their analysis keeps no findings here)."""
+
+    def __init__(self):
+        super().__init__()
+        self.finished: dict[str, tuple] = {}
+
+    def add(self, path: str, outcome: tuple) -> None:
+        if len(outcome) == 3:  # JS: (analysis, problems, finished or None)
+            analysis, problems, finished = outcome
+            self[path] = (analysis, problems)
+            if finished is not None:
+                self.finished[path] = finished
+        else:
+            self[path] = outcome
+
+
 def _outcome(candidate: Candidate, catalog, options, project, cache=None):
-    """What the parent needs about one file: for the JS family round 1's (analysis or
-    None, read problems), else scan_file's (findings, problems); None when there is nothing."""
+    """What the parent needs about one file (see FirstPass); None when there is nothing."""
     from . import scan
 
     if scan.ANALYZERS.get(candidate.language) == "js_analyzer":
+        import dataclasses
+
         from . import crossfile, js_analyzer
         from .source import read_source
 
+        sources = []
+
         def read(c: Candidate):
-            return read_source(c.path, c.relpath, max_bytes=options.max_bytes)
+            source, problem = read_source(c.path, c.relpath, max_bytes=options.max_bytes)
+            sources.append(source)
+            return source, problem
 
         def analyze(c: Candidate, source, context):
             return scan._analyze(js_analyzer, source, c, catalog, context)
@@ -102,7 +127,14 @@ def _outcome(candidate: Candidate, catalog, options, project, cache=None):
 
         analysis, problems = crossfile.first_round(project, candidate, read,
                                                    analyze if cache is None else analyze_cached)
-        return (analysis, problems) if analysis is not None or problems else None
+        finished = None
+        if analysis is not None and analysis.findings and sources[-1] is not None:
+            try:
+                finished = scan._finish(analysis, sources[-1], problems)
+                analysis = dataclasses.replace(analysis, findings=[])
+            except Exception:  # the parent finishes it again and reports the error as usual
+                finished = None
+        return (analysis, problems, finished) if analysis is not None or problems else None
     if cache is not None and candidate.language == "python" and _worth_caching(candidate, options):
         findings, problems = cache.file_result(candidate, options.max_bytes,
                                                lambda: scan.scan_file(candidate, catalog, options))
@@ -148,8 +180,8 @@ def _work(bounds: tuple[int, int]) -> list[tuple[int, object]]:
 # --------------------------------------------------------------------------- entry
 
 
-def first_pass(candidates: Sequence[Candidate], catalog, options) -> dict[str, object]:
-    """path -> outcome (see ``_outcome``) for every candidate that has one."""
+def first_pass(candidates: Sequence[Candidate], catalog, options) -> FirstPass:
+    """The outcome of every candidate that has one (see FirstPass)."""
     n = len(candidates)
     jobs = effective_jobs(getattr(options, "jobs", None), n)
     progress = Progress(n, enabled=getattr(options, "progress", False))
@@ -165,13 +197,16 @@ def first_pass(candidates: Sequence[Candidate], catalog, options) -> dict[str, o
             except (OSError, NotImplementedError, ImportError, RuntimeError):
                 pairs = None  # no process pool here (sandbox, no semaphores): one process
             if pairs is not None:
-                return {str(candidates[i].path): outcome for i, outcome in pairs}
+                results = FirstPass()
+                for i, outcome in pairs:
+                    results.add(str(candidates[i].path), outcome)
+                return results
         project = _js_project(candidates, catalog)
-        results = {}
+        results = FirstPass()
         for i, candidate in enumerate(candidates):
             outcome = _outcome(candidate, catalog, options, project, cache)
             if outcome is not None:
-                results[str(candidate.path)] = outcome
+                results.add(str(candidate.path), outcome)
             progress.update(i + 1)
         return results
     finally:

@@ -120,10 +120,14 @@ def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: Sca
             result.findings.extend(findings)
             result.problems.extend(problems)
         return
+    finished = getattr(first, "finished", {})
     for candidate in candidates:
-        analysis, problems = outcomes[str(candidate.path)]
+        key = str(candidate.path)
+        analysis, problems = outcomes[key]
         try:
-            if analysis.findings:
+            if key in finished and analysis is first[key][0]:  # round 1's, post-processed where it ran
+                findings, problems = finished[key]
+            elif analysis.findings:
                 source, problem = read(candidate)  # read again: it may have changed or gone since
                 if source is None:
                     findings, problems = [], merge_problems(problems + [problem])
