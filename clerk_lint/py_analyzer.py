@@ -486,15 +486,29 @@ class _PyFile:
 
     def _http_parts(self, node, val):
         """(method, url expression, labels of url + headers + receiver) of an HTTP client call."""
-        from .py_bindings import call_args
+        from .py_bindings import call_args, string_value
         m = re.search(r"([A-Za-z_]\w*)\(\)$", val.chain)
-        verb = m.group(1).lower() if m else ""
-        if verb not in HTTP_VERBS:
-            return None
+        verb = m.group(1) if m else ""
         positional, keywords = call_args(node)
-        if verb in ("request", "stream"):
+        if val.top == "urllib":
+            # urllib.request.Request(url, data=None, headers={}, method=None) / urlopen(url_or_request)
+            if verb not in ("Request", "urlopen"):
+                return None
+            url = keywords.get("url", positional[0] if positional else None)
+            origin = self.b.assigned_value(url) if url is not None else None
+            if verb == "urlopen" and isinstance(origin, self.cst.Call):
+                inner = self.b.value(origin)
+                if inner is not None and inner.chain.endswith("Request()"):
+                    return None  # reported at the Request(...) itself
+            method_expr = keywords.get("method")
+            if method_expr is not None:
+                method = string_value(method_expr) or "?"
+            else:
+                method = "POST" if "data" in keywords or len(positional) > 1 else "GET"
+        elif verb.lower() not in HTTP_VERBS:
+            return None
+        elif verb.lower() in ("request", "stream"):
             method_expr = keywords.get("method", positional[0] if positional else None)
-            from .py_bindings import string_value
             method = (string_value(method_expr) or "?") if method_expr is not None else "?"
             url = keywords.get("url", positional[1] if len(positional) > 1 else None)
         else:
@@ -515,11 +529,13 @@ class _PyFile:
                     base = self.b.render(base_expr)
         return method.upper(), url, frozenset(labels), base
 
-    def _url_detail(self, method: str, url, base: str) -> str:
+    def _url_detail(self, method: str, url, base: str, backend: bool = True) -> str:
         text = self.b.render(url) if url is not None else ""
         if not re.match(r"[a-z]+://", text) and base:
             text = base.rstrip("/") + "/" + text.lstrip("/")
         host = re.search(r"api\.clerk\.(?:com|dev)(?:/v1)?", text)
+        if not backend:
+            return f"{method} {text.split('?', 1)[0]}".strip()
         if host:
             path = text[host.end():] or "/"
         else:
@@ -539,7 +555,7 @@ class _PyFile:
             method, url, labels, base = parts
             if labels & BACKEND_LABELS or not labels & FRONTEND_LABELS:
                 return None
-            detail = self._url_detail(method, url, base)
+            detail = self._url_detail(method, url, base, backend=False)
             return "", detail, (("request", detail),)
         labels = self._labels_of_args(node) - WEBHOOK_LABELS
         if not labels:
@@ -578,7 +594,7 @@ class _PyFile:
             code = JWKS
         else:
             return
-        detail = self._url_detail(method, url, "")
+        detail = self._url_detail(method, url, "", backend=code == HTTP_BACKEND)
         if code == JWKS and self._inside(node, (JWT_DECODE, JWKS)):
             return
         if self.add(code, node, symbol=self.b.code(node.func), package="", detail=detail,

@@ -462,6 +462,17 @@ class Bindings:
             return frozenset(labels)
         if isinstance(node, cst.Arg):
             return self.taint(node.value)
+        if isinstance(node, cst.Call):
+            labels = set()
+            for child in node.children:
+                if isinstance(child, (cst.BaseExpression, cst.Arg)):
+                    labels |= self.taint(child)
+            # a helper of this file: what it returns (`jwks = await get_jwks()`)
+            definition = self.definition(node.func)
+            if isinstance(definition, cst.FunctionDef):
+                for ret in self._returns(definition):
+                    labels |= self.taint(ret)
+            return frozenset(labels)
         if isinstance(node, (cst.Lambda, cst.FunctionDef, cst.ClassDef)):
             return frozenset()
         labels: set[str] = set()

@@ -476,3 +476,46 @@ def test_authlib_jose_starlette_middleware_through_a_local_function(tmp_path):
     assert codes(result) == [(8, "CLK845"), (9, "CLK821"), (14, "CLK820"), (17, "CLK847"), (24, "CLK820")]
     middleware = next(f for f in result.findings if f.code == "CLK847")
     assert middleware.via == ("ClerkAuth", "verify", "authlib.jose.JsonWebToken().decode()")
+
+
+def test_urllib_guard_invocation_and_helper_return_values(tmp_path):
+    result = scan_text(tmp_path, """
+        import os, urllib.request
+        import httpx
+        from jose import jwt
+        from fastapi import Depends
+        from fastapi_clerk_auth import ClerkConfig, ClerkHTTPBearer
+
+        SK = os.getenv("CLERK_SECRET_KEY", "")
+        guard = ClerkHTTPBearer(config=ClerkConfig(jwks_url=os.environ["JWKS"]))
+
+
+        def role(sub):
+            req = urllib.request.Request(f"https://api.clerk.com/v1/users/{sub}",
+                                         headers={"Authorization": f"Bearer {SK}"})
+            with urllib.request.urlopen(req, timeout=3) as r:
+                return r.read()
+
+
+        async def dependency(request):
+            return await guard(request)
+
+
+        def route(x=Depends(dependency)):
+            return x
+
+
+        async def get_jwks(settings):
+            async with httpx.AsyncClient() as client:
+                resp = await client.get(f"{settings.clerk_issuer}/.well-known/jwks.json")
+                return resp.json()
+
+
+        async def claims(token, settings):
+            return jwt.decode(token, await get_jwks(settings), algorithms=["RS256"])
+    """)
+    assert codes(result) == [(6, "CLK801"), (8, "CLK845"), (9, "CLK815"), (13, "CLK830"), (20, "CLK815"),
+                             (23, "CLK846"), (29, "CLK821"), (34, "CLK820")]
+    by_code = {f.code: f for f in result.findings}
+    assert by_code["CLK830"].detail("request") == "GET /users/{sub}"
+    assert by_code["CLK821"].detail("request") == "GET {settings.clerk_issuer}/.well-known/jwks.json"
