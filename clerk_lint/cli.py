@@ -105,6 +105,10 @@ def _selection_options(command):
               help="Report only findings not recorded in this baseline file (see `clerk-lint baseline`).")
 @click.option("--no-baseline", is_flag=True, help="Ignore the baseline named in the configuration file.")
 @click.option("--diff", "diff_ref", metavar="REF", help="Only report findings on lines changed since this git ref.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
+              help="Worker processes (default: one per CPU for scans of 1,500 files or more, else 1).")
+@click.option("--cache-dir", type=click.Path(path_type=Path),
+              help="Keep per-file results in this folder and reuse them while the files are unchanged.")
 @_selection_options
 @click.pass_context
 def scan(ctx, paths, fmt, output, fail_on, exit_zero, include, exclude, max_file_size, follow_symlinks, color,
@@ -171,7 +175,9 @@ def _run(settings: dict):
     from .scan import ScanOptions, run_scan
 
     options = ScanOptions(include=tuple(settings["include"]), exclude=tuple(settings["exclude"]),
-                          max_bytes=settings["max_file_size"], follow_symlinks=settings["follow_symlinks"])
+                          max_bytes=settings["max_file_size"], follow_symlinks=settings["follow_symlinks"],
+                          jobs=settings.get("jobs"), cache_dir=settings.get("cache_dir"),
+                          progress=sys.stderr.isatty())
     select, ignore = split_selectors(settings["select"]), split_selectors(settings["ignore"])
     try:
         catalog = load_catalog()
