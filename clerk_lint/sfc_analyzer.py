@@ -43,10 +43,10 @@ from .source import LineIndex, SourceText
 
 # --------------------------------------------------------------------------- blocks
 
-_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
-_SCRIPT = re.compile(rb"<script\b(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(?P<body>.*?)</script\s*>",
-                     re.DOTALL | re.IGNORECASE)
-_STYLE = re.compile(rb"<style\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?</style\s*>", re.DOTALL | re.IGNORECASE)
+# Block scanning is linear: each opening is paired with the next closing by `find`, never by a
+# backtracking regex (a file of unclosed `<script` or `<!--` must not cost quadratic time).
+_OPEN = {b"script": re.compile(rb"<script\b", re.IGNORECASE), b"style": re.compile(rb"<style\b", re.IGNORECASE)}
+_CLOSE = {b"script": re.compile(rb"</script\s*>", re.IGNORECASE), b"style": re.compile(rb"</style\s*>", re.IGNORECASE)}
 _TEMPLATE_OPEN = re.compile(rb"<template\b(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.IGNORECASE)
 _TEMPLATE_CLOSE = re.compile(rb"</template\s*>", re.IGNORECASE)
 _ATTR = re.compile(rb"""([:@\w-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
@@ -98,19 +98,60 @@ def _newlines(data: bytes) -> list[int]:
     return out
 
 
+_NOT_NEWLINE = re.compile(rb"[^\n]")
+
+
 def _mask(data: bytes, spans: Iterable[tuple[int, int]]) -> bytes:
     """`data` with the bytes inside `spans` replaced by spaces (newlines kept)."""
     out = bytearray(data)
     for start, end in spans:
-        for i in range(start, end):
-            if out[i] != 0x0A:
-                out[i] = 0x20
+        out[start:end] = _NOT_NEWLINE.sub(b" ", data[start:end])
     return bytes(out)
 
 
 def _comment_spans(data: bytes, start: int = 0, end: Optional[int] = None) -> list[tuple[int, int]]:
+    """`<!-- ... -->` ranges in [start, end); an unclosed comment runs to `end`."""
     end = len(data) if end is None else end
-    return [m.span() for m in _COMMENT.finditer(data, start, end)]
+    out = []
+    pos = data.find(b"<!--", start, end)
+    while pos != -1:
+        close = data.find(b"-->", pos + 4, end)
+        if close == -1:
+            out.append((pos, end))
+            break
+        out.append((pos, close + 3))
+        pos = data.find(b"<!--", close + 3, end)
+    return out
+
+
+@dataclass(frozen=True)
+class Element:
+    start: int  # `<`
+    body_start: int  # after the opening tag's `>`
+    body_end: int  # the closing tag's `<`
+    end: int  # after the closing tag
+    attrs: bytes
+
+
+def elements(data: bytes, tag: bytes, start: int = 0, end: Optional[int] = None) -> list[Element]:
+    """`<tag ...>...</tag>` elements in [start, end) whose body is raw text (script, style)."""
+    end = len(data) if end is None else end
+    out = []
+    pos = start
+    while True:
+        opening = _OPEN[tag].search(data, pos, end)
+        if opening is None:
+            break
+        head_end = _tag_end(data, opening.end(), end)
+        if head_end > end or data[head_end - 1:head_end] != b">":
+            break
+        closing = _CLOSE[tag].search(data, head_end, end)
+        if closing is None:
+            break  # no later element can be closed either
+        out.append(Element(opening.start(), head_end, closing.start(), closing.end(),
+                           data[opening.end():head_end - 1]))
+        pos = closing.end()
+    return out
 
 
 def vue_blocks(data: bytes) -> tuple[list[Block], Optional[tuple[int, int]]]:
@@ -118,19 +159,19 @@ def vue_blocks(data: bytes) -> tuple[list[Block], Optional[tuple[int, int]]]:
     plain = _mask(data, _comment_spans(data))
     blocks: list[Block] = []
     taken: list[tuple[int, int]] = []
-    for m in _SCRIPT.finditer(plain):
-        attrs = _attrs(m.group("attrs"))
-        taken.append(m.span())
+    for element in elements(plain, b"script"):
+        attrs = _attrs(element.attrs)
+        taken.append((element.start, element.end))
         if "src" in attrs:
             continue
         lang = _VUE_LANGS.get(attrs.get("lang", "").strip().lower())
         if lang is not None:
-            blocks.append(Block(m.start("body"), m.end("body"), lang))
+            blocks.append(Block(element.body_start, element.body_end, lang))
     langs = {b.lang for b in blocks}
     if len(langs) > 1:  # Vue requires one lang for both blocks; parse all as the richest one
         shared = "tsx" if "tsx" in langs else "typescript"
         blocks = [Block(b.start, b.end, shared) for b in blocks]
-    taken += [m.span() for m in _STYLE.finditer(plain)]
+    taken += [(e.start, e.end) for e in elements(plain, b"style")]
     outside = _mask(plain, taken)
     opening = _TEMPLATE_OPEN.search(outside)
     if opening is None or _attrs(opening.group("attrs")).get("lang", "html") not in ("html", ""):
@@ -150,54 +191,81 @@ def astro_blocks(data: bytes) -> tuple[list[Block], list[Block], tuple[int, int]
         template_start = m.end()
     plain = _mask(data, _comment_spans(data, template_start))
     scripts: list[Block] = []
-    for sm in _SCRIPT.finditer(plain, template_start):
-        attrs = _attrs(sm.group("attrs"))
+    for element in elements(plain, b"script", template_start):
+        attrs = _attrs(element.attrs)
         if "src" in attrs:
             continue
         kind = attrs.get("type", "module").strip().lower()
         if kind not in ("module", "text/javascript", "application/javascript", "text/typescript", ""):
             continue  # JSON, templates, ...
         lang = "javascript" if "is:inline" in attrs else "typescript"
-        scripts.append(Block(sm.start("body"), sm.end("body"), lang))
+        scripts.append(Block(element.body_start, element.body_end, lang))
     return front, scripts, (template_start, len(data))
 
 
 # --------------------------------------------------------------------------- template tags
 
 
-def _tag_end(data: bytes, index: int) -> int:
-    """One past the `>` that closes the opening tag starting before `index` (quotes and `{...}`
-    attribute expressions skipped); the end of the line when the tag is not closed."""
-    quote = 0
-    depth = 0
-    limit = len(data)
-    i = index
-    while i < limit:
-        c = data[i]
-        if quote:
-            if c == quote:
-                quote = 0
-        elif c in (0x22, 0x27, 0x60):  # " ' `
-            quote = c
-        elif c == 0x7B:  # {
-            depth += 1
-        elif c == 0x7D:  # }
-            depth = max(0, depth - 1)
-        elif c == 0x3E and depth == 0:  # >
-            return i + 1
-        i += 1
-    line_end = data.find(b"\n", index)
+MAX_TAG_BYTES = 20_000
+# The rest of an opening tag: attribute text, quoted values and `{...}` expressions (two levels
+# of nesting), up to the `>` that closes it. A bare `<` means the tag was never closed.
+# Possessive repeats: no backtracking on bad input.
+_TAG_REST = re.compile(
+    rb"""(?:[^<>"'`{]++|"[^"]*+"|'[^']*+'|`[^`]*+`|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+>""")
+
+
+def _tag_end(data: bytes, index: int, end: Optional[int] = None) -> int:
+    """One past the `>` that closes the opening tag whose name ends at `index` (quotes and
+    `{...}` attribute expressions skipped); the end of the line when the tag is not closed
+    within MAX_TAG_BYTES."""
+    limit = min(len(data) if end is None else end, index + MAX_TAG_BYTES)
+    m = _TAG_REST.match(data, index, limit)
+    if m is not None:
+        return m.end()
+    line_end = data.find(b"\n", index, limit)
     return line_end if line_end != -1 else limit
 
 
-def template_tags(data: bytes, start: int, end: int, hidden: Iterable[tuple[int, int]] = ()) -> list[tuple[str, int, int]]:
-    """(tag name, start, end of the opening tag) for each opening tag in [start, end), outside
-    comments and the `hidden` spans (script and style bodies)."""
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    start: int  # the `<`
+    name_end: int
+    text: bytes  # the template with comments and hidden spans masked (to find the tag's end)
+
+    @property
+    def end(self) -> int:
+        return _tag_end(self.text, self.name_end)
+
+
+def template_tags(data: bytes, start: int, end: int, hidden: Iterable[tuple[int, int]] = (),
+                  wanted: Optional[frozenset[str]] = None) -> list[Tag]:
+    """Each opening tag in [start, end), outside comments and the `hidden` spans (script and
+    style bodies); only tags named in `wanted` (or whose `Namespace.` is) when it is given."""
+    if wanted is not None and not wanted:
+        return []
     masked = _mask(data, list(hidden) + _comment_spans(data, start, end))
     out = []
     for m in _TAG.finditer(masked, start, end):
-        out.append((m.group("name").decode("ascii"), m.start(), _tag_end(masked, m.end())))
+        name = m.group("name").decode("ascii")
+        if wanted is None or name in wanted or name.partition(".")[0] in wanted:
+            out.append(Tag(name, m.start(), m.end(), masked))
     return out
+
+
+def _hyphenate(name: str) -> str:
+    return re.sub(r"\B([A-Z])", r"-\1", name).lower()
+
+
+def tag_spellings(names: Iterable[str], kebab: bool) -> frozenset[str]:
+    """How templates may write the given script names (`UserButton`; in Vue also
+    `user-button` and `userButton`)."""
+    out: set[str] = set()
+    for name in names:
+        out.add(name)
+        if kebab:
+            out.update({_hyphenate(name), name[:1].lower() + name[1:]})
+    return frozenset(out)
 
 
 def _camelize(name: str) -> str:
@@ -441,6 +509,7 @@ class SfcAnalysis:
 
         self.locate: Callable = locate
         self.classifier = Classifier(catalog, locate)
+        self._rules: dict[tuple[str, str], Optional[Rule]] = {}
 
     def script(self, blocks: list[Block], auto_imports: str = "") -> None:
         """Analyse `blocks` (one module) with the JS pipeline; `auto_imports` is an import
@@ -454,32 +523,36 @@ class SfcAnalysis:
         self.result.findings.extend(f for f in analysis.findings if f.location.line > 0)
         self.result.problems.extend(analysis.problems)
 
-    def tag_finding(self, module: str, export: str, start: int, end: int) -> None:
-        rule = _rule_for(self.catalog, module, export)
+    def tag_finding(self, module: str, export: str, tag: Tag) -> None:
+        key = (module, export)
+        if key not in self._rules:
+            self._rules[key] = _rule_for(self.catalog, module, export)
+        rule = self._rules[key]
         if rule is None:
             return
-        self.result.findings.append(self.classifier.finding(rule, TagNode(start, end), symbol=export, module=module))
+        node = TagNode(tag.start, tag.end)
+        self.result.findings.append(self.classifier.finding(rule, node, symbol=export, module=module))
 
-    def template(self, tags: list[tuple[str, int, int]], clerk: dict[str, tuple[str, str]], *, kebab: bool,
+    def template(self, tags: list[Tag], clerk: dict[str, tuple[str, str]], *, kebab: bool,
                  nuxt: Optional[NuxtClerk] = None, shadowed: frozenset[str] = frozenset()) -> None:
-        for name, start, end in tags:
-            head, _, member = name.partition(".")
+        for tag in tags:
+            head, _, member = tag.name.partition(".")
             if member:  # <Clerk.SignIn> on a namespace import
                 origin = clerk.get(head)
                 if origin is not None and origin[1] == NAMESPACE:
-                    self.tag_finding(origin[0], member, start, end)
+                    self.tag_finding(origin[0], member, tag)
                 continue
-            candidates = tag_candidates(name, kebab)
+            candidates = tag_candidates(tag.name, kebab)
             origin = next((clerk[c] for c in candidates if c in clerk), None)
             if origin is not None:
                 if origin[1] != NAMESPACE:
-                    self.tag_finding(origin[0], origin[1], start, end)
+                    self.tag_finding(origin[0], origin[1], tag)
                 continue
             if nuxt is None or any(c in shadowed or c in nuxt.local_components for c in candidates):
                 continue
             auto = next((c for c in candidates if c in nuxt.components), None)
             if auto is not None:
-                self.tag_finding(nuxt.components_module, auto, start, end)
+                self.tag_finding(nuxt.components_module, auto, tag)
 
 
 def _analyze_vue(sfc: SfcAnalysis, path: Optional[Path]) -> None:
@@ -502,7 +575,8 @@ def _analyze_vue(sfc: SfcAnalysis, path: Optional[Path]) -> None:
     sfc.script(blocks, auto)
     if template is not None:
         hidden = [(b.start, b.end) for b in blocks]
-        tags = template_tags(data, template[0], template[1], hidden)
+        wanted = tag_spellings(list(clerk) + (sorted(nuxt.components) if nuxt is not None else []), kebab=True)
+        tags = template_tags(data, template[0], template[1], hidden, wanted)
         sfc.template(tags, clerk, kebab=True, nuxt=nuxt, shadowed=frozenset(imported | declared))
 
 
@@ -515,9 +589,9 @@ def _analyze_astro(sfc: SfcAnalysis) -> None:
         clerk, _, _ = _imports(_blank(data, [(b.start, b.end) for b in front]), "typescript")
     for block in scripts:
         sfc.script([block])
-    styles = [m.span() for m in _STYLE.finditer(data, start, end)]
+    styles = [(e.start, e.end) for e in elements(data, b"style", start, end)]
     hidden = [(b.start, b.end) for b in scripts] + styles
-    sfc.template(template_tags(data, start, end, hidden), clerk, kebab=False)
+    sfc.template(template_tags(data, start, end, hidden, tag_spellings(clerk, kebab=False)), clerk, kebab=False)
 
 
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:

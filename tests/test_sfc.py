@@ -353,3 +353,20 @@ def test_astro_without_frontmatter(tmp_path):
 """)
     result = scan(tmp_path)
     assert [(f.code, f.location.line) for f in result.findings] == [("CLK001", 3), ("CLK919", 4)]
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+@pytest.mark.parametrize("filler", [b"<script lang=\"ts\">", b"<!-- ", b"<UserButton title=\"", b"<style>", b"{<A "])
+@pytest.mark.parametrize("suffix", [".vue", ".astro"])
+def test_unclosed_blocks_stay_linear(tmp_path, filler, suffix):
+    import time
+
+    head = b'<script setup>\nimport { UserButton } from "@clerk/vue";\n</script>\n' if suffix == ".vue" else \
+        b'---\nimport { UserButton } from "@clerk/astro/components";\n---\n'
+    (tmp_path / f"Huge{suffix}").write_bytes(head + b"<template>\n" + filler * (200_000 // len(filler)) + b"\n")
+    started = time.perf_counter()
+    result = scan(tmp_path)
+    assert time.perf_counter() - started < 20
+    assert ("CLK001", 2) in [(f.code, f.location.line) for f in result.findings]
