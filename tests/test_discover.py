@@ -42,7 +42,7 @@ def test_languages_and_sorting(tmp_path):
     for rel in ["b.ts", "a.js", "c/d.tsx", "c/e.mjs", "f.cjs", "g.jsx", "h.mts", "i.cts", "README.md", "x.py"]:
         write(tmp_path, rel)
     cands, problems = discover([tmp_path])
-    assert rels(cands) == ["a.js", "b.ts", "c/d.tsx", "c/e.mjs", "f.cjs", "g.jsx", "h.mts", "i.cts"]
+    assert rels(cands) == ["a.js", "b.ts", "c/d.tsx", "c/e.mjs", "f.cjs", "g.jsx", "h.mts", "i.cts", "x.py"]
     langs = {c.relpath: c.language for c in cands}
     assert langs["a.js"] == "javascript" and langs["b.ts"] == "typescript" and langs["c/d.tsx"] == "tsx"
     assert langs["h.mts"] == "typescript" and langs["f.cjs"] == "javascript"
