@@ -114,21 +114,23 @@ def _selection_options(command):
 def scan(ctx, paths, fmt, output, fail_on, exit_zero, include, exclude, max_file_size, follow_symlinks, color,
          baseline_file, no_baseline, diff_ref, **_) -> None:
     """Scan PATHS (default: the current directory) for Clerk usage."""
-    from .baseline import BaselineError, load as load_baseline, mark
-    from .gitdiff import DiffError, filter_to_diff
     from .reporters import render
 
     settings, cfg = _settings(ctx)
     fail_on = settings["fail_on"]
     baseline_file = baseline_file or (None if no_baseline else cfg.baseline)
     catalog, result = _run(settings)
-    try:
-        if baseline_file is not None:  # before --diff: old duplicates must absorb baseline entries first
-            result.findings = mark(result.findings, load_baseline(baseline_file))
-        if diff_ref:
-            result.findings = filter_to_diff(result.findings, list(paths), diff_ref)
-    except (BaselineError, DiffError) as exc:
-        raise FatalError(str(exc)) from None
+    if baseline_file is not None or diff_ref:  # imported only then: a pre-commit run stays light
+        from .baseline import BaselineError, load as load_baseline, mark
+        from .gitdiff import DiffError, filter_to_diff
+
+        try:
+            if baseline_file is not None:  # before --diff: old duplicates must absorb baseline entries first
+                result.findings = mark(result.findings, load_baseline(baseline_file))
+            if diff_ref:
+                result.findings = filter_to_diff(result.findings, list(paths), diff_ref)
+        except (BaselineError, DiffError) as exc:
+            raise FatalError(str(exc)) from None
     # Suppressed and baseline ("unchanged") findings only appear in SARIF, marked as such.
     reported = [f for f in result.findings if not f.suppression and f.baseline_state != "unchanged"]
     suppressed = sum(bool(f.suppression) for f in result.findings)

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
-from .bindings import Origin
 from .catalog import Catalog, is_clerk_module
 from .discover import Candidate
 from .findings import FileAnalysis, FileProblem
-from .js_analyzer import MARKERS
-from .js_exports import ModuleSummary
-from .module_resolver import ModuleResolver
+from .prefilter import mentions_clerk  # js_analyzer.MARKERS as a substring test
+
+if TYPE_CHECKING:  # the parsers load only when a file needs them
+    from .bindings import Origin
+    from .js_exports import ModuleSummary
 
 MAX_ROUNDS = 6  # a wrapper chain deeper than this many modules is not followed
 Reader = Callable[[Candidate], tuple[Optional[object], Optional[FileProblem]]]
@@ -33,9 +34,18 @@ class Project:
     def __init__(self, candidates: Sequence[Candidate], catalog: Catalog):
         self.catalog = catalog
         self.by_path = {str(c.path): c for c in candidates}
-        roots = sorted({str(c.root) for c in candidates})
-        self.resolver = ModuleResolver([Path(r) for r in roots])
+        self.roots = sorted({str(c.root) for c in candidates})
+        self._resolver = None
         self.summaries: dict[str, ModuleSummary] = {}
+
+    @property
+    def resolver(self):
+        """The ModuleResolver, made (and its module imported) on first use."""
+        if self._resolver is None:
+            from .module_resolver import ModuleResolver
+
+            self._resolver = ModuleResolver([Path(r) for r in self.roots])
+        return self._resolver
 
     def resolve(self, importer: Candidate, specifier: str) -> Optional[str]:
         if is_clerk_module(specifier):
@@ -60,6 +70,8 @@ class Project:
             return found.through(display) if found is not None and found.wrapper is None else found
         for spec in summary.clerk_stars:
             if self.catalog.export_info(spec, name) is not None:
+                from .bindings import Origin
+
                 return Origin(spec, name).through(display)
         for target in summary.local_stars:
             found = self.lookup(target, name, depth + 1)
@@ -80,23 +92,6 @@ class FileContext:
 
     def lookup(self, module: str, name: str) -> Optional[Origin]:
         return self.project.lookup(module, name)
-
-
-def _substring_test(pattern: re.Pattern) -> Callable[[bytes], bool]:
-    """``pattern.search(data)`` as a plain substring test when the pattern is a
-    case-insensitive alternation of lower-case ASCII words (8x faster on typical files)."""
-    if pattern.flags & re.IGNORECASE and re.fullmatch(rb"[a-z0-9_]+(?:\|[a-z0-9_]+)*", pattern.pattern):
-        words = tuple(pattern.pattern.split(b"|"))
-
-        def test(data: bytes) -> bool:
-            low = data.lower()  # ASCII-only, as IGNORECASE is on bytes
-            return any(word in low for word in words)
-
-        return test
-    return lambda data: pattern.search(data) is not None
-
-
-mentions_clerk = _substring_test(MARKERS)  # MARKERS.search(data), faster
 
 
 class FirstRoundContext(FileContext):

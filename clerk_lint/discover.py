@@ -50,9 +50,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
-import pathspec
-
 from .findings import FileProblem
+
+
+class _LazyPathspec:
+    """``pathspec``, imported on first use: explicit file arguments need no ignore files."""
+
+    def __getattr__(self, name: str):
+        import pathspec as module
+
+        globals()["pathspec"] = module
+        return getattr(module, name)
+
+
+pathspec = _LazyPathspec()
 
 # --------------------------------------------------------------------------- tables
 

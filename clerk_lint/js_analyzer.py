@@ -16,6 +16,7 @@ from .findings import FileAnalysis, FileProblem, Finding, Location
 from .js_exports import SummaryBuilder
 from .js_imports import find_imports, text
 from .parse import parse
+from .prefilter import JS_MARKERS
 from .queries import captures
 from .scopes import ScopeIndex
 from .source import LineIndex, SourceText
@@ -72,7 +73,7 @@ def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Clas
 
 
 # Files that never say "clerk" or "svix" cannot import a Clerk module (cheap byte test).
-MARKERS = re.compile(rb"clerk|svix", re.IGNORECASE)
+MARKERS = JS_MARKERS  # defined in prefilter.py, which scans read before loading this module
 
 
 class ModuleContext(Protocol):

@@ -24,7 +24,7 @@ CHUNK_FILES = 48  # files per task: small enough to balance, large enough to amo
 PROGRESS_MIN_FILES = 500
 PROGRESS_INTERVAL = 0.2  # seconds between progress line updates
 
-# In a worker: (candidates, catalog, options, project or None, cache or None), set by _init.
+# In a worker: (candidates, catalog, options, project() maker, cache or None), set by _init.
 _STATE: Optional[tuple] = None
 
 
@@ -109,14 +109,15 @@ def _outcome(candidate: Candidate, catalog, options, project, cache=None):
     if scan.ANALYZERS.get(candidate.language) == "js_analyzer":
         import dataclasses
 
-        from . import crossfile, js_analyzer
+        from .prefilter import mentions_clerk
         from .source import read_source
 
-        sources = []
+        source, problem = read_source(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
+        if source is None or not mentions_clerk(source.data):  # crossfile.first_round's test, before any import
+            return (None, [problem], None) if problem is not None else None
+        from . import crossfile, js_analyzer
 
         def read(c: Candidate):
-            source, problem = read_source(c.path, c.relpath, max_bytes=options.max_bytes)
-            sources.append(source)
             return source, problem
 
         def analyze(c: Candidate, source, context):
@@ -125,12 +126,12 @@ def _outcome(candidate: Candidate, catalog, options, project, cache=None):
         def analyze_cached(c: Candidate, source, context):
             return cache.js_analysis(c, source, context, analyze)
 
-        analysis, problems = crossfile.first_round(project, candidate, read,
+        analysis, problems = crossfile.first_round(project(), candidate, read,
                                                    analyze if cache is None else analyze_cached)
         finished = None
-        if analysis is not None and analysis.findings and sources[-1] is not None:
+        if analysis is not None and analysis.findings:
             try:
-                finished = scan._finish(analysis, sources[-1], problems)
+                finished = scan._finish(analysis, source, problems)
                 analysis = dataclasses.replace(analysis, findings=[])
             except Exception:  # the parent finishes it again and reports the error as usual
                 finished = None
@@ -155,11 +156,18 @@ def _worth_caching(candidate: Candidate, options) -> bool:
 
 
 def _js_project(candidates: Sequence[Candidate], catalog):
-    from . import scan
-    from .crossfile import Project
+    """A function returning the JS family's crossfile.Project, made on first use."""
+    made: list = []
 
-    js = [c for c in candidates if scan.ANALYZERS.get(c.language) == "js_analyzer"]
-    return Project(js, catalog) if js else None
+    def project():
+        if not made:
+            from . import scan
+            from .crossfile import Project
+
+            made.append(Project([c for c in candidates if scan.ANALYZERS.get(c.language) == "js_analyzer"], catalog))
+        return made[0]
+
+    return project
 
 
 def _init(candidates: Sequence[Candidate], catalog, options, cache) -> None:

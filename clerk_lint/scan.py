@@ -102,13 +102,14 @@ def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
 def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: ScanOptions,
                      result: ScanResult, first: Optional[dict] = None) -> None:
     """The JS/TS family is analyzed as a project, so wrappers in the app's own modules are followed."""
-    from . import js_analyzer
     from .crossfile import analyze_project
 
     def read(candidate: Candidate):
         return read_source(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
 
     def analyze(candidate: Candidate, source: SourceText, context) -> FileAnalysis:
+        from . import js_analyzer  # loaded only when a file needs the parser
+
         return _analyze(js_analyzer, source, candidate, catalog, context)
 
     try:
