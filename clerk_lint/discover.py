@@ -122,6 +122,9 @@ DEFAULT_SKIP_DIRS: frozenset[str] = frozenset(
         "__pycache__",
         ".venv",
         "venv",
+        "site-packages",  # any virtualenv, whatever its folder is called (env/lib/python3.x/...)
+        ".tox",
+        ".nox",
     }
 )
 

@@ -181,6 +181,9 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
     except (RecursionError, MemoryError, ValueError) as exc:
         return _fallback(source, candidate, catalog, index,
                          f"libcst could not parse the file ({type(exc).__name__}): only import lines were scanned")
+    if module.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        # byte spans are computed in the module's encoding; ours are UTF-8 (SourceText.data)
+        module = module.with_changes(encoding="utf-8")
     try:
         return _PyFile(MetadataWrapper(module, unsafe_skip_copy=True), source, candidate, catalog, index).run()
     except RecursionError:

@@ -519,3 +519,22 @@ def test_urllib_guard_invocation_and_helper_return_values(tmp_path):
     by_code = {f.code: f for f in result.findings}
     assert by_code["CLK830"].detail("request") == "GET /users/{sub}"
     assert by_code["CLK821"].detail("request") == "GET {settings.clerk_issuer}/.well-known/jwks.json"
+
+
+def test_installed_packages_in_a_virtualenv_are_not_scanned(tmp_path):
+    # A virtualenv not called .venv / venv (and no .gitignore): the SDK's own source must
+    # not be reported as the app's usage.
+    sdk = tmp_path / "env" / "lib" / "python3.12" / "site-packages" / "clerk_backend_api"
+    sdk.mkdir(parents=True)
+    (sdk / "sdk.py").write_text("from clerk_backend_api.users import Users\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text("from clerk_backend_api import Clerk\n", encoding="utf-8")
+    result = run_scan([tmp_path], CATALOG)
+    assert [f.location.path for f in result.findings] == ["app.py"]
+
+
+def test_coding_declaration_keeps_utf8_byte_columns(tmp_path):
+    code = '# -*- coding: latin-1 -*-\nfrom clerk_backend_api import Clerk\nx = "ééé"; sdk = Clerk(bearer_auth="k")\n'
+    (tmp_path / "m.py").write_text(code, encoding="utf-8")
+    result = run_scan([tmp_path], CATALOG)
+    client = next(f for f in result.findings if f.code == "CLK802")
+    assert (client.location.line, client.location.column) == (3, 18)
