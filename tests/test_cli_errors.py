@@ -12,7 +12,6 @@ traceback, and the rest of the run goes on.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
