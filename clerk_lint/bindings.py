@@ -18,11 +18,14 @@ from .js_imports import NAMESPACE, TRANSPARENT, pattern_names, text
 from .queries import captures
 from .scopes import ScopeIndex, in_type_context
 
-# Clerk APIs that call back into app code with Clerk values: the callback's parameter at
-# this index is bound to this export of the same module. `clerkMiddleware((auth, req) =>
-# ...)` hands the handler Clerk's `auth` (with `.protect()`).
-CALLBACK_PARAMS: dict[str, dict[int, str]] = {
-    "clerkMiddleware()": {0: "auth"},
+# Clerk APIs that call back into app code with Clerk values: (module, chain) -> the
+# callback's parameter at this index is bound to this export of the same module.
+# `clerkMiddleware((auth, req) => ...)` hands the handler Clerk's `auth` (with `.protect()`)
+# in Next.js and Astro; other SDKs' handlers receive the request or event first.
+CALLBACK_PARAMS: dict[tuple[str, str], dict[int, str]] = {
+    ("@clerk/nextjs/server", "clerkMiddleware()"): {0: "auth"},
+    ("@clerk/nextjs", "clerkMiddleware()"): {0: "auth"},
+    ("@clerk/astro/server", "clerkMiddleware()"): {0: "auth"},
 }
 
 
@@ -220,7 +223,7 @@ class Resolver:
         for index, step in enumerate(use.steps):
             if step.op != "()" or step.arguments is None:
                 continue
-            binder = CALLBACK_PARAMS.get(use.prefix_chain(index + 1))
+            binder = CALLBACK_PARAMS.get((use.origin.module, use.prefix_chain(index + 1)))
             if not binder:
                 continue
             for arg in step.arguments.named_children:

@@ -305,4 +305,6 @@ CLERK_MODULES = frozenset({"svix", "@hono/clerk-auth", "vue-clerk", "svelte-cler
 
 
 def is_clerk_module(specifier: str) -> bool:
-    return specifier.startswith(CLERK_MODULE_PREFIXES) or specifier in CLERK_MODULES
+    if specifier.startswith(CLERK_MODULE_PREFIXES) or specifier in CLERK_MODULES:
+        return True
+    return any(specifier.startswith(module + "/") for module in CLERK_MODULES)  # vue-clerk/server

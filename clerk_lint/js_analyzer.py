@@ -42,7 +42,7 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
 }
 # Query purposes whose rules need no Clerk import in the file (env reads, Clerk-id columns,
 # Clerk hosts and keys in configs): run on every file that mentions clerk or svix.
-STANDALONE_PURPOSES = frozenset({"env", "strings", "database", "config"})
+STANDALONE_PURPOSES = frozenset({"env", "strings", "database", "config", "globals"})
 
 
 def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Classifier, *,
