@@ -31,7 +31,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 META = ".bench-tree.json"
 
 WORDS = ("account", "activity", "archive", "asset", "audit", "badge", "billing", "board", "budget", "calendar",
@@ -343,7 +343,7 @@ def generate(out: Path, files: int, seed: int = 7, clerk_share: float = 0.15, qu
             budgets[j] -= 1
         i += 1
 
-    n_large = max(3, files // 2000)
+    n_large = max(3, files // 2000) if files >= 2000 else files // 1000  # none in tiny smoke-test trees
     large_slots = set(r.sample(range(files), n_large))
     counts = {"source_files": 0, "clerk_direct": 0, "clerk_wrapper": 0, "large": 0}
     index = 0

@@ -12,8 +12,9 @@ that rotates from round to round, so a slow spell on a shared machine hits all t
 Measured per run, for the child process and everything it waited for:
 wall time (time.perf_counter around spawn and os.wait4), CPU time (user + sys from the
 rusage that os.wait4 returns) and peak memory (its ru_maxrss: the largest single process).
-With ``--tree-rss`` a sampler also adds up the resident memory of the whole process tree
-every 50 ms (Linux /proc), which is what matters when a tool runs worker processes.
+With ``--tree-rss`` (the default) a sampler also adds up the memory of the whole process
+tree every 50 ms (Linux /proc; proportional set size, so pages that forked workers share
+count once), which is what matters when a tool runs worker processes.
 Medians are reported.
 
 Peers are optional: a tool that is not installed is skipped with a note.
@@ -72,7 +73,8 @@ class Series:
 
 
 def _tree_rss_kib(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants, in KiB (Linux only)."""
+    """Memory of ``pid`` and all its descendants in KiB (Linux only): the proportional set
+    size (Pss: a page shared by n processes counts 1/n in each), else the resident size."""
     total, stack, seen = 0, [pid], set()
     while stack:
         p = stack.pop()
@@ -80,11 +82,12 @@ def _tree_rss_kib(pid: int) -> int:
             continue
         seen.add(p)
         try:
-            with open(f"/proc/{p}/status", "rb") as fh:
-                for line in fh:
-                    if line.startswith(b"VmRSS:"):
-                        total += int(line.split()[1])
-                        break
+            try:
+                with open(f"/proc/{p}/smaps_rollup", "rb") as fh:
+                    total += next(int(line.split()[1]) for line in fh if line.startswith(b"Pss:"))
+            except (OSError, StopIteration):
+                with open(f"/proc/{p}/status", "rb") as fh:
+                    total += next(int(line.split()[1]) for line in fh if line.startswith(b"VmRSS:"))
             with open(f"/proc/{p}/task/{p}/children", "rb") as fh:
                 stack.extend(int(c) for c in fh.read().split())
         except (OSError, ValueError):
@@ -273,8 +276,9 @@ def render(results: dict, meta: dict) -> str:
     lines = [f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['os']}; "
              f"load average when the run ended {m['load']}.",
              f"Tools: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()) + ".",
+             f"Tree: bench/generate.py, {meta['tree']}.",
              f"Runs: {meta['runs']} per tool and size after one warm-up, alternating; medians.", ""]
-    lines += ["| files | tool | wall s | CPU s | max RSS MiB | tree RSS MiB | findings | "
+    lines += ["| files | tool | wall s | CPU s | max RSS MiB | tree PSS MiB | findings | "
               "clerk-lint faster by (wall) | (CPU) |",
               "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for size, series in results["sizes"].items():
@@ -325,6 +329,15 @@ def write_results(text: str, path: Path) -> None:
 # --------------------------------------------------------------------------- main
 
 
+def tree_path(args, size: int) -> Path:
+    name = f"files-{size}"
+    if args.python_share != generate.PYTHON_SHARE:
+        name += f"-py{args.python_share}"
+    if args.clerk_share != 0.15 or args.seed != 7:
+        name += f"-clerk{args.clerk_share}-seed{args.seed}"
+    return args.tree_dir / name
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="5000,10000,20000", help="comma-separated file counts")
@@ -335,6 +348,8 @@ def main(argv=None) -> int:
     ap.add_argument("--tree-dir", type=Path, default=Path(tempfile.gettempdir()) / "clerk-lint-bench")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--clerk-share", type=float, default=0.15)
+    ap.add_argument("--python-share", type=float, default=generate.PYTHON_SHARE,
+                    help="share of the files in FastAPI services (0: a JS/TS-only tree)")
     ap.add_argument("--precommit", action=argparse.BooleanOptionalAction, default=True,
                     help="also time 10-file runs (on the smallest size)")
     ap.add_argument("--tree-rss", action=argparse.BooleanOptionalAction, default=True,
@@ -361,12 +376,12 @@ def main(argv=None) -> int:
         versions["semgrep"] = version_of([cmds["semgrep"][0], "--version"])
     results: dict = {"sizes": {}, "missing": missing, "precommit": {}}
     for size in sizes:
-        tree = args.tree_dir / f"files-{size}"
+        tree = tree_path(args, size)
         log(f"tree {tree} ({size} files)")
-        generate.ensure(tree, size, args.seed, args.clerk_share)
+        generate.ensure(tree, size, args.seed, args.clerk_share, args.python_share)
         results["sizes"][size] = bench_tree(tree, cmds, args.runs, not args.no_warmup, args.tree_rss, log)
     if args.precommit and "clerk-lint" in cmds and sizes:
-        tree = args.tree_dir / f"files-{min(sizes)}"
+        tree = tree_path(args, min(sizes))
         for name, files in precommit_samples(tree).items():
             if not files:
                 continue
@@ -380,7 +395,9 @@ def main(argv=None) -> int:
             results["precommit"][name] = (series, n_clerk)
             log(f"  10 files ({name}, {n_clerk} using Clerk): wall {series.median('wall'):.3f} s, "
                 f"cpu {series.median('cpu'):.3f} s")
-    meta = {"machine": machine(), "versions": versions, "runs": args.runs}
+    meta = {"machine": machine(), "versions": versions, "runs": args.runs,
+            "tree": f"seed {args.seed}, {args.clerk_share:.0%} of the files using Clerk, "
+                    f"{args.python_share:.0%} Python (FastAPI services)"}
     text = render(results, meta)
     print(text)
     if args.json:

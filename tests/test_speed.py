@@ -1,0 +1,329 @@
+"""The speed machinery must not change a single byte of output: worker processes, the
+content-hash cache, the merged queries, the byte prefilter and the fast line fingerprints."""
+from __future__ import annotations
+
+import io
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from clerk_lint import parallel
+from clerk_lint.cache import Cache
+from clerk_lint.catalog import load_catalog
+from clerk_lint.fingerprints import line_hashes
+from clerk_lint.prefilter import substring_test
+from clerk_lint.reporters import render
+from clerk_lint.scan import ScanOptions, run_scan
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+PROJECT = {
+    "package.json": '{"name": "app", "dependencies": {"@clerk/nextjs": "^6.0.0"}}\n',
+    "tsconfig.json": '{"compilerOptions": {"paths": {"@/*": ["./src/*"]}}}\n',
+    "src/lib/session.ts": (
+        'import { auth } from "@clerk/nextjs/server";\n'
+        "export const getUserId = async () => (await auth()).userId;\n"
+    ),
+    "src/lib/account.ts": (
+        'import { getUserId } from "./session";\n'
+        "export async function requireUserId() {\n"
+        "  const id = await getUserId();\n"
+        '  if (!id) throw new Error("signed out");\n'
+        "  return id;\n"
+        "}\n"
+    ),
+    "src/components/Gate.tsx": (
+        'import { SignedIn, useUser } from "@clerk/nextjs";\n'
+        "export const Gate = ({ children }) => <SignedIn>{children}</SignedIn>;\n"
+        "export function Name() {\n  const { user } = useUser(); // clerk-lint-ignore: shown elsewhere\n"
+        "  return <b>{user?.firstName}</b>;\n}\n"
+    ),
+    "src/app/page.tsx": (
+        'import { requireUserId } from "@/lib/account";\n'
+        'import { Gate } from "../components/Gate";\n'
+        "export default async function Page() {\n"
+        "  const id = await requireUserId();\n"
+        "  return <Gate><p>{id}</p></Gate>;\n"
+        "}\n"
+    ),
+    "src/app/plain.ts": "export const author = 'x';\nexport function f(a: number) { return a + 1; }\n",
+    "src/app/utf16.ts": "\ufeffimport { useAuth } from '@clerk/clerk-react';\r\nexport const h = () => useAuth();\r\n",
+    "api/app/main.py": (
+        "import os\nimport clerk_utils\nfrom clerk_backend_api import Clerk\n\n"
+        'sdk = Clerk(bearer_auth=os.environ["CLERK_SECRET_KEY"])\n\n'
+        "def users():\n    return sdk.users.list()\n"
+    ),
+    "api/app/plain.py": "def add(a, b):\n    return a + b\n",
+    ".env": "CLERK_SECRET_KEY=sk_test_0123456789abcdef0123456789abcdef\n",
+}
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if rel.endswith("utf16.ts"):
+            path.write_bytes(content.encode("utf-16"))
+        else:
+            path.write_bytes(content.encode("utf-8"))
+    return root
+
+
+def report(root: Path, **options) -> str:
+    catalog = load_catalog()
+    result = run_scan([root], catalog, ScanOptions(**options))
+    problems = "\n".join(f"{p.path}|{p.reason}|{p.kind}" for p in result.problems)
+    return render("json", result, catalog) + render("sarif", result, catalog) + problems
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Several chunks even for a handful of files, so jobs > 1 really uses workers."""
+    monkeypatch.setattr(parallel, "CHUNK_FILES", 2)
+
+
+@pytest.mark.parametrize("app", ["acme-monorepo", "nextjs-app-router", "fastapi-service"])
+def test_workers_give_byte_identical_reports_on_fixtures(app, small_chunks, monkeypatch):
+    root = FIXTURES / app
+    if not root.is_dir():
+        pytest.skip(f"no fixture {app}")
+    monkeypatch.chdir(root)
+    one = report(Path("."), jobs=1)
+    assert one == report(Path("."), jobs=2)
+    assert one == report(Path("."), jobs=3)
+
+
+def test_workers_and_cache_give_byte_identical_reports(tmp_path, small_chunks, monkeypatch):
+    root = write(tmp_path / "app", PROJECT)
+    monkeypatch.chdir(root)
+    expected = report(Path("."), jobs=1)
+    assert '"CLK301"' in expected and "requireUserId" in expected  # the wrapper chain is followed
+    assert report(Path("."), jobs=2) == expected
+    cache = tmp_path / "cache"
+    assert report(Path("."), jobs=2, cache_dir=str(cache)) == expected  # cold
+    assert any(cache.rglob("*"))
+    assert report(Path("."), jobs=1, cache_dir=str(cache)) == expected  # warm, other worker count
+    assert report(Path("."), jobs=2, cache_dir=str(cache)) == expected
+
+
+def test_cache_follows_changes_in_other_files(tmp_path, monkeypatch):
+    root = write(tmp_path / "app", PROJECT)
+    monkeypatch.chdir(root)
+    cache = str(tmp_path / "cache")
+    report(Path("."), cache_dir=cache)
+
+    # A module appears where an import found nothing: the importer's cached round-1 entry
+    # recorded "nothing", so it is analyzed again.
+    (root / "src/app/extra.ts").write_text('import { who } from "./who";\nexport const w = () => who();\n')
+    report(Path("."), cache_dir=cache)
+    (root / "src/app/who.ts").write_text('import { currentUser } from "@clerk/nextjs/server";\n'
+                                          "export const who = () => currentUser();\n")
+    assert report(Path("."), cache_dir=cache) == report(Path("."))
+
+    # The wrapper changes: its importers' results follow (later rounds are never cached).
+    (root / "src/lib/session.ts").write_text("export const getUserId = async () => 'anonymous';\n")
+    assert report(Path("."), cache_dir=cache) == report(Path("."))
+
+    # A local module named like a Clerk package turns a community-package import into the
+    # project's own: the Python entry depends on the names in the folders above the file.
+    with_package = report(Path("."), cache_dir=cache)
+    (root / "api/app/clerk_utils.py").write_text("def helper():\n    return 1\n")
+    fresh = report(Path("."))
+    assert fresh != with_package
+    assert report(Path("."), cache_dir=cache) == fresh
+
+
+def test_cache_entries_belong_to_one_tool_fingerprint(tmp_path, monkeypatch):
+    root = write(tmp_path / "app", {"src/a.ts": PROJECT["src/lib/session.ts"]})
+    monkeypatch.chdir(root)
+    cache_dir = tmp_path / "cache"
+    report(Path("."), cache_dir=str(cache_dir))
+    entries = sorted(p.name for p in cache_dir.rglob("*") if p.is_file())
+    assert entries
+    other = Cache(cache_dir, fingerprint="another version")
+    from clerk_lint.discover import discover
+    from clerk_lint.source import read_source
+
+    (candidate,), _ = discover([Path("src/a.ts")])
+    source, _ = read_source(candidate.path, candidate.relpath)
+    calls = []
+
+    def analyze(c, s, context):
+        calls.append(c.relpath)
+        from clerk_lint.findings import FileAnalysis
+        return FileAnalysis()
+
+    class NoContext:
+        def resolve(self, specifier):
+            return None
+
+        def lookup(self, module, name):
+            return None
+
+    other.js_analysis(candidate, source, NoContext(), analyze)
+    assert calls == ["src/a.ts"] and other.misses == 1  # the entry of the real fingerprint is not used
+
+
+def test_a_corrupt_cache_entry_is_a_miss(tmp_path, monkeypatch):
+    root = write(tmp_path / "app", PROJECT)
+    monkeypatch.chdir(root)
+    cache = tmp_path / "cache"
+    expected = report(Path("."))
+    report(Path("."), cache_dir=str(cache))
+    for entry in cache.rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(b"not a pickle")
+    assert report(Path("."), cache_dir=str(cache)) == expected
+
+
+# --------------------------------------------------------------------------- line fingerprints
+
+
+def _reference_line_hashes(text: str) -> list[str]:
+    """github/codeql-action's algorithm, character by character (the previous implementation)."""
+    block, mod, mask = 100, 37, (1 << 64) - 1
+    first_mod = pow(mod, block, 1 << 64)
+    window, starts_line = [0] * block, [False] * block
+    hashes: list[str] = []
+    counts: dict[str, int] = {}
+    state = {"value": 0, "index": 0}
+
+    def emit() -> None:
+        key = format(state["value"], "x")
+        counts[key] = counts.get(key, 0) + 1
+        hashes.append(f"{key}:{counts[key]}")
+        starts_line[state["index"]] = False
+
+    data = text.encode("utf-16-le", "surrogatepass")
+    units = [data[i] | (data[i + 1] << 8) for i in range(0, len(data), 2)] + [65535]
+    line_start, prev_cr = True, False
+    for current in units:
+        if current in (32, 9) or (prev_cr and current == 10):
+            prev_cr = False
+            continue
+        prev_cr = current == 13
+        if prev_cr:
+            current = 10
+        index = state["index"]
+        if starts_line[index]:
+            emit()
+        if line_start:
+            line_start = False
+            starts_line[index] = True
+        line_start = current == 10
+        state["value"] = (mod * state["value"] + current - first_mod * window[index]) & mask
+        window[index] = current
+        state["index"] = (index + 1) % block
+    for _ in range(block):
+        index = state["index"]
+        if starts_line[index]:
+            emit()
+        state["value"] = (mod * state["value"] - first_mod * window[index]) & mask
+        window[index] = 0
+        state["index"] = (index + 1) % block
+    return hashes
+
+
+def test_line_hashes_match_the_character_by_character_algorithm():
+    pieces = ["a", "b", " ", "\t", "\n", "\r", "\r\n", "é", "😀", "\ud800", "xxxxx", "\ufeff", "\u0a00", "\x00", "\n\n"]
+    rng = random.Random(2)
+    for i in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 400 if i % 10 else 2500)))
+        expected = _reference_line_hashes(text)
+        assert line_hashes(text) == expected, repr(text)
+        n = rng.randrange(0, len(expected) + 2)
+        assert line_hashes(text, n) == expected[:n], (repr(text), n)
+
+
+# --------------------------------------------------------------------------- prefilter
+
+
+def test_substring_test_agrees_with_the_regex():
+    rng = random.Random(3)
+    alphabet = [b"c", b"l", b"e", b"r", b"k", b"C", b"L", b"E", b"R", b"K", b"s", b"v", b"i", b"x", b"X", b"\xc3",
+                b"\xa9", b" ", b"clerk", b"SVIX", b"Clerk"]
+    for pattern in (re.compile(rb"clerk|svix", re.IGNORECASE), re.compile(rb"clerk|svix|jwks|jose|jwt", re.I),
+                    re.compile(rb"cl.rk", re.IGNORECASE), re.compile(rb"clerk")):
+        test = substring_test(pattern)
+        for _ in range(3000):
+            data = b"".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
+            assert test(data) == (pattern.search(data) is not None), (pattern, data)
+
+
+# --------------------------------------------------------------------------- jobs and progress
+
+
+def test_automatic_jobs():
+    assert parallel.effective_jobs(None, 10) == 1
+    assert parallel.effective_jobs(0, parallel.PARALLEL_MIN_FILES - 1) == 1
+    assert parallel.effective_jobs(None, 100_000) == parallel.available_cpus()
+    assert parallel.effective_jobs(8, 3 * parallel.CHUNK_FILES) == 3  # never more workers than chunks
+    assert parallel.effective_jobs(2, 1) == 1
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_only_on_a_terminal_and_for_long_scans(monkeypatch):
+    monkeypatch.setattr(parallel, "PROGRESS_INTERVAL", 0.0)
+    quiet = io.StringIO()
+    progress = parallel.Progress(5000, stream=quiet)
+    progress.update(10)
+    progress.close()
+    assert quiet.getvalue() == ""
+
+    short = _Tty()
+    progress = parallel.Progress(parallel.PROGRESS_MIN_FILES, stream=short)
+    progress.update(10)
+    assert short.getvalue() == ""
+
+    tty = _Tty()
+    progress = parallel.Progress(5000, stream=tty)
+    progress.update(1234)
+    progress.update(5000)
+    progress.close()
+    assert tty.getvalue() == "\rscanned 1234/5000 files\rscanned 5000/5000 files\r\x1b[K"
+
+    disabled = _Tty()
+    progress = parallel.Progress(5000, stream=disabled, enabled=False)
+    progress.update(1)
+    assert disabled.getvalue() == ""
+
+
+def test_a_scan_without_a_terminal_prints_no_progress(tmp_path, monkeypatch, capsys):
+    root = write(tmp_path / "app", PROJECT)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(parallel, "PROGRESS_MIN_FILES", 0)
+    run_scan([Path(".")], load_catalog(), ScanOptions(progress=True))
+    assert "scanned" not in capsys.readouterr().err
+
+
+def test_broken_worker_pool_falls_back_to_one_process(tmp_path, small_chunks, monkeypatch):
+    root = write(tmp_path / "app", PROJECT)
+    monkeypatch.chdir(root)
+    expected = report(Path("."), jobs=1)
+
+    def broken(*args, **kwargs):
+        return None  # what _parallel answers when a worker died
+
+    monkeypatch.setattr(parallel, "_parallel", broken)
+    assert report(Path("."), jobs=2) == expected
+
+
+def test_nothing_heavy_is_imported_for_files_without_clerk(tmp_path):
+    import subprocess
+    import sys
+
+    write(tmp_path, {"a.ts": "export const a = 1;\n", "b.tsx": "export const B = () => <b />;\n",
+                     "c.py": "def c():\n    return 1\n"})
+    code = ("import sys; from clerk_lint.cli import main\n"
+            "try:\n    main(['scan', 'a.ts', 'b.tsx', 'c.py'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('tree_sitter', 'libcst', 'pathspec', 'sarif_om', 'clerk_lint.js_analyzer', "
+            "'clerk_lint.module_resolver', 'clerk_lint.gitdiff') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
