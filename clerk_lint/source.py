@@ -36,6 +36,17 @@ from typing import Any, Callable, Optional, Union
 from .findings import FileProblem, Location
 
 DEFAULT_MAX_BYTES = 2_000_000
+MAX_SOURCE_LINE = 400  # characters of a finding's line kept for reports (minified lines can be megabytes)
+
+
+def clip_line(text: str, column: int) -> str:
+    """The line as reports show it: whole when short, else a window around `column` (UTF-16,
+    1-based; close enough in code points for a window) marked with ellipses."""
+    if len(text) <= MAX_SOURCE_LINE:
+        return text
+    start = max(0, min(column - 1 - MAX_SOURCE_LINE // 4, len(text) - MAX_SOURCE_LINE))
+    clipped = text[start:start + MAX_SOURCE_LINE]
+    return ("…" if start > 0 else "") + clipped + ("…" if start + MAX_SOURCE_LINE < len(text) else "")
 BINARY_SNIFF_BYTES = 8192
 
 # Longest first: the UTF-32 LE BOM starts with the UTF-16 LE one.
@@ -280,7 +291,7 @@ class LineIndex:
         """A findings.Location for the byte range [start, end) of data, with the
         text of its first line as source_line."""
         line, col, end_line, end_col = self.span(start, end)
-        return Location(relpath, line, col, end_line, end_col, self.line_text(line))
+        return Location(relpath, line, col, end_line, end_col, clip_line(self.line_text(line), col))
 
     def locator(self, relpath: str) -> Callable[[Any], Location]:
         """A function turning a tree-sitter node (anything with start_byte and

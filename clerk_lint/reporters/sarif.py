@@ -70,7 +70,8 @@ def _physical(loc: Location, *, snippet: bool) -> so.PhysicalLocation:
         end_line=loc.end_line,
         end_column=loc.end_column,
     )
-    if snippet and loc.line == loc.end_line and loc.source_line:
+    clipped = loc.source_line.startswith("…") or loc.source_line.endswith("…")  # columns no longer line up
+    if snippet and loc.line == loc.end_line and loc.source_line and not clipped:
         text = utf16_slice(loc.source_line, loc.column, loc.end_column)
         if text:
             region.snippet = so.ArtifactContent(text=text)
