@@ -142,6 +142,9 @@ def detect(findings: list[Finding], roots: Iterable[Path]) -> Project:
             p.reasons.append(f"framework {dep_framework}: package.json dependency")
         framework = dep_framework or framework
     p.framework = framework or "node"
+    if not manifests:
+        p.reasons.append("no package.json: Better Auth runs as its own Node service next to the app, which "
+                         "verifies sessions through it (jwt plugin + JWKS, or GET /api/auth/get-session)")
 
     if p.framework == "next":
         p.server = "next"

@@ -11,7 +11,7 @@ from typing import Optional
 from .. import __version__
 from ..catalog import Catalog
 from ..findings import ScanResult
-from .facts import DEFAULT_ORG_ROLES, Facts, collect
+from .facts import DEFAULT_ORG_ROLES, Facts, better_auth_plugins, collect
 from .model import ROLES, ModelError, ModelParams, Pricing
 from .questions import build_questions
 from .risks import build_risks
@@ -39,8 +39,8 @@ def build_plan(result: ScanResult, catalog: Catalog, params: Optional[ModelParam
     risks = build_risks(facts)
     steps = build_steps(facts, params)
     questions = build_questions(facts)
-    effort = _effort(facts, steps, risks, params)
-    cost = _cost(facts, effort, params, mau, pricing)
+    effort, role_hours, high_mult = _effort(facts, steps, risks, params)
+    cost = _cost(facts, role_hours, high_mult, params, mau, pricing)
     rules_used = sorted({f.code for f in facts.findings})
     return {
         "schema_version": SCHEMA_VERSION,
@@ -50,7 +50,7 @@ def build_plan(result: ScanResult, catalog: Catalog, params: Optional[ModelParam
             "findings": len(facts.findings),
             "problems": len(facts.problems),
             "rules": {code: catalog.by_code[code].title for code in rules_used if code in catalog.by_code},
-            "better_auth_plugins": _plugins(facts),
+            "better_auth_plugins": better_auth_plugins(facts),
         },
         "risks": [r.to_dict() for r in risks],
         "effort": effort,
@@ -60,12 +60,8 @@ def build_plan(result: ScanResult, catalog: Catalog, params: Optional[ModelParam
     }
 
 
-def _plugins(facts: Facts) -> list[str]:
-    from .facts import better_auth_plugins
-    return better_auth_plugins(facts)
-
-
-def _effort(facts: Facts, steps, risks, params: ModelParams) -> dict:
+def _effort(facts: Facts, steps, risks, params: ModelParams) -> tuple[dict, dict[str, float], float]:
+    """The effort section, plus the unrounded role hours and the high multiplier the cost uses."""
     likely = sum(s.hours for s in steps)
     roles = {r: 0.0 for r in ROLES}
     by_category: dict[str, float] = {}
@@ -80,7 +76,7 @@ def _effort(facts: Facts, steps, risks, params: ModelParams) -> dict:
     indirect = sum(1 for f in facts.findings if f.indirect)
     blockers = sum(1 for r in risks if r.severity == "blocker")
     high_mult = params.high_multiplier(len(facts.problems), indirect, blockers)
-    return {
+    effort = {
         "hours": {"low": params.round(likely * params.low_factor), "likely": params.round(likely),
                   "high": params.round(likely * high_mult)},
         "tshirt": params.tshirt_for(likely),
@@ -89,21 +85,16 @@ def _effort(facts: Facts, steps, risks, params: ModelParams) -> dict:
         "fixed_tasks": {n: params.round(h) for n, h in fixed.items()},
         "range": {"low_factor": params.low_factor, "high_factor": round(high_mult, 3),
                   "problems": len(facts.problems), "indirect_findings": indirect, "blocker_risks": blockers},
-        "_role_hours": roles,  # unrounded, for the cost; removed below
-        "_likely": likely,
-        "_high_mult": high_mult,
     }
+    return effort, roles, high_mult
 
 
 def _money(x: float) -> float:
     return round(x, 2)
 
 
-def _cost(facts: Facts, effort: dict, params: ModelParams, mau: Optional[int],
+def _cost(facts: Facts, role_hours: dict[str, float], high_mult: float, params: ModelParams, mau: Optional[int],
           pricing: Optional[Pricing]) -> dict:
-    role_hours = effort.pop("_role_hours")
-    effort.pop("_likely")
-    high_mult = effort.pop("_high_mult")
     labor_likely = sum(h * params.rates[r] for r, h in role_hours.items())
     labor = {"low": _money(labor_likely * params.low_factor), "high": _money(labor_likely * high_mult)}
     infra_low = params.database.low + params.compute.low

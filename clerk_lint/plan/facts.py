@@ -38,6 +38,7 @@ SUPABASE_RLS_CODES = frozenset({"CLK733"})         # Supabase policies reading C
 # Third parties configured to trust Clerk-issued tokens (besides JWT templates).
 THIRD_PARTY_CODES = {"CLK733": "supabase", "CLK731": "convex", "CLK936": "convex"}
 MAGIC_LINK_CODES = frozenset({"CLK930"})
+JWT_VERIFY_CODES = frozenset({"CLK307", "CLK811", "CLK820", "CLK821"})
 DATA_CATEGORIES = ("schema", "database", "data")
 SESSION_CLAIMS_CODES = frozenset({"CLK506"})
 
@@ -290,7 +291,9 @@ def plugin_evidence(facts: Facts, plugin: str) -> list[Finding]:
     if concern.startswith("strategy:"):
         return facts.strategies.get(concern.split(":", 1)[1], [])
     if concern == "jwt":
-        return facts.evidence("jwt-templates") + [f for f in facts.findings if f.code == "CLK307"]
+        # JWT templates, and services that verify Clerk JWTs themselves (verifyToken, PyJWT + JWKS):
+        # they verify jwt-plugin tokens against <baseURL>/api/auth/jwks instead
+        return facts.evidence("jwt-templates") + [f for f in facts.findings if f.code in JWT_VERIFY_CODES]
     return facts.evidence(concern)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable
 
 from ..findings import Finding
 from .facts import (BILLING_CODES, CLERK_ID_COLUMN_CODES, DATA_CATEGORIES, HOSTED_UI_CODES, ONE_TAP_CODES,
