@@ -21,6 +21,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 from .findings import DIFFICULTIES, BetterAuth
 
 DEFAULT_MODULES = ("@clerk/*",)
+# Code-fence language for a rule's before/after, by its examples' language.
+CODE_FENCES = {"py": "python", "js": "js", "jsx": "jsx", "ts": "ts", "tsx": "tsx", "vue": "vue", "astro": "astro"}
 _CODE = re.compile(r"^CLK\d{3}$")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -92,6 +94,7 @@ class Rule:
     def help_markdown(self) -> str:
         """The rule's docs in the fixed shape used by `explain` and SARIF help."""
         d = self.docs
+        fence = CODE_FENCES.get(self.examples.lang, self.examples.lang)
         parts = [
             f"## {self.code} {self.name}",
             f"{self.title}",
@@ -107,9 +110,9 @@ class Rule:
         if d.decide.strip():
             parts += ["### What you must decide", d.decide.strip()]
         if d.before.strip():
-            parts += ["### Before (Clerk)", f"```tsx\n{d.before.strip()}\n```"]
+            parts += ["### Before (Clerk)", f"```{fence}\n{d.before.strip()}\n```"]
         if d.after.strip():
-            parts += ["### After (Better Auth)", f"```tsx\n{d.after.strip()}\n```"]
+            parts += ["### After (Better Auth)", f"```{fence}\n{d.after.strip()}\n```"]
         return "\n\n".join(parts) + "\n"
 
 
