@@ -102,6 +102,7 @@ class FirstRoundContext(FileContext):
 
 
 FirstRound = tuple[Optional[FileAnalysis], list[FileProblem]]
+RunRound = Callable[[re.Pattern, dict], Optional[dict]]
 
 
 def first_round(project: Project, candidate: Candidate, read: Reader, analyze: Analyze) -> FirstRound:
@@ -141,25 +142,20 @@ def _token_pattern(tokens: set[str]) -> Optional[re.Pattern]:
 
 def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Reader,
                     analyze: Analyze, first: Optional[dict[str, FirstRound]] = None,
-                    max_bytes: int = 2_000_000) -> dict[str, tuple[FileAnalysis, list[FileProblem]]]:
+                    max_bytes: int = 2_000_000,
+                    run_round: Optional[RunRound] = None) -> dict[str, tuple[FileAnalysis, list[FileProblem]]]:
     """Analyze the JS/TS candidates; returns path -> (latest analysis, read problems).
 
     ``first``: round 1's outcome by path when it was computed elsewhere (worker processes);
-    a path missing from it had nothing to report (no problem, no Clerk mention)."""
+    a path missing from it had nothing to report (no problem, no Clerk mention).
+    ``run_round(pattern, summaries)``: a later round computed elsewhere, path -> analysis of
+    each file whose bytes match the token pattern; None when it could not (then it runs here).
+
+    Every analysis of a round sees the summaries as they were when the round began, and the
+    new summaries apply together at its end: the outcome does not depend on the order files
+    are analyzed in, nor on where."""
     project = Project(candidates, catalog)
     results: dict[str, tuple[FileAnalysis, list[FileProblem]]] = {}
-
-    def run(candidate: Candidate, source) -> None:
-        analysis = analyze(candidate, source, FileContext(project, candidate))
-        key = str(candidate.path)
-        results[key] = (analysis, results.get(key, (None, []))[1])
-        new = analysis.summary
-        if new != project.summaries.get(key):
-            if new is None:
-                project.summaries.pop(key, None)
-            else:
-                project.summaries[key] = new
-            changed.add(key)
 
     changed: set[str] = set()
     for candidate in candidates:
@@ -182,10 +178,24 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
         changed = set()
         if pattern is None:
             break
-        for candidate in candidates:
-            data = _peek(candidate, max_bytes)
-            if data is not None and pattern.search(data):
-                source, _ = read(candidate)
-                if source is not None:
-                    run(candidate, source)
+        analyses = run_round(pattern, project.summaries) if run_round is not None else None
+        if analyses is None:
+            analyses = {}
+            for candidate in candidates:
+                data = _peek(candidate, max_bytes)
+                if data is not None and pattern.search(data):
+                    source, _ = read(candidate)
+                    if source is not None:
+                        analyses[str(candidate.path)] = analyze(candidate, source, FileContext(project, candidate))
+        summaries = dict(project.summaries)
+        for key, analysis in analyses.items():
+            results[key] = (analysis, results[key][1])
+            new = analysis.summary
+            if new != project.summaries.get(key):
+                if new is None:
+                    summaries.pop(key, None)
+                else:
+                    summaries[key] = new
+                changed.add(key)
+        project.summaries = summaries
     return results

@@ -2,11 +2,13 @@
 
 Most of a scan is per file: read it, apply the byte prefilter, analyze it on its own. For
 the JS/TS family that is round 1 of the cross-file pass (``crossfile.first_round``, which
-sees no other module's summary); every other analyzer is per file anyway. ``first_pass``
+sees no other module's summary); every other analyzer is per file anyway. ``Session.first_pass``
 runs that part over all candidates, in chunks on a process pool when ``jobs`` > 1, and
-returns the outcomes by path; the later cross-file rounds and the sorting stay in the
-parent. The outcome of a file does not depend on which process computed it, so the report
-is byte-identical whatever the number of workers.
+returns the outcomes by path. The later cross-file rounds run on the same workers
+(``Session.run_round``): each analyzes the files that may import a module whose summary
+changed, against the summaries as they were when the round began. The parent only merges.
+The outcome of a file does not depend on which process computed it, so the report is
+byte-identical whatever the number of workers.
 """
 from __future__ import annotations
 
@@ -84,9 +86,9 @@ def _isatty(stream) -> bool:
 
 class FirstPass(dict):
     """path -> outcome: for the JS family round 1's (analysis or None, read problems), else
-    scan_file's (findings, problems). ``finished``: path -> (findings, problems) of a JS
-    file's round-1 analysis already post-processed (line hashes, suppressions) where it ran,
-    for the files no later round analyzes again (their analysis keeps no findings here)."""
+    scan_file's (findings, problems). ``finished``: path -> (analysis, (findings, problems)):
+    a JS analysis already post-processed (line hashes, suppressions) in the worker that made
+    it; used while that analysis is the file's last (it keeps no findings of its own)."""
 
     def __init__(self):
         super().__init__()
@@ -97,9 +99,23 @@ class FirstPass(dict):
             analysis, problems, finished = outcome
             self[path] = (analysis, problems)
             if finished is not None:
-                self.finished[path] = finished
+                self.finished[path] = (analysis, finished)
         else:
             self[path] = outcome
+
+
+def _finished(analysis, source, problems):
+    """(analysis without its findings, post-processed (findings, problems)), or (analysis, None)."""
+    import dataclasses
+
+    from . import scan
+
+    if analysis is None or not analysis.findings:
+        return analysis, None
+    try:
+        return dataclasses.replace(analysis, findings=[]), scan._finish(analysis, source, problems)
+    except Exception:  # the parent finishes it again and reports the error as usual
+        return analysis, None
 
 
 def _outcome(candidate: Candidate, catalog, options, project, cache=None):
@@ -107,8 +123,6 @@ def _outcome(candidate: Candidate, catalog, options, project, cache=None):
     from . import scan
 
     if scan.ANALYZERS.get(candidate.language) == "js_analyzer":
-        import dataclasses
-
         from .prefilter import mentions_clerk
         from .source import read_source
 
@@ -128,13 +142,7 @@ def _outcome(candidate: Candidate, catalog, options, project, cache=None):
 
         analysis, problems = crossfile.first_round(project(), candidate, read,
                                                    analyze if cache is None else analyze_cached)
-        finished = None
-        if analysis is not None and analysis.findings:
-            try:
-                finished = scan._finish(analysis, source, problems)
-                analysis = dataclasses.replace(analysis, findings=[])
-            except Exception:  # the parent finishes it again and reports the error as usual
-                finished = None
+        analysis, finished = _finished(analysis, source, problems)
         return (analysis, problems, finished) if analysis is not None or problems else None
     if cache is not None and candidate.language == "python" and _worth_caching(candidate, options):
         findings, problems = cache.file_result(candidate, options.max_bytes,
@@ -170,12 +178,16 @@ def _js_project(candidates: Sequence[Candidate], catalog):
     return project
 
 
+# --------------------------------------------------------------------------- worker side
+
+
 def _init(candidates: Sequence[Candidate], catalog, options, cache) -> None:
     global _STATE
     _STATE = (candidates, catalog, options, _js_project(candidates, catalog), cache)
 
 
 def _work(bounds: tuple[int, int]) -> list[tuple[int, object]]:
+    """Round 1 (and every other analyzer) for candidates[a:b]."""
     candidates, catalog, options, project, cache = _STATE  # type: ignore[misc]
     out = []
     for i in range(*bounds):
@@ -185,65 +197,160 @@ def _work(bounds: tuple[int, int]) -> list[tuple[int, object]]:
     return out
 
 
-# --------------------------------------------------------------------------- entry
+_ROUND: list = [None]  # the round whose summaries the worker's project holds
+
+
+def _work_round(indices: list[int], round_no: int, pattern: bytes, summaries: bytes) -> list[tuple]:
+    """A later cross-file round for some JS candidates: the ones whose bytes pass the token
+    test are analyzed against the summaries as they were when the round began."""
+    import pickle
+    import re
+
+    from . import crossfile, js_analyzer, scan
+    from .source import read_source
+
+    candidates, catalog, options, project, _ = _STATE  # type: ignore[misc]
+    proj = project()
+    if _ROUND[0] != round_no:
+        proj.summaries = pickle.loads(summaries)
+        _ROUND[0] = round_no
+    test = re.compile(pattern)
+    out = []
+    for i in indices:
+        candidate = candidates[i]
+        data = crossfile._peek(candidate, options.max_bytes)
+        if data is None or not test.search(data):
+            continue
+        source, problem = read_source(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
+        if source is None:
+            continue
+        analysis = scan._analyze(js_analyzer, source, candidate, catalog, crossfile.FileContext(proj, candidate))
+        analysis, finished = _finished(analysis, source, [problem] if problem is not None else [])
+        out.append((i, analysis, finished))
+    return out
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+class Session:
+    """The worker processes of one scan, from round 1 to the last cross-file round (none
+    when ``jobs`` is 1). Use as a context manager: leaving it stops the workers."""
+
+    def __init__(self, candidates: Sequence[Candidate], catalog, options):
+        self.candidates = list(candidates)
+        self.catalog = catalog
+        self.options = options
+        self.jobs = effective_jobs(getattr(options, "jobs", None), len(self.candidates))
+        self.cache = None
+        if getattr(options, "cache_dir", None):
+            from .cache import Cache
+
+            self.cache = Cache(options.cache_dir)
+        self.pool = None
+        self.first: Optional[FirstPass] = None
+        self.rounds = 0
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def _start(self) -> bool:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork: workers start with the parent's modules loaded and nothing to pickle up front.
+        # Elsewhere (macOS, Windows) the platform default, spawn, pickles the arguments once.
+        method = "fork" if sys.platform.startswith("linux") else None
+        try:
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context(method),
+                                            initializer=_init,
+                                            initargs=(self.candidates, self.catalog, self.options, self.cache))
+        except (OSError, NotImplementedError, ImportError, RuntimeError, ValueError):
+            self.pool = None  # no process pool here (sandbox, no semaphores): one process
+        return self.pool is not None
+
+    def _map(self, fn, tasks: list[tuple], progress: Optional[Progress] = None, sizes: Optional[list[int]] = None):
+        """fn(*task) for every task on the pool, results in task order; None when the pool broke."""
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        results: list = [None] * len(tasks)
+        done = 0
+        try:
+            futures = {self.pool.submit(fn, *task): n for n, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                n = futures[future]
+                results[n] = future.result()
+                if progress is not None:
+                    done += sizes[n] if sizes else 1
+                    progress.update(done)
+        except BrokenProcessPool:
+            self.close()  # a worker died (out of memory, a crash in a parser): one process from here on
+            return None
+        return results
+
+    def first_pass(self) -> FirstPass:
+        """The outcome of every candidate that has one (see FirstPass)."""
+        n = len(self.candidates)
+        progress = Progress(n, enabled=getattr(self.options, "progress", False))
+        results = FirstPass()
+        try:
+            if self.jobs > 1 and self._start():
+                chunks = [(a, min(a + CHUNK_FILES, n)) for a in range(0, n, CHUNK_FILES)]
+                done = self._map(_work, [(chunk,) for chunk in chunks], progress, [b - a for a, b in chunks])
+                if done is not None:
+                    for pairs in done:
+                        for i, outcome in pairs:
+                            results.add(str(self.candidates[i].path), outcome)
+                    self.first = results
+                    return results
+            project = _js_project(self.candidates, self.catalog)
+            for i, candidate in enumerate(self.candidates):
+                outcome = _outcome(candidate, self.catalog, self.options, project, self.cache)
+                if outcome is not None:
+                    results.add(str(candidate.path), outcome)
+                progress.update(i + 1)
+            self.first = results
+            return results
+        finally:
+            progress.close()
+
+    def run_round(self, pattern, summaries: dict) -> Optional[dict]:
+        """A later cross-file round on the workers (see crossfile.analyze_project): path ->
+        analysis of every JS candidate that passes the token test; None without workers."""
+        if self.pool is None:
+            return None
+        import pickle
+
+        from . import scan
+
+        self.rounds += 1
+        js = [i for i, c in enumerate(self.candidates) if scan.ANALYZERS.get(c.language) == "js_analyzer"]
+        per_task = max(CHUNK_FILES, -(-len(js) // (self.jobs * 8)))
+        blob = pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL)
+        tasks = [(js[a:a + per_task], self.rounds, pattern.pattern, blob) for a in range(0, len(js), per_task)]
+        done = self._map(_work_round, tasks)
+        if done is None:
+            return None
+        analyses = {}
+        for triples in done:
+            for i, analysis, finished in triples:
+                key = str(self.candidates[i].path)
+                analyses[key] = analysis
+                if finished is not None and self.first is not None:
+                    self.first.finished[key] = (analysis, finished)
+        return analyses
 
 
 def first_pass(candidates: Sequence[Candidate], catalog, options) -> FirstPass:
-    """The outcome of every candidate that has one (see FirstPass)."""
-    n = len(candidates)
-    jobs = effective_jobs(getattr(options, "jobs", None), n)
-    progress = Progress(n, enabled=getattr(options, "progress", False))
-    cache = None
-    if getattr(options, "cache_dir", None):
-        from .cache import Cache
-
-        cache = Cache(options.cache_dir)
-    try:
-        if jobs > 1:
-            try:
-                pairs = _parallel(candidates, catalog, options, jobs, progress, cache)
-            except (OSError, NotImplementedError, ImportError, RuntimeError):
-                pairs = None  # no process pool here (sandbox, no semaphores): one process
-            if pairs is not None:
-                results = FirstPass()
-                for i, outcome in pairs:
-                    results.add(str(candidates[i].path), outcome)
-                return results
-        project = _js_project(candidates, catalog)
-        results = FirstPass()
-        for i, candidate in enumerate(candidates):
-            outcome = _outcome(candidate, catalog, options, project, cache)
-            if outcome is not None:
-                results.add(str(candidate.path), outcome)
-            progress.update(i + 1)
-        return results
-    finally:
-        progress.close()
-
-
-def _parallel(candidates, catalog, options, jobs: int, progress: Progress, cache):
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
-    # fork: workers start with the parent's modules loaded and nothing to pickle up front.
-    # Elsewhere (macOS, Windows) the platform default, spawn, pickles the arguments once.
-    method = "fork" if sys.platform.startswith("linux") else None
-    context = multiprocessing.get_context(method)
-    n = len(candidates)
-    chunks = [(a, min(a + CHUNK_FILES, n)) for a in range(0, n, CHUNK_FILES)]
-    pairs: list[tuple[int, object]] = []
-    done = 0
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init,
-                                 initargs=(list(candidates), catalog, options, cache)) as pool:
-            futures = {pool.submit(_work, chunk): chunk for chunk in chunks}
-            for future in as_completed(futures):
-                pairs.extend(future.result())
-                a, b = futures[future]
-                done += b - a
-                progress.update(done)
-    except BrokenProcessPool:
-        return None  # a worker died (out of memory, a crash in a parser): redo in one process
-    pairs.sort(key=lambda pair: pair[0])
-    return pairs
+    """Round 1 alone, its workers stopped when it is done (see Session)."""
+    with Session(candidates, catalog, options) as session:
+        return session.first_pass()

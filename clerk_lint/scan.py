@@ -100,7 +100,7 @@ def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
 
 
 def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: ScanOptions,
-                     result: ScanResult, first: Optional[dict] = None) -> None:
+                     result: ScanResult, first: Optional[dict] = None, run_round=None) -> None:
     """The JS/TS family is analyzed as a project, so wrappers in the app's own modules are followed."""
     from .crossfile import analyze_project
 
@@ -113,7 +113,7 @@ def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: Sca
         return _analyze(js_analyzer, source, candidate, catalog, context)
 
     try:
-        outcomes = analyze_project(candidates, catalog, read, analyze, first, options.max_bytes)
+        outcomes = analyze_project(candidates, catalog, read, analyze, first, options.max_bytes, run_round)
     except Exception as exc:  # a bug in the project pass: fall back to one file at a time
         result.problems.append(_internal_error(".", exc, " in the cross-file pass"))
         for candidate in candidates:
@@ -126,8 +126,8 @@ def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: Sca
         key = str(candidate.path)
         analysis, problems = outcomes[key]
         try:
-            if key in finished and analysis is first[key][0]:  # round 1's, post-processed where it ran
-                findings, problems = finished[key]
+            if key in finished and analysis is finished[key][0]:  # post-processed where it was analyzed
+                findings, problems = finished[key][1]
             elif analysis.findings:
                 source, problem = read(candidate)  # read again: it may have changed or gone since
                 if source is None:
@@ -163,12 +163,13 @@ def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = Sca
     candidates, problems = discover(paths, include=options.include, exclude=options.exclude,
                                     follow_symlinks=options.follow_symlinks)
     result = ScanResult(root=".", problems=list(problems))
-    from .parallel import first_pass
+    from .parallel import Session
 
-    first = first_pass(candidates, catalog, options)  # per-file work, maybe in worker processes
-    js_family = [c for c in candidates if ANALYZERS.get(c.language) == "js_analyzer"]
-    if js_family:
-        _scan_js_project(js_family, catalog, options, result, first)
+    with Session(candidates, catalog, options) as session:  # worker processes, when worth it
+        first = session.first_pass()  # per-file work
+        js_family = [c for c in candidates if ANALYZERS.get(c.language) == "js_analyzer"]
+        if js_family:
+            _scan_js_project(js_family, catalog, options, result, first, session.run_round)
     for candidate in candidates:
         if ANALYZERS.get(candidate.language) != "js_analyzer":
             findings, file_problems = first.get(str(candidate.path), ([], []))

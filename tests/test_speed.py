@@ -307,12 +307,37 @@ def test_broken_worker_pool_falls_back_to_one_process(tmp_path, small_chunks, mo
     root = write(tmp_path / "app", PROJECT)
     monkeypatch.chdir(root)
     expected = report(Path("."), jobs=1)
+    real_map = parallel.Session._map
 
-    def broken(*args, **kwargs):
-        return None  # what _parallel answers when a worker died
+    def broken(self, fn, tasks, progress=None, sizes=None):
+        self.close()  # what _map does when a worker died
+        return None
 
-    monkeypatch.setattr(parallel, "_parallel", broken)
+    monkeypatch.setattr(parallel.Session, "_map", broken)
     assert report(Path("."), jobs=2) == expected
+
+    def broken_later(self, fn, tasks, progress=None, sizes=None):  # round 1 on workers, round 2 not
+        return broken(self, fn, tasks) if fn is parallel._work_round else real_map(self, fn, tasks, progress, sizes)
+
+    monkeypatch.setattr(parallel.Session, "_map", broken_later)
+    assert report(Path("."), jobs=2) == expected
+
+
+def test_later_rounds_run_on_the_workers(tmp_path, small_chunks, monkeypatch):
+    root = write(tmp_path / "app", PROJECT)
+    monkeypatch.chdir(root)
+    rounds = []
+    real = parallel.Session.run_round
+
+    def counting(self, pattern, summaries):
+        analyses = real(self, pattern, summaries)
+        rounds.append(None if analyses is None else sorted(analyses))
+        return analyses
+
+    monkeypatch.setattr(parallel.Session, "run_round", counting)
+    assert report(Path("."), jobs=2) == report(Path("."), jobs=1)
+    on_workers = [keys for keys in rounds if keys is not None]  # jobs=1 has no workers: None
+    assert on_workers and any(key.endswith("page.tsx") for key in on_workers[0])
 
 
 def test_nothing_heavy_is_imported_for_files_without_clerk(tmp_path):
