@@ -12,7 +12,7 @@ from .catalog import Catalog
 from .discover import Candidate, discover
 from .findings import FileAnalysis, FileProblem, Finding, ScanResult
 from .fingerprints import line_hashes
-from .source import SourceText, read_source
+from .source import SourceText, clip_line, read_source
 from .workspaces import package_folders
 
 # language -> module (in this package) exposing
@@ -76,10 +76,18 @@ def _analyze(analyzer, source: SourceText, candidate: Candidate, catalog: Catalo
         return FileAnalysis(problems=[_internal_error(candidate.relpath, exc)])
 
 
+def _clipped(finding: Finding) -> Finding:
+    line = clip_line(finding.location.source_line, finding.location.column)
+    if line == finding.location.source_line:
+        return finding
+    return dataclasses.replace(finding, location=dataclasses.replace(finding.location, source_line=line))
+
+
 def _finish(analysis: FileAnalysis, source: SourceText, problems: list[FileProblem]) -> tuple[list[Finding], list[FileProblem]]:
     """Per-file post-processing once the analysis is final: fingerprints, suppressions."""
     findings = suppressions.apply(_with_line_hashes(analysis.findings, source.text), source.text)
     findings = [secrets.redact_finding(f) for f in findings]  # no report may repeat a secret
+    findings = [_clipped(f) for f in findings]  # after redaction: a clipped secret would escape it
     return findings, merge_problems(problems + analysis.problems)
 
 

@@ -291,7 +291,7 @@ class LineIndex:
         """A findings.Location for the byte range [start, end) of data, with the
         text of its first line as source_line."""
         line, col, end_line, end_col = self.span(start, end)
-        return Location(relpath, line, col, end_line, end_col, clip_line(self.line_text(line), col))
+        return Location(relpath, line, col, end_line, end_col, self.line_text(line))
 
     def locator(self, relpath: str) -> Callable[[Any], Location]:
         """A function turning a tree-sitter node (anything with start_byte and

@@ -169,3 +169,22 @@ def test_redact_finding_cleans_details(result):
     clean = redact_finding(leaky)
     assert clean.detail("secretKey") == "sk_live_…(redacted)"
     assert clean.detail("apiKey") == "…(redacted)"
+
+
+def test_a_long_line_is_clipped_after_redaction_so_no_secret_piece_escapes(tmp_path):
+    """Reports keep a window of a long line; the window is cut from the redacted line."""
+    from clerk_lint.catalog import load_catalog
+    from clerk_lint.reporters import render
+    from clerk_lint.scan import run_scan
+
+    key = "sk_live_" + "Zq8" * 20
+    filler = "x" * 390
+    (tmp_path / "bundle.js").write_text(
+        f'import {{ createClerkClient }} from "@clerk/backend"; const a = "{filler}"; '
+        f'const c = createClerkClient({{ secretKey: "{key}" }});\n', encoding="utf-8")
+    result = run_scan([tmp_path], load_catalog())
+    assert result.findings
+    assert all(len(f.location.source_line) <= 402 for f in result.findings)
+    for fmt in ("text", "json", "sarif", "github"):
+        out = render(fmt, result, load_catalog())
+        assert key[8:20] not in out and key[20:40] not in out
