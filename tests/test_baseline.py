@@ -2,18 +2,15 @@
 matching by a fingerprint that survives moved and re-indented lines."""
 from __future__ import annotations
 
-import inspect
 import json
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from clerk_lint.baseline import (BaselineError, finding_key, fingerprints, load, mark, normalise_line,
                                  to_document)
-from clerk_lint.cli import main
 from clerk_lint.findings import BetterAuth, Finding, Location
+from cli_helpers import run, write
 
 PAGE = """import { useUser } from "@clerk/nextjs";
 
@@ -22,23 +19,6 @@ export default function Page() {
   return user?.id;
 }
 """
-
-
-def run(cwd: Path, *args: str):
-    kwargs = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(**kwargs).invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    return root
 
 
 def finding(path="app/page.tsx", line=4, source="  const { user } = useUser();", code="CLK201",

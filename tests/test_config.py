@@ -2,18 +2,15 @@
 from the scanned paths; command-line flags win; bad files are one-line exit-2 errors."""
 from __future__ import annotations
 
-import inspect
 import json
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from clerk_lint import config as cfgmod
-from clerk_lint.cli import main
 from clerk_lint.config import ConfigError, find, load, select_findings, selected
 from clerk_lint.findings import BetterAuth, Finding, Location
+from cli_helpers import run, write
 
 PAGE = """import { useUser } from "@clerk/nextjs";
 
@@ -29,23 +26,6 @@ export async function GET() {
   return Response.json({ userId });
 }
 """
-
-
-def run(cwd: Path, *args: str):
-    kwargs = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(**kwargs).invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    return root
 
 
 def codes(result) -> list[str]:

@@ -1,17 +1,15 @@
 """`--diff REF`: only findings whose start line changed since REF, in real git repositories."""
 from __future__ import annotations
 
-import inspect
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from clerk_lint.cli import main
 from clerk_lint.gitdiff import parse_diff, unquote_path
+from cli_helpers import run
 
 GIT_ID = ["-c", "user.name=clerk-lint tests", "-c", "user.email=tests@clerk-lint.invalid",
           "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"]
@@ -27,16 +25,6 @@ export default function Page() {
 
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *GIT_ID, *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
-
-
-def run(cwd: Path, *args: str):
-    kwargs = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(**kwargs).invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
 
 
 def located(result) -> list[tuple[str, int, str]]:

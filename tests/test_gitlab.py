@@ -2,31 +2,18 @@
 description, check_name, fingerprint, severity, location.path, location.lines.begin)."""
 from __future__ import annotations
 
-import inspect
 import json
-import os
 import shutil
 from pathlib import Path
 
-from click.testing import CliRunner
 
-from clerk_lint.cli import main
 from clerk_lint.reporters import FORMATS
 from clerk_lint.reporters.gitlab import SEVERITIES
+from cli_helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "nextjs-app-router"
 GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
-
-
-def run(cwd: Path, *args: str):
-    kwargs = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(**kwargs).invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
 
 
 def test_registered():

@@ -10,7 +10,6 @@ run directly: the package's npm wrapper spawns through a shell, which would spli
 """
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import re
@@ -22,23 +21,12 @@ from urllib.parse import unquote
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from clerk_lint.cli import main
+from cli_helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "nextjs-app-router"
 MULTITOOL = "@microsoft/sarif-multitool@5.7.0"
-
-
-def run(cwd: Path, *args: str):
-    kwargs = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(**kwargs).invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
 
 
 @pytest.fixture(scope="session")

@@ -3,28 +3,15 @@ file-level `clerk-lint-ignore-file`; left out of text/json/github/gitlab, kept i
 with an inSource suppression."""
 from __future__ import annotations
 
-import inspect
 import json
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from clerk_lint.cli import main
 from clerk_lint.findings import BetterAuth, Finding, Location
 from clerk_lint.scan import ANALYZERS
 from clerk_lint.suppressions import FILE_DIRECTIVE_LINES, apply, is_comment_only, parse_line
-
-
-def run(cwd: Path, *args: str):
-    kwargs = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(**kwargs).invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
+from cli_helpers import run
 
 
 def finding(line: int, code: str = "CLK201", name: str = "use-user") -> Finding:
