@@ -476,8 +476,12 @@ def main(argv=None) -> int:
     ap.add_argument("--clerk-share", type=float, default=0.15)
     ap.add_argument("--python-share", type=float, default=PYTHON_SHARE,
                     help="share of the files in FastAPI services (0: a JS/TS-only tree)")
+    ap.add_argument("--reuse", action="store_true", help="keep OUT_DIR when it holds a tree made with these arguments")
     args = ap.parse_args(argv)
-    generate(args.out, args.files, args.seed, args.clerk_share, quiet=False, python_share=args.python_share)
+    if args.reuse:
+        ensure(args.out, args.files, args.seed, args.clerk_share, args.python_share)
+    else:
+        generate(args.out, args.files, args.seed, args.clerk_share, quiet=False, python_share=args.python_share)
     return 0
 
 

@@ -11,7 +11,8 @@ that rotates from round to round, so a slow spell on a shared machine hits all t
 
 Measured per run, for the child process and everything it waited for:
 wall time (time.perf_counter around spawn and os.wait4), CPU time (user + sys from the
-rusage that os.wait4 returns) and peak memory (its ru_maxrss: the largest single process).
+rusage that os.wait4 returns) and peak memory (its ru_maxrss: the largest single process;
+never below this runner's own size, ~20 MiB, which is why it keeps big data out of itself).
 With ``--tree-rss`` (the default) a sampler also adds up the memory of the whole process
 tree every 50 ms (Linux /proc; proportional set size, so pages that forked workers share
 count once), which is what matters when a tool runs worker processes.
@@ -72,6 +73,18 @@ class Series:
         return statistics.median(getattr(s, attr) for s in self.samples) if self.samples else float("nan")
 
 
+def _proc_kib(pid: int) -> int:
+    for name, field in (("smaps_rollup", b"Pss:"), ("status", b"VmRSS:")):
+        try:
+            with open(f"/proc/{pid}/{name}", "rb") as fh:
+                for line in fh:
+                    if line.startswith(field):
+                        return int(line.split()[1])
+        except OSError:
+            continue
+    return 0  # gone, or a zombie
+
+
 def _tree_rss_kib(pid: int) -> int:
     """Memory of ``pid`` and all its descendants in KiB (Linux only): the proportional set
     size (Pss: a page shared by n processes counts 1/n in each), else the resident size."""
@@ -82,12 +95,7 @@ def _tree_rss_kib(pid: int) -> int:
             continue
         seen.add(p)
         try:
-            try:
-                with open(f"/proc/{p}/smaps_rollup", "rb") as fh:
-                    total += next(int(line.split()[1]) for line in fh if line.startswith(b"Pss:"))
-            except (OSError, StopIteration):
-                with open(f"/proc/{p}/status", "rb") as fh:
-                    total += next(int(line.split()[1]) for line in fh if line.startswith(b"VmRSS:"))
+            total += _proc_kib(p)
             with open(f"/proc/{p}/task/{p}/children", "rb") as fh:
                 stack.extend(int(c) for c in fh.read().split())
         except (OSError, ValueError):
@@ -139,12 +147,15 @@ def clerk_lint_cmd(jobs: Optional[int]) -> list[str]:
         (["--jobs", str(jobs)] if jobs is not None else [])
 
 
-def tool_commands(tools: list[str], jobs: Optional[int]) -> tuple[dict[str, list[str]], dict[str, str]]:
+def tool_commands(tools: list[str], jobs: Optional[int],
+                  cache_dir: Optional[Path] = None) -> tuple[dict[str, list[str]], dict[str, str]]:
     cmds: dict[str, list[str]] = {}
     missing: dict[str, str] = {}
     for tool in tools:
         if tool == "clerk-lint":
             cmds[tool] = clerk_lint_cmd(jobs) + ["."]
+        elif tool == "clerk-lint-cached":  # --cache-dir filled by its warm-up run: a repeated run
+            cmds[tool] = clerk_lint_cmd(jobs) + ["--cache-dir", str(cache_dir or Path(tempfile.gettempdir())), "."]
         elif tool == "ast-grep":
             exe = find_tool("ast-grep")
             if exe:
@@ -164,16 +175,23 @@ def tool_commands(tools: list[str], jobs: Optional[int]) -> tuple[dict[str, list
     return cmds, missing
 
 
-def count_findings(tool: str, output: str) -> Optional[int]:
-    try:
-        data = json.loads(output)
-    except ValueError:
-        return None
-    if tool == "clerk-lint":
-        return data["summary"]["findings"]
-    if tool == "semgrep":
-        return len(data["results"])
-    return len(data)  # ast-grep: a list of matches
+_COUNT = """import json, sys
+try:
+    data = json.load(open(sys.argv[2], encoding="utf-8", errors="replace"))
+except ValueError:
+    sys.exit(0)
+tool = sys.argv[1]
+print(data["summary"]["findings"] if tool.startswith("clerk-lint") else
+      len(data["results"]) if tool == "semgrep" else len(data))  # ast-grep: a list of matches
+"""
+
+
+def count_findings(tool: str, path: str) -> Optional[int]:
+    """Findings in a tool's JSON output, counted in a separate process: this one stays small,
+    as a child's peak RSS (ru_maxrss) can never be below the size of the process it was
+    forked from."""
+    out = subprocess.run([sys.executable, "-c", _COUNT, tool, path], capture_output=True, text=True)
+    return int(out.stdout) if out.stdout.strip().isdigit() else None
 
 
 # --------------------------------------------------------------------------- runs
@@ -183,10 +201,10 @@ def bench_tree(tree: Path, cmds: dict[str, list[str]], runs: int, warmup: bool, 
                log) -> dict[str, Series]:
     series = {tool: Series(tool) for tool in cmds}
     for tool, cmd in cmds.items():  # warm-up: page cache, .pyc files; and the finding count
-        with tempfile.TemporaryFile() as out:
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
             sample = measure(cmd, tree, stdout=out)
-            out.seek(0)
-            series[tool].findings = count_findings(tool, out.read().decode("utf-8", "replace"))
+            out.flush()
+            series[tool].findings = count_findings(tool, out.name)
         if sample.returncode not in (0, 1):
             series[tool].note = f"exit code {sample.returncode}"
         if not warmup:
@@ -278,7 +296,7 @@ def render(results: dict, meta: dict) -> str:
              f"Tools: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()) + ".",
              f"Tree: bench/generate.py, {meta['tree']}.",
              f"Runs: {meta['runs']} per tool and size after one warm-up, alternating; medians.", ""]
-    lines += ["| files | tool | wall s | CPU s | max RSS MiB | tree PSS MiB | findings | "
+    lines += ["| files | tool | wall s | CPU s | peak RSS MiB (largest process) | peak PSS MiB (all processes) | findings | "
               "clerk-lint faster by (wall) | (CPU) |",
               "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for size, series in results["sizes"].items():
@@ -286,8 +304,8 @@ def render(results: dict, meta: dict) -> str:
         for tool, s in series.items():
             if not s.samples:
                 continue
-            ratio_w = fmt_ratio(ours.median("wall"), s.median("wall")) if ours and tool != "clerk-lint" else ""
-            ratio_c = fmt_ratio(ours.median("cpu"), s.median("cpu")) if ours and tool != "clerk-lint" else ""
+            ratio_w = fmt_ratio(ours.median("wall"), s.median("wall")) if ours and not tool.startswith("clerk-lint") else ""
+            ratio_c = fmt_ratio(ours.median("cpu"), s.median("cpu")) if ours and not tool.startswith("clerk-lint") else ""
             tree = f"{s.median('tree_rss_mib'):.0f}" if s.median("tree_rss_mib") > 0 else ""
             lines.append(f"| {size} | {tool} | {s.median('wall'):.2f} | {s.median('cpu'):.2f} | "
                          f"{s.median('maxrss_mib'):.0f} | {tree} | {s.findings if s.findings is not None else '?'} | "
@@ -311,13 +329,21 @@ def render(results: dict, meta: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_results(text: str, path: Path) -> None:
-    block = f"{BEGIN}\n{text}{END}"
+def markers(label: str) -> tuple[str, str]:
+    if not label:
+        return BEGIN, END
+    return BEGIN.replace("results:", f"results:{label}:"), END.replace("results:", f"results:{label}:")
+
+
+def write_results(text: str, path: Path, label: str = "") -> None:
+    """Replace the block between the label's markers (or append one); the rest is kept."""
+    begin, end = markers(label)
+    block = f"{begin}\n{text}{end}"
     if path.exists():
         old = path.read_text(encoding="utf-8")
-        if BEGIN in old and END in old:
-            head, rest = old.split(BEGIN, 1)
-            tail = rest.split(END, 1)[1]
+        if begin in old and end in old:
+            head, rest = old.split(begin, 1)
+            tail = rest.split(end, 1)[1]
             path.write_text(head + block + tail, encoding="utf-8")
             return
         path.write_text(old.rstrip("\n") + "\n\n" + block + "\n", encoding="utf-8")
@@ -343,7 +369,8 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="5000,10000,20000", help="comma-separated file counts")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-warmup", action="store_true", help="count the first run too (smoke tests)")
-    ap.add_argument("--tools", default="clerk-lint,ast-grep,semgrep")
+    ap.add_argument("--tools", default="clerk-lint,ast-grep,semgrep",
+                    help="any of clerk-lint, clerk-lint-cached (a repeated run with --cache-dir), ast-grep, semgrep")
     ap.add_argument("--jobs", type=int, default=None, help="pass --jobs N to clerk-lint (default: its own)")
     ap.add_argument("--tree-dir", type=Path, default=Path(tempfile.gettempdir()) / "clerk-lint-bench")
     ap.add_argument("--seed", type=int, default=7)
@@ -356,6 +383,7 @@ def main(argv=None) -> int:
                     help="sample the memory of the whole process tree (Linux)")
     ap.add_argument("--write-results", action="store_true", help=f"rewrite the results block of {RESULTS.name}")
     ap.add_argument("--results-file", type=Path, default=RESULTS)
+    ap.add_argument("--label", default="", help="name of the results block to rewrite (several can coexist)")
     ap.add_argument("--json", type=Path, help="also write the raw samples here")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
@@ -367,6 +395,8 @@ def main(argv=None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     cmds, missing = tool_commands(tools, args.jobs)
+    if "clerk-lint-cached" in cmds:
+        shutil.rmtree(args.tree_dir / "caches", ignore_errors=True)  # the warm-up run fills them afresh
     for tool, why in missing.items():
         log(f"skipping {tool}: {why}")
     versions = {"clerk-lint": version_of(clerk_lint_base() + ["--version"])}
@@ -378,7 +408,11 @@ def main(argv=None) -> int:
     for size in sizes:
         tree = tree_path(args, size)
         log(f"tree {tree} ({size} files)")
-        generate.ensure(tree, size, args.seed, args.clerk_share, args.python_share)
+        # in a process of its own, for the reason count_findings gives
+        subprocess.run([sys.executable, str(HERE / "generate.py"), str(tree), "--reuse", "--files", str(size),
+                        "--seed", str(args.seed), "--clerk-share", str(args.clerk_share),
+                        "--python-share", str(args.python_share)], check=True)
+        cmds, _ = tool_commands(list(cmds), args.jobs, args.tree_dir / "caches" / tree.name)
         results["sizes"][size] = bench_tree(tree, cmds, args.runs, not args.no_warmup, args.tree_rss, log)
     if args.precommit and "clerk-lint" in cmds and sizes:
         tree = tree_path(args, min(sizes))
@@ -406,7 +440,7 @@ def main(argv=None) -> int:
                "precommit": {k: [vars(x) for x in s.samples] for k, (s, _) in results["precommit"].items()}}
         args.json.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
     if args.write_results:
-        write_results(text, args.results_file)
+        write_results(text, args.results_file, args.label)
         log(f"wrote {args.results_file}")
     return 0
 
