@@ -293,7 +293,7 @@ def render(results: dict, meta: dict) -> str:
     m = meta["machine"]
     lines = [f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['os']}; "
              f"load average when the run ended {m['load']}.",
-             f"Tools: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()) + ".",
+             "Tools: " + ", ".join(v if v.startswith(k) else f"{k} {v}" for k, v in meta["versions"].items()) + ".",
              f"Tree: bench/generate.py, {meta['tree']}.",
              f"Runs: {meta['runs']} per tool and size after one warm-up, alternating; medians.", ""]
     lines += ["| files | tool | wall s | CPU s | peak RSS MiB (largest process) | peak PSS MiB (all processes) | findings | "
