@@ -8,6 +8,7 @@ something the scan could not see.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable, Union
 
 from ..findings import Finding
 from .facts import DEFAULT_ORG_ROLES, Facts, locations
@@ -36,10 +37,11 @@ def _names(findings: list[Finding]) -> str:
     return ", ".join(seen)
 
 
-def _hosted_ui(facts: Facts) -> list[Risk]:
-    ev = facts.evidence("hosted-ui")
-    if not ev:
-        return []
+def _hosted_ui_severity(ev: list[Finding]) -> str:
+    return "blocker" if any(f.difficulty in HARD for f in ev) else "warning"
+
+
+def _hosted_ui(facts: Facts, ev: list[Finding]) -> str:
     hard = [f for f in ev if f.difficulty in HARD]
     components = _names(ev)
     detail = (f"Clerk renders {components} for you; Better Auth ships no UI. Each needs a page or component "
@@ -47,25 +49,10 @@ def _hosted_ui(facts: Facts) -> list[Risk]:
               "community kit @daveyplate/better-auth-ui, which has counterparts for most of them.")
     if hard:
         detail += f" Hardest: {_names(hard)} (many screens each, or no counterpart at all)."
-    return [Risk("hosted-ui", "blocker" if hard else "warning",
-                 "Prebuilt Clerk UI has no drop-in replacement", detail, locations(ev))]
+    return detail
 
 
-def _sessions(facts: Facts) -> list[Risk]:
-    ev = facts.evidence("sessions")
-    if not ev:
-        return []
-    return [Risk("sessions", "warning", "Active Clerk sessions cannot carry over",
-                 "Clerk session tokens and cookies are not exportable, so every signed-in user is signed out at "
-                 "cutover. Either announce a forced re-authentication, or dual-run (Clerk keeps serving existing "
-                 "sessions while new sign-ins go to Better Auth) until Clerk sessions expire. Code that reads or "
-                 "revokes sessions must be switched in the same release.", locations(ev))]
-
-
-def _mfa(facts: Facts) -> list[Risk]:
-    ev = facts.evidence("mfa")
-    if not ev:
-        return []
+def _mfa(facts: Facts, ev: list[Finding]) -> str:
     passkeys = facts.evidence("passkeys")
     detail = ("Users may have enrolled a second factor through Clerk here. TOTP secrets can move, but only "
               "through the Dashboard CSV export (column totp_secret), stored as the encryption of "
@@ -74,7 +61,7 @@ def _mfa(facts: Facts) -> list[Risk]:
               "users re-enrol.")
     if passkeys:
         detail += f" Passkey flows are used in code ({_names(passkeys)})."
-    return [Risk("mfa", "warning", "MFA and passkeys: only TOTP secrets move", detail, locations(ev))]
+    return detail
 
 
 _JWT_CONSUMERS = {
@@ -117,34 +104,10 @@ def _jwt_templates(facts: Facts) -> list[Risk]:
     return risks
 
 
-def _token_verification(facts: Facts) -> list[Risk]:
-    ev = facts.evidence("token-verification")
-    if not ev:
-        return []
-    return [Risk("token-verification", "warning", "Clerk session tokens are sent to or verified by other code",
-                 "Bearer tokens from getToken() and verifyToken()/authenticateRequest() verification depend on "
-                 "Clerk's keys. Same-origin calls can rely on the session cookie; other services need the bearer "
-                 "plugin or jwt plugin tokens verified against <baseURL>/api/auth/jwks.", locations(ev))]
-
-
-def _clerk_ids(facts: Facts) -> list[Risk]:
-    ev = facts.evidence("clerk-ids")
-    if not ev:
-        return []
-    return [Risk("clerk-ids", "warning", "Clerk user and organization ids are stored in the app's data",
-                 "userId / orgId from Clerk (user_..., org_...) key the app's own rows, webhook mirrors and "
-                 "Backend API calls. Keep them as Better Auth primary keys (adapter.create with forceAllowId, as "
-                 "the import script does) so existing foreign keys stay valid, or map old ids to new ones in every "
-                 "table and external system.", locations(ev))]
-
-
 _NO_COUNTERPART_EVENTS = ("waitlistEntry.", "email.", "sms.")
 
 
-def _webhooks(facts: Facts) -> list[Risk]:
-    ev = facts.evidence("webhooks")
-    if not ev:
-        return []
+def _webhooks(facts: Facts, ev: list[Finding]) -> str:
     events = sorted(facts.webhook_events)
     detail = ("The Clerk webhook endpoint (Svix-signed) goes away: its handlers move into Better Auth's "
               "databaseHooks and organizationHooks, which run in-process. Systems outside this codebase that "
@@ -154,13 +117,10 @@ def _webhooks(facts: Facts) -> list[Risk]:
     odd = [e for e in events if e.startswith(_NO_COUNTERPART_EVENTS)]
     if odd:
         detail += f" No hook counterpart (your code sends these now / no feature): {', '.join(odd)}."
-    return [Risk("webhooks", "warning", "Webhook consumers must become Better Auth hooks", detail, locations(ev))]
+    return detail
 
 
-def _organizations(facts: Facts) -> list[Risk]:
-    ev = facts.evidence("organizations")
-    if not ev:
-        return []
+def _organizations(facts: Facts, ev: list[Finding]) -> str:
     roles = facts.role_names
     custom_roles = sorted({v for v in roles.values() if v not in DEFAULT_ORG_ROLES})
     perms = facts.custom_permissions
@@ -174,14 +134,10 @@ def _organizations(facts: Facts) -> list[Risk]:
         detail += f" Custom roles need ac.newRole definitions: {', '.join(custom_roles)}."
     if perms:
         detail += " Permissions seen: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in perms.items()) + "."
-    return [Risk("organizations", "warning", "Organization roles and permissions move into code", detail,
-                 locations(ev))]
+    return detail
 
 
-def _billing(facts: Facts) -> list[Risk]:
-    ev = facts.evidence("billing")
-    if not ev:
-        return []
+def _billing(facts: Facts, ev: list[Finding]) -> str:
     plans, feats = sorted(facts.plans), sorted(facts.features)
     detail = ("Clerk Billing (PricingTable, has({ plan }) / has({ feature }), billing hooks) has no Better Auth "
               "counterpart; @better-auth/stripe supplies subscriptions in your own Stripe account, and the pricing "
@@ -191,44 +147,30 @@ def _billing(facts: Facts) -> list[Risk]:
         detail += f" Plans checked: {', '.join(plans)}."
     if feats:
         detail += f" Features checked: {', '.join(feats)}."
-    return [Risk("billing", "blocker", "Clerk Billing must be rebuilt on Stripe", detail, locations(ev))]
+    return detail
 
 
-def _social(facts: Facts) -> list[Risk]:
-    ev = facts.evidence("social")
-    if not ev:
-        return []
+def _social(facts: Facts, ev: list[Finding]) -> str:
     names = sorted(facts.providers) + sorted(f"{g} (genericOAuth)" for g in facts.generic_providers)
     detail = ("Each OAuth provider needs your own OAuth app (Clerk development instances use shared credentials) "
               "with the redirect URI <baseURL>/api/auth/callback/<provider>; linked accounts are imported as "
               "account rows, but provider tokens are not exported, so scoped API access needs re-consent.")
     if names:
         detail += f" Providers seen in code: {', '.join(names)}."
-    return [Risk("social", "warning", "Social providers must be re-registered with new callback URLs", detail,
-                 locations(ev))]
+    return detail
 
 
-def _metadata(facts: Facts) -> list[Risk]:
-    ev = facts.evidence("metadata")
-    if not ev:
-        return []
+def _metadata(facts: Facts, ev: list[Finding]) -> str:
     kinds = ", ".join(sorted(facts.metadata))
-    return [Risk("metadata", "warning", "User metadata is not in the Dashboard CSV export",
-                 f"Code reads {kinds}. The CSV (passwords, TOTP) has no metadata; only the Backend API or the Clerk "
-                 "CLI export carries it, so the import must join both on the user id. Each key becomes a "
-                 "user.additionalFields column (input: false for public, returned: false for private).",
-                 locations(ev))]
+    return (f"Code reads {kinds}. The CSV (passwords, TOTP) has no metadata; only the Backend API or the Clerk "
+            "CLI export carries it, so the import must join both on the user id. Each key becomes a "
+            "user.additionalFields column (input: false for public, returned: false for private).")
 
 
-def _waitlist_invites(facts: Facts) -> list[Risk]:
-    out = []
-    ev = facts.evidence("invitations")
-    if ev:
-        out.append(Risk("invitations", "warning", "Pending Clerk invitations and allow/block lists do not move",
-                        "Application invitations, allowlists and blocklists live in Clerk; rebuild them with "
-                        "databaseHooks.user.create.before (or disableSignUp + admin-created users) and re-send pending "
-                        "invitations after cutover.", locations(ev)))
-    return out
+def _indirect(facts: Facts, ev: list[Finding]) -> str:
+    chains = sorted({" -> ".join(f.via) for f in ev})
+    return (f"These call sites use Clerk through wrappers ({'; '.join(chains[:6])}); the wrapper changes once, "
+            "but its callers may depend on Clerk-shaped return values.")
 
 
 def _problems(facts: Facts) -> list[Risk]:
@@ -247,16 +189,6 @@ def _problems(facts: Facts) -> list[Risk]:
                  [p.path for p in facts.problems])]
 
 
-def _indirect(facts: Facts) -> list[Risk]:
-    ev = facts.evidence("indirect")
-    if not ev:
-        return []
-    chains = sorted({" -> ".join(f.via) for f in ev})
-    return [Risk("wrappers", "unknown", "Clerk APIs reached through the app's own wrappers",
-                 f"These call sites use Clerk through wrappers ({'; '.join(chains[:6])}); the wrapper changes once, "
-                 "but its callers may depend on Clerk-shaped return values.", locations(ev))]
-
-
 def _dashboard(facts: Facts) -> list[Risk]:
     return [Risk("dashboard-settings", "unknown", "Settings that live only in the Clerk dashboard",
                  "No scan can see: enabled sign-in methods and identifiers, OAuth provider credentials, JWT template "
@@ -265,8 +197,59 @@ def _dashboard(facts: Facts) -> list[Risk]:
                  "subscribers. Export or screenshot them before the Clerk instance is shut down.", [])]
 
 
-_BUILDERS = (_hosted_ui, _billing, _jwt_templates, _sessions, _mfa, _clerk_ids, _organizations, _webhooks,
-             _social, _metadata, _token_verification, _waitlist_invites, _problems, _indirect, _dashboard)
+@dataclass(frozen=True)
+class _Row:
+    """A risk listed when `concern` has evidence; severity and detail are text, or functions of
+    the evidence (and facts) for the parts that depend on what the scan saw."""
+    key: str
+    concern: str
+    severity: Union[str, Callable[[list[Finding]], str]]
+    title: str
+    detail: Union[str, Callable[[Facts, list[Finding]], str]]
+
+    def __call__(self, facts: Facts) -> list[Risk]:
+        ev = facts.evidence(self.concern)
+        if not ev:
+            return []
+        severity = self.severity if isinstance(self.severity, str) else self.severity(ev)
+        detail = self.detail if isinstance(self.detail, str) else self.detail(facts, ev)
+        return [Risk(self.key, severity, self.title, detail, locations(ev))]
+
+
+# In listing order within a severity: rows, and functions for the risks that are not one per concern.
+_BUILDERS: tuple[Callable[[Facts], list[Risk]], ...] = (
+    _Row("hosted-ui", "hosted-ui", _hosted_ui_severity, "Prebuilt Clerk UI has no drop-in replacement", _hosted_ui),
+    _Row("billing", "billing", "blocker", "Clerk Billing must be rebuilt on Stripe", _billing),
+    _jwt_templates,
+    _Row("sessions", "sessions", "warning", "Active Clerk sessions cannot carry over",
+         "Clerk session tokens and cookies are not exportable, so every signed-in user is signed out at "
+         "cutover. Either announce a forced re-authentication, or dual-run (Clerk keeps serving existing "
+         "sessions while new sign-ins go to Better Auth) until Clerk sessions expire. Code that reads or "
+         "revokes sessions must be switched in the same release."),
+    _Row("mfa", "mfa", "warning", "MFA and passkeys: only TOTP secrets move", _mfa),
+    _Row("clerk-ids", "clerk-ids", "warning", "Clerk user and organization ids are stored in the app's data",
+         "userId / orgId from Clerk (user_..., org_...) key the app's own rows, webhook mirrors and "
+         "Backend API calls. Keep them as Better Auth primary keys (adapter.create with forceAllowId, as "
+         "the import script does) so existing foreign keys stay valid, or map old ids to new ones in every "
+         "table and external system."),
+    _Row("organizations", "organizations", "warning", "Organization roles and permissions move into code",
+         _organizations),
+    _Row("webhooks", "webhooks", "warning", "Webhook consumers must become Better Auth hooks", _webhooks),
+    _Row("social", "social", "warning", "Social providers must be re-registered with new callback URLs", _social),
+    _Row("metadata", "metadata", "warning", "User metadata is not in the Dashboard CSV export", _metadata),
+    _Row("token-verification", "token-verification", "warning",
+         "Clerk session tokens are sent to or verified by other code",
+         "Bearer tokens from getToken() and verifyToken()/authenticateRequest() verification depend on "
+         "Clerk's keys. Same-origin calls can rely on the session cookie; other services need the bearer "
+         "plugin or jwt plugin tokens verified against <baseURL>/api/auth/jwks."),
+    _Row("invitations", "invitations", "warning", "Pending Clerk invitations and allow/block lists do not move",
+         "Application invitations, allowlists and blocklists live in Clerk; rebuild them with "
+         "databaseHooks.user.create.before (or disableSignUp + admin-created users) and re-send pending "
+         "invitations after cutover."),
+    _problems,
+    _Row("wrappers", "indirect", "unknown", "Clerk APIs reached through the app's own wrappers", _indirect),
+    _dashboard,
+)
 
 
 def build_risks(facts: Facts) -> list[Risk]:
