@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from array import array
 from itertools import accumulate
-from typing import Optional
+from typing import Iterable, Optional
 
 _EOF = 65535
 _BLOCK = 100
@@ -28,19 +28,9 @@ _PADDING = array("H", bytes(2 * _BLOCK))
 _LF_UNIT = "\n".encode(_UTF16_NATIVE)  # zeros after the sentinel give the last lines a full window
 
 
-def line_hashes(text: str, lines: Optional[int] = None) -> list[str]:
-    """Return the hash of every line (of the first `lines` lines when given: the
-    others are not computed): element i belongs to line i + 1.
-
-    Lines are counted as the action counts them: a file ending in a newline
-    has one more (empty) line, so `line_hashes("")` and `line_hashes("a\\n")`
-    have 1 and 2 entries. Pass the text decoded as UTF-8 without stripping a
-    BOM (Node keeps it), e.g. `bytes.decode("utf-8", "replace")`.
-
-    Same values as the action's character-by-character rolling hash, computed from
-    prefix hashes: with H[i] the hash of the first i units, the 100-unit window that
-    starts at unit s hashes to H[s + 100] - H[s] * 37**100 (mod 2**64).
-    """
+def _units_and_starts(text: str, lines: Optional[int]) -> tuple[array, list[int]]:
+    """The text as the action walks it (UTF-16 units, sentinel, padding) and the unit index
+    where each line starts (of the first `lines` lines when given)."""
     # Line breaks as the action sees them: CRLF and lone CR become LF. It drops an LF only
     # right after a CR, so "\r \n" stays two breaks: replace before dropping blanks.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace(" ", "").replace("\t", "")
@@ -62,6 +52,23 @@ def line_hashes(text: str, lines: Optional[int] = None) -> list[str]:
             pos = find(_LF_UNIT, pos + 1)
     if lines is not None:
         del starts[max(lines, 0):]
+    return units, starts
+
+
+def line_hashes(text: str, lines: Optional[int] = None) -> list[str]:
+    """Return the hash of every line (of the first `lines` lines when given: the
+    others are not computed): element i belongs to line i + 1.
+
+    Lines are counted as the action counts them: a file ending in a newline
+    has one more (empty) line, so `line_hashes("")` and `line_hashes("a\\n")`
+    have 1 and 2 entries. Pass the text decoded as UTF-8 without stripping a
+    BOM (Node keeps it), e.g. `bytes.decode("utf-8", "replace")`.
+
+    Same values as the action's character-by-character rolling hash, computed from
+    prefix hashes: with H[i] the hash of the first i units, the 100-unit window that
+    starts at unit s hashes to H[s + 100] - H[s] * 37**100 (mod 2**64).
+    """
+    units, starts = _units_and_starts(text, lines)
     mask, mod, first = _MASK, _MOD, _FIRST_MOD
     needed = units[: starts[-1] + _BLOCK] if starts else ()
     prefix = list(accumulate(needed, lambda h, c: (h * mod + c) & mask, initial=0))
@@ -72,6 +79,33 @@ def line_hashes(text: str, lines: Optional[int] = None) -> list[str]:
         counts[key] = counts.get(key, 0) + 1
         hashes.append(f"{key}:{counts[key]}")
     return hashes
+
+
+def hashes_of_lines(text: str, wanted: Iterable[int]) -> dict[int, str]:
+    """The hashes of the 1-based lines in `wanted` (a line past the end is left out): the
+    values `line_hashes` gives them, at a fraction of the cost when a file has few findings.
+
+    Only the wanted lines' windows are hashed; the `:k` counts come from comparing the raw
+    windows of the earlier lines (equal windows have equal hashes; two different windows
+    sharing a 64-bit hash would be counted apart here, which no real file meets)."""
+    wanted = sorted(set(wanted))
+    if not wanted:
+        return {}
+    units, starts = _units_and_starts(text, wanted[-1])
+    mask, mod = _MASK, _MOD
+    want = set(wanted)
+    counts: dict[bytes, int] = {}
+    out: dict[int, str] = {}
+    for line, s in enumerate(starts, 1):
+        window = units[s:s + _BLOCK]
+        key = window.tobytes()
+        counts[key] = counts.get(key, 0) + 1
+        if line in want:
+            h = 0
+            for c in window:
+                h = (h * mod + c) & mask
+            out[line] = f"{h:x}:{counts[key]}"
+    return out
 
 
 def line_hash(hashes: list[str], line: int) -> str:

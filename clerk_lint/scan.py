@@ -11,7 +11,7 @@ from . import secrets, suppressions
 from .catalog import Catalog
 from .discover import Candidate, discover
 from .findings import FileAnalysis, FileProblem, Finding, ScanResult
-from .fingerprints import line_hashes
+from .fingerprints import hashes_of_lines
 from .source import SourceText, clip_line, read_source
 from .workspaces import package_folders
 
@@ -51,9 +51,8 @@ class ScanOptions:
 def _with_line_hashes(findings: list[Finding], text: str) -> list[Finding]:
     if not findings:
         return findings
-    hashes = line_hashes(text, max(f.location.line for f in findings))
-    return [dataclasses.replace(f, line_hash=hashes[f.location.line - 1] if f.location.line <= len(hashes) else "")
-            for f in findings]
+    hashes = hashes_of_lines(text, {f.location.line for f in findings})
+    return [dataclasses.replace(f, line_hash=hashes.get(f.location.line, "")) for f in findings]
 
 
 def _analyzer(language: str):

@@ -16,53 +16,63 @@ from .discover import Candidate
 _PYPROJECT_NAME = re.compile(r'^\s*name\s*=\s*["\']([^"\']+)["\']', re.MULTILINE)
 
 
-def _manifest_name(folder: Path) -> Optional[str]:
-    package_json = folder / "package.json"
-    if package_json.is_file():
+def _manifest_name(folder: str) -> Optional[str]:
+    package_json = os.path.join(folder, "package.json")
+    if os.path.isfile(package_json):
         try:
-            data = json.loads(package_json.read_text(encoding="utf-8"))
+            with open(package_json, encoding="utf-8") as fh:
+                data = json.load(fh)
             name = data.get("name") if isinstance(data, dict) else None
-            return name if isinstance(name, str) and name else folder.name
+            return name if isinstance(name, str) and name else os.path.basename(folder)
         except (OSError, ValueError, RecursionError):  # unreadable, not JSON, nested too deep
-            return folder.name
-    pyproject = folder / "pyproject.toml"
-    if pyproject.is_file():
+            return os.path.basename(folder)
+    pyproject = os.path.join(folder, "pyproject.toml")
+    if os.path.isfile(pyproject):
         try:
-            match = _PYPROJECT_NAME.search(pyproject.read_text(encoding="utf-8"))
-        except OSError:
+            with open(pyproject, encoding="utf-8") as fh:
+                match = _PYPROJECT_NAME.search(fh.read())
+        except (OSError, ValueError):
             match = None
-        return match.group(1) if match else folder.name
+        return match.group(1) if match else os.path.basename(folder)
     return None
 
 
 def package_folders(candidates: Iterable[Candidate]) -> dict[str, str]:
     """relpath of each package folder ('' for the root) -> package name."""
+    # Plain strings, not Path objects: this runs once per scanned file.
     seen: dict[str, Optional[tuple[str, str]]] = {}  # absolute folder -> (rel, name) of its package
     packages: dict[str, str] = {}
     for candidate in candidates:
-        root = str(candidate.root)
-        folder = candidate.path.parent
-        trail = []
-        found: Optional[tuple[str, str]] = None
-        while True:
-            key = str(folder)
-            if key in seen:
-                found = seen[key]
-                break
-            trail.append(key)
-            name = _manifest_name(folder)
-            if name is not None:
-                rel = os.path.relpath(key, root).replace(os.sep, "/")
-                found = ("" if rel == "." else rel, name)
-                break
-            if key == root or folder.parent == folder or not key.startswith(root):
-                break
-            folder = folder.parent
-        for key in trail:
-            seen[key] = found
+        folder = os.path.dirname(str(candidate.path))
+        found = seen.get(folder, False)
+        if found is False:
+            found = _package_above(folder, str(candidate.root), seen)
         if found is not None:
             packages[found[0]] = found[1]
     return packages
+
+
+def _package_above(folder: str, root: str, seen: dict) -> Optional[tuple[str, str]]:
+    """The nearest package at or above folder (not above root); caches every folder passed."""
+    trail = []
+    found: Optional[tuple[str, str]] = None
+    while True:
+        if folder in seen:
+            found = seen[folder]
+            break
+        trail.append(folder)
+        name = _manifest_name(folder)
+        if name is not None:
+            rel = os.path.relpath(folder, root).replace(os.sep, "/")
+            found = ("" if rel == "." else rel, name)
+            break
+        parent = os.path.dirname(folder)
+        if folder == root or parent == folder or not folder.startswith(root):
+            break
+        folder = parent
+    for key in trail:
+        seen[key] = found
+    return found
 
 
 def package_of(path: str, packages: dict[str, str]) -> Optional[str]:

@@ -13,7 +13,7 @@ import pytest
 from clerk_lint import parallel
 from clerk_lint.cache import Cache
 from clerk_lint.catalog import load_catalog
-from clerk_lint.fingerprints import line_hashes
+from clerk_lint.fingerprints import hashes_of_lines, line_hashes
 from clerk_lint.prefilter import substring_test
 from clerk_lint.reporters import render
 from clerk_lint.scan import ScanOptions, run_scan
@@ -236,6 +236,9 @@ def test_line_hashes_match_the_character_by_character_algorithm():
         assert line_hashes(text) == expected, repr(text)
         n = rng.randrange(0, len(expected) + 2)
         assert line_hashes(text, n) == expected[:n], (repr(text), n)
+        # Only some lines, as a scan asks for the lines that have findings (and one past the end).
+        wanted = {rng.randrange(1, len(expected) + 2) for _ in range(rng.randrange(1, 6))}
+        assert hashes_of_lines(text, wanted) == {line: expected[line - 1] for line in wanted if line <= len(expected)}
 
 
 # --------------------------------------------------------------------------- prefilter
