@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
-from typing import Iterator, NamedTuple, Optional
+from typing import Iterator, Optional
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,14 +28,10 @@ from .classify import Classifier
 from .discover import Candidate
 from .findings import FileAnalysis, FileProblem, Finding
 from .manifest_analyzer import JsonError, JsonNode, parse_json
-from .source import LineIndex, SourceText
+from .source import SourceText
+from .text_analysis import marked_classifier, text_span
 
 DOMAIN_RULE, CONVEX_RULE, EXPO_RULE, SUPABASE_RULE = "CLK730", "CLK731", "CLK732", "CLK733"
-
-
-class _Span(NamedTuple):
-    start_byte: int
-    end_byte: int
 
 
 # --------------------------------------------------------------------------- Clerk hosts
@@ -332,14 +328,10 @@ def _in_block(text: str, offset: int, block: str) -> bool:
 # --------------------------------------------------------------------------- analyzer
 
 
-def _byte_offset(text: str, index: int) -> int:
-    return index if text.isascii() else len(text[:index].encode("utf-8"))
-
-
 def _findings(hits: list[ConfigHit], text: str, catalog: Catalog, classifier: Classifier) -> list[Finding]:
     out = []
     for hit in hits:
-        span = _Span(_byte_offset(text, hit.start), _byte_offset(text, hit.end))
+        span = text_span(text, hit.start, hit.end)
         out.append(classifier.finding(catalog.rule(hit.code), span, symbol=hit.symbol, module="", detail=hit.detail,
                                       details=hit.details))
     return out
@@ -350,10 +342,10 @@ _MARKERS = re.compile(r"clerk|accounts\.dev", re.IGNORECASE)
 
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
     result = FileAnalysis()
-    text = source.text
-    if not _MARKERS.search(text):
+    classifier = marked_classifier(source, candidate, catalog, _MARKERS)
+    if classifier is None:
         return result
-    classifier = Classifier(catalog, LineIndex(source).locator(candidate.relpath))
+    text = source.text
     try:
         hits = json_config_hits(text) if candidate.language == "json-config" else toml_config_hits(text)
     except (JsonError, tomllib.TOMLDecodeError) as exc:

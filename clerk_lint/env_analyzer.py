@@ -16,14 +16,15 @@ import binascii
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Iterator, NamedTuple, Optional
+from typing import Iterator, Optional
 
 from .catalog import Catalog, Rule
 from .classify import Classifier
 from .discover import Candidate
 from .findings import FileAnalysis, Finding
 from .secrets import is_secret_name, looks_secret, mask_span, redact_line, redact_value
-from .source import LineIndex, SourceText
+from .source import SourceText
+from .text_analysis import marked_classifier, text_span
 
 SECRET_RULE, PUBLISHABLE_RULE, WEBHOOK_RULE, OTHER_RULE = "CLK710", "CLK711", "CLK712", "CLK713"
 
@@ -50,11 +51,6 @@ OTHER_ADVICE: tuple[tuple[str, str], ...] = (
     (r"TESTING_TOKEN|FAPI", "Clerk testing setup: sign test users in through authClient instead"),
 )
 DEFAULT_ADVICE = "no Better Auth counterpart: delete it once nothing reads it"
-
-
-class _Span(NamedTuple):
-    start_byte: int
-    end_byte: int
 
 
 @dataclass(frozen=True)
@@ -222,10 +218,6 @@ def _instance(value: str) -> str:
 # --------------------------------------------------------------------------- analyzer
 
 
-def _byte_offset(text: str, index: int) -> int:
-    return index if text.isascii() else len(text[:index].encode("utf-8"))
-
-
 def _masked_line(line_text: str, a: Assignment, line_start: int) -> str:
     """The assignment's line with its value masked when the value may be secret."""
     masked = line_text
@@ -237,8 +229,7 @@ def _masked_line(line_text: str, a: Assignment, line_start: int) -> str:
     return redact_line(masked)
 
 
-def env_findings(text: str, relpath: str, catalog: Catalog, locate, assignments: list[Assignment]) -> list[Finding]:
-    classifier = Classifier(catalog, locate)
+def env_findings(text: str, catalog: Catalog, classifier: Classifier, assignments: list[Assignment]) -> list[Finding]:
     file_has_clerk = any(is_clerk_env_name(a.name, catalog) for a in assignments)
     lines = text.split("\n")
     line_starts = [0]
@@ -268,7 +259,7 @@ def env_findings(text: str, relpath: str, catalog: Catalog, locate, assignments:
         exposed = next((p for p in PREFIXES if a.name.startswith(p)), "")
         if exposed:
             details.append(("exposed_prefix", exposed))
-        span = _Span(_byte_offset(text, a.name_start), _byte_offset(text, a.name_end))
+        span = text_span(text, a.name_start, a.name_end)
         finding = classifier.finding(rule, span, symbol=a.name, module="", detail=detail, details=tuple(details))
         line_text = lines[a.line - 1]
         loc = dataclasses.replace(finding.location, source_line=_masked_line(line_text, a, line_starts[a.line - 1]))
@@ -281,11 +272,11 @@ _MARKERS = re.compile(r"clerk|whsec_|pk_(?:live|test)_", re.IGNORECASE)
 
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
     result = FileAnalysis()
-    if not _MARKERS.search(source.text):
+    classifier = marked_classifier(source, candidate, catalog, _MARKERS)
+    if classifier is None:
         return result
     assignments = list(parse_dotenv(source.text))
-    locate = LineIndex(source).locator(candidate.relpath)
-    result.findings.extend(env_findings(source.text, candidate.relpath, catalog, locate, assignments))
+    result.findings.extend(env_findings(source.text, catalog, classifier, assignments))
     return result
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Iterator, NamedTuple, Optional, Union
+from typing import Iterator, Optional, Union
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,7 +24,8 @@ from .catalog import Catalog
 from .classify import Classifier
 from .discover import Candidate
 from .findings import FileAnalysis, FileProblem, Finding
-from .source import LineIndex, SourceText
+from .source import SourceText
+from .text_analysis import marked_classifier, text_span
 
 NPM_RULE, SVIX_RULE, PYTHON_RULE = "CLK701", "CLK702", "CLK703"
 
@@ -84,11 +85,6 @@ _PY_CLERK_PATTERN = re.compile(
     r"^(?:(?:fastapi|django|drf|flask|starlette|litestar|sanic|quart|reflex)-clerk(?:-.*)?"
     r"|clerk-(?:fastapi|django|drf|flask|starlette|litestar|sanic|quart|auth|backend)(?:-.*)?)$"
 )
-
-
-class _Span(NamedTuple):
-    start_byte: int
-    end_byte: int
 
 
 @dataclass(frozen=True)
@@ -445,13 +441,9 @@ def _quoted_names(text: str) -> Iterator[Dependency]:
 # --------------------------------------------------------------------------- analyzer
 
 
-def _byte_offset(text: str, index: int) -> int:
-    return index if text.isascii() else len(text[:index].encode("utf-8"))
-
-
 def _finding(classifier: Classifier, rule, text: str, dep: Dependency, *, detail: str,
              details: tuple) -> Finding:
-    span = _Span(_byte_offset(text, dep.start), _byte_offset(text, dep.end))
+    span = text_span(text, dep.start, dep.end)
     return classifier.finding(rule, span, symbol=dep.name, module=dep.name, detail=detail, details=details)
 
 
@@ -493,11 +485,13 @@ _MARKERS = re.compile(r"clerk|svix", re.IGNORECASE)
 
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
     result = FileAnalysis()
-    text = source.text
-    if not _MARKERS.search(text) or candidate.language not in _READERS:
+    if candidate.language not in _READERS:
+        return result
+    classifier = marked_classifier(source, candidate, catalog, _MARKERS)
+    if classifier is None:
         return result
     ecosystem, reader = _READERS[candidate.language]
-    classifier = Classifier(catalog, LineIndex(source).locator(candidate.relpath))
+    text = source.text
     try:
         deps = list(reader(text))
     except (JsonError, tomllib.TOMLDecodeError) as exc:

@@ -13,20 +13,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator, NamedTuple, Optional
+from typing import Iterator, Optional
 
 from .catalog import Catalog
 from .classify import Classifier
 from .discover import Candidate
 from .findings import FileAnalysis, Finding
-from .source import LineIndex, SourceText
+from .source import SourceText
+from .text_analysis import marked_classifier, text_span
 
 COLUMN_RULE, SUPABASE_RULE = "CLK720", "CLK733"
-
-
-class _Span(NamedTuple):
-    start_byte: int
-    end_byte: int
 
 
 # --------------------------------------------------------------------------- names
@@ -360,10 +356,6 @@ def sql_jwt_uses(text: str) -> Iterator[JwtUse]:
 # --------------------------------------------------------------------------- analyzer
 
 
-def _byte_offset(text: str, index: int) -> int:
-    return index if text.isascii() else len(text[:index].encode("utf-8"))
-
-
 _REASONS = {
     "name": "named after Clerk",
     "map": "mapped to a Clerk-named column",
@@ -384,7 +376,7 @@ def column_findings(columns: Iterator[Column], text: str, catalog: Catalog, clas
         detail += f", {_REASONS[col.reason]}" if col.reason != "name" else ""
         details = (("table", col.table), ("column", col.name), ("type", col.type), ("schema", kind),
                    ("reason", col.reason)) + ((("key", key),) if key else ())
-        span = _Span(_byte_offset(text, col.start), _byte_offset(text, col.end))
+        span = text_span(text, col.start, col.end)
         out.append(classifier.finding(rule, span, symbol=f"{col.table}.{col.name}", module="", detail=detail,
                                       details=details))
     return out
@@ -397,7 +389,7 @@ def jwt_findings(uses: Iterator[JwtUse], text: str, catalog: Catalog, classifier
         claims = ", ".join(use.claims) or "claims"
         what = f"policy {use.name} on {use.table}" if use.kind == "policy" else f"function {use.name}()"
         detail = f"{what} reads the Clerk token's {claims}"
-        span = _Span(_byte_offset(text, use.start), _byte_offset(text, use.end))
+        span = text_span(text, use.start, use.end)
         out.append(classifier.finding(rule, span, symbol=use.name, module="", detail=detail,
                                       details=(("kind", use.kind), ("name", use.name), ("table", use.table),
                                                ("claims", ", ".join(use.claims)))))
@@ -409,10 +401,10 @@ _MARKERS = re.compile(r"clerk|auth\s*\.\s*jwt|request\.jwt|requesting_user_id", 
 
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
     result = FileAnalysis()
-    text = source.text
-    if not _MARKERS.search(text):
+    classifier = marked_classifier(source, candidate, catalog, _MARKERS)
+    if classifier is None:
         return result
-    classifier = Classifier(catalog, LineIndex(source).locator(candidate.relpath))
+    text = source.text
     if candidate.language == "prisma":
         result.findings.extend(column_findings(prisma_columns(text), text, catalog, classifier, "prisma"))
     elif candidate.language == "sql":
