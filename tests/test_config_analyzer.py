@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from clerk_lint.catalog import load_catalog
 from clerk_lint.config_analyzer import clerk_hosts
 from clerk_lint.discover import language_for
-from clerk_lint.scan import run_scan
-
-CATALOG = load_catalog()
-
-
-def scan(tmp_path, name, text):
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return run_scan([tmp_path], CATALOG)
+from scan_helpers import scan_snippet
 
 
 def found(result):
@@ -62,7 +52,7 @@ def test_vercel_json_csp(tmp_path):
   ]
 }
 """
-    result = scan(tmp_path, "vercel.json", text)
+    result = scan_snippet(tmp_path, "vercel.json", text)
     assert found(result) == [(6, "CLK730")]
     assert result.findings[0].detail("hosts") == "clerk.acme.dev, *.clerk.accounts.dev"
     assert "Frontend API" in result.findings[0].message
@@ -79,7 +69,7 @@ def test_expo_app_json_plugin_forms(tmp_path):
   }
 }
 """
-    result = scan(tmp_path, "mobile/app.json", text)
+    result = scan_snippet(tmp_path, "mobile/app.json", text)
     assert found(result) == [(5, "CLK732"), (6, "CLK732")]
     assert result.findings[1].detail("options") == "appleSignIn"
 
@@ -93,7 +83,7 @@ const config: ExpoConfig = {
 };
 export default config;
 """
-    result = scan(tmp_path, "app.config.ts", text)
+    result = scan_snippet(tmp_path, "app.config.ts", text)
     assert found(result) == [(5, "CLK732")]
 
 
@@ -104,7 +94,7 @@ def test_convex_issuer_literal_is_one_finding(tmp_path):
   ],
 };
 """
-    result = scan(tmp_path, "convex/auth.config.ts", text)
+    result = scan_snippet(tmp_path, "convex/auth.config.ts", text)
     assert found(result) == [(3, "CLK731")]
     assert result.findings[0].detail("issuer") == "clean-mole-12.clerk.accounts.dev"
     assert result.findings[0].detail("application_id") == "convex"
@@ -112,7 +102,7 @@ def test_convex_issuer_literal_is_one_finding(tmp_path):
 
 def test_convex_with_other_issuer_is_quiet(tmp_path):
     text = 'export default { providers: [{ domain: "https://auth.example.com", applicationID: "convex" }] };\n'
-    assert scan(tmp_path, "convex/auth.config.ts", text).findings == []
+    assert scan_snippet(tmp_path, "convex/auth.config.ts", text).findings == []
 
 
 def test_supabase_config_toml(tmp_path):
@@ -129,7 +119,7 @@ domain = "example.clerk.accounts.dev"
 enabled = false
 redirect_uri = "https://clerk.example.com/callback"
 """
-    result = scan(tmp_path, "supabase/config.toml", text)
+    result = scan_snippet(tmp_path, "supabase/config.toml", text)
     assert found(result) == [(6, "CLK733"), (12, "CLK730")]
     assert result.findings[0].detail("domain") == "example.clerk.accounts.dev"
 
@@ -140,16 +130,16 @@ def test_netlify_toml_headers(tmp_path):
   [headers.values]
     Content-Security-Policy = "img-src 'self' https://img.clerk.com"
 """
-    result = scan(tmp_path, "netlify.toml", text)
+    result = scan_snippet(tmp_path, "netlify.toml", text)
     assert found(result) == [(4, "CLK730")]
     assert "avatars" in result.findings[0].message
 
 
 def test_unparsable_json_config_falls_back_to_strings(tmp_path):
-    result = scan(tmp_path, "app.json", '{ "expo": { "extra": { "api": "https://api.clerk.com" }, }, oops }')
+    result = scan_snippet(tmp_path, "app.json", '{ "expo": { "extra": { "api": "https://api.clerk.com" }, }, oops }')
     assert found(result) == [(1, "CLK730")]
     assert [p.kind for p in result.problems] == ["parse-partial"]
 
 
 def test_json_config_without_clerk_is_quiet(tmp_path):
-    assert scan(tmp_path, "app.json", '{"expo": {"plugins": ["expo-router"]}}').findings == []
+    assert scan_snippet(tmp_path, "app.json", '{"expo": {"plugins": ["expo-router"]}}').findings == []

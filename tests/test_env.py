@@ -3,21 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from clerk_lint.catalog import load_catalog
 from clerk_lint.discover import language_for
 from clerk_lint.env_analyzer import classify, is_clerk_env_name, parse_dotenv, publishable_key_host
-from clerk_lint.scan import run_scan
+from scan_helpers import CATALOG, scan_snippet
 
-CATALOG = load_catalog()
 PK = "pk_test_Y2xlYW4tbW9sZS0xMi5jbGVyay5hY2NvdW50cy5kZXYk"  # clean-mole-12.clerk.accounts.dev$
 SK = "sk_test_4fJ2kQ9vR7xW1mT8bN3cY6hL0pA5sD2gE9uI7oK1"
-
-
-def scan(tmp_path, name, text):
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return run_scan([tmp_path], CATALOG)
 
 
 def found(result):
@@ -95,7 +86,7 @@ CLERK_WEBHOOK_SIGNING_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 NEXT_PUBLIC_CLERK_SIGN_IN_FALLBACK_REDIRECT_URL=/dashboard
 DATABASE_URL=postgres://x:y@localhost/app
 """
-    result = scan(tmp_path, ".env.local", text)
+    result = scan_snippet(tmp_path, ".env.local", text)
     assert found(result) == [
         (2, "CLK711", "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"),
         (3, "CLK710", "CLERK_SECRET_KEY"),
@@ -112,18 +103,18 @@ DATABASE_URL=postgres://x:y@localhost/app
 
 
 def test_live_key_says_production(tmp_path):
-    result = scan(tmp_path, ".env.production", "CLERK_SECRET_KEY=sk_live_" + "a1B2" * 10 + "\n")
+    result = scan_snippet(tmp_path, ".env.production", "CLERK_SECRET_KEY=sk_live_" + "a1B2" * 10 + "\n")
     assert "production instance" in result.findings[0].message
 
 
 def test_env_file_without_clerk_is_quiet(tmp_path):
-    result = scan(tmp_path, ".env", "DATABASE_URL=postgres://localhost/app\nRESEND_WEBHOOK_SECRET=whsec_abc\n")
+    result = scan_snippet(tmp_path, ".env", "DATABASE_URL=postgres://localhost/app\nRESEND_WEBHOOK_SECRET=whsec_abc\n")
     assert result.findings == []
 
 
 def test_multiline_pem_value(tmp_path):
     text = 'CLERK_JWT_KEY="-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOC\n-----END PUBLIC KEY-----"\nCLERK_SECRET_KEY=\n'
-    result = scan(tmp_path, ".env", text)
+    result = scan_snippet(tmp_path, ".env", text)
     assert found(result) == [(1, "CLK713", "CLERK_JWT_KEY"), (4, "CLK710", "CLERK_SECRET_KEY")]
     assert "MIIB" not in result.findings[0].message + result.findings[0].location.source_line
     assert "(empty" in result.findings[1].message
@@ -143,7 +134,7 @@ const e = c.env.CLERK_PUBLISHABLE_KEY;
 const f = process.env.DATABASE_URL;
 const g = process.env.CLERKENWELL;
 """
-    result = scan(tmp_path, "env.ts", text)
+    result = scan_snippet(tmp_path, "env.ts", text)
     assert [(line, code) for line, code, _ in found(result)] == [
         (1, "CLK714"), (2, "CLK714"), (3, "CLK714"), (4, "CLK714"), (5, "CLK714"), (6, "CLK714"), (7, "CLK714")]
     by_line = {f.location.line: f for f in result.findings}
@@ -168,13 +159,13 @@ export function App() {
   return <ClerkProvider publishableKey={import.meta.env.VITE_CLERK_PUBLISHABLE_KEY}>hi</ClerkProvider>;
 }
 """
-    result = scan(tmp_path, "main.tsx", text)
+    result = scan_snippet(tmp_path, "main.tsx", text)
     reads = [f.location.line for f in result.findings if f.code == "CLK714"]
     assert reads == [4]  # the startup check outlives the Clerk code; the arguments do not
 
 
 def test_files_without_clerk_are_not_read(tmp_path):
-    result = scan(tmp_path, "env.ts", "export const url = process.env.DATABASE_URL;\n")
+    result = scan_snippet(tmp_path, "env.ts", "export const url = process.env.DATABASE_URL;\n")
     assert result.findings == []
 
 
@@ -186,7 +177,7 @@ const clerkKey = "{key}";
 const stripeKey = "sk_live_51H8cL2CzKl0m9NnOoPpQqRrSsTtUuVvWwXxYyZz";
 const short = "sk_test_abc";
 """
-    result = scan(tmp_path, "keys.ts", text)
+    result = scan_snippet(tmp_path, "keys.ts", text)
     literals = [(f.location.line, f.detail("kind")) for f in result.findings if f.code == "CLK715"]
     assert literals == [(2, "webhook signing secret"), (3, "secret key")]
     assert all(key not in f.message + f.location.source_line for f in result.findings)

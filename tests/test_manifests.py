@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from clerk_lint.catalog import load_catalog
 from clerk_lint.discover import language_for
 from clerk_lint.manifest_analyzer import (
     JsonError,
@@ -15,15 +14,7 @@ from clerk_lint.manifest_analyzer import (
     toml_dependencies,
 )
 from clerk_lint.scan import run_scan
-
-CATALOG = load_catalog()
-
-
-def scan(tmp_path, name, text):
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return run_scan([tmp_path], CATALOG)
+from scan_helpers import CATALOG, scan_snippet
 
 
 def codes(result):
@@ -58,7 +49,7 @@ def test_package_json_sections_and_positions(tmp_path):
   "description": "uses @clerk/nextjs"
 }
 """
-    result = scan(tmp_path, "package.json", text)
+    result = scan_snippet(tmp_path, "package.json", text)
     assert codes(result) == [
         ("package.json", 4, "CLK701", "@clerk/nextjs"),
         ("package.json", 7, "CLK701", "@clerk/testing"),
@@ -73,19 +64,19 @@ def test_package_json_sections_and_positions(tmp_path):
 
 
 def test_ui_only_packages_say_there_is_no_package(tmp_path):
-    result = scan(tmp_path, "package.json", '{"dependencies": {"@clerk/themes": "2", "@clerk/types": "4"}}')
+    result = scan_snippet(tmp_path, "package.json", '{"dependencies": {"@clerk/themes": "2", "@clerk/types": "4"}}')
     themes, types = result.findings
     assert "no package" in themes.message and "UI" in themes.message
     assert "$Infer" in types.message
 
 
 def test_expo_package_maps_to_expo_plugin(tmp_path):
-    result = scan(tmp_path, "package.json", '{"dependencies": {"@clerk/clerk-expo": "^2.9.0"}}')
+    result = scan_snippet(tmp_path, "package.json", '{"dependencies": {"@clerk/clerk-expo": "^2.9.0"}}')
     assert "@better-auth/expo" in result.findings[0].message
 
 
 def test_broken_package_json_is_still_read(tmp_path):
-    result = scan(tmp_path, "package.json", '{\n  "dependencies": {\n    "@clerk/nextjs": "^6",\n')
+    result = scan_snippet(tmp_path, "package.json", '{\n  "dependencies": {\n    "@clerk/nextjs": "^6",\n')
     assert [(f.location.line, f.code) for f in result.findings] == [(3, "CLK701")]
     assert [p.kind for p in result.problems] == ["parse-partial"]
     assert "line 4" in result.problems[0].reason
@@ -136,7 +127,7 @@ def test_requirements_forms():
 
 
 def test_requirements_findings(tmp_path):
-    result = scan(tmp_path, "requirements/requirements-prod.txt",
+    result = scan_snippet(tmp_path, "requirements/requirements-prod.txt",
                   "fastapi==0.115\nclerk-backend-api==3.0.3\nsvix==1.66.0\nclerk-api==0.1.1\n")
     assert [(f.location.line, f.code) for f in result.findings] == [(2, "CLK703"), (3, "CLK702")]
     assert "no Python SDK" in result.findings[0].message
@@ -178,7 +169,7 @@ clerk-backend-api = "not a dependency table"
 
 def test_pipfile(tmp_path):
     text = '[packages]\nfastapi = "*"\nclerk-backend-api = "==3.0.3"\n\n[dev-packages]\nsvix = "*"\n'
-    result = scan(tmp_path, "Pipfile", text)
+    result = scan_snippet(tmp_path, "Pipfile", text)
     assert [(f.location.line, f.code, f.symbol) for f in result.findings] == [
         (3, "CLK703", "clerk-backend-api"), (6, "CLK702", "svix")]
 

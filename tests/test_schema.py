@@ -2,18 +2,8 @@
 RLS policies that read Clerk's token claims."""
 from __future__ import annotations
 
-from clerk_lint.catalog import load_catalog
-from clerk_lint.scan import run_scan
 from clerk_lint.schema_analyzer import is_clerk_column_name, prisma_columns, split_sql, sql_columns, sql_jwt_uses
-
-CATALOG = load_catalog()
-
-
-def scan(tmp_path, name, text):
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return run_scan([tmp_path], CATALOG)
+from scan_helpers import scan_snippet
 
 
 def found(result):
@@ -55,7 +45,7 @@ model Post {
 
 
 def test_prisma_findings(tmp_path):
-    result = scan(tmp_path, "prisma/schema.prisma",
+    result = scan_snippet(tmp_path, "prisma/schema.prisma",
                   'model Member {\n  id String @id\n  clerkUserId String @unique\n}\n')
     assert found(result) == [(3, "CLK720", "Member.clerkUserId")]
     f = result.findings[0]
@@ -114,13 +104,13 @@ def test_sql_findings(tmp_path):
 );
 create policy "owner reads" on notes for select using ((select auth.jwt() ->> 'sub') = clerk_user_id);
 """
-    result = scan(tmp_path, "supabase/migrations/20240101_init.sql", text)
+    result = scan_snippet(tmp_path, "supabase/migrations/20240101_init.sql", text)
     assert found(result) == [(3, "CLK720", "notes.clerk_user_id"), (5, "CLK733", "owner reads")]
     assert "sub" in result.findings[1].message
 
 
 def test_sql_without_clerk_is_quiet(tmp_path):
-    result = scan(tmp_path, "schema.sql", "create table t (id int, user_id text);\n")
+    result = scan_snippet(tmp_path, "schema.sql", "create table t (id int, user_id text);\n")
     assert result.findings == []
 
 
@@ -141,7 +131,7 @@ export const orgs = pgTable("orgs", (t) => ({
   clerkOrgId: t.text().notNull(),
 }));
 """
-    result = scan(tmp_path, "db/schema.ts", text)
+    result = scan_snippet(tmp_path, "db/schema.ts", text)
     assert found(result) == [(5, "CLK720", "users.clerkId (column clerk_id)"),
                              (6, "CLK720", "users.ownerId (column clerk_owner_id)"),
                              (11, "CLK720", "orgs.clerkOrgId")]
@@ -177,7 +167,7 @@ export class Account {
     (tmp_path / "convex").mkdir()
     (tmp_path / "convex" / "schema.ts").write_text(convex, encoding="utf-8")
     (tmp_path / "profile.js").write_text(mongoose, encoding="utf-8")
-    result = scan(tmp_path, "account.entity.ts", entity)
+    result = scan_snippet(tmp_path, "account.entity.ts", entity)
     got = [(f.location.path, f.location.line, f.symbol) for f in result.findings if f.code == "CLK720"]
     assert got == [
         ("account.entity.ts", 6, "Account.userId (column clerk_user_id)"),
@@ -197,5 +187,5 @@ export async function sync(db: any, evt: { data: { id: string } }) {
   return db.user.findUnique({ where: { clerkId: evt.data.id } });
 }
 """
-    result = scan(tmp_path, "sync.ts", text)
+    result = scan_snippet(tmp_path, "sync.ts", text)
     assert [f for f in result.findings if f.code == "CLK720"] == []

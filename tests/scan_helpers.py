@@ -1,0 +1,17 @@
+"""Helpers shared by the analyzer tests: write a snippet into a folder and scan the folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli_helpers import write
+
+from clerk_lint.catalog import load_catalog
+from clerk_lint.findings import ScanResult
+from clerk_lint.scan import run_scan
+
+CATALOG = load_catalog()
+
+
+def scan_snippet(root: Path, name: str, text: str) -> ScanResult:
+    """Write `text` to root/name and scan all of root (files written before are scanned too)."""
+    return run_scan([write(root, {name: text})], CATALOG)
