@@ -67,15 +67,20 @@ def _own_descendants(fn: ts.Node):
         stack.extend(reversed(node.named_children))
 
 
-def _return_expressions(fn: ts.Node) -> list[ts.Node]:
+def _returns_and_ifs(fn: ts.Node) -> tuple[list[ts.Node], list[ts.Node]]:
+    """(returned expressions, if statements) of fn's own body, found in one walk."""
     body = fn.child_by_field_name("body")
     if body is not None and body.type != "statement_block":
-        return [body]  # arrow function with an expression body
-    out = []
+        return [body], []  # arrow function with an expression body
+    returns, ifs = [], []
     for node in _own_descendants(fn):
-        if node.type == "return_statement" and node.named_children:
-            out.append(node.named_children[0])
-    return out
+        kind = node.type
+        if kind == "return_statement":
+            if node.named_children:
+                returns.append(node.named_children[0])
+        elif kind == "if_statement":
+            ifs.append(node)
+    return returns, ifs
 
 
 def _stops(node: ts.Node) -> bool:
@@ -199,9 +204,8 @@ class SummaryBuilder:
         if not inside:
             return None
         # 1. The result comes from Clerk (components are judged by what they render instead).
-        returns = _return_expressions(fn)
-        if any(_has_jsx(expr) for expr in returns):
-            returns = []
+        rendered, ifs = _returns_and_ifs(fn)
+        returns = [] if any(_has_jsx(expr) for expr in rendered) else rendered
         for expr in returns:
             origin, source = self._origin_of_expression(expr)
             finding = self._primary(source)
@@ -216,7 +220,6 @@ class SummaryBuilder:
         # 2. A thin component: what it renders is a Clerk component (`<SignedIn>{children}</SignedIn>`).
         # Thin: every root is a Clerk element, and the component is small or passes its
         # children/props through (a page that happens to use Clerk UI is not a wrapper).
-        rendered = _return_expressions(fn)
         roots = {(r.start_byte, r.end_byte): r for expr in rendered for r in _jsx_roots(expr)}
         clerk_roots = {}
         for use in inside:
@@ -233,9 +236,7 @@ class SummaryBuilder:
                 if finding is not None:
                     return self._wrapper(name, name_node, finding, None)
         # 3. A guard: stops on a Clerk check, or calls auth.protect().
-        for node in _own_descendants(fn):
-            if node.type != "if_statement":
-                continue
+        for node in ifs:
             condition = node.child_by_field_name("condition")
             consequence = node.child_by_field_name("consequence")
             if condition is None or consequence is None or not _stops(consequence):

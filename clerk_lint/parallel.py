@@ -124,9 +124,12 @@ def _outcome(candidate: Candidate, catalog, options, project, cache=None):
 
     if scan.ANALYZERS.get(candidate.language) == "js_analyzer":
         from .prefilter import mentions_clerk
-        from .source import read_source
+        from .source import decode_source, is_plain_ascii, read_bytes
 
-        source, problem = read_source(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
+        raw, problem = read_bytes(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
+        if raw is not None and is_plain_ascii(raw) and not mentions_clerk(raw):
+            return None  # most files of a repo: nothing to decode, nothing to report
+        source, problem = decode_source(raw, candidate.relpath) if raw is not None else (None, problem)
         if source is None or not mentions_clerk(source.data):  # crossfile.first_round's test, before any import
             return (None, [problem], None) if problem is not None else None
         from . import crossfile, js_analyzer

@@ -143,6 +143,16 @@ def read_source(
 
     Never raises for file-system trouble: it becomes a FileProblem with the OS
     reason in words."""
+    raw, problem = read_bytes(path, relpath, max_bytes=max_bytes)
+    if raw is None:
+        return None, problem
+    return decode_source(raw, relpath)
+
+
+def read_bytes(
+    path: Union[Path, str], relpath: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Optional[bytes], Optional[FileProblem]]:
+    """The file's bytes, undecoded, or (None, why not) as read_source reports it."""
     try:
         st = os.stat(path)
     except OSError as exc:
@@ -162,7 +172,13 @@ def read_source(
         return None, FileProblem(
             relpath, f"larger than the {human_size(max_bytes)} limit (--max-file-size)", "too-large"
         )
-    return decode_source(raw, relpath)
+    return raw, None
+
+
+def is_plain_ascii(raw: bytes) -> bool:
+    """Bytes that decode_source would take as they are, with nothing to report: ASCII
+    without NUL bytes (no BOM, no invalid UTF-8, not binary)."""
+    return raw.isascii() and b"\x00" not in raw
 
 
 def _os_reason(exc: OSError) -> str:
