@@ -66,8 +66,7 @@ class Project:
         display = self.by_path[module].relpath
         if name in summary.forwards:
             target, original = summary.forwards[name]
-            found = self.lookup(target, original, depth + 1)
-            return found.through(display) if found is not None and found.wrapper is None else found
+            return _reexported(self.lookup(target, original, depth + 1), display)
         for spec in summary.clerk_stars:
             if self.catalog.export_info(spec, name) is not None:
                 from .bindings import Origin
@@ -76,8 +75,13 @@ class Project:
         for target in summary.local_stars:
             found = self.lookup(target, name, depth + 1)
             if found is not None:
-                return found.through(display) if found.wrapper is None else found
+                return _reexported(found, display)
         return None
+
+
+def _reexported(found: Optional[Origin], display: str) -> Optional[Origin]:
+    """`found` re-exported by the module `display`; a wrapper stays as it is (its findings show the wrapper chain)."""
+    return found.through(display) if found is not None and found.wrapper is None else found
 
 
 class FileContext:
