@@ -7,11 +7,11 @@ and re-exports (`export {a as b} from`, `export * from`, `export * as ns from`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterator, Optional
 
 import tree_sitter as ts
 
-from .queries import matches
+from .queries import captures
 
 NAMESPACE = "*"
 DEFAULT = "default"
@@ -126,6 +126,16 @@ def _names_from_binding(call: ts.Node) -> list[ImportedName]:
     return names
 
 
+def _specifiers(clause: ts.Node, kind: str) -> Iterator[tuple[ts.Node, ts.Node, Optional[ts.Node]]]:
+    """(specifier, name, alias or None) of each `kind` specifier in an import or export clause."""
+    for spec in clause.named_children:
+        if spec.type != kind:
+            continue
+        name = spec.child_by_field_name("name")
+        if name is not None:
+            yield spec, name, spec.child_by_field_name("alias")
+
+
 def _import_statement(node: ts.Node, source: str) -> ImportDecl:
     decl = ImportDecl(node=node, source=source, kind="import", type_only=_has_token(node, "type"))
     for clause in node.named_children:
@@ -138,16 +148,10 @@ def _import_statement(node: ts.Node, source: str) -> ImportDecl:
                 ident = next((c for c in part.named_children if c.type == "identifier"), None)
                 decl.names.append(ImportedName(NAMESPACE, ident))
             elif part.type == "named_imports":
-                for spec in part.named_children:
-                    if spec.type != "import_specifier":
-                        continue
-                    name = spec.child_by_field_name("name")
-                    alias = spec.child_by_field_name("alias")
-                    if name is None:
-                        continue
-                    decl.names.append(
-                        ImportedName(text(name).strip("\"'"), alias or name, is_type=_has_token(spec, "type"))
-                    )
+                decl.names.extend(
+                    ImportedName(text(name).strip("\"'"), alias or name, is_type=_has_token(spec, "type"))
+                    for spec, name, alias in _specifiers(part, "import_specifier")
+                )
     return decl
 
 
@@ -156,16 +160,10 @@ def _reexport(node: ts.Node, source: str) -> ImportDecl:
     clause = next((c for c in node.named_children if c.type == "export_clause"), None)
     namespace = next((c for c in node.named_children if c.type == "namespace_export"), None)
     if clause is not None:
-        for spec in clause.named_children:
-            if spec.type != "export_specifier":
-                continue
-            name = spec.child_by_field_name("name")
-            alias = spec.child_by_field_name("alias")
-            if name is None:
-                continue
-            decl.names.append(
-                ImportedName(text(name), None, is_type=_has_token(spec, "type"), exported_as=text(alias or name))
-            )
+        decl.names.extend(
+            ImportedName(text(name), None, is_type=_has_token(spec, "type"), exported_as=text(alias or name))
+            for spec, name, alias in _specifiers(clause, "export_specifier")
+        )
     elif namespace is not None:
         ident = next((c for c in namespace.named_children), None)
         decl.names.append(ImportedName(NAMESPACE, None, exported_as=text(ident) if ident is not None else ""))
@@ -175,20 +173,30 @@ def _reexport(node: ts.Node, source: str) -> ImportDecl:
 
 
 def find_imports(lang: str, root: ts.Node) -> list[ImportDecl]:
+    # Captures, not matches: the imports query then runs in the same pass over the tree as
+    # the other whole-tree queries (queries.TREE_PURPOSES); each source is read back here.
+    found = captures(lang, "imports", root)
     decls: list[ImportDecl] = []
-    for match in matches(lang, "imports", root):
-        source = text(match["source"][0])
-        if "import" in match:
-            decls.append(_import_statement(match["import"][0], source))
-        elif "reexport" in match:
-            decls.append(_reexport(match["reexport"][0], source))
-        else:
-            kind = "require" if "require" in match else "dynamic"
-            call = match[kind][0]
-            decls.append(ImportDecl(node=_statement_of(call), source=source, kind=kind,
+    for node in found.get("import", ()):
+        decls.append(_import_statement(node, _fragment(node.child_by_field_name("source"))))
+    for node in found.get("reexport", ()):
+        decls.append(_reexport(node, _fragment(node.child_by_field_name("source"))))
+    for kind in ("require", "dynamic"):
+        for call in found.get(kind, ()):
+            arguments = call.child_by_field_name("arguments")
+            first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+            decls.append(ImportDecl(node=_statement_of(call), source=_fragment(first), kind=kind,
                                     names=_names_from_binding(call)))
     decls.sort(key=lambda d: d.node.start_byte)
     return decls
+
+
+def _fragment(string: Optional[ts.Node]) -> str:
+    """The text of a string literal's first fragment (the query only captures strings that have one)."""
+    for child in string.named_children if string is not None else ():
+        if child.type == "string_fragment":
+            return text(child)
+    return ""
 
 
 def _statement_of(node: ts.Node) -> ts.Node:
