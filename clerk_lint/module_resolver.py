@@ -708,14 +708,7 @@ class ModuleResolver:
 
     def _extends_path(self, folder: str, spec: str) -> Optional[str]:
         if spec.startswith(("./", "../")) or spec in (".", "..") or os.path.isabs(spec):
-            full = os.path.normpath(os.path.join(folder, spec))
-            if self._is_file(full):
-                return full
-            if not full.endswith(".json") and self._is_file(full + ".json"):
-                return full + ".json"
-            if self._is_dir(full) and self._is_file(os.path.join(full, "tsconfig.json")):
-                return os.path.join(full, "tsconfig.json")
-            return None
+            return self._config_file(os.path.normpath(os.path.join(folder, spec)))
         name, sub = _split_bare(spec)
         pkg_dir = self._node_modules_dir(folder, name) or self._workspace_package(folder, name)
         if pkg_dir is None:
@@ -735,13 +728,20 @@ class ModuleResolver:
                     targets = _targets_for(*hit)
             targets.append(sub)
         for rel in targets:
-            full = os.path.normpath(os.path.join(pkg_dir, rel))
-            if self._is_file(full):
-                return full
-            if not full.endswith(".json") and self._is_file(full + ".json"):
-                return full + ".json"
-            if self._is_dir(full) and self._is_file(os.path.join(full, "tsconfig.json")):
-                return os.path.join(full, "tsconfig.json")
+            found = self._config_file(os.path.normpath(os.path.join(pkg_dir, rel)))
+            if found is not None:
+                return found
+        return None
+
+    def _config_file(self, full: str) -> Optional[str]:
+        """The tsconfig an `extends` path names: the file, the file with .json added, or the
+        folder's tsconfig.json."""
+        if self._is_file(full):
+            return full
+        if not full.endswith(".json") and self._is_file(full + ".json"):
+            return full + ".json"
+        if self._is_dir(full) and self._is_file(os.path.join(full, "tsconfig.json")):
+            return os.path.join(full, "tsconfig.json")
         return None
 
     def _config_in(self, folder: str) -> Optional[_Config]:
