@@ -88,6 +88,7 @@ class Use:
     jsx: Optional[ts.Node] = None  # the opening tag when the value is rendered as a component
     top: Optional[ts.Node] = None  # outermost expression of the chain
     reexport: bool = False  # `export { name }` of the binding
+    framework: bool = False  # a read of the auth value a framework object carries (framework_reads.py)
 
     def prefix_chain(self, count: int) -> str:
         return self.origin.chain + "".join(step.op for step in self.steps[:count])
@@ -191,6 +192,68 @@ class Resolver:
                 work.extend(self._derived(use))
         found.sort(key=lambda u: (u.ref.start_byte, u.origin.chain))
         return found
+
+    def framework_uses(self, roots) -> list[Use]:
+        """Reads of Clerk's value through framework objects (framework_reads.Root): one `Use`
+        per `<object><path>` read (`Astro.locals.auth`, `req.auth`), whose origin is named after
+        the code that reads it, plus the uses of values derived from those reads."""
+        derived: dict[int, tuple[ts.Node, Origin]] = {}
+        work: list[tuple[Optional[ts.Node], str, str, frozenset]] = []  # (definition or None, name, module, paths)
+        for root in roots:
+            if root.node is None:
+                work.append((None, root.name, root.module, root.paths))
+            else:
+                self._bind_framework(root.node, root.module, root.paths, "", work, derived)
+        seen: set[int] = set()
+        found: list[Use] = []
+        while work:
+            definition, name, module, paths = work.pop()
+            if definition is not None:
+                if definition.id in seen:
+                    continue
+                seen.add(definition.id)
+            for ref in self._refs_by_name.get(name, ()):
+                target = self.scopes.resolve(ref)
+                if (target.id if target is not None else None) != (definition.id if definition is not None else None):
+                    continue
+                if in_type_context(ref):
+                    continue
+                steps, _, top = _walk_chain(ref)
+                ops = tuple(step.op for step in steps)
+                hit = next((p for p in paths if ops[:len(p)] == p), None)
+                if hit is not None:
+                    use = Use(steps[len(hit) - 1].node, Origin(module, name + "".join(hit)), steps[len(hit):],
+                              None, top, framework=True)
+                    found.append(use)
+                    for ident, origin in self._derived(use):
+                        derived.setdefault(ident.id, (ident, origin))
+                    continue
+                rest = frozenset(p[len(ops):] for p in paths if len(ops) < len(p) and p[:len(ops)] == ops)
+                parent = top.parent
+                if rest and parent is not None and parent.type == "variable_declarator" \
+                        and parent.child_by_field_name("value") == top:
+                    pattern = parent.child_by_field_name("name")
+                    if pattern is not None:  # const { locals } = context; const { auth } = req
+                        self._bind_framework(pattern, module, rest, name + "".join(ops), work, derived)
+        found += self.uses({k: v for k, v in derived.items() if v[0].id not in self.bound})
+        found.sort(key=lambda u: (u.ref.start_byte, u.origin.chain))
+        return found
+
+    def _bind_framework(self, pattern: ts.Node, module: str, paths: frozenset, base: str,
+                        work: list, derived: dict) -> None:
+        """Bind what a pattern takes from a framework object (`base` is how the code names the
+        object, "" for a parameter): the Clerk value itself, or an object still on the way to it."""
+        for path, ident in pattern_names(pattern):
+            if not self.scopes.is_definition(ident):
+                continue
+            hit = next((p for p in paths if path[:len(p)] == p), None)
+            if hit is not None:
+                origin = Origin(module, (base + "".join(hit)).lstrip("."), path[len(hit):])
+                derived.setdefault(ident.id, (ident, origin))
+                continue
+            rest = frozenset(p[len(path):] for p in paths if len(path) < len(p) and p[:len(path)] == path)
+            if rest:
+                work.append((ident, text(ident), module, rest))
 
     def _use(self, ref: ts.Node, origin: Origin) -> Use:
         parent = ref.parent

@@ -60,6 +60,10 @@ class RuleExamples:
     lang: str = "tsx"
     invalid: tuple[str, ...] = ()
     valid: tuple[str, ...] = ()
+    # For rules that depend on the project: the package.json written next to each snippet,
+    # and the snippet's path in that package (e.g. "src/pages/api/me.ts"); "" for defaults.
+    package_json: str = ""
+    file: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,8 @@ def _rule_from_table(table: dict, source_file: str) -> Rule:
             lang=ex.get("lang", "tsx"),
             invalid=_tuple(ex.get("invalid"), "invalid", where),
             valid=_tuple(ex.get("valid"), "valid", where),
+            package_json=ex.get("package_json", ""),
+            file=ex.get("file", ""),
         ),
         modules=_tuple(table.get("modules"), "modules", where) or DEFAULT_MODULES,
         symbols=_tuple(table.get("symbols"), "symbols", where),

@@ -81,6 +81,8 @@ class Classifier:
                             detail=detail, details=(("names", detail),))
 
     def use_finding(self, use: Use) -> Optional[Finding]:
+        if use.framework:
+            return self._framework_finding(use)
         if use.origin.wrapper is not None:
             return self._wrapper_finding(use)
         origin = use.origin
@@ -126,6 +128,28 @@ class Classifier:
                 return self.finding(rule, node, symbol=chain, module=origin.module, detail=detail,
                                     details=tuple(sorted(facts.items())), via=origin.via, related=origin.related)
         return None
+
+    def _framework_finding(self, use: Use) -> Optional[Finding]:
+        """`Astro.locals.auth()`, `event.context.auth()`, `req.auth.userId`: the read itself
+        is the finding (the call when it is called); what the code does with the result right
+        away (`.has({ role })`, `.userId`, `.protect()`) goes into the details."""
+        origin = use.origin
+        called = bool(use.steps) and use.steps[0].op == "()"
+        symbol = origin.export + ("()" if called else "")
+        rule = self.catalog.rule_for_chain(origin.module, symbol, frozenset())
+        if rule is None:
+            return None
+        rest = use.steps[1:] if called else use.steps
+        details: list[tuple[str, str]] = [("form", "call" if called else "property")]
+        facts: dict[str, str] = {}
+        if rest and rest[0].op.startswith("."):
+            details.append(("member", rest[0].op[1:]))
+            if len(rest) > 1 and rest[1].op == "()":
+                facts = call_arg_facts(rest[1].arguments)
+                details += sorted(facts.items())
+        node = use.steps[0].node if called else use.ref
+        return self.finding(rule, node, symbol=symbol, module=origin.module, detail=_detail(facts),
+                            details=tuple(details))
 
     def _wrapper_finding(self, use: Use) -> Optional[Finding]:
         """A use of an app wrapper of a Clerk API: the wrapped API's rule, marked indirect."""

@@ -14,9 +14,11 @@ from .discover import Candidate
 from .classify import Classifier
 from .findings import FileAnalysis, FileProblem, Finding, Location
 from .js_exports import SummaryBuilder
+from . import framework_reads
 from .js_imports import find_imports, text
 from .parse import parse
 from .prefilter import JS_MARKERS
+from .project_sdks import may_read_framework_auth
 from .queries import captures
 from .scopes import ScopeIndex
 from .source import LineIndex, SourceText
@@ -84,15 +86,20 @@ class ModuleContext(Protocol):
 
 
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: Optional[ModuleContext] = None) -> FileAnalysis:
-    if context is None and not MARKERS.search(source.data):
+    sdks = may_read_framework_auth(candidate.path, source.data)
+    if context is None and not sdks and not MARKERS.search(source.data):
         return FileAnalysis()
     index = LineIndex(source)
     return analyze_js(source.data, candidate.relpath, candidate.language, catalog, index.locator(candidate.relpath),
-                      context=context)
+                      context=context, sdks=sdks)
 
 
 def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
-               locate: Callable[[ts.Node], Location], *, context: Optional[ModuleContext] = None) -> FileAnalysis:
+               locate: Callable[[ts.Node], Location], *, context: Optional[ModuleContext] = None,
+               sdks: frozenset[str] = frozenset(), astro_global: bool = False) -> FileAnalysis:
+    """`sdks`: the Clerk framework SDKs the file's package depends on (project_sdks), whose
+    auth reads through framework objects are looked for; `astro_global`: the code is `.astro`
+    frontmatter, where `Astro` is in scope."""
     result = FileAnalysis()
     tree = parse(data, lang)
     root = tree.root_node
@@ -117,7 +124,8 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                 origin = context.lookup(target, name.imported)
                 if origin is not None:
                     local_seeds.append((name.local, origin))
-    if not clerk_imports and not local_seeds and not local_reexports:
+    roots = framework_reads.roots(root, sdks, astro_global=astro_global) if sdks else []
+    if not clerk_imports and not local_seeds and not local_reexports and not roots:
         if MARKERS.search(data):
             result.findings.extend(_query_findings(lang, root, catalog, Classifier(catalog, locate),
                                                    standalone_only=True))
@@ -154,4 +162,10 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         builder = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
         summary = builder.build(root, context.resolve, is_clerk_module)
         result.summary = None if summary.is_empty() else summary
+    if roots:
+        # After the summary: a handler reading `req.auth` is not a wrapper its callers inherit.
+        for use in resolver.framework_uses(roots):
+            finding = classifier.use_finding(use)
+            if finding is not None:
+                result.findings.append(finding)
     return result

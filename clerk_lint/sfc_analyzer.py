@@ -39,6 +39,7 @@ from .findings import FileAnalysis, Finding, Location
 from .js_analyzer import MARKERS, analyze_js
 from .js_imports import DEFAULT, NAMESPACE, find_imports, text
 from .parse import parse
+from .project_sdks import may_read_framework_auth
 from .source import LineIndex, SourceText
 
 # --------------------------------------------------------------------------- blocks
@@ -511,15 +512,18 @@ class SfcAnalysis:
         self.classifier = Classifier(catalog, locate)
         self._rules: dict[tuple[str, str], Optional[Rule]] = {}
 
-    def script(self, blocks: list[Block], auto_imports: str = "") -> None:
+    def script(self, blocks: list[Block], auto_imports: str = "", *, sdks: frozenset[str] = frozenset(),
+               astro_global: bool = False) -> None:
         """Analyse `blocks` (one module) with the JS pipeline; `auto_imports` is an import
-        statement appended after the end of the file for names Nuxt imports implicitly."""
+        statement appended after the end of the file for names Nuxt imports implicitly;
+        `sdks` / `astro_global` as for analyze_js (Astro frontmatter reads `Astro.locals`)."""
         if not blocks:
             return
         padded = _blank(self.data, [(b.start, b.end) for b in blocks])
         if auto_imports:
             padded += b"\n;" + auto_imports.encode("utf-8") + b"\n"
-        analysis = analyze_js(padded, self.relpath, blocks[0].lang, self.catalog, self.locate)
+        analysis = analyze_js(padded, self.relpath, blocks[0].lang, self.catalog, self.locate,
+                              sdks=sdks, astro_global=astro_global)
         self.result.findings.extend(f for f in analysis.findings if f.location.line > 0)
         self.result.problems.extend(analysis.problems)
 
@@ -580,12 +584,13 @@ def _analyze_vue(sfc: SfcAnalysis, path: Optional[Path]) -> None:
         sfc.template(tags, clerk, kebab=True, nuxt=nuxt, shadowed=frozenset(imported | declared))
 
 
-def _analyze_astro(sfc: SfcAnalysis) -> None:
+def _analyze_astro(sfc: SfcAnalysis, sdks: frozenset[str] = frozenset()) -> None:
     data = sfc.data
     front, scripts, (start, end) = astro_blocks(data)
     clerk: dict[str, tuple[str, str]] = {}
     if front:
-        sfc.script(front)
+        # Only the frontmatter runs on the server with `Astro` in scope; <script> tags run in the browser.
+        sfc.script(front, sdks=sdks, astro_global=True)
         clerk, _, _ = _imports(_blank(data, [(b.start, b.end) for b in front]), "typescript")
     for block in scripts:
         sfc.script([block])
@@ -597,7 +602,9 @@ def _analyze_astro(sfc: SfcAnalysis) -> None:
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
     is_vue = candidate.language == "vue"
     path = Path(candidate.path) if candidate.path is not None else None
-    if not MARKERS.search(source.data):
+    # `Astro.locals.auth()` needs no import: it is Clerk's when the package depends on @clerk/astro.
+    sdks = frozenset() if is_vue else may_read_framework_auth(path, source.data) & {"@clerk/astro"}
+    if not MARKERS.search(source.data) and not sdks:
         # Only a Nuxt project with Clerk's module can use Clerk without naming it.
         if not is_vue or path is None or nuxt_clerk_for(path, catalog) is None:
             return FileAnalysis()
@@ -605,6 +612,6 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
     if is_vue:
         _analyze_vue(sfc, path)
     else:
-        _analyze_astro(sfc)
+        _analyze_astro(sfc, sdks)
     sfc.result.findings.sort(key=Finding.sort_key)
     return sfc.result

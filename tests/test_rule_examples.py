@@ -12,7 +12,7 @@ from expectations import actual, diff_report, expected_in_text
 
 # A value starting with "." is an extension (the file is example<ext>); any other value is the
 # whole file name, for kinds recognised by name (package.json, requirements.txt ...).
-EXTENSIONS = {"tsx": ".tsx", "ts": ".ts", "jsx": ".jsx", "js": ".js", "py": ".py",
+EXTENSIONS = {"tsx": ".tsx", "ts": ".ts", "jsx": ".jsx", "js": ".js", "py": ".py", "astro": ".astro", "vue": ".vue",
               "package-json": "package.json", "requirements": "requirements.txt", "pyproject": "pyproject.toml",
               "env": ".env", "prisma": ".prisma", "sql": ".sql", "app-json": "app.json",
               "toml-config": "config.toml"}
@@ -28,9 +28,14 @@ CASES = [
 @pytest.mark.parametrize("rule,kind,index,snippet", CASES)
 def test_rule_example(rule, kind, index, snippet, tmp_path):
     ext = EXTENSIONS[rule.examples.lang]
-    name = f"example{ext}" if ext.startswith(".") else ext
+    name = rule.examples.file or (f"example{ext}" if ext.startswith(".") else ext)
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / name).write_text(snippet, encoding="utf-8")
+    if rule.examples.package_json:  # the project the snippet lives in; its own findings are not the rule's
+        (tmp_path / "package.json").write_text(rule.examples.package_json, encoding="utf-8")
     result = run_scan([tmp_path], CATALOG)
+    if rule.examples.package_json:
+        result.findings = [f for f in result.findings if f.location.path == name]
     expected = expected_in_text(name, snippet)
     if kind == "invalid":
         assert any(code == rule.code for (_, _, code) in expected), "an invalid example must mark its own rule"

@@ -1,0 +1,233 @@
+"""Where a JS/TS file holds a framework object that Clerk's SDK fills with the auth object.
+
+No import names these values: `Astro.locals.auth()` (Astro), `event.context.auth()` (Nuxt),
+`req.auth` / `req.auth()` (Express, the legacy Node SDK) and `request.auth` (Fastify) are
+reached through the request the framework passes to app code. This module only says which
+parameters (and, in `.astro` frontmatter, which global) hold such an object, and which member
+paths on it lead to Clerk; `bindings.Resolver.framework_uses` follows them. The caller decides,
+from the package's dependencies (project_sdks.py), which families apply: nothing here runs for
+a package without the SDK.
+
+Parameters count only where the framework hands over its request object: Astro endpoint
+exports (`GET`, `POST` ...), `onRequest`, `defineMiddleware` / `sequence` / `clerkMiddleware`
+callbacks and action handlers; Nuxt `defineEventHandler` callbacks and `H3Event` parameters;
+Express / Fastify route handlers and middleware (a function passed to `.get()`, `.use()` ...,
+or shaped like one: `(req, res)`, `(req: Request, ...)`). A variable that merely has one of
+these names is never one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+import tree_sitter as ts
+
+from .js_imports import TRANSPARENT, text
+from .project_sdks import FRAMEWORK_SDKS
+
+# Member paths from the framework object to Clerk's value, per family.
+ASTRO_PATHS = frozenset({(".locals", ".auth"), (".locals", ".currentUser")})
+NUXT_PATHS = frozenset({(".context", ".auth")})
+REQUEST_PATHS = frozenset({(".auth",)})
+
+FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "function_declaration",
+                       "generator_function_declaration", "method_definition"})
+
+ASTRO_EXPORTS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "ALL", "OPTIONS", "HEAD", "onRequest"})
+# callee name -> index of the parameter holding Astro's APIContext
+ASTRO_CALLBACKS = {"defineMiddleware": 0, "sequence": 0, "clerkMiddleware": 1}
+ASTRO_TYPES = re.compile(r"\b(?:APIContext|AstroGlobal)\b")
+ASTRO_ROUTE_TYPES = re.compile(r"\b(?:APIRoute|MiddlewareHandler)\b")
+NUXT_CALLBACKS = frozenset({"defineEventHandler", "eventHandler", "defineCachedEventHandler", "clerkMiddleware",
+                            "defineRequestMiddleware"})
+NUXT_TYPES = re.compile(r"\bH3Event\b")
+ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "all", "use", "options", "head",
+                           "addHook", "route"})
+RESPONSE_NAMES = frozenset({"res", "response", "reply", "resp", "_res", "_response", "_reply"})
+REQUEST_TYPES = re.compile(r"\b(?:Request|FastifyRequest|WithAuthProp|RequireAuthProp|LooseAuthProp)\b")
+RESPONSE_TYPES = re.compile(r"\b(?:Response|FastifyReply)\b")
+ERROR_NAMES = frozenset({"err", "error", "e", "_err", "_error", "_e", "ex"})
+
+
+
+@dataclass(frozen=True)
+class Root:
+    """A binding pattern (a parameter, or the name of a global) holding a framework object."""
+
+    node: Optional[ts.Node]  # identifier or object pattern; None for a global
+    name: str  # the global's name ("Astro"), or "" for a parameter
+    module: str
+    paths: frozenset[tuple[str, ...]]
+
+
+def _param(node: ts.Node) -> tuple[Optional[ts.Node], str]:
+    """(binding pattern, type annotation text) of one formal parameter."""
+    type_text = ""
+    if node.type in ("required_parameter", "optional_parameter"):
+        annotation = node.child_by_field_name("type")
+        type_text = text(annotation) if annotation is not None else ""
+        node = node.child_by_field_name("pattern") or node
+    if node.type == "assignment_pattern":
+        node = node.child_by_field_name("left") or node
+    if node.type in ("identifier", "object_pattern"):
+        return node, type_text
+    return None, type_text
+
+
+def _params(fn: ts.Node) -> list[tuple[Optional[ts.Node], str]]:
+    single = fn.child_by_field_name("parameter")
+    if single is not None:
+        return [_param(single)]
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        return []
+    return [_param(p) for p in params.named_children if p.type != "comment"]
+
+
+def _outer(node: ts.Node) -> ts.Node:
+    """The expression a value stands for once parentheses and `as` / `satisfies` are peeled."""
+    while node.parent is not None and node.parent.type in TRANSPARENT:
+        node = node.parent
+    return node
+
+
+def _callee_name(call: ts.Node) -> tuple[str, bool]:
+    """(name, is a member call) of a call's callee: `defineEventHandler` -> (that, False),
+    `router.get` -> ("get", True)."""
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return "", False
+    if fn.type == "identifier":
+        return text(fn), False
+    if fn.type == "member_expression":
+        prop = fn.child_by_field_name("property")
+        return (text(prop) if prop is not None else ""), True
+    return "", False
+
+
+def _call_of_argument(value: ts.Node) -> Optional[ts.Node]:
+    """The call that receives `value` as an argument, directly or as a property of an object
+    argument (`defineEventHandler({ handler })`, `fastify.route({ handler })`)."""
+    node = _outer(value)
+    parent = node.parent
+    if parent is not None and parent.type == "pair":
+        key = parent.child_by_field_name("key")
+        if key is None or text(key).strip("\"'") not in ("handler", "preHandler", "onRequest"):
+            return None
+        obj = parent.parent
+        if obj is None or obj.type != "object":
+            return None
+        node = _outer(obj)
+        parent = node.parent
+    if parent is not None and parent.type == "arguments" and parent.parent is not None \
+            and parent.parent.type == "call_expression":
+        return parent.parent
+    return None
+
+
+def _declared_name(fn: ts.Node) -> tuple[str, str, bool]:
+    """(name, declared type text, exported) of the function's own declaration or the variable
+    it initialises; ("", "", False) otherwise."""
+    if fn.type in ("function_declaration", "generator_function_declaration"):
+        name = fn.child_by_field_name("name")
+        exported = fn.parent is not None and fn.parent.type == "export_statement"
+        return (text(name) if name is not None else ""), "", exported
+    node = _outer(fn)
+    parent = node.parent
+    if parent is not None and parent.type == "variable_declarator" and parent.child_by_field_name("value") == node:
+        name = parent.child_by_field_name("name")
+        annotation = parent.child_by_field_name("type")
+        decl = parent.parent
+        exported = decl is not None and decl.parent is not None and decl.parent.type == "export_statement"
+        return (text(name) if name is not None else ""), (text(annotation) if annotation is not None else ""), exported
+    return "", "", False
+
+
+def _astro_index(fn: ts.Node, params: list) -> Optional[int]:
+    name, declared_type, exported = _declared_name(fn)
+    if exported and name in ASTRO_EXPORTS:
+        return 0
+    if declared_type and ASTRO_ROUTE_TYPES.search(declared_type):
+        return 0
+    call = _call_of_argument(fn)
+    if call is not None:
+        callee, member = _callee_name(call)
+        if not member and callee in ASTRO_CALLBACKS:
+            return ASTRO_CALLBACKS[callee]
+        if not member and callee == "defineAction":
+            return 1  # defineAction({ handler: (input, context) => ... })
+    for index, (_, type_text) in enumerate(params):
+        if type_text and ASTRO_TYPES.search(type_text):
+            return index
+    return None
+
+
+def _nuxt_index(fn: ts.Node, params: list) -> Optional[int]:
+    call = _call_of_argument(fn)
+    if call is not None:
+        callee, member = _callee_name(call)
+        if not member and callee in NUXT_CALLBACKS:
+            return 0
+    for index, (_, type_text) in enumerate(params):
+        if type_text and NUXT_TYPES.search(type_text):
+            return index
+    return None
+
+
+def _request_index(fn: ts.Node, params: list) -> Optional[int]:
+    """The request parameter of an Express / Fastify handler or middleware."""
+    if not params:
+        return None
+    names = [text(p) if p is not None and p.type == "identifier" else "" for p, _ in params]
+    start = 1 if len(params) == 4 and names[0] in ERROR_NAMES else 0  # (err, req, res, next)
+    call = _call_of_argument(fn)
+    if call is not None:
+        callee, member = _callee_name(call)
+        if member and callee in ROUTE_METHODS:
+            return start
+    rest = params[start + 1:]
+    if rest and (names[start + 1] in RESPONSE_NAMES or RESPONSE_TYPES.search(rest[0][1] or "")):
+        return start
+    if REQUEST_TYPES.search(params[start][1] or "") and len(params) >= 2:
+        return start
+    return None
+
+
+def roots(root: ts.Node, sdks: Iterable[str], *, astro_global: bool = False) -> list[Root]:
+    """Framework objects in the tree for the Clerk SDKs the package depends on (keys of
+    project_sdks.FRAMEWORK_SDKS): parameters of the functions the framework calls, and `Astro`
+    in frontmatter. Findings name the SDK (`@clerk/express` over the legacy Node SDK)."""
+    modules: dict[str, str] = {}
+    for sdk, family in FRAMEWORK_SDKS.items():
+        if sdk in sdks:
+            modules.setdefault(family, sdk)
+    families = frozenset(modules)
+    out: list[Root] = []
+    if astro_global and "astro" in families:
+        out.append(Root(None, "Astro", modules["astro"], ASTRO_PATHS))
+    checks = []
+    if "astro" in families:
+        checks.append((_astro_index, modules["astro"], ASTRO_PATHS))
+    if "nuxt" in families:
+        checks.append((_nuxt_index, modules["nuxt"], NUXT_PATHS))
+    for family in ("express", "fastify"):
+        if family in families:
+            checks.append((_request_index, modules[family], REQUEST_PATHS))
+    if not checks:
+        return out
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        if node.type not in FUNCTIONS:
+            continue
+        params = _params(node)
+        if not params:
+            continue
+        for check, module, paths in checks:
+            index = check(node, params)
+            if index is not None and index < len(params) and params[index][0] is not None:
+                out.append(Root(params[index][0], "", module, paths))
+                break
+    return out

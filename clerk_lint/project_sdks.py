@@ -1,0 +1,92 @@
+"""Which Clerk framework SDKs a file's package depends on: its nearest package.json.
+
+Clerk's Astro, Nuxt, Express and Fastify SDKs hand the auth object to app code through the
+framework's own objects (`Astro.locals.auth()`, `event.context.auth()`, `req.auth`), with no
+import in the file that reads it. Those reads are only Clerk's when the package depends on the
+matching SDK (Lucia, Auth.js, express-jwt and Better Auth fill the same names), so this is the
+gate. Light on purpose (no parser): scans ask it before deciding to parse a file.
+
+The manifest is found by walking up from the file's folder to the nearest `package.json` that
+declares dependencies (a bare `{"type": "module"}` marker is passed over), stopping at a folder
+holding `.git`. Folders and manifests are read once per process (`clear_caches` forgets them).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Optional, Union
+
+# SDK package -> the family of framework reads it provides (framework_reads.py).
+FRAMEWORK_SDKS = {
+    "@clerk/astro": "astro",
+    "@clerk/nuxt": "nuxt",
+    "@clerk/express": "express",
+    "@clerk/clerk-sdk-node": "express",  # legacy: ClerkExpressWithAuth() / ClerkExpressRequireAuth()
+    "@clerk/fastify": "fastify",
+}
+_DEP_KEYS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+MAX_LEVELS = 40
+
+# Bytes every such read contains (`locals.auth`, `context.auth`, `req.auth`): files without
+# them are never looked at for framework reads. `\b` keeps `.authorization` out.
+AUTH_READ = re.compile(rb"\.auth\b|\.currentUser\b")
+
+_folders: dict[str, Optional[str]] = {}  # folder -> the manifest that applies to it (or None)
+_manifests: dict[str, Optional[frozenset[str]]] = {}  # package.json -> its framework SDKs (None: no deps)
+
+
+def _framework_deps(manifest: str) -> Optional[frozenset[str]]:
+    """The framework SDKs a package.json depends on; None when it declares no dependencies."""
+    if manifest not in _manifests:
+        found: Optional[frozenset[str]] = None
+        try:
+            with open(manifest, "rb") as fh:
+                data = json.loads(fh.read(2_000_000))
+            if isinstance(data, dict) and any(isinstance(data.get(k), dict) for k in _DEP_KEYS):
+                names = {name for k in _DEP_KEYS if isinstance(data.get(k), dict) for name in data[k]}
+                found = frozenset(n for n in names if n in FRAMEWORK_SDKS)
+        except (OSError, ValueError, RecursionError):
+            found = None
+        _manifests[manifest] = found
+    return _manifests[manifest]
+
+
+def framework_sdks(path: Union[str, os.PathLike, None]) -> frozenset[str]:
+    """Clerk framework SDK packages (keys of FRAMEWORK_SDKS) the file's package depends on."""
+    if path is None:
+        return frozenset()
+    folder = os.path.dirname(os.path.abspath(path))
+    trail = []
+    manifest: Optional[str] = None
+    for _ in range(MAX_LEVELS):
+        if folder in _folders:
+            manifest = _folders[folder]
+            break
+        trail.append(folder)
+        candidate = os.path.join(folder, "package.json")
+        if os.path.isfile(candidate) and _framework_deps(candidate) is not None:
+            manifest = candidate
+            break
+        parent = os.path.dirname(folder)
+        if parent == folder or os.path.isdir(os.path.join(folder, ".git")):
+            break
+        folder = parent
+    for seen in trail:
+        _folders[seen] = manifest
+    deps = _framework_deps(manifest) if manifest is not None else None
+    return deps or frozenset()
+
+
+def may_read_framework_auth(path: Union[str, os.PathLike, None], data: bytes) -> frozenset[str]:
+    """The framework SDKs whose auth reads this file may contain: empty unless its bytes look
+    like one and its package depends on a Clerk framework SDK (the byte test comes first)."""
+    if AUTH_READ.search(data) is None:
+        return frozenset()
+    return framework_sdks(path)
+
+
+def clear_caches() -> None:
+    """Forget the folders and manifests read so far (long-running processes, tests)."""
+    _folders.clear()
+    _manifests.clear()
