@@ -325,3 +325,29 @@ def test_github_escapes_properties() -> None:
 
 def test_github_empty() -> None:
     assert render("github", ScanResult(root="."), CATALOG) == ""
+
+
+def test_json_text_is_byte_identical_to_json_dumps():
+    """The reporters' fast JSON writer must give exactly json.dumps(indent=2, ensure_ascii=False)."""
+    import json
+    import random
+
+    from clerk_lint.reporters._common import json_text
+
+    rng = random.Random(5)
+    leaves = ["", "a\"b\\c", "é\u2028😀\ud800", "\x00\n\t", 0, -7, 2**70, 1.5, -0.0, 1e300, float("inf"), float("nan"),
+              True, False, None]
+
+    def make(depth: int):
+        roll = rng.random()
+        if depth > 4 or roll < 0.4:
+            return rng.choice(leaves)
+        if roll < 0.7:
+            return [make(depth + 1) for _ in range(rng.randrange(0, 4))]
+        return {rng.choice(["k", "é", "a b", "\"q\"", str(rng.random())]): make(depth + 1) for _ in range(rng.randrange(0, 4))}
+
+    for _ in range(2000):
+        doc = make(0)
+        assert json_text(doc) == json.dumps(doc, indent=2, ensure_ascii=False)
+    # keys json.dumps converts itself (not str) take its own path
+    assert json_text({1: [True]}) == json.dumps({1: [True]}, indent=2, ensure_ascii=False)

@@ -1,6 +1,8 @@
 """Small helpers shared by several reporters."""
 from __future__ import annotations
 
+import json
+import math
 from collections import Counter
 from typing import Iterable
 
@@ -58,3 +60,58 @@ def per_package(result: ScanResult) -> dict[str, dict]:
                  "effort_hours": round(sum(f.effort_hours for f in items), 2)}
         for folder, items in groups.items()
     }
+
+
+def json_text(document) -> str:
+    """``json.dumps(document, indent=2, ensure_ascii=False)``, byte for byte, about 3x faster:
+    with an indent the standard library falls back to its pure-Python encoder, which calls a
+    generator per value; a report with thousands of findings spends most of its time there."""
+    from json.encoder import encode_basestring  # the C implementation when available
+
+    out: list[str] = []
+    append = out.append
+    scalars = {True: "true", False: "false"}
+
+    def value(obj, indent: str) -> None:
+        if isinstance(obj, str):
+            append(encode_basestring(obj))
+        elif obj is None:
+            append("null")
+        elif obj is True or obj is False:
+            append(scalars[obj])
+        elif isinstance(obj, int):
+            append(int.__repr__(obj))
+        elif isinstance(obj, float):
+            append(float.__repr__(obj) if math.isfinite(obj) else json.dumps(obj))
+        elif isinstance(obj, dict):
+            if not obj:
+                append("{}")
+                return
+            inner = indent + "  "
+            first = True
+            for key, item in obj.items():
+                if not isinstance(key, str):
+                    raise TypeError  # json.dumps's own key rules apply: fall back to it
+                append(("{\n" if first else ",\n") + inner + encode_basestring(key) + ": ")
+                first = False
+                value(item, inner)
+            append("\n" + indent + "}")
+        elif isinstance(obj, (list, tuple)):
+            if not obj:
+                append("[]")
+                return
+            inner = indent + "  "
+            first = True
+            for item in obj:
+                append(("[\n" if first else ",\n") + inner)
+                first = False
+                value(item, inner)
+            append("\n" + indent + "]")
+        else:
+            raise TypeError
+
+    try:
+        value(document, "")
+    except (TypeError, RecursionError):
+        return json.dumps(document, indent=2, ensure_ascii=False)
+    return "".join(out)

@@ -22,12 +22,11 @@ Declare it in `.gitlab-ci.yml` with `artifacts: reports: codequality: <file>`.
 from __future__ import annotations
 
 import hashlib
-import json
 
 from ..baseline import fingerprints
 from ..catalog import Catalog
 from ..findings import Finding, ScanResult
-from ._common import via_suffix
+from ._common import json_text, via_suffix
 
 SEVERITIES = {"trivial": "info", "moderate": "minor", "hard": "major", "blocker": "blocker"}
 
@@ -51,4 +50,4 @@ def issue(f: Finding, fingerprint: str) -> dict:
 
 def render(result: ScanResult, catalog: Catalog, **_: object) -> str:
     issues = [issue(f, fp) for f, fp in zip(result.findings, fingerprints(result.findings))]
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_text(issues) + "\n"

@@ -7,7 +7,6 @@ holds no machine paths and is byte-for-byte reproducible.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
@@ -17,7 +16,7 @@ import sarif_om as so
 from .. import __version__
 from ..catalog import Catalog, Rule
 from ..findings import FileProblem, Finding, Location, ScanResult
-from ._common import level, utf16_slice
+from ._common import json_text, level, utf16_slice
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/clerk-lint/clerk-lint"
@@ -184,4 +183,4 @@ def to_document(result: ScanResult, catalog: Catalog) -> dict:
 
 
 def render(result: ScanResult, catalog: Catalog, **_: object) -> str:
-    return json.dumps(to_document(result, catalog), indent=2, ensure_ascii=False) + "\n"
+    return json_text(to_document(result, catalog)) + "\n"
