@@ -1,4 +1,4 @@
-"""The per-file pipeline for Python backends: parse with libcst, resolve bindings, classify.
+"""The per-file pipeline for Python backends: parse with ``ast``, resolve bindings, classify.
 
 Python rules live in ``rules/python.toml`` (codes CLK800-CLK849). Most of them match the
 dotted *path* of a call or subscript (see ``py_bindings.Val``) against the rule's ``chains``
@@ -9,12 +9,18 @@ rules add a condition (a Clerk URL or key flowing into ``jwt.decode``; a Clerk e
 read from ``os.environ``); the rest are found by walking the tree (imports, string
 literals, webhook event comparisons, wrappers used as FastAPI dependencies).
 
-libcst is imported on first use, so scans of JavaScript-only trees never load it.
+Files are parsed with the standard library's ``ast`` (about 100x cheaper than libcst with its
+scope metadata). libcst is imported only for a file the running interpreter cannot parse:
+it still parses syntax of newer Pythons, which lets the statements this interpreter does
+understand be analysed (see ``_newer_syntax``).
 """
 from __future__ import annotations
 
+import ast
 import os
 import re
+import sys
+import warnings
 from functools import lru_cache
 from typing import Optional
 
@@ -158,37 +164,36 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
     if not MARKERS.search(source.data):
         return FileAnalysis()
     index = LineIndex(source)
-    try:
-        import libcst as cst
-        from libcst.metadata import MetadataWrapper
-    except ImportError:  # pragma: no cover - libcst is a dependency
-        return FileAnalysis(problems=[FileProblem(candidate.relpath, "libcst is not installed", "skipped")])
     depth = _bracket_depth(source.data)
     if depth > MAX_BRACKET_DEPTH:
-        # CPython itself refuses more than 200 nested brackets, and libcst's native parser
-        # can overflow its stack on such input: never hand it over.
+        # CPython's tokenizer refuses these itself; say why in words rather than its message.
         return _fallback(source, candidate, catalog, index,
                          f"brackets nested {depth} deep (Python allows {MAX_BRACKET_DEPTH}): "
                          "only import lines were scanned")
-    too_deep = _too_deep(source.text)
-    if too_deep:
-        return _fallback(source, candidate, catalog, index, too_deep + ": only import lines were scanned")
+    problems: list[FileProblem] = []
     try:
-        module = cst.parse_module(source.text)
-    except cst.ParserSyntaxError as exc:
-        reason = f"not valid Python 3 (syntax error at line {exc.raw_line}): only import lines were scanned"
-        return _fallback(source, candidate, catalog, index, reason)
-    except (RecursionError, MemoryError, ValueError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes is not ours to print
+            tree = ast.parse(source.text, type_comments=False)
+    except (RecursionError, MemoryError):
         return _fallback(source, candidate, catalog, index,
-                         f"libcst could not parse the file ({type(exc).__name__}): only import lines were scanned")
-    if module.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
-        # byte spans are computed in the module's encoding; ours are UTF-8 (SourceText.data)
-        module = module.with_changes(encoding="utf-8")
+                         "expressions nested too deeply to parse: only import lines were scanned")
+    except (SyntaxError, ValueError):
+        tree, reason = _newer_syntax(source)
+        if tree is None:
+            return _fallback(source, candidate, catalog, index, reason)
+        if reason:
+            problems.append(FileProblem(candidate.relpath, reason, "parse-partial", partial=True))
+    from .py_bindings import TooDeep
     try:
-        return _PyFile(MetadataWrapper(module, unsafe_skip_copy=True), source, candidate, catalog, index).run()
+        result = _PyFile(tree, source, candidate, catalog, index).run()
+    except TooDeep as exc:
+        return _fallback(source, candidate, catalog, index, f"{exc}: only import lines were scanned")
     except RecursionError:
         return _fallback(source, candidate, catalog, index,
                          "too deeply nested to analyse: only import lines were scanned")
+    result.problems[:0] = problems
+    return result
 
 
 MAX_BRACKET_DEPTH = 200  # CPython's tokenizer limit (MAXLEVEL)
@@ -212,38 +217,57 @@ def _bracket_depth(data: bytes) -> int:
     return deepest
 
 
-MAX_EXPRESSION_DEPTH = 800
 _LONG_LINE = 5000
 
 
-def _too_deep(text: str) -> str:
-    """Why the file must not be handed to libcst, or "".
+def _newer_syntax(source: SourceText) -> tuple[Optional[ast.Module], str]:
+    """(tree, problem reason) for a file `ast` rejected, or (None, fallback reason).
 
-    libcst's native parser overflows the C stack (the process dies) on expression chains
-    about 10,000 deep (`a or a or ...`, `x.y.y.y...`, `1+1+...`), and its Python side raises
-    RecursionError well before that. CPython's own parser fails cleanly on such input, so the
-    file is parsed with `ast` first and its nesting measured without recursion, counting the
-    chains libcst nests but `ast` keeps flat (BoolOp values, Compare operators)."""
-    import ast
+    CPython parses only its own grammar, so a file using a newer Python's syntax (PEP 695
+    `type X = ...`, PEP 701 f-strings under 3.11) fails as a whole. libcst parses every
+    Python 3 grammar: it splits the module into top-level statements, each of which `ast`
+    parses on its own, padded with newlines so that line numbers stay the file's."""
+    text = source.text
+    if any(len(line) > _LONG_LINE for line in text.splitlines()):
+        # libcst's native parser can overflow the C stack (killing the process) on an
+        # expression chain deep enough to fit on such a line.
+        return None, (f"not valid Python for this interpreter, with lines over {_LONG_LINE} characters: "
+                      "only import lines were scanned")
     try:
-        tree = ast.parse(text)
-    except (RecursionError, MemoryError):
-        return "expressions nested too deeply to parse"
-    except (SyntaxError, ValueError):
-        # Not valid for this interpreter (older or newer syntax): libcst decides, unless a
-        # single line is long enough to hold a chain deep enough to crash it.
-        if any(len(line) > _LONG_LINE for line in text.splitlines()):
-            return f"not valid Python for this interpreter, with lines over {_LONG_LINE} characters"
-        return ""
-    stack = [(tree, 0)]
-    while stack:
-        node, depth = stack.pop()
-        depth += 1 + len(getattr(node, "values", ()) if isinstance(node, ast.BoolOp) else ()) \
-            + (len(node.ops) if isinstance(node, ast.Compare) else 0)
-        if depth > MAX_EXPRESSION_DEPTH:
-            return f"expressions nested more than {MAX_EXPRESSION_DEPTH} deep"
-        stack.extend((child, depth) for child in ast.iter_child_nodes(node))
-    return ""
+        import libcst as cst
+    except ImportError:  # pragma: no cover - libcst is a dependency
+        return None, "not valid Python for this interpreter (libcst is not installed): only import lines were scanned"
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        return None, f"not valid Python 3 (syntax error at line {exc.raw_line}): only import lines were scanned"
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return None, f"libcst could not parse the file ({type(exc).__name__}): only import lines were scanned"
+    chunks = [module.code_for_node(stmt) for stmt in module.body]
+    header = "".join(module.code_for_node(line) for line in module.header)
+    whole = header + "".join(chunks) + "".join(module.code_for_node(line) for line in module.footer)
+    if whole != text and whole != text + "\n":  # (libcst adds the missing final newline)
+        return None, "not valid Python for this interpreter: only import lines were scanned"
+    body: list[ast.stmt] = []
+    skipped: list[tuple[int, int]] = []
+    line = 1 + header.count("\n")
+    for stmt, chunk in zip(module.body, chunks):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                body.extend(ast.parse("\n" * (line - 1) + chunk, type_comments=False).body)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            first = line + len(stmt.leading_lines)
+            skipped.append((first, max(first, line + chunk.rstrip("\n").count("\n"))))
+        line += chunk.count("\n")
+    if not skipped:
+        return ast.Module(body=body, type_ignores=[]), ""
+    where = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in skipped)
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    plural = "s" if len(skipped) > 1 or skipped[0][0] != skipped[0][1] else ""
+    return ast.Module(body=body, type_ignores=[]), (
+        f"uses syntax newer than Python {version} (or invalid) on line{plural} {where}: "
+        "those statements were skipped")
 
 
 def _module_code(top: str, candidate: Candidate) -> Optional[str]:
@@ -270,7 +294,7 @@ _IMPORT_LINE = re.compile(
 
 def _fallback(source: SourceText, candidate: Candidate, catalog: Catalog, index: LineIndex,
               reason: str) -> FileAnalysis:
-    """Imports only, found line by line, for files libcst cannot parse."""
+    """Imports only, found line by line, for files that cannot be parsed (or are too deep)."""
     result = FileAnalysis(problems=[FileProblem(candidate.relpath, reason, "parse-partial", partial=True)])
     text = source.text
     for m in _IMPORT_LINE.finditer(text):
@@ -302,13 +326,24 @@ def _fallback(source: SourceText, candidate: Candidate, catalog: Catalog, index:
 # ----------------------------------------------------------------------------- one file
 
 
+class _Decorator:
+    """A decorator as a finding's node: its location starts at the `@`, which ast omits."""
+
+    __slots__ = ("decorator", "start", "end")
+
+    def __init__(self, decorator, start: int, end: int):
+        self.decorator, self.start, self.end = decorator, start, end
+
+
+_CLASS_KEYWORD = re.compile(rb"class(?:[ \t\f]|\\\r?\n)+")
+
+
 class _PyFile:
-    def __init__(self, wrapper, source: SourceText, candidate: Candidate, catalog: Catalog, index: LineIndex):
-        import libcst as cst
+    def __init__(self, tree: ast.Module, source: SourceText, candidate: Candidate, catalog: Catalog,
+                 index: LineIndex):
         from .py_bindings import Bindings
 
-        self.cst = cst
-        self.b = Bindings(wrapper)
+        self.b = Bindings(tree, source.data, index.starts)
         self.source = source
         self.candidate = candidate
         self.relpath = candidate.relpath
@@ -328,30 +363,49 @@ class _PyFile:
     # -- plumbing ---------------------------------------------------------------------
 
     def span(self, node) -> tuple[int, int]:
-        """[start, end) in UTF-8 bytes of the source (libcst's byte spans are over the module
-        encoded as UTF-8, i.e. SourceText.data)."""
-        span = self.b.spans[node]
-        return span.start, span.start + span.length
+        """[start, end) in UTF-8 bytes of SourceText.data."""
+        if type(node) is _Decorator:
+            return node.start, node.end
+        return self.b.span(node)
 
     def locate(self, node) -> Location:
         start, end = self.span(node)
         return self.index.location(self.relpath, start, end)
 
     def add(self, code: str, node, *, symbol: str, package: str, detail: str = "", details: tuple = (),
-            via: tuple = (), related: tuple = ()) -> Optional[Finding]:
+            via: tuple = (), related: tuple = (), span: Optional[tuple[int, int]] = None) -> Optional[Finding]:
         key = (code, id(node))
         if key in self._seen:
             return None
         self._seen.add(key)
         rule = self.catalog.rule(code)
         message = rule.format_message(symbol=symbol, package=package, detail=detail)
+        location = self.index.location(self.relpath, *span) if span is not None else self.locate(node)
         finding = Finding(
             code=rule.code, rule_name=rule.name, symbol=symbol, package=package, category=rule.category,
             difficulty=rule.difficulty, better_auth=rule.better_auth, effort_hours=rule.effort_hours,
-            message=message, location=self.locate(node), via=via, related=related, details=details,
+            message=message, location=location, via=via, related=related, details=details,
         )
         self.found.append((node, finding))
         return finding
+
+    def _decorators(self) -> list[_Decorator]:
+        data = self.source.data
+        out = []
+        for node in self.b.nodes:
+            if isinstance(node, _DEFS):
+                for expr in node.decorator_list:
+                    start, end = self.b.span(expr)
+                    at = data.rfind(b"@", 0, start)  # only blanks (or a paren) stand between
+                    out.append(_Decorator(expr, at if at >= 0 else start, end))
+        return out
+
+    def _name_span(self, definition) -> tuple[int, int]:
+        """The span of a class's name (ast gives only the `class` keyword's position)."""
+        start = self.b.span(definition)[0]
+        m = _CLASS_KEYWORD.match(self.source.data, start)
+        start = m.end() if m else start
+        return start, start + len(definition.name.encode("utf-8"))
 
     # -- passes -----------------------------------------------------------------------
 
@@ -365,22 +419,19 @@ class _PyFile:
         return FileAnalysis(findings=[f for _, f in self.found])
 
     def _imports(self) -> None:
-        cst = self.cst
-        from .py_bindings import dotted, import_module
+        from .py_bindings import import_module
 
         for node in self.b.nodes:
-            if isinstance(node, cst.Import):
-                modules = [dotted(a.name) for a in node.names]
+            t = type(node)
+            if t is ast.Import:
+                modules = [a.name for a in node.names]
                 names_for = {m: m for m in modules}
-            elif isinstance(node, cst.ImportFrom):
+            elif t is ast.ImportFrom:
                 module = import_module(node)
                 if module.startswith("."):
                     continue
                 modules = [module]
-                if isinstance(node.names, cst.ImportStar):
-                    names_for = {module: "*"}
-                else:
-                    names_for = {module: ", ".join(dotted(a.name) for a in node.names)}
+                names_for = {module: ", ".join(a.name for a in node.names)}  # "*" for a star import
             else:
                 continue
             for module in modules:
@@ -395,19 +446,19 @@ class _PyFile:
                 break
 
     def _sites(self) -> None:
-        cst = self.cst
         b = self.b
         for node in b.nodes:
-            if isinstance(node, (cst.Call, cst.Subscript)):
+            t = type(node)
+            if t is ast.Call or t is ast.Subscript:
                 val = b.value(node)
                 if val is None:
-                    if isinstance(node, cst.Call):
+                    if t is ast.Call:
                         self._unresolved_http(node)
-                elif isinstance(node, cst.Subscript) or b.value(node.func) is not None:
+                elif t is ast.Subscript or b.value(node.func) is not None:
                     # (a call of a local factory returning a Clerk value is not itself a use:
                     # the factory's own body is)
                     self._match_site(node, val)
-            elif isinstance(node, (cst.Name, cst.Attribute)):
+            elif t is ast.Name or t is ast.Attribute:
                 self._bare_reference(node)
 
     def _match_site(self, node, val) -> None:
@@ -440,7 +491,7 @@ class _PyFile:
         return val.chain if val.top in SDK_MODULES | KNOWN_COMMUNITY else val.path
 
     def _sdk_detail(self, node, rule: Rule):
-        if isinstance(node, self.cst.Call):
+        if type(node) is ast.Call:
             from .py_bindings import call_args
             _, keywords = call_args(node)
             keys = ", ".join(keywords)
@@ -451,21 +502,18 @@ class _PyFile:
 
     def _bare_reference(self, node) -> None:
         """A Clerk export used without a call (`permission_classes = [ClerkAuthenticated]`)."""
-        cst = self.cst
         parent = self.b.parents.get(node)
-        if isinstance(parent, cst.Attribute) and parent.value is node:
-            return
-        if isinstance(parent, cst.Call) and parent.func is node:
-            return
-        if isinstance(parent, (cst.Subscript,)) and parent.value is node:
+        pt = type(parent)
+        if pt is ast.Attribute or pt is ast.Subscript:
+            if parent.value is node:
+                return
+        elif pt is ast.Call and parent.func is node:
             return
         val = self.b.value(node)
         if val is None or not val.chain or "(" in val.chain or "[" in val.chain:
             return
         for rule, patterns in self.path_rules:
             if rule.code != AUTH_DEPENDENCY and _matches(patterns, val.path):
-                if any(isinstance(a, (cst.Import, cst.ImportFrom)) for a in self.b.ancestors(node)):
-                    return
                 self.add(rule.code, node, symbol=val.chain, package=val.module, detail="")
                 return
 
@@ -473,8 +521,11 @@ class _PyFile:
 
     def _labels_of_args(self, call) -> frozenset[str]:
         labels: set[str] = set()
-        for arg in getattr(call, "args", ()):
-            labels |= self.b.taint(arg.value)
+        if type(call) is ast.Call:
+            for arg in call.args:
+                labels |= self.b.taint(arg)
+            for kw in call.keywords:
+                labels |= self.b.taint(kw.value)
         return frozenset(labels)
 
     def _check_CLK820(self, node, val):
@@ -490,6 +541,8 @@ class _PyFile:
     def _http_parts(self, node, val):
         """(method, url expression, labels of url + headers + receiver) of an HTTP client call."""
         from .py_bindings import call_args, string_value
+        if type(node) is not ast.Call:
+            return None
         m = re.search(r"([A-Za-z_]\w*)\(\)$", val.chain)
         verb = m.group(1) if m else ""
         positional, keywords = call_args(node)
@@ -499,7 +552,7 @@ class _PyFile:
                 return None
             url = keywords.get("url", positional[0] if positional else None)
             origin = self.b.assigned_value(url) if url is not None else None
-            if verb == "urlopen" and isinstance(origin, self.cst.Call):
+            if verb == "urlopen" and type(origin) is ast.Call:
                 inner = self.b.value(origin)
                 if inner is not None and inner.chain.endswith("Request()"):
                     return None  # reported at the Request(...) itself
@@ -521,12 +574,12 @@ class _PyFile:
         for key in ("headers", "auth"):
             if key in keywords:
                 labels |= self.b.taint(keywords[key])
-        receiver = node.func.value if isinstance(node.func, self.cst.Attribute) else None
+        receiver = node.func.value if type(node.func) is ast.Attribute else None
         base = ""
         if receiver is not None:
             labels |= self.b.taint(receiver)
             origin = self.b.assigned_value(receiver)
-            if isinstance(origin, self.cst.Call):
+            if type(origin) is ast.Call:
                 base_expr = call_args(origin)[1].get("base_url")
                 if base_expr is not None:
                     base = self.b.render(base_expr)
@@ -581,8 +634,8 @@ class _PyFile:
 
     def _unresolved_http(self, node) -> None:
         """`session.get(url)` on a receiver we cannot resolve: only a literal Clerk URL counts."""
-        cst = self.cst
-        if not isinstance(node.func, cst.Attribute) or node.func.attr.value not in HTTP_VERBS - {"request", "stream"}:
+        func = node.func
+        if type(func) is not ast.Attribute or func.attr not in HTTP_VERBS - {"request", "stream"}:
             return
         from .py_bindings import call_args
         positional, keywords = call_args(node)
@@ -590,7 +643,7 @@ class _PyFile:
         if url is None:
             return
         labels = self.b.taint(url)
-        method = node.func.attr.value.upper()
+        method = func.attr.upper()
         if "url:backend" in labels:
             code = HTTP_BACKEND
         elif "url:frontend" in labels and method == "GET":
@@ -600,7 +653,7 @@ class _PyFile:
         detail = self._url_detail(method, url, "", backend=code == HTTP_BACKEND)
         if code == JWKS and self._inside(node, (JWT_DECODE, JWKS)):
             return
-        if self.add(code, node, symbol=self.b.code(node.func), package="", detail=detail,
+        if self.add(code, node, symbol=self.b.code(func), package="", detail=detail,
                     details=(("request", detail),)):
             self.site_spans.append(self.span(node))
             self.site_codes.append(code)
@@ -614,12 +667,10 @@ class _PyFile:
 
     def _check_CLK845(self, node, val):
         from .py_bindings import CLERK_ENV_NAME, call_args, string_value
-        cst = self.cst
-        if isinstance(node, cst.Subscript):
-            elements = node.slice
-            if len(elements) != 1 or not isinstance(elements[0].slice, cst.Index):
+        if type(node) is ast.Subscript:
+            key = node.slice
+            if type(key) in (ast.Tuple, ast.Slice):
                 return None
-            key = elements[0].slice.value
         else:
             positional, keywords = call_args(node)
             key = positional[0] if positional else keywords.get("key")
@@ -631,30 +682,32 @@ class _PyFile:
     # -- string literals ----------------------------------------------------------------
 
     def _strings(self) -> None:
-        cst = self.cst
         b = self.b
-        from .py_bindings import literal_labels, string_value
+        from .py_bindings import literal_labels
         for node in b.nodes:
-            if not isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            t = type(node)
+            if t is ast.Constant:
+                value = node.value
+                if type(value) is not str:
+                    continue
+            elif t is ast.JoinedStr:
+                value = None
+            else:
                 continue
             parent = b.parents.get(node)
-            if isinstance(parent, cst.ConcatenatedString):
-                continue  # the whole concatenation is looked at once
-            if isinstance(parent, cst.Expr):
-                continue  # docstrings and bare string statements
-            value = string_value(node)
+            pt = type(parent)
+            if pt is ast.Expr or pt is ast.JoinedStr or pt is ast.FormattedValue:
+                continue  # docstrings and bare string statements; parts of an f-string
             if value is not None and (DOTTED.fullmatch(value) or value in NAMED_MODULES):
                 self._dotted_string(node, value)
                 continue
-            if isinstance(node, cst.FormattedString):
+            if value is None:
                 labels = set()
-                for part in node.parts:
-                    if isinstance(part, cst.FormattedStringText):
+                for part in node.values:
+                    if type(part) is ast.Constant and type(part.value) is str:
                         labels |= literal_labels(part.value)
-            elif value is not None:
-                labels = literal_labels(value)
             else:
-                continue
+                labels = literal_labels(value)
             if not labels & {"url:backend", "url:frontend"}:
                 continue
             start, end = self.span(node)
@@ -681,14 +734,13 @@ class _PyFile:
     def _events(self) -> None:
         if not (self.clerk_signal or self.has_svix):
             return
-        cst = self.cst
         from .py_bindings import string_value
         events = self.catalog.webhook_events
 
         def report(expr) -> None:
-            if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
-                for element in expr.elements:
-                    report(element.value)
+            if type(expr) in (ast.Tuple, ast.List, ast.Set):
+                for element in expr.elts:
+                    report(element)
                 return
             value = string_value(expr)
             if value in events:
@@ -697,42 +749,40 @@ class _PyFile:
                          details=(("event", value),))
 
         for node in self.b.nodes:
-            if isinstance(node, cst.Comparison):
+            t = type(node)
+            if t is ast.Compare:
                 report(node.left)
-                for target in node.comparisons:
-                    report(target.comparator)
-            elif isinstance(node, cst.MatchValue):
+                for comparator in node.comparators:
+                    report(comparator)
+            elif t is ast.MatchValue:
                 report(node.value)
-            elif isinstance(node, cst.DictElement):
-                report(node.key)
+            elif t is ast.Dict:
+                for key in node.keys:
+                    if key is not None:
+                        report(key)
 
     # -- pydantic settings --------------------------------------------------------------
 
     def _settings_classes(self) -> None:
-        cst = self.cst
         from .py_bindings import CLERK_ENV_NAME
         for node in self.b.nodes:
-            if not isinstance(node, cst.ClassDef):
+            if type(node) is not ast.ClassDef:
                 continue
-            bases = [self.b.value(arg.value) for arg in node.bases]
+            bases = [self.b.value(base) for base in node.bases]
             if not any(v is not None and SETTINGS_BASES.match(v.path) for v in bases):
                 continue
-            for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
-                if not isinstance(stmt, cst.SimpleStatementLine):
-                    continue
-                for small in stmt.body:
-                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                        name = small.target.value.upper()
-                        if CLERK_ENV_NAME.match(name) or name in self.catalog.env_vars:
-                            self.add(ENV_READ, small.target, symbol=name, package="pydantic-settings",
-                                     detail=env_advice(name), details=(("env", name),))
+            for stmt in node.body:
+                if type(stmt) is ast.AnnAssign and type(stmt.target) is ast.Name:
+                    name = stmt.target.id.upper()
+                    if CLERK_ENV_NAME.match(name) or name in self.catalog.env_vars:
+                        self.add(ENV_READ, stmt.target, symbol=name, package="pydantic-settings",
+                                 detail=env_advice(name), details=(("env", name),))
 
     # -- wrappers: FastAPI dependencies, decorators, middleware classes -------------------
 
     def _wrappers(self) -> None:
-        cst = self.cst
         b = self.b
-        decorators = [n for n in b.nodes if isinstance(n, cst.Decorator)]
+        decorators = self._decorators()
         done: set[int] = set()
         for _ in range(8):
             wrappers = self._wrapper_map()
@@ -741,6 +791,8 @@ class _PyFile:
                 if id(node) in done:
                     continue
                 from .py_bindings import call_args
+                if type(node) is not ast.Call:
+                    continue
                 positional, keywords = call_args(node)
                 target = positional[0] if positional else keywords.get("dependency")
                 info = self._wrapper_for(target, wrappers) if target is not None else None
@@ -750,7 +802,7 @@ class _PyFile:
             for dec in decorators:
                 if id(dec) in done:
                     continue
-                expr = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
+                expr = dec.decorator.func if type(dec.decorator) is ast.Call else dec.decorator
                 definition = b.definition(expr)
                 if definition is not None and definition in wrappers:
                     done.add(id(dec))
@@ -759,22 +811,24 @@ class _PyFile:
                 break
         wrappers = self._wrapper_map()
         for definition, info in wrappers.items():
-            if isinstance(definition, cst.ClassDef) and self._middleware_like(definition):
+            if type(definition) is ast.ClassDef and self._middleware_like(definition):
                 name, via, location, package = info
-                self.add(AUTH_MIDDLEWARE, definition.name, symbol=name, package=package, detail=via[-1],
-                         via=via, related=(location,))
+                self.add(AUTH_MIDDLEWARE, definition, symbol=name, package=package, detail=via[-1],
+                         via=via, related=(location,), span=self._name_span(definition))
 
     def _wrapper_map(self) -> dict:
         """FunctionDef / ClassDef -> (name, via chain, location of the Clerk call, package):
         the definitions that contain a Clerk auth finding, or call such a function of this file."""
-        cst = self.cst
         wrappers: dict = {}
+        ancestors = self.b.ancestors
 
         def mark(node, inner: tuple, location, package) -> bool:
             grew = False
-            for anc in self.b.ancestors(node):
-                if isinstance(anc, (cst.FunctionDef, cst.ClassDef)) and anc not in wrappers:
-                    name = anc.name.value
+            if type(node) is _Decorator:
+                node = node.decorator  # its parent is the decorated definition, as for libcst
+            for anc in ancestors(node):
+                if isinstance(anc, _DEFS) and anc not in wrappers:
+                    name = anc.name
                     via = inner if inner and inner[0] == name else (name, *inner)
                     wrappers[anc] = (name, via, location, package)
                     grew = True
@@ -784,8 +838,8 @@ class _PyFile:
             if finding.code in AUTH_CODES:
                 mark(node, finding.via or (finding.symbol,), finding.location, finding.package)
         if self._local_calls is None:
-            self._local_calls = [(n, d) for n in self.b.nodes if isinstance(n, cst.Call)
-                                 for d in [self.b.definition(n.func)] if isinstance(d, cst.FunctionDef)]
+            self._local_calls = [(n, d) for n in self.b.nodes if type(n) is ast.Call
+                                 for d in [self.b.definition(n.func)] if isinstance(d, _FUNCS)]
         grew = True
         while grew:
             grew = False
@@ -796,22 +850,21 @@ class _PyFile:
         return wrappers
 
     def _wrapper_for(self, target, wrappers):
-        cst = self.cst
         b = self.b
-        expr = target.func if isinstance(target, cst.Call) else target
+        expr = target.func if type(target) is ast.Call else target
         definition = b.definition(expr)
         if definition is not None:
             return wrappers.get(definition)
         # A module-level guard: `clerk_auth_guard = ClerkHTTPBearer(config)`.
-        origin = b.assigned_value(target) if isinstance(target, cst.Name) else target
-        if isinstance(origin, cst.Call):
+        origin = b.assigned_value(target) if type(target) is ast.Name else target
+        if type(origin) is ast.Call:
             definition = b.definition(origin.func)
             if definition is not None and definition in wrappers:
                 name, via, location, package = wrappers[definition]
                 return (name, via, location, package)
             for node, finding in self.found:
                 if node is origin and finding.code in AUTH_CODES:
-                    name = target.value if isinstance(target, cst.Name) else finding.symbol
+                    name = target.id if type(target) is ast.Name else finding.symbol
                     return (name, (name, finding.symbol) if name != finding.symbol else (name,),
                             finding.location, finding.package)
         return None
@@ -822,9 +875,11 @@ class _PyFile:
                         detail=via[-1], via=via, related=(location,))
 
     def _middleware_like(self, cls) -> bool:
-        cst = self.cst
         from .py_bindings import dotted
-        if any(MIDDLEWARE_BASES.search(dotted(arg.value) or "") for arg in cls.bases):
+        if any(MIDDLEWARE_BASES.search(dotted(base) or "") for base in cls.bases):
             return True
-        body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ()
-        return any(isinstance(s, cst.FunctionDef) and s.name.value in MIDDLEWARE_METHODS for s in body)
+        return any(isinstance(s, _FUNCS) and s.name in MIDDLEWARE_METHODS for s in cls.body)
+
+
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
