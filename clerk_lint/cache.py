@@ -9,7 +9,8 @@ when that is still the same:
 
 * JS/TS (round 1 of the cross-file pass, which sees no other module's summary): each
   import specifier the analysis resolved and the project file it named (or none). The
-  resolver is asked again; one different answer and the file is analyzed afresh.
+  resolver is asked again; one different answer and the file is analyzed afresh. The Clerk
+  framework SDKs the package depends on are part of the key (project_sdks.py).
 * Python: the names in the file's folder and in every folder above it up to the scan root
   (an import is the project's own module when such a name matches it).
 
@@ -120,7 +121,11 @@ class Cache:
 
     def js_analysis(self, candidate: Candidate, source, context, analyze):
         """``analyze(candidate, source, context)`` through the cache."""
-        key = self._key(candidate, source.data, source.encoding.encode(), bytes([source.newline_normalised]))
+        from .project_sdks import may_read_framework_auth
+
+        # `req.auth` / `Astro.locals.auth()` are findings only while the package depends on the SDK.
+        sdks = ",".join(sorted(may_read_framework_auth(candidate.path, source.data))).encode()
+        key = self._key(candidate, source.data, source.encoding.encode(), bytes([source.newline_normalised]), sdks)
         entry = self._load(key)
         if entry is not None:
             try:

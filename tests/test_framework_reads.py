@@ -1,0 +1,135 @@
+"""Clerk auth reached through framework objects (CLK311-CLK315): found only in packages that
+depend on the matching Clerk SDK, only on the objects the framework hands over, and files of
+other packages are never parsed for them."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clerk_lint import project_sdks
+from clerk_lint.catalog import load_catalog
+from clerk_lint.scan import ScanOptions, run_scan
+
+CATALOG = load_catalog()
+
+EXPRESS_JWT_ROUTE = """import express from "express";
+import { expressjwt } from "express-jwt";
+
+const app = express();
+app.use(expressjwt({ secret: process.env.JWT_SECRET!, algorithms: ["HS256"] }));
+app.get("/me", (req, res) => {
+  res.json({ sub: req.auth?.sub, scope: req.auth.scope });
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def fresh_manifests():
+    project_sdks.clear_caches()
+    yield
+    project_sdks.clear_caches()
+
+
+def write(root: Path, files: dict) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+    return root
+
+
+def codes(root: Path, **options) -> list[tuple[str, int, str]]:
+    result = run_scan([root], CATALOG, ScanOptions(**options))
+    return sorted((f.location.path, f.location.line, f.code) for f in result.findings)
+
+
+def test_express_jwt_req_auth_without_clerk_is_not_a_finding(tmp_path):
+    write(tmp_path, {"package.json": {"dependencies": {"express": "^4", "express-jwt": "^8"}},
+                     "src/server.ts": EXPRESS_JWT_ROUTE})
+    assert codes(tmp_path) == []
+
+
+def test_the_same_route_in_a_clerk_express_package_is(tmp_path):
+    write(tmp_path, {"package.json": {"dependencies": {"express": "^4", "@clerk/express": "^1.7.0"}},
+                     "src/server.ts": EXPRESS_JWT_ROUTE.replace('import { expressjwt } from "express-jwt";\n', "")})
+    found = [(path, line, code) for path, line, code in codes(tmp_path) if path.endswith(".ts")]
+    assert found == [("src/server.ts", 6, "CLK314"), ("src/server.ts", 6, "CLK314")]
+
+
+def test_nearest_package_decides_in_a_monorepo(tmp_path):
+    write(tmp_path, {
+        "package.json": {"private": True, "workspaces": ["apps/*"], "devDependencies": {"typescript": "^5"}},
+        "apps/api/package.json": {"dependencies": {"@clerk/express": "^1.7.0", "express": "^5"}},
+        "apps/api/src/me.ts": "export const me = (req, res) => res.json(req.auth());\n",
+        "apps/partner/package.json": {"dependencies": {"express-oauth2-jwt-bearer": "^1.6.0", "express": "^4"}},
+        "apps/partner/src/me.ts": "export const me = (req, res) => res.json(req.auth.payload.sub);\n",
+    })
+    assert [(p, c) for p, _, c in codes(tmp_path) if p.endswith(".ts")] == [("apps/api/src/me.ts", "CLK314")]
+
+
+def test_only_handler_parameters_count(tmp_path):
+    write(tmp_path, {"package.json": {"dependencies": {"@clerk/express": "^1.7.0"}},
+                     "src/seed.ts": "const req = { auth: { userId: 'u' } };\nexport const id = req.auth.userId;\n"
+                                    "export function pick(req) { return req.auth; }\n"})
+    assert [c for p, _, c in codes(tmp_path) if p.endswith(".ts")] == []
+
+
+def test_legacy_node_sdk_property_form(tmp_path):
+    write(tmp_path, {"package.json": {"dependencies": {"@clerk/clerk-sdk-node": "^4.13.0"}},
+                     "routes.js": "module.exports = (router) => {\n"
+                                  "  router.get('/me', (req, res) => res.json({ id: req.auth.userId }));\n};\n"})
+    result = run_scan([tmp_path], CATALOG)
+    [finding] = [f for f in result.findings if f.location.path == "routes.js"]
+    assert (finding.code, finding.package, finding.symbol) == ("CLK314", "@clerk/clerk-sdk-node", "req.auth")
+    assert dict(finding.details) == {"form": "property", "member": "userId"}
+
+
+def test_astro_page_without_clerk_import(tmp_path):
+    page = "---\nconst { userId } = Astro.locals.auth();\n---\n<p>{userId}</p>\n"
+    write(tmp_path, {"package.json": {"dependencies": {"astro": "^5", "@clerk/astro": "^2.9.0"}},
+                     "src/pages/index.astro": page})
+    assert [(p, line, c) for p, line, c in codes(tmp_path) if p.endswith(".astro")] == \
+        [("src/pages/index.astro", 2, "CLK311")]
+
+
+def test_astro_page_of_another_auth_library(tmp_path):
+    page = "---\nconst session = await Astro.locals.auth();\n---\n<p>{session?.user?.name}</p>\n"
+    write(tmp_path, {"package.json": {"dependencies": {"astro": "^5", "auth-astro": "^4.2.0"}},
+                     "src/pages/index.astro": page})
+    assert codes(tmp_path) == []
+
+
+def test_has_called_on_the_result_is_a_detail(tmp_path):
+    write(tmp_path, {"package.json": {"dependencies": {"nuxt": "^3", "@clerk/nuxt": "^1.7.0"}},
+                     "server/api/x.ts": "export default defineEventHandler((event) => {\n"
+                                        "  return event.context.auth().has({ role: 'org:admin' });\n});\n"})
+    result = run_scan([tmp_path], CATALOG)
+    [finding] = [f for f in result.findings if f.location.path == "server/api/x.ts"]
+    assert finding.code == "CLK313" and finding.symbol == "event.context.auth()"
+    assert dict(finding.details) == {"form": "call", "member": "has", "role": "org:admin"}
+
+
+def test_cache_follows_the_dependency(tmp_path):
+    app = write(tmp_path / "app", {"package.json": {"dependencies": {"@clerk/express": "^1.7.0"}},
+                                   "src/a.ts": "// uses clerk via middleware\n"
+                                               "export const me = (req, res) => res.json(req.auth());\n"})
+    cache = str(tmp_path / "cache")
+    assert [c for p, _, c in codes(app, cache_dir=cache) if p.endswith(".ts")] == ["CLK314"]
+    write(app, {"package.json": {"dependencies": {"express-jwt": "^8"}}})
+    project_sdks.clear_caches()  # a new process in real use
+    assert [c for p, _, c in codes(app, cache_dir=cache) if p.endswith(".ts")] == []
+
+
+def test_other_packages_are_not_parsed(tmp_path):
+    write(tmp_path, {"package.json": {"dependencies": {"express-jwt": "^8"}}, "a.ts": EXPRESS_JWT_ROUTE,
+                     "b.ts": "export const b = (req, res) => res.json(req.auth);\n"})
+    code = ("import sys; from clerk_lint.cli import main\n"
+            "try:\n    main(['scan', '.'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('tree_sitter_typescript', 'clerk_lint.js_analyzer', 'clerk_lint.framework_reads')"
+            " if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
