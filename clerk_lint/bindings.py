@@ -222,7 +222,12 @@ class Resolver:
                 ops = tuple(step.op for step in steps)
                 hit = next((p for p in paths if ops[:len(p)] == p), None)
                 if hit is not None:
-                    use = Use(steps[len(hit) - 1].node, Origin(module, name + "".join(hit)), steps[len(hit):],
+                    read = steps[len(hit) - 1].node
+                    holder = read.parent
+                    if holder is not None and holder.type in ("assignment_expression", "augmented_assignment_expression") \
+                            and holder.child_by_field_name("left") == read:
+                        continue  # `req.auth = ...`: the app's own value (a test double, a dev bypass)
+                    use = Use(read, Origin(module, name + "".join(hit)), steps[len(hit):],
                               None, top, framework=True)
                     found.append(use)
                     for ident, origin in self._derived(use):

@@ -44,6 +44,7 @@ NUXT_CALLBACKS = frozenset({"defineEventHandler", "eventHandler", "defineCachedE
 NUXT_TYPES = re.compile(r"\bH3Event\b")
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "all", "use", "options", "head",
                            "addHook", "route"})
+REQUEST_NAMES = frozenset({"req", "request", "_req", "_request"})
 RESPONSE_NAMES = frozenset({"res", "response", "reply", "resp", "_res", "_response", "_reply"})
 REQUEST_TYPES = re.compile(r"\b(?:Request|FastifyRequest|WithAuthProp|RequireAuthProp|LooseAuthProp)\b")
 RESPONSE_TYPES = re.compile(r"\b(?:Response|FastifyReply)\b")
@@ -184,7 +185,8 @@ def _request_index(fn: ts.Node, params: list) -> Optional[int]:
     call = _call_of_argument(fn)
     if call is not None:
         callee, member = _callee_name(call)
-        if member and callee in ROUTE_METHODS:
+        # One-parameter callbacks of `.use()` are often not middleware (axios interceptors' `config.auth`).
+        if member and callee in ROUTE_METHODS and (len(params) > start + 1 or names[start] in REQUEST_NAMES):
             return start
     rest = params[start + 1:]
     if rest and (names[start + 1] in RESPONSE_NAMES or RESPONSE_TYPES.search(rest[0][1] or "")):

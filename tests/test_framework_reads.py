@@ -133,3 +133,19 @@ def test_other_packages_are_not_parsed(tmp_path):
             " if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_axios_interceptor_config_auth_is_not_a_request(tmp_path):
+    write(tmp_path, {"package.json": {"dependencies": {"@clerk/express": "^1.7.0", "axios": "^1.9.0"}},
+                     "src/http.ts": "import axios from 'axios';\n"
+                                    "axios.interceptors.request.use((config) => {\n"
+                                    "  config.auth = { username: 'svc', password: process.env.SVC_PASSWORD! };\n"
+                                    "  return config;\n});\n"})
+    assert [c for p, _, c in codes(tmp_path) if p.endswith(".ts")] == []
+
+
+def test_assigning_req_auth_is_not_a_read(tmp_path):
+    write(tmp_path, {"package.json": {"dependencies": {"@clerk/express": "^1.7.0"}},
+                     "src/dev.ts": "export function devBypass(req, res, next) {\n"
+                                   "  req.auth = () => ({ userId: 'user_dev' });\n  next();\n}\n"})
+    assert [c for p, _, c in codes(tmp_path) if p.endswith(".ts")] == []
