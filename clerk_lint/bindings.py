@@ -29,6 +29,9 @@ CALLBACK_PARAMS: dict[tuple[str, str], dict[int, str]] = {
 }
 
 
+ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression"})
+
+
 @dataclass(frozen=True)
 class Wrapper:
     """An app function, hook or component whose result (or rendering, or guarding) comes
@@ -224,8 +227,7 @@ class Resolver:
                 if hit is not None:
                     read = steps[len(hit) - 1].node
                     holder = read.parent
-                    if holder is not None and holder.type in ("assignment_expression", "augmented_assignment_expression") \
-                            and holder.child_by_field_name("left") == read:
+                    if holder is not None and holder.type in ASSIGNMENTS and holder.child_by_field_name("left") == read:
                         continue  # `req.auth = ...`: the app's own value (a test double, a dev bypass)
                     use = Use(read, Origin(module, name + "".join(hit)), steps[len(hit):],
                               None, top, framework=True)
