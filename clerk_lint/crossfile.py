@@ -48,6 +48,10 @@ class Project:
             self._resolver = ModuleResolver([Path(r) for r in self.roots])
         return self._resolver
 
+    def prepare(self) -> None:
+        """Do now the one-off work later rounds would start with (see ModuleResolver.prepare_tokens)."""
+        self.resolver.prepare_tokens()
+
     def resolve(self, importer: Candidate, specifier: str) -> Optional[str]:
         if is_clerk_module(specifier):
             return None
@@ -160,7 +164,8 @@ def _token_pattern(tokens: set[str]) -> Optional[re.Pattern]:
 def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Reader,
                     analyze: Analyze, first: Optional[dict[str, FirstRound]] = None,
                     max_bytes: int = 2_000_000,
-                    run_round: Optional[RunRound] = None) -> dict[str, tuple[FileAnalysis, list[FileProblem]]]:
+                    run_round: Optional[RunRound] = None,
+                    project: Optional[Project] = None) -> dict[str, tuple[FileAnalysis, list[FileProblem]]]:
     """Analyze the JS/TS candidates; returns path -> (latest analysis, read problems).
 
     ``first``: round 1's outcome by path when it was computed elsewhere (worker processes);
@@ -170,8 +175,11 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
 
     Every analysis of a round sees the summaries as they were when the round began, and the
     new summaries apply together at its end: the outcome does not depend on the order files
-    are analyzed in, nor on where."""
-    project = Project(candidates, catalog)
+    are analyzed in, nor on where.
+
+    ``project``: a Project made earlier over the same candidates (say, prepared while round 1
+    ran elsewhere); without it one is made here."""
+    project = project if project is not None else Project(candidates, catalog)
     results: dict[str, tuple[FileAnalysis, list[FileProblem]]] = {}
 
     changed: set[str] = set()

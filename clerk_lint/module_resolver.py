@@ -508,6 +508,10 @@ class ModuleResolver:
             self._memo[key] = found
         return Path(found) if found is not None else None
 
+    def prepare_tokens(self) -> None:
+        """Walk the roots for tokens() now (one directory walk), e.g. while workers are busy."""
+        self._walk_roots()
+
     def tokens(self, target: Path) -> frozenset[str]:
         """Strings at least one of which occurs in every file that imports ``target``.
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Optional, Sequence, TextIO
+from typing import Callable, Optional, Sequence, TextIO
 
 from .discover import Candidate
 
@@ -280,8 +280,10 @@ class Session:
             self.pool = None  # no process pool here (sandbox, no semaphores): one process
         return self.pool is not None
 
-    def _map(self, fn, tasks: list[tuple], progress: Optional[Progress] = None, sizes: Optional[list[int]] = None):
-        """fn(*task) for every task on the pool, results in task order; None when the pool broke."""
+    def _map(self, fn, tasks: list[tuple], progress: Optional[Progress] = None, sizes: Optional[list[int]] = None,
+             meanwhile: Optional[Callable[[], None]] = None):
+        """fn(*task) for every task on the pool, results in task order; None when the pool broke.
+        ``meanwhile()`` runs here once the tasks are submitted."""
         from concurrent.futures import as_completed
         from concurrent.futures.process import BrokenProcessPool
 
@@ -289,6 +291,8 @@ class Session:
         done = 0
         try:
             futures = {self.pool.submit(fn, *task): n for n, task in enumerate(tasks)}
+            if meanwhile is not None:
+                meanwhile()
             for future in as_completed(futures):
                 n = futures[future]
                 results[n] = future.result()
@@ -300,15 +304,18 @@ class Session:
             return None
         return results
 
-    def first_pass(self) -> FirstPass:
-        """The outcome of every candidate that has one (see FirstPass)."""
+    def first_pass(self, meanwhile: Optional[Callable[[], None]] = None) -> FirstPass:
+        """The outcome of every candidate that has one (see FirstPass). ``meanwhile()``: the
+        caller's own work, run once while workers are busy; never in one process, where it
+        would only come first (the caller does it afterwards if it still needs it)."""
         n = len(self.candidates)
         progress = Progress(n, enabled=getattr(self.options, "progress", False))
         results = FirstPass()
         try:
             if self.jobs > 1 and self._start():
                 chunks = [(a, min(a + CHUNK_FILES, n)) for a in range(0, n, CHUNK_FILES)]
-                done = self._map(_work, [(chunk,) for chunk in chunks], progress, [b - a for a, b in chunks])
+                done = self._map(_work, [(chunk,) for chunk in chunks], progress, [b - a for a, b in chunks],
+                                 meanwhile)
                 if done is not None:
                     for pairs in done:
                         for i, outcome in pairs:

@@ -107,7 +107,7 @@ def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
 
 
 def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: ScanOptions,
-                     result: ScanResult, first: Optional[dict] = None, run_round=None) -> None:
+                     result: ScanResult, first: Optional[dict] = None, run_round=None, project=None) -> None:
     """The JS/TS family is analyzed as a project, so wrappers in the app's own modules are followed."""
     from .crossfile import analyze_project
 
@@ -120,7 +120,7 @@ def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: Sca
         return _analyze(js_analyzer, source, candidate, catalog, context)
 
     try:
-        outcomes = analyze_project(candidates, catalog, read, analyze, first, options.max_bytes, run_round)
+        outcomes = analyze_project(candidates, catalog, read, analyze, first, options.max_bytes, run_round, project)
     except Exception as exc:  # a bug in the project pass: fall back to one file at a time
         result.problems.append(_internal_error(".", exc, " in the cross-file pass"))
         for candidate in candidates:
@@ -172,16 +172,33 @@ def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = Sca
     result = ScanResult(root=".", problems=list(problems))
     from .parallel import Session
 
+    js_family = [c for c in candidates if ANALYZERS.get(c.language) == "js_analyzer"]
+    project = None
+    if js_family:
+        from .crossfile import Project
+
+        project = Project(js_family, catalog)
+
+    packages: list = []
+
+    def meanwhile() -> None:
+        """The parent's own one-off work, done while the workers run the per-file pass."""
+        packages.append(package_folders(candidates))
+        if project is not None:
+            try:
+                project.prepare()
+            except Exception:  # it runs again when needed, inside the project pass's guard
+                pass
+
     with Session(candidates, catalog, options) as session:  # worker processes, when worth it
-        first = session.first_pass()  # per-file work
-        js_family = [c for c in candidates if ANALYZERS.get(c.language) == "js_analyzer"]
+        first = session.first_pass(meanwhile)  # per-file work
         if js_family:
-            _scan_js_project(js_family, catalog, options, result, first, session.run_round)
+            _scan_js_project(js_family, catalog, options, result, first, session.run_round, project)
     for candidate in candidates:
         if ANALYZERS.get(candidate.language) != "js_analyzer":
             findings, file_problems = first.get(str(candidate.path), ([], []))
             result.findings.extend(findings)
             result.problems.extend(file_problems)
     result.files_scanned = len(candidates)
-    result.packages = package_folders(candidates)
+    result.packages = packages[0] if packages else package_folders(candidates)
     return result.sorted()

@@ -312,15 +312,16 @@ def test_broken_worker_pool_falls_back_to_one_process(tmp_path, small_chunks, mo
     expected = report(Path("."), jobs=1)
     real_map = parallel.Session._map
 
-    def broken(self, fn, tasks, progress=None, sizes=None):
-        self.close()  # what _map does when a worker died
+    def broken(self, fn, tasks, progress=None, sizes=None, meanwhile=None):
+        self.close()  # what _map does when a worker died (here before the parent's own work ran)
         return None
 
     monkeypatch.setattr(parallel.Session, "_map", broken)
     assert report(Path("."), jobs=2) == expected
 
-    def broken_later(self, fn, tasks, progress=None, sizes=None):  # round 1 on workers, round 2 not
-        return broken(self, fn, tasks) if fn is parallel._work_round else real_map(self, fn, tasks, progress, sizes)
+    def broken_later(self, fn, tasks, progress=None, sizes=None, meanwhile=None):  # round 1 on workers, round 2 not
+        return broken(self, fn, tasks) if fn is parallel._work_round else real_map(self, fn, tasks, progress, sizes,
+                                                                                  meanwhile)
 
     monkeypatch.setattr(parallel.Session, "_map", broken_later)
     assert report(Path("."), jobs=2) == expected
