@@ -20,7 +20,7 @@ from .catalog import Catalog, is_clerk_module
 from .discover import Candidate
 from .findings import FileAnalysis, FileProblem
 from .prefilter import mentions_clerk  # js_analyzer.MARKERS as a substring test
-from .project_sdks import framework_sdks, may_read_framework_auth
+from .project_sdks import may_read_framework_auth
 
 if TYPE_CHECKING:  # the parsers load only when a file needs them
     from .bindings import Origin
@@ -119,21 +119,15 @@ def first_round(project: Project, candidate: Candidate, read: Reader, analyze: A
     read problems)."""
     source, problem = read(candidate)
     problems = [problem] if problem is not None else []
-    if source is None or not (mentions_clerk(source.data) or may_read_framework_auth(candidate.path, source.data)):
+    if source is None or not may_matter(candidate, source.data):
         return None, problems
     return analyze(candidate, source, FirstRoundContext(project, candidate)), problems
 
 
-def framework_round(project: Project, candidate: Candidate, read: Reader, analyze: Analyze) -> Optional[FileAnalysis]:
-    """Round 1 for a file that does not mention Clerk but whose package depends on a Clerk
-    framework SDK (`Astro.locals.auth()`, `req.auth` need no import). The package test comes
-    first: files of other packages are not read again."""
-    if not framework_sdks(candidate.path):
-        return None
-    source, _ = read(candidate)
-    if source is None or not may_read_framework_auth(candidate.path, source.data):
-        return None
-    return analyze(candidate, source, FirstRoundContext(project, candidate))
+def may_matter(candidate: Candidate, data: bytes) -> bool:
+    """Round 1's byte test: the file mentions Clerk, or reads a framework's auth object in a
+    package that depends on a Clerk framework SDK (no import needed there)."""
+    return mentions_clerk(data) or bool(may_read_framework_auth(candidate.path, data))
 
 
 def _peek(candidate: Candidate, max_bytes: int) -> Optional[bytes]:
@@ -189,8 +183,6 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
             analysis, problems = first_round(project, candidate, read, analyze)
         else:
             analysis, problems = first.get(key, (None, []))
-            if analysis is None:  # the per-file pass only looks at files that mention Clerk
-                analysis = framework_round(project, candidate, read, analyze)
         results[key] = (analysis or FileAnalysis(), problems)
         if analysis is not None and analysis.summary is not None:
             project.summaries[key] = analysis.summary

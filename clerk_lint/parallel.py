@@ -123,16 +123,16 @@ def _outcome(candidate: Candidate, catalog, options, project, cache=None):
     from . import scan
 
     if scan.ANALYZERS.get(candidate.language) == "js_analyzer":
-        from .prefilter import mentions_clerk
+        from . import crossfile  # light: the parsers load only for files that pass its byte test
         from .source import decode_source, is_plain_ascii, read_bytes
 
         raw, problem = read_bytes(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
-        if raw is not None and is_plain_ascii(raw) and not mentions_clerk(raw):
+        if raw is not None and is_plain_ascii(raw) and not crossfile.may_matter(candidate, raw):
             return None  # most files of a repo: nothing to decode, nothing to report
         source, problem = decode_source(raw, candidate.relpath) if raw is not None else (None, problem)
-        if source is None or not mentions_clerk(source.data):  # crossfile.first_round's test, before any import
+        if source is None or not crossfile.may_matter(candidate, source.data):
             return (None, [problem], None) if problem is not None else None
-        from . import crossfile, js_analyzer
+        from . import js_analyzer
 
         def read(c: Candidate):
             return source, problem

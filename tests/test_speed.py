@@ -85,7 +85,7 @@ def small_chunks(monkeypatch):
     monkeypatch.setattr(parallel, "CHUNK_FILES", 2)
 
 
-@pytest.mark.parametrize("app", ["acme-monorepo", "nextjs-app-router", "fastapi-service"])
+@pytest.mark.parametrize("app", ["acme-monorepo", "nextjs-app-router", "fastapi-service", "express-api", "astro-site"])
 def test_workers_give_byte_identical_reports_on_fixtures(app, small_chunks, monkeypatch):
     root = FIXTURES / app
     if not root.is_dir():
