@@ -143,6 +143,38 @@ def _matches(patterns, path: str) -> bool:
     return any(p.match(path) for p in patterns)
 
 
+class _PathRules:
+    """The catalog's path rules, and for each path seen the rules it matches (in catalog
+    order). Paths repeat across files (the same SDK calls), so matching is memoised."""
+
+    MAX_CACHED = 20_000
+
+    def __init__(self, rules: list[Rule]):
+        self.source, self.count = rules, len(rules)
+        self.rules = _path_rules(tuple(rules))
+        self._memo: dict[str, tuple[Rule, ...]] = {}
+
+    def matching(self, path: str) -> tuple[Rule, ...]:
+        found = self._memo.get(path)
+        if found is None:
+            if len(self._memo) > self.MAX_CACHED:
+                self._memo.clear()
+            found = self._memo[path] = tuple(r for r, patterns in self.rules if _matches(patterns, path))
+        return found
+
+
+_PATH_RULES: list[_PathRules] = []
+
+
+def _path_rules_of(catalog: Catalog) -> _PathRules:
+    for known in _PATH_RULES:
+        if known.source is catalog.rules and len(known.source) == known.count:
+            return known
+    known = _PathRules(catalog.rules)
+    _PATH_RULES[:] = [known, *_PATH_RULES[:3]]
+    return known
+
+
 @lru_cache(maxsize=256)
 def _is_local_module(root: str, start_dir: str, name: str) -> bool:
     """True when `name` is a module or package of the project itself (a sibling of the
@@ -178,8 +210,8 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
     except (RecursionError, MemoryError):
         return _fallback(source, candidate, catalog, index,
                          "expressions nested too deeply to parse: only import lines were scanned")
-    except (SyntaxError, ValueError):
-        tree, reason = _newer_syntax(source)
+    except (SyntaxError, ValueError) as exc:
+        tree, reason = _newer_syntax(source, getattr(exc, "lineno", None))
         if tree is None:
             return _fallback(source, candidate, catalog, index, reason)
         if reason:
@@ -220,7 +252,7 @@ def _bracket_depth(data: bytes) -> int:
 _LONG_LINE = 5000
 
 
-def _newer_syntax(source: SourceText) -> tuple[Optional[ast.Module], str]:
+def _newer_syntax(source: SourceText, error_line: Optional[int]) -> tuple[Optional[ast.Module], str]:
     """(tree, problem reason) for a file `ast` rejected, or (None, fallback reason).
 
     CPython parses only its own grammar, so a file using a newer Python's syntax (PEP 695
@@ -240,7 +272,8 @@ def _newer_syntax(source: SourceText) -> tuple[Optional[ast.Module], str]:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        return None, f"not valid Python 3 (syntax error at line {exc.raw_line}): only import lines were scanned"
+        line = error_line or exc.raw_line  # CPython's line is the more precise one (indent limits ...)
+        return None, f"not valid Python 3 (syntax error at line {line}): only import lines were scanned"
     except (RecursionError, MemoryError, ValueError) as exc:
         return None, f"libcst could not parse the file ({type(exc).__name__}): only import lines were scanned"
     chunks = [module.code_for_node(stmt) for stmt in module.body]
@@ -349,8 +382,7 @@ class _PyFile:
         self.relpath = candidate.relpath
         self.catalog = catalog
         self.index = index
-        self.path_rules = _path_rules(tuple(catalog.rules))
-        self.by_code = {r.code: pats for r, pats in self.path_rules}
+        self.path_rules = _path_rules_of(catalog)
         self.found: list[tuple[object, Finding]] = []
         self._seen: set[tuple[str, int]] = set()
         self.site_spans: list[tuple[int, int]] = []
@@ -463,9 +495,7 @@ class _PyFile:
 
     def _match_site(self, node, val) -> None:
         path = val.path
-        for rule, patterns in self.path_rules:
-            if not _matches(patterns, path):
-                continue
+        for rule in self.path_rules.matching(path):
             if rule.code == AUTH_DEPENDENCY:
                 self.depends_sites.append((node, val))
                 return
@@ -512,8 +542,8 @@ class _PyFile:
         val = self.b.value(node)
         if val is None or not val.chain or "(" in val.chain or "[" in val.chain:
             return
-        for rule, patterns in self.path_rules:
-            if rule.code != AUTH_DEPENDENCY and _matches(patterns, val.path):
+        for rule in self.path_rules.matching(val.path):
+            if rule.code != AUTH_DEPENDENCY:
                 self.add(rule.code, node, symbol=val.chain, package=val.module, detail="")
                 return
 
@@ -536,7 +566,7 @@ class _PyFile:
         return "", val.top, (("library", val.top),)
 
     def _is_http(self, path: str) -> bool:
-        return _matches(self.by_code.get(HTTP_BACKEND, ()), path)
+        return any(r.code == HTTP_BACKEND for r in self.path_rules.matching(path))
 
     def _http_parts(self, node, val):
         """(method, url expression, labels of url + headers + receiver) of an HTTP client call."""
@@ -723,8 +753,8 @@ class _PyFile:
         code = _module_code(top, self.candidate)
         if code is None or top == "svix":
             return
-        for rule, patterns in self.path_rules:
-            if rule.code != AUTH_DEPENDENCY and _matches(patterns, value):
+        for rule in self.path_rules.matching(value):
+            if rule.code != AUTH_DEPENDENCY:
                 self.add(rule.code, node, symbol=value.rsplit(".", 1)[-1], package=value.rsplit(".", 1)[0])
                 return
         self.add(code, node, symbol=value, package=value, detail=value, details=(("names", value),))

@@ -1,6 +1,7 @@
-"""The Python analyzer (libcst): fixture apps, scoping, flows, positions, robustness."""
+"""The Python analyzer (stdlib ast): fixture apps, scoping, flows, positions, robustness."""
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,7 @@ import pytest
 
 from clerk_lint.catalog import load_catalog
 from clerk_lint.discover import Candidate
+from clerk_lint import py_analyzer
 from clerk_lint.py_analyzer import _glob, analyze, is_python_rule
 from clerk_lint.scan import run_scan
 from clerk_lint.source import SourceText
@@ -538,3 +540,155 @@ def test_coding_declaration_keeps_utf8_byte_columns(tmp_path):
     result = run_scan([tmp_path], CATALOG)
     client = next(f for f in result.findings if f.code == "CLK802")
     assert (client.location.line, client.location.column) == (3, 18)
+
+
+def test_scope_rules_class_bodies_comprehensions_walrus_nonlocal_global_lambda(tmp_path):
+    result = scan_text(tmp_path, """
+        from clerk_backend_api import Clerk
+        import clerk_backend_api.models
+
+        sdk = Clerk(bearer_auth="k")
+
+
+        class Service:
+            sdk = make_fake()
+            api = Clerk(bearer_auth="k")
+
+            def run(self):
+                api.users.list()  # class bodies are not visible from methods
+                return sdk.users.list()  # the module's sdk
+
+
+        def comprehensions(fakes, ids):
+            shadowed = [sdk.users.list() for sdk in fakes]
+            outer = [sdk.users.get(user_id=i) for i in ids]
+            made = [(c := Clerk()) for _ in ids]
+            return c.users.list()  # the walrus bound c in this function
+
+
+        def outer():
+            client = None
+
+            def inner():
+                nonlocal client
+                client = Clerk()
+
+            def reader():
+                return client.users.list()
+
+            return reader
+
+
+        def glob():
+            global late
+            late = Clerk()
+
+
+        def later():
+            return late.users.list()
+
+
+        def lam():
+            f = lambda sdk: sdk.users.list()
+            g = lambda: sdk.users.list()
+            return clerk_backend_api.models.User
+    """)
+    assert codes(result) == [(2, "CLK800"), (3, "CLK800"), (5, "CLK802"), (10, "CLK802"), (14, "CLK803"),
+                             (19, "CLK803"), (20, "CLK802"), (21, "CLK803"), (29, "CLK802"), (32, "CLK803"),
+                             (39, "CLK802"), (43, "CLK803"), (48, "CLK803")]
+
+
+def test_python_scans_never_import_libcst(tmp_path):
+    (tmp_path / "app.py").write_text(
+        "import os\nfrom clerk_backend_api import Clerk\n\nsdk = Clerk(bearer_auth=os.environ['CLERK_SECRET_KEY'])\n"
+        "print(sdk.users.list())\n", encoding="utf-8")
+    (tmp_path / "broken.py").write_text("from clerk_backend_api import Clerk\nx = " + "(" * 300 + "\n",
+                                        encoding="utf-8")
+    code = (
+        "import sys; from pathlib import Path; from clerk_lint.catalog import load_catalog; "
+        "from clerk_lint.scan import run_scan; r = run_scan([Path(sys.argv[1])], load_catalog()); "
+        "assert len(r.findings) >= 4, r.findings; print('libcst' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+NEWER_SYNTAX = """\
+import os
+from clerk_backend_api import Clerk
+
+type UserId = str
+
+sdk = Clerk(bearer_auth=os.environ["CLERK_SECRET_KEY"])
+
+
+def first[T](items: list[T]) -> T:
+    return items[0]
+
+
+def get(uid: UserId):
+    return sdk.users.get(user_id=uid)
+"""
+NEWER_FINDINGS = [(2, 1, "CLK800"), (6, 7, "CLK802"), (6, 25, "CLK845"), (14, 12, "CLK803")]
+
+
+def _newer_syntax_result(monkeypatch):
+    if sys.version_info >= (3, 12):
+        # This interpreter parses PEP 695: make `ast` refuse it as 3.11 does.
+        real = ast.parse
+
+        def parse(text, *args, **kwargs):
+            if "type UserId" in text or "def first[" in text:
+                raise SyntaxError("invalid syntax")
+            return real(text, *args, **kwargs)
+
+        monkeypatch.setattr(py_analyzer.ast, "parse", parse)
+    source = SourceText.from_text(NEWER_SYNTAX)
+    return analyze(source, Candidate(Path("/nonexistent/app.py"), "app.py", Path("/nonexistent"), "python"), CATALOG)
+
+
+def test_syntax_newer_than_the_interpreter_skips_only_those_statements(monkeypatch):
+    result = _newer_syntax_result(monkeypatch)
+    assert sorted((f.location.line, f.location.column, f.code) for f in result.findings) == NEWER_FINDINGS
+    [problem] = result.problems
+    assert problem.kind == "parse-partial" and problem.partial
+    assert "newer than Python" in problem.reason and "lines 4, 9-10" in problem.reason
+    assert "skipped" in problem.reason
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="needs an interpreter that parses PEP 695")
+def test_syntax_newer_than_3_11_is_analysed_whole_where_the_interpreter_parses_it():
+    source = SourceText.from_text(NEWER_SYNTAX)
+    result = analyze(source, Candidate(Path("/nonexistent/app.py"), "app.py", Path("/nonexistent"), "python"),
+                     CATALOG)
+    assert sorted((f.location.line, f.location.column, f.code) for f in result.findings) == NEWER_FINDINGS
+    assert result.problems == []
+
+
+PY_DEEP_SHAPES = {
+    "nested-ifs": lambda n: "".join("    " * i + "if x:\n" for i in range(min(n, 95))) + "    " * min(n, 95) + "sdk()\n",
+    "too-many-indents": lambda n: "".join("    " * i + "if x:\n" for i in range(150)) + "    " * 150 + "sdk()\n",
+    "lambdas": lambda n: "v = " + "lambda: " * n + "sdk()\n",
+    "nots": lambda n: "v = " + "not " * n + "sdk()\n",
+    "minus-signs": lambda n: "v = " + "-" * n + "sdk()\n",
+    "conditionals": lambda n: "v = " + "a if b else " * n + "sdk()\n",
+    "attributes": lambda n: "v = sdk()" + ".a" * n + "\n",
+    "string-sums": lambda n: "v = sdk(" + " + ".join(["'a'"] * n) + ")\n",
+    "nested-defs": lambda n: "".join("    " * i + "def f():\n" for i in range(min(n, 95))) + "    " * min(n, 95) + "sdk()\n",
+}
+
+
+@pytest.mark.parametrize("depth", [150, 900, 4000])
+@pytest.mark.parametrize("name", sorted(PY_DEEP_SHAPES))
+def test_deep_python_shapes_under_a_shallow_stack(tmp_path, name, depth):
+    """Never an exception: the file is analysed, or its imports are (a parse-partial problem)."""
+    from test_hostile_inputs import shallow_stack
+
+    code = "from clerk_backend_api import Clerk\nsdk = Clerk()\n" + PY_DEEP_SHAPES[name](depth)
+    source = SourceText.from_text(code)
+    candidate = Candidate(tmp_path / "deep.py", "deep.py", tmp_path, "python")
+    with shallow_stack():
+        result = analyze(source, candidate, CATALOG)
+    found = {f.code for f in result.findings}
+    assert "CLK800" in found
+    assert result.problems == [] and "CLK802" in found or [p.kind for p in result.problems] == ["parse-partial"]
