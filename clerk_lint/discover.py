@@ -44,6 +44,7 @@ scanned root ("link points outside the scanned root").
 from __future__ import annotations
 
 import fnmatch
+import re
 import os
 import stat
 from dataclasses import dataclass
@@ -178,12 +179,32 @@ class _Level:
     """The patterns of one ignore file; ``base`` is its folder relative to the
     anchor ('' or 'some/dir/')."""
 
-    __slots__ = ("base", "spec", "patterns")
+    __slots__ = ("base", "spec", "patterns", "any_match")
 
     def __init__(self, base: str, spec: pathspec.GitIgnoreSpec):
         self.base = base
         self.spec = spec
         self.patterns = [p for p in spec.patterns if p.include is not None]
+        self.any_match = _any_match(self.patterns)
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _any_match(patterns) -> Optional[re.Pattern]:
+    """One regex that matches where any of the patterns does: most paths match no pattern of
+    a level, and one search tells so (pathspec tries the patterns one by one). None when the
+    patterns cannot be joined; then every path takes the full test."""
+    regexes = [getattr(p, "regex", None) for p in patterns]
+    if not regexes or any(r is None or not isinstance(r.pattern, str) for r in regexes):
+        return None
+    if len({r.flags for r in regexes}) != 1:
+        return None
+    try:  # named groups would clash once joined; only the full test reads them
+        return re.compile("|".join("(?:" + _NAMED_GROUP.sub("(?:", r.pattern) + ")" for r in regexes),
+                          regexes[0].flags)
+    except re.error:
+        return None
 
 
 def _read_ignore_lines(path: str) -> Optional[list[str]]:
@@ -238,6 +259,9 @@ def _is_ignored(levels: Sequence[_Level], path: str, is_dir: bool) -> bool:
             sub = path
         if is_dir:
             sub += "/"
+        if level.any_match is not None and level.any_match.search(sub) is None:
+            continue  # no pattern of this level matches: it has no say
+        if is_dir:
             for pat in reversed(level.patterns):
                 if pat.match_file(sub) is not None:
                     return bool(pat.include)
