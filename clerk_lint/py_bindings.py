@@ -319,7 +319,7 @@ class Bindings:
             kids = None  # [(child, scope, aux)] in source order; None: children(node) in `scope`
             if t in _FUNCS:
                 inner = Scope("function", scope)
-                if t is not ast.Lambda and type(parent) is ast.ClassDef:
+                if type(parent) is ast.ClassDef:
                     self._method(node, parent, inner)
                 bind(scope, node.name, node)
                 kids = [(d, scope, None) for d in node.decorator_list]
