@@ -166,11 +166,21 @@ class Resolver:
         self.scopes = scopes
         self.bound: dict[int, Origin] = {}  # definition id -> what it holds
         self.binding_source: dict[int, Use] = {}  # derived definition id -> the use it was computed from
-        self._refs_by_name: dict[str, list[ts.Node]] = {}
+        # Every identifier by its bytes; a name's list is sorted out (declarations dropped) the
+        # first time that name is bound, which is for a handful of names per file.
+        self._by_text: dict[bytes, list[ts.Node]] = {}
         for ref in captures(lang, "references", root).get("reference", []):
-            if scopes.is_definition(ref):
-                continue
-            self._refs_by_name.setdefault(ref.text.decode("utf-8", "replace"), []).append(ref)
+            self._by_text.setdefault(ref.text, []).append(ref)
+        self._refs_by_name: dict[str, list[ts.Node]] = {}
+
+    def refs(self, name: str) -> list[ts.Node]:
+        """The identifiers named `name` that are references (not declarations), in document order."""
+        found = self._refs_by_name.get(name)
+        if found is None:
+            is_definition = self.scopes.is_definition
+            found = [r for r in self._by_text.get(name.encode("utf-8", "surrogateescape"), ()) if not is_definition(r)]
+            self._refs_by_name[name] = found
+        return found
 
     def uses(self, seeds: dict[int, tuple[ts.Node, Origin]]) -> list[Use]:
         """All uses of the seeded definitions (def node id -> (def node, origin)), following
@@ -184,7 +194,7 @@ class Resolver:
                 continue
             bound[definition.id] = origin
             name = definition.text.decode("utf-8", "replace")
-            for ref in self._refs_by_name.get(name, ()):
+            for ref in self.refs(name):
                 target = self.scopes.resolve(ref)
                 if target is None or target.id != definition.id or in_type_context(ref):
                     continue
@@ -215,7 +225,7 @@ class Resolver:
                 if definition.id in seen:
                     continue
                 seen.add(definition.id)
-            for ref in self._refs_by_name.get(name, ()):
+            for ref in self.refs(name):
                 target = self.scopes.resolve(ref)
                 if (target.id if target is not None else None) != (definition.id if definition is not None else None):
                     continue

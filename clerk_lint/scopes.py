@@ -30,15 +30,26 @@ class ScopeIndex:
     def __init__(self, lang: str, root: ts.Node):
         found = captures(lang, "locals", root)
         self._scopes = {n.id for n in found.get("local.scope", [])}
-        self._defs: dict[tuple[int, str], ts.Node] = {}
-        self.definition_ids: set[int] = set()
+        # Declarations are placed in their scopes per name, the first time a name is asked
+        # about: a file declares many names, and only those bound to Clerk are ever asked.
+        self._candidates: dict[bytes, list[ts.Node]] = {}
         for ident in found.get("local.definition", []):
+            self._candidates.setdefault(ident.text, []).append(ident)
+        self._indexed: set[bytes] = set()
+        self._defs: dict[tuple[int, bytes], ts.Node] = {}
+        self._definition_ids: set[int] = set()
+        self._resolved: dict[int, Optional[ts.Node]] = {}
+
+    def _index(self, name: bytes) -> None:
+        if name in self._indexed:
+            return
+        self._indexed.add(name)
+        for ident in self._candidates.get(name, ()):  # document order: the first declaration wins
             owner = self._owner_scope(ident)
             if owner is None:
                 continue
-            self.definition_ids.add(ident.id)
-            self._defs.setdefault((owner.id, ident.text.decode("utf-8", "replace")), ident)
-        self._resolved: dict[int, Optional[ts.Node]] = {}
+            self._definition_ids.add(ident.id)
+            self._defs.setdefault((owner.id, name), ident)
 
     def _enclosing_scope(self, node: ts.Node, functions_only: bool = False) -> Optional[ts.Node]:
         current = node.parent
@@ -83,13 +94,15 @@ class ScopeIndex:
         return node
 
     def is_definition(self, node: ts.Node) -> bool:
-        return node.id in self.definition_ids
+        self._index(node.text)
+        return node.id in self._definition_ids
 
     def resolve(self, ref: ts.Node) -> Optional[ts.Node]:
         """The definition `ref` refers to, or None for a global / undeclared name."""
         if ref.id in self._resolved:
             return self._resolved[ref.id]
-        name = ref.text.decode("utf-8", "replace")
+        name = ref.text
+        self._index(name)
         found = None
         current = ref.parent
         while current is not None:
