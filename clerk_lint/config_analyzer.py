@@ -148,6 +148,11 @@ def _in_convex_provider(string_node) -> bool:
     return obj is not None and any(c.type == "pair" and _pair_key(c) == "applicationID" for c in obj.named_children)
 
 
+# Bytes every Clerk host contains (see CLERK_HOSTS and the `clerk.<domain>` rule): a file
+# without them has no string for js_clerk_domain to find.
+JS_CLERK_DOMAIN_GATE = re.compile(rb"clerk(?:-telemetry|stage)?\.|accounts\.dev", re.IGNORECASE)
+
+
 def js_clerk_domain(node, catalog: Catalog):
     """`strings.clerk-domain`: a string literal (or template text) naming a Clerk host."""
     hits = clerk_hosts(_node_text(node))

@@ -42,23 +42,43 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "config.expo-plugin": config_analyzer.js_expo_plugin,
     "globals.clerk-global": lambda node, catalog: (text(node.parent), node.parent, ()) if node.parent is not None else "",
 }
+# Byte tests a file must pass for a check to have anything to find in it (most files of a
+# Clerk app hold many strings and none of them is a Clerk host or key).
+QUERY_GATES: dict[str, re.Pattern] = {
+    "strings.secret-literal": env_analyzer.JS_SECRET_LITERAL_GATE,
+    "strings.clerk-domain": config_analyzer.JS_CLERK_DOMAIN_GATE,
+}
 # Query purposes whose rules need no Clerk import in the file (env reads, Clerk-id columns,
 # Clerk hosts and keys in configs): run on every file that mentions clerk or svix.
 STANDALONE_PURPOSES = frozenset({"env", "strings", "database", "config", "globals"})
 
 
+def _rules_by_purpose(catalog: Catalog) -> dict[str, list[Rule]]:
+    cached = _BY_PURPOSE.get(id(catalog))
+    if cached is None or cached[0] is not catalog:
+        by_purpose: dict[str, list[Rule]] = {}
+        for rule in catalog.rules:
+            if rule.query:
+                by_purpose.setdefault(rule.query.split(".", 1)[0], []).append(rule)
+        cached = _BY_PURPOSE[id(catalog)] = (catalog, by_purpose)
+    return cached[1]
+
+
+_BY_PURPOSE: dict[int, tuple[Catalog, dict[str, list[Rule]]]] = {}
+
+
 def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Classifier, *,
                     standalone_only: bool = False) -> list[Finding]:
     out = []
-    by_purpose: dict[str, list[Rule]] = {}
-    for rule in catalog.rules:
-        if rule.query:
-            by_purpose.setdefault(rule.query.split(".", 1)[0], []).append(rule)
-    for purpose, rules in by_purpose.items():
+    data = root.text or b""
+    for purpose, rules in _rules_by_purpose(catalog).items():
         if standalone_only and purpose not in STANDALONE_PURPOSES:
             continue
         found = captures(lang, purpose, root)
         for rule in rules:
+            gate = QUERY_GATES.get(rule.query)
+            if gate is not None and gate.search(data) is None:
+                continue
             check = QUERY_CHECKS[rule.query]
             for node in found.get(rule.query.split(".", 1)[1], []):
                 hit = check(node, catalog)
