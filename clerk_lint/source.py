@@ -25,6 +25,7 @@ UTF-16 code-unit columns (the SARIF / LSP / VS Code convention) with
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -152,27 +153,43 @@ def read_source(
 def read_bytes(
     path: Union[Path, str], relpath: str, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[Optional[bytes], Optional[FileProblem]]:
-    """The file's bytes, undecoded, or (None, why not) as read_source reports it."""
+    """The file's bytes, undecoded, or (None, why not) as read_source reports it.
+
+    One open, fstat and read on a descriptor: this runs for every file of a scan. The open
+    does not block (a FIFO would), and what fstat says is not a regular file is not read."""
     try:
-        st = os.stat(path)
+        fd = os.open(path, os.O_RDONLY | _OPEN_FLAGS)
     except OSError as exc:
         return None, FileProblem(relpath, _os_reason(exc), "unreadable")
-    mode = st.st_mode
-    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        # Opening a FIFO would block; devices and sockets are not source.
-        return None, FileProblem(relpath, "not a regular file", "skipped")
-    if stat.S_ISREG(mode) and st.st_size > max_bytes:
-        return None, FileProblem(relpath, too_large_reason(st.st_size, max_bytes), "too-large")
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
+        mode, size = (st := os.fstat(fd)).st_mode, st.st_size
+        if stat.S_ISDIR(mode):
+            return None, FileProblem(relpath, _os_reason(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))),
+                                     "unreadable")
+        if not stat.S_ISREG(mode):  # devices, sockets and FIFOs are not source
+            return None, FileProblem(relpath, "not a regular file", "skipped")
+        if size > max_bytes:
+            return None, FileProblem(relpath, too_large_reason(size, max_bytes), "too-large")
+        chunks, total = [], 0
+        while total <= max_bytes:
+            chunk = os.read(fd, max_bytes + 1 - total)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as exc:
         return None, FileProblem(relpath, _os_reason(exc), "unreadable")
-    if len(raw) > max_bytes:  # grew since stat, or a size-less special file
+    finally:
+        os.close(fd)
+    if len(raw) > max_bytes:  # grew since fstat
         return None, FileProblem(
             relpath, f"larger than the {human_size(max_bytes)} limit (--max-file-size)", "too-large"
         )
     return raw, None
+
+
+_OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def is_plain_ascii(raw: bytes) -> bool:

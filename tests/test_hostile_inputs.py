@@ -137,15 +137,14 @@ def good_baseline(tmp_path_factory) -> list[dict]:
 # subprocess before main(), and in process through monkeypatch.
 
 UNREADABLE_PATCH = '''
-import builtins
-import clerk_lint.source as _source
+import os
 def install(setattr):
-    real_open = builtins.open
+    real_open = os.open  # clerk_lint.source opens files as descriptors
     def guarded_open(file, *args, **kwargs):
         if str(file).endswith("locked.ts"):
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
-    setattr(_source, "open", guarded_open)
+    setattr(os, "open", guarded_open)
 '''
 
 CRASH_PATCH = '''

@@ -141,14 +141,14 @@ def test_unreadable_directory_path(tmp_path):
 
 def test_unreadable_permission(tmp_path, monkeypatch):
     p = put(tmp_path, b"x")
-    real_open = builtins.open
+    real_open = os.open  # files are opened as descriptors (tests run as root: chmod would not deny)
 
     def deny(path, *a, **k):
         if os.fspath(path) == os.fspath(p):
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_open(path, *a, **k)
 
-    monkeypatch.setattr(builtins, "open", deny)
+    monkeypatch.setattr(os, "open", deny)
     src, problem = read_source(p, "f.ts")
     assert src is None
     assert problem.kind == "unreadable"
