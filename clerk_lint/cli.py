@@ -138,7 +138,7 @@ def scan(ctx, paths, fmt, output, fail_on, exit_zero, include, exclude, max_file
     if fmt != "sarif":
         result = dataclasses.replace(result, findings=reported)
     use_color = color if color is not None else (fmt == "text" and not output and sys.stdout.isatty())
-    write_output(render(fmt, result, catalog, color=use_color), output)
+    write_output(render(fmt, result, catalog, color=use_color, hidden=hidden), output)
     for problem in result.problems:  # after the report: a failed write stays a one-line error
         line = printable(f"{problem.path}: {problem.reason}").replace("\r", "\\r").replace("\n", "\\n")
         click.echo(f"clerk-lint: warning: {line}", err=True)

@@ -110,6 +110,8 @@ def test_scan_with_baseline_reports_only_new_findings(tmp_path):
     assert unchanged.exit_code == 0, unchanged.stdout
     assert "CLK" not in unchanged.stdout
     assert "not shown: 2 in the baseline" in unchanged.stderr
+    # The report itself must not claim the code is free of Clerk.
+    assert unchanged.stdout.startswith("No new Clerk usage (2 in the baseline; 1 file scanned)."), unchanged.stdout
 
     # Moved down, re-indented: still the same findings. One more call: new.
     moved = "// a comment\n\n" + PAGE.replace("  const { user } = useUser();",

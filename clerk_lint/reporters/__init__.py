@@ -4,6 +4,7 @@ everything comes from the findings (including `line_hash`) and the catalog."""
 from __future__ import annotations
 
 import importlib
+from typing import Optional
 
 from ..catalog import Catalog
 from ..findings import ScanResult
@@ -12,9 +13,11 @@ FORMATS = ("text", "json", "sarif", "github", "gitlab")
 _MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github", "gitlab": "gitlab"}
 
 
-def render(fmt: str, result: ScanResult, catalog: Catalog, *, color: bool = False) -> str:
-    """Render `result` in `fmt` (one of FORMATS). Only the text format uses `color`."""
+def render(fmt: str, result: ScanResult, catalog: Catalog, *, color: bool = False,
+           hidden: Optional[dict[str, int]] = None) -> str:
+    """Render `result` in `fmt` (one of FORMATS). Only the text format uses `color` and
+    `hidden` (findings left out of `result` and why: "in the baseline", "suppressed")."""
     if fmt not in _MODULES:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     module = importlib.import_module(f".{_MODULES[fmt]}", __name__)
-    return module.render(result, catalog, color=color)
+    return module.render(result, catalog, color=color, hidden=hidden or {})

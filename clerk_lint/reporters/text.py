@@ -9,6 +9,8 @@ only counts them.
 """
 from __future__ import annotations
 
+from typing import Optional
+
 from ..catalog import Catalog
 from ..findings import Finding, ScanResult
 from ._common import by_category, by_difficulty, effort_hours, per_package, via_suffix
@@ -22,7 +24,8 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def render(result: ScanResult, catalog: Catalog, *, color: bool = False, **_: object) -> str:
+def render(result: ScanResult, catalog: Catalog, *, color: bool = False,
+           hidden: Optional[dict[str, int]] = None, **_: object) -> str:
     def paint(text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if color else text
 
@@ -57,6 +60,9 @@ def render(result: ScanResult, catalog: Catalog, *, color: bool = False, **_: ob
                 name = result.packages[folder]
                 lines.append(f"    {name} ({folder or '.'}): {_plural(stats['findings'], 'finding')}, "
                              f"{stats['effort_hours']:g} h")
+    elif hidden and any(hidden.values()):  # Clerk is there, only not new: never say it is gone
+        left_out = ", ".join(f"{n} {why}" for why, n in hidden.items() if n)
+        lines.append(f"No new Clerk usage ({left_out}; {scanned} scanned).")
     else:
         lines.append(f"No Clerk usage found ({scanned} scanned).")
     if result.problems:
