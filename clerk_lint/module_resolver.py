@@ -62,6 +62,7 @@ from typing import Iterable, Optional, Sequence, Union
 from pathlib import Path
 
 from .discover import DEFAULT_SKIP_DIRS
+from .upward import nearest_upward
 
 EXTENSIONS: tuple[str, ...] = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 # What a compiled-extension specifier may stand for, TypeScript's ESM convention.
@@ -600,24 +601,7 @@ class ModuleResolver:
     def _upward(self, folder: str, memo: dict, found) -> Optional[object]:
         """The first non-None ``found(dir)`` from ``folder`` up (memoised for every
         folder on the way; a folder holding .git is the last one asked)."""
-        chain = []
-        cur = folder
-        result = None
-        while True:
-            if cur in memo:
-                result = memo[cur]
-                break
-            chain.append(cur)
-            result = found(cur)
-            if result is not None or self._is_boundary(cur):
-                break
-            parent = os.path.dirname(cur)
-            if parent == cur:
-                break
-            cur = parent
-        for c in chain:
-            memo[c] = result
-        return result
+        return nearest_upward(folder, memo, found, self._is_boundary)
 
     # ------------------------------------------------------------------ probing
 

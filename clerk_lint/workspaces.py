@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from pathlib import Path
 from typing import Iterable, Optional
 
 from .discover import Candidate
+from .upward import nearest_upward
 
 _PYPROJECT_NAME = re.compile(r'^\s*name\s*=\s*["\']([^"\']+)["\']', re.MULTILINE)
 
@@ -40,39 +40,23 @@ def _manifest_name(folder: str) -> Optional[str]:
 def package_folders(candidates: Iterable[Candidate]) -> dict[str, str]:
     """relpath of each package folder ('' for the root) -> package name."""
     # Plain strings, not Path objects: this runs once per scanned file.
-    seen: dict[str, Optional[tuple[str, str]]] = {}  # absolute folder -> (rel, name) of its package
+    memo: dict[str, Optional[tuple[str, str]]] = {}  # absolute folder -> (rel, name) of its package
     packages: dict[str, str] = {}
     for candidate in candidates:
-        folder = os.path.dirname(str(candidate.path))
-        found = seen.get(folder, False)
-        if found is False:
-            found = _package_above(folder, str(candidate.root), seen)
+        root = str(candidate.root)
+
+        def package_in(folder: str) -> Optional[tuple[str, str]]:
+            name = _manifest_name(folder)
+            if name is None:
+                return None
+            rel = os.path.relpath(folder, root).replace(os.sep, "/")
+            return ("" if rel == "." else rel, name)
+
+        found = nearest_upward(os.path.dirname(str(candidate.path)), memo, package_in,
+                               lambda folder: folder == root or not folder.startswith(root))
         if found is not None:
             packages[found[0]] = found[1]
     return packages
-
-
-def _package_above(folder: str, root: str, seen: dict) -> Optional[tuple[str, str]]:
-    """The nearest package at or above folder (not above root); caches every folder passed."""
-    trail = []
-    found: Optional[tuple[str, str]] = None
-    while True:
-        if folder in seen:
-            found = seen[folder]
-            break
-        trail.append(folder)
-        name = _manifest_name(folder)
-        if name is not None:
-            rel = os.path.relpath(folder, root).replace(os.sep, "/")
-            found = ("" if rel == "." else rel, name)
-            break
-        parent = os.path.dirname(folder)
-        if folder == root or parent == folder or not folder.startswith(root):
-            break
-        folder = parent
-    for key in trail:
-        seen[key] = found
-    return found
 
 
 def package_of(path: str, packages: dict[str, str]) -> Optional[str]:
