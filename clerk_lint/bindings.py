@@ -9,7 +9,7 @@ too, so their later uses are found the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 import tree_sitter as ts
 
@@ -43,6 +43,8 @@ class Wrapper:
     module: str  # the Clerk module it comes from
     result: Optional["Origin"]  # what a call returns, when it is a Clerk value we can follow
     definitions: tuple[Location, ...]  # where each wrapper is defined, outermost first
+    # `return { userId, isAdmin: has(...) }`: the returned object's Clerk-valued properties
+    fields: tuple[tuple[str, "Origin"], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,11 @@ class Origin:
     via: tuple[str, ...] = ()  # app modules / wrappers crossed on the way (cross-file resolution)
     related: tuple[Location, ...] = ()  # where those are defined, for reporters
     wrapper: Optional[Wrapper] = None  # set when the binding is an app wrapper of a Clerk API
+    # Only their Clerk-backed members are followed (`_use` folds them, others are no use):
+    # `app`: `module` is an app module's path and the value its namespace (`import * as a`);
+    # `fields`: the value is an object a wrapper returned, with these Clerk-valued properties.
+    app: bool = False
+    fields: tuple[tuple[str, "Origin"], ...] = ()
 
     @property
     def chain(self) -> str:
@@ -64,8 +71,14 @@ class Origin:
     def direct(self) -> bool:
         return not self.path
 
-    def extend(self, steps: Iterable[str]) -> "Origin":
+    def extend(self, steps: Iterable[str]) -> Optional["Origin"]:
         steps = tuple(steps)
+        if self.app or self.fields:
+            # An app namespace's members are looked up by Resolver; an unknown field is no Clerk value.
+            if not steps:
+                return self
+            inner = None if self.app else self.field(steps[0])
+            return None if inner is None else inner.extend(steps[1:])
         if self.export == NAMESPACE and not self.path and steps and steps[0].startswith("."):
             return Origin(self.module, steps[0][1:], steps[1:], self.via, self.related)
         return Origin(self.module, self.export, self.path + steps, self.via, self.related)
@@ -73,7 +86,12 @@ class Origin:
     def through(self, name: str, where: Optional[Location] = None) -> "Origin":
         """The same value reached through one more app module or wrapper."""
         related = ((where,) if where is not None else ()) + self.related
-        return Origin(self.module, self.export, self.path, (name,) + self.via, related, self.wrapper)
+        return Origin(self.module, self.export, self.path, (name,) + self.via, related, self.wrapper,
+                      self.app, self.fields)
+
+    def field(self, op: str) -> Optional["Origin"]:
+        """The Clerk value an object origin holds at `.name` (`fields`), or None."""
+        return next((o for n, o in self.fields if "." + n == op), None)
 
 
 @dataclass
@@ -154,9 +172,18 @@ def value_of(use: Use) -> Optional[Origin]:
         return use.origin.extend(step.op for step in use.steps)
     if not use.steps:
         return use.origin
-    if use.steps[0].op == "()" and wrapper.result is not None:
-        return wrapper.result.extend(step.op for step in use.steps[1:])
+    if use.steps[0].op == "()":
+        result = called_value(wrapper)
+        if result is not None:
+            return result.extend(step.op for step in use.steps[1:])
     return None
+
+
+def called_value(wrapper: Wrapper) -> Optional[Origin]:
+    """What calling a wrapper returns: its Clerk result, or the object of its Clerk fields."""
+    if wrapper.result is not None or not wrapper.fields:
+        return wrapper.result
+    return Origin(wrapper.module, wrapper.symbol, ("()",), wrapper.names, wrapper.definitions, fields=wrapper.fields)
 
 
 class Resolver:
@@ -172,6 +199,8 @@ class Resolver:
         for ref in captures(lang, "references", root).get("reference", []):
             self._by_text.setdefault(ref.text, []).append(ref)
         self._refs_by_name: dict[str, list[ts.Node]] = {}
+        # module path, export name -> Clerk-backed export of an app module (cross-file only)
+        self.lookup: Optional[Callable[[str, str], Optional[Origin]]] = None
 
     def refs(self, name: str) -> list[ts.Node]:
         """The identifiers named `name` that are references (not declarations), in document order."""
@@ -199,7 +228,7 @@ class Resolver:
                 if target is None or target.id != definition.id or in_type_context(ref):
                     continue
                 use = self._use(ref, origin)
-                if use.jsx is not None and use.jsx.type == "jsx_closing_element":
+                if use is None or use.jsx is not None and use.jsx.type == "jsx_closing_element":
                     continue
                 found.append(use)
                 work.extend(self._derived(use))
@@ -272,15 +301,35 @@ class Resolver:
             if rest:
                 work.append((ident, text(ident), module, rest))
 
-    def _use(self, ref: ts.Node, origin: Origin) -> Use:
+    def _use(self, ref: ts.Node, origin: Origin) -> Optional[Use]:
+        """The use `ref` makes of `origin`; None when it reads a member of an app namespace
+        or returned object that is not Clerk-backed (`auth.formatDate()`, `info.label`)."""
         parent = ref.parent
         if parent is not None and parent.type == "export_specifier":
             return Use(ref, origin, top=ref, reexport=True)
         steps, jsx, top = _walk_chain(ref)
-        if origin.export == NAMESPACE and not origin.path and steps and steps[0].op.startswith("."):
+        if (origin.app or origin.fields) and steps:
+            origin = self.member(origin, steps[0].op)
+            if origin is None:
+                return None
+            steps = steps[1:]
+        elif origin.export == NAMESPACE and not origin.path and steps and steps[0].op.startswith("."):
             origin = origin.extend([steps[0].op])
             steps = steps[1:]
         return Use(ref, origin, steps, jsx, top)
+
+    def member(self, origin: Origin, op: str) -> Optional[Origin]:
+        """`.name` of an app namespace (the module's Clerk-backed export, as a named import of it
+        would give) or of a returned object (its Clerk field)."""
+        if not origin.app:
+            return origin.field(op)
+        if not op.startswith(".") or self.lookup is None:
+            return None
+        found = self.lookup(origin.module, op[1:])
+        if found is not None and found.wrapper is None and origin.via:
+            found = Origin(found.module, found.export, found.path, origin.via + found.via,
+                           origin.related + found.related, None, found.app, found.fields)
+        return found
 
     def _derived(self, use: Use) -> list[tuple[ts.Node, Origin]]:
         """Bindings whose value comes from this use: declarations and callback parameters."""
@@ -297,7 +346,12 @@ class Resolver:
             if pattern is not None:
                 for path, ident in pattern_names(pattern):
                     if self.scopes.is_definition(ident):
-                        out.append((ident, full.extend(path)))
+                        value = full.extend(path) if not (full.app and path) else self.member(full, path[0])
+                        if value is not None and full.app and len(path) > 1:
+                            value = value.extend(path[1:]) if value.wrapper is None else None
+                        if value is None:
+                            continue
+                        out.append((ident, value))
                         self.binding_source[ident.id] = use
         # Callback parameters (clerkMiddleware((auth, req) => ...)).
         for index, step in enumerate(use.steps):

@@ -66,9 +66,17 @@ class Project:
         summary = self.summaries.get(module)
         if summary is None or depth > MAX_ROUNDS:
             return None
+        if name == "*":  # `import * as m`, `const m = require()`: members are looked up when read
+            if summary.whole_default:
+                return summary.exports["default"]
+            from .bindings import Origin
+
+            return Origin(module, "*", app=True)
         if name in summary.exports:
             return summary.exports[name]
         display = self.by_path[module].relpath
+        if name in summary.namespaces:
+            return _reexported(self.lookup(summary.namespaces[name], "*", depth + 1), display)
         if name in summary.forwards:
             target, original = summary.forwards[name]
             return _reexported(self.lookup(target, original, depth + 1), display)

@@ -105,6 +105,20 @@ class ModuleContext(Protocol):
     def lookup(self, module: str, name: str) -> Optional[Origin]: ...  # a Clerk-backed export of it
 
 
+def _reads_clerk_member(data: bytes, local: ts.Node, statement: ts.Node, origin: Origin,
+                        context: ModuleContext) -> bool:
+    """Byte test before an app namespace (`import * as auth`) costs a scope walk: the file reads
+    `auth.<a Clerk-backed export>`, or uses `auth` bare (passed on, destructured, re-exported)."""
+    pattern = rb"(?<![\w$./])" + re.escape(local.text) + rb"(?![\w$])(?:\s*\??\.\s*([A-Za-z_$][\w$]*))?"
+    for match in re.finditer(pattern, data):
+        if statement.start_byte <= match.start() < statement.end_byte:
+            continue
+        member = match.group(1)
+        if member is None or context.lookup(origin.module, member.decode("utf-8", "replace")) is not None:
+            return True
+    return False
+
+
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: Optional[ModuleContext] = None) -> FileAnalysis:
     sdks = may_read_framework_auth(candidate.path, source.data)
     if context is None and not sdks and not MARKERS.search(source.data):
@@ -142,7 +156,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                 if name.local is None or name.is_type:
                     continue
                 origin = context.lookup(target, name.imported)
-                if origin is not None:
+                if origin is not None and (not origin.app or _reads_clerk_member(data, name.local, decl.node, origin, context)):
                     local_seeds.append((name.local, origin))
     roots = framework_reads.roots(root, sdks, astro_global=astro_global) if sdks else []
     if not clerk_imports and not local_seeds and not local_reexports and not roots:
@@ -166,14 +180,19 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         if scopes.is_definition(ident):
             seeds[ident.id] = (ident, origin)
     resolver = Resolver(lang, root, scopes)
+    if context is not None:
+        resolver.lookup = context.lookup
     uses = resolver.uses(seeds)
     findings_by_use: dict[int, Finding] = {}
     for use in uses:
+        if use.origin.app:
+            continue  # an app namespace itself (passed on, re-exported): its members are the uses
         finding = classifier.use_finding(use)
         if finding is not None:
             result.findings.append(finding)
             findings_by_use[id(use)] = finding
-    if clerk_imports or local_seeds:
+    # An app namespace seeded for a member that turned out shadowed is no Clerk use.
+    if clerk_imports or any(not o.app for _, o in local_seeds) or any(not u.origin.app for u in uses):
         result.findings.extend(_query_findings(lang, root, catalog, classifier))
     elif MARKERS.search(data):
         result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))

@@ -41,9 +41,13 @@ class ModuleSummary:
     # `export * from "..."`: Clerk module specifiers or resolved local targets
     clerk_stars: tuple[str, ...] = ()
     local_stars: tuple[str, ...] = ()
+    # `export * as ns from "./x"`: ns -> resolved target (its namespace, members looked up there)
+    namespaces: dict[str, str] = field(default_factory=dict)
+    # `module.exports = fn`: `require()` of the module is exports["default"] itself
+    whole_default: bool = False
 
     def is_empty(self) -> bool:
-        return not (self.exports or self.forwards or self.clerk_stars or self.local_stars)
+        return not (self.exports or self.forwards or self.clerk_stars or self.local_stars or self.namespaces)
 
 
 def _strip(node: ts.Node) -> ts.Node:
@@ -172,7 +176,7 @@ class SummaryBuilder:
         for use in self.uses:
             if use.top is not None and use.top.id == expr.id:
                 return value_of(use), use
-        if expr.type == "identifier":
+        if expr.type in ("identifier", "shorthand_property_identifier"):
             target = self.resolver.scopes.resolve(expr)
             if target is not None and target.id in self.resolver.bound:
                 return self.resolver.bound[target.id], self._use_by_def.get(target.id)
@@ -190,14 +194,38 @@ class SummaryBuilder:
             seen += 1
         return None
 
-    def _wrapper(self, name: str, name_node: ts.Node, finding: Finding, result: Optional[Origin]) -> Optional[Wrapper]:
+    def _wrapper(self, name: str, name_node: ts.Node, finding: Finding, result: Optional[Origin],
+                 fields: Optional[ts.Node] = None) -> Optional[Wrapper]:
         names = (name, *finding.via[:-1]) if finding.via else (name,)
         if len(names) > MAX_WRAPPER_DEPTH:
             return None
         definitions = (self.locate(name_node), *finding.related)
         if result is not None:
-            result = Origin(result.module, result.export, result.path, names, definitions)
-        return Wrapper(names, finding.code, finding.symbol, finding.package, result, definitions)
+            result = Origin(result.module, result.export, result.path, names, definitions, fields=result.fields)
+        return Wrapper(names, finding.code, finding.symbol, finding.package, result, definitions,
+                       self._fields(name, name_node, fields) if fields is not None else ())
+
+    def _fields(self, name: str, name_node: ts.Node, obj: ts.Node) -> tuple[tuple[str, Origin], ...]:
+        """`return { userId, isAdmin: has(...) }`: each property whose value is a Clerk value,
+        as that value reached through this wrapper (other properties are not followed)."""
+        out = []
+        for prop in obj.named_children:
+            if prop.type == "shorthand_property_identifier":
+                key, value = text(prop), prop
+            elif prop.type == "pair" and prop.child_by_field_name("key") is not None \
+                    and prop.child_by_field_name("key").type in ("property_identifier", "string"):
+                key, value = text(prop.child_by_field_name("key")).strip("\"'"), prop.child_by_field_name("value")
+            else:
+                continue
+            origin, source = self._origin_of_expression(value)
+            finding = self._primary(source)
+            if origin is None or finding is None or origin.wrapper is not None:
+                continue
+            names = (name, *finding.via[:-1]) if finding.via else (name,)
+            if len(names) <= MAX_WRAPPER_DEPTH:
+                out.append((key, Origin(origin.module, origin.export, origin.path, names,
+                                        (self.locate(name_node), *finding.related), fields=origin.fields)))
+        return tuple(out)
 
     def wrapper_of(self, name: str, name_node: ts.Node, fn: ts.Node) -> Optional[Wrapper]:
         inside = [u for u in self.uses if _within(u.ref, fn)]
@@ -216,7 +244,8 @@ class SummaryBuilder:
                 if _within(use.ref, expr) and use.jsx is None:
                     finding = self._primary(use)
                     if finding is not None:
-                        return self._wrapper(name, name_node, finding, None)
+                        obj = _strip(expr)
+                        return self._wrapper(name, name_node, finding, None, obj if obj.type == "object" else None)
         # 2. A thin component: what it renders is a Clerk component (`<SignedIn>{children}</SignedIn>`).
         # Thin: every root is a Clerk element, and the component is small or passes its
         # children/props through (a page that happens to use Clerk UI is not a wrapper).
@@ -292,6 +321,9 @@ class SummaryBuilder:
         summary = ModuleSummary()
         clerk_stars, local_stars = [], []
         for stmt in root.named_children:
+            if stmt.type == "expression_statement":
+                self._commonjs(stmt, summary)
+                continue
             if stmt.type != "export_statement":
                 continue
             source = stmt.child_by_field_name("source")
@@ -335,6 +367,63 @@ class SummaryBuilder:
         summary.local_stars = tuple(local_stars)
         return summary
 
+    def _value(self, name: str, key: ts.Node, value: ts.Node) -> Optional[Origin]:
+        """What exporting the expression `value` under `name` means (`key`: where it is named)."""
+        value = _strip(value)
+        if value.type in ("identifier", "shorthand_property_identifier"):
+            name_node, init = self._definition(value)
+            return self._export_value(name, name_node, init) if name_node is not None else None
+        if value.type in FUNCTION_NODES:
+            wrapper = self.wrapper_of(name, key, value)
+            return None if wrapper is None else Origin(wrapper.module, wrapper.symbol, (), wrapper.names,
+                                                       wrapper.definitions, wrapper)
+        origin, _ = self._origin_of_expression(value)  # `{ protect: clerk.requireAuth() }`
+        return None if origin is None else origin.through(self.relpath) if origin.wrapper is None else origin
+
+    def _commonjs(self, stmt: ts.Node, summary: ModuleSummary) -> None:
+        """`module.exports = { a, b: c }`, `module.exports = fn`, `module.exports.a = ...`, `exports.a = ...`."""
+        expr = stmt.named_children[0] if stmt.named_children else None
+        if expr is None or expr.type != "assignment_expression":
+            return
+        left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
+        if left is None or right is None or left.type != "member_expression":
+            return
+        target = text(left)
+        if target.startswith(("module.exports.", "exports.")) and target.count(".") == target.startswith("module.") + 1:
+            name = text(left.child_by_field_name("property"))
+            origin = self._value(name, left.child_by_field_name("property"), right)
+            if origin is not None:
+                summary.exports[name] = origin
+            return
+        if target != "module.exports":
+            return
+        right = _strip(right)
+        if right.type != "object":
+            origin = self._value("default", left, right)
+            if origin is not None:
+                summary.exports["default"] = origin
+                summary.whole_default = True
+            return
+        for prop in right.named_children:
+            if prop.type == "shorthand_property_identifier":
+                key, value = prop, prop
+            elif prop.type == "pair" and prop.child_by_field_name("key") is not None \
+                    and prop.child_by_field_name("key").type in ("property_identifier", "string"):
+                key, value = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+            elif prop.type == "method_definition" and prop.child_by_field_name("name") is not None:
+                key, value = prop.child_by_field_name("name"), prop
+            else:
+                continue
+            name = text(key).strip("\"'")
+            if value.type == "method_definition":
+                wrapper = self.wrapper_of(name, key, value)
+                origin = None if wrapper is None else Origin(wrapper.module, wrapper.symbol, (), wrapper.names,
+                                                             wrapper.definitions, wrapper)
+            else:
+                origin = self._value(name, key, value)
+            if origin is not None:
+                summary.exports[name] = origin
+
     def _declaration(self, declaration: ts.Node, summary: ModuleSummary, default_name: Optional[str]) -> None:
         if declaration.type in ("function_declaration", "generator_function_declaration"):
             name_node = declaration.child_by_field_name("name")
@@ -365,8 +454,14 @@ class SummaryBuilder:
         if clause is None and namespace is None:  # export * from
             (clerk_stars if clerk else local_stars).append(spec if clerk else target)
             return
-        if clause is None:
-            return  # export * as ns: a namespace object, not followed
+        if clause is None:  # export * as ns from: its members are looked up when read (`ns.requireUser()`)
+            alias = next((c for c in namespace.named_children), None)
+            if alias is not None:
+                if clerk:
+                    summary.exports[text(alias)] = Origin(spec, "*").through(self.relpath, self.locate(stmt))
+                else:
+                    summary.namespaces[text(alias)] = target
+            return
         for item in clause.named_children:
             if item.type != "export_specifier":
                 continue
