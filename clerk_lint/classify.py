@@ -161,6 +161,13 @@ class Classifier:
             finding = self._chain_finding(past_call, first=1)
             if finding is not None:
                 return finding
+        elif called and wrapper.fields and len(use.steps) > 2:
+            # `useMe().user.publicMetadata`: a Clerk field of the returned object, read further.
+            field = next((o for n, o in wrapper.fields if "." + n == use.steps[1].op), None)
+            if field is not None:
+                finding = self._chain_finding(Use(use.ref, field, use.steps[2:], None, use.top), first=1)
+                if finding is not None:
+                    return finding
         if use.reexport:
             node = use.ref
         elif use.jsx is not None:

@@ -143,3 +143,150 @@ def test_results_are_summarised_per_workspace_package(tmp_path):
     packages = {p["name"]: p["findings"] for p in doc["summary"]["packages"]}
     assert packages == {"root": 0, "@x/a": 2, "@x/b": 0}
     assert "@x/a (apps/a): 2 findings" in render("text", result, load_catalog())
+
+
+def test_namespace_imports_of_app_modules(tmp_path):
+    write(tmp_path, {
+        "tsconfig.json": '{"compilerOptions": {"baseUrl": ".", "paths": {"@/*": ["./*"]}}}',
+        "lib/auth.ts": (
+            'import { auth } from "@clerk/nextjs/server";\n'
+            'import { redirect } from "next/navigation";\n'
+            "export async function requireUser() {\n"
+            "  const { userId } = await auth();\n"
+            '  if (!userId) redirect("/sign-in");\n'
+            "  return userId;\n"
+            "}\n"
+            "export const formatDate = (d: Date) => d.toISOString();\n"
+        ),
+        "lib/index.ts": 'export * as session from "./auth";\n',
+        "lib/clerk.ts": 'export * as clerk from "@clerk/nextjs";\n',
+        "components/Guards.tsx": (
+            'import { SignedIn } from "@clerk/nextjs";\n'
+            "export const SignedInOnly = ({ children }) => <SignedIn>{children}</SignedIn>;\n"
+            "export const Box = ({ children }) => <div>{children}</div>;\n"
+        ),
+        "app/page.tsx": (
+            'import * as auth from "@/lib/auth";\n'
+            'import * as Guards from "@/components/Guards";\n'
+            "export default async function Page() {\n"
+            "  const id = await auth.requireUser();\n"
+            "  const when = auth.formatDate(new Date());\n"
+            "  return <Guards.SignedInOnly><Guards.Box>{id}{when}</Guards.Box></Guards.SignedInOnly>;\n"
+            "}\n"
+            "function local(auth: { requireUser(): void }) { auth.requireUser(); }\n"
+        ),
+        "app/two.ts": (
+            'import { session } from "../lib/index";\n'
+            'import { clerk } from "../lib/clerk";\n'
+            "export const id = () => session.requireUser();\n"
+            "export const u = () => clerk.useUser();\n"
+        ),
+        "app/plain.ts": (
+            'import * as auth from "@/lib/auth";\n'
+            "export const when = auth.formatDate(new Date());\n"
+        ),
+    })
+    result = scan(tmp_path)
+    # Exactly what a named import of the same exports gives; the shadowed `auth` is not one.
+    assert codes_at(result, "app/page.tsx") == [(4, "CLK301", ("requireUser", "auth")),
+                                                (6, "CLK108", ("SignedInOnly", "SignedIn"))]
+    call = next(f for f in result.findings if f.location.path == "app/page.tsx" and f.code == "CLK301")
+    assert [r.path for r in call.related] == ["lib/auth.ts"]
+    two = codes_at(result, "app/two.ts")
+    assert (3, "CLK301", ("requireUser", "auth")) in two
+    assert [c for c in two if c[0] == 4 and c[1] == "CLK201"]
+    assert len(two) == 2
+    assert codes_at(result, "app/plain.ts") == []
+
+
+def test_commonjs_facades(tmp_path):
+    write(tmp_path, {
+        "package.json": '{"name": "api", "dependencies": {"@clerk/express": "^1.0.0", "express": "^4.0.0"}}',
+        "src/middleware/auth.js": (
+            'const { getAuth, clerkClient } = require("@clerk/express");\n'
+            "function getUserId(req) {\n"
+            "  return getAuth(req).userId;\n"
+            "}\n"
+            "function formatName(user) { return user.name; }\n"
+            "module.exports = { getUserId, formatName, client: clerkClient };\n"
+            "exports.requireAdmin = function requireAdmin(req) {\n"
+            '  if (!getAuth(req).has({ role: "org:admin" })) throw new Error("forbidden");\n'
+            "};\n"
+        ),
+        "src/middleware/user-id.js": (
+            'const { getAuth } = require("@clerk/express");\n'
+            "module.exports = (req) => getAuth(req).userId;\n"
+        ),
+        "src/lib/ids.js": (
+            'const { getUserId } = require("../middleware/auth");\n'
+            "module.exports.currentId = (req) => getUserId(req);\n"
+        ),
+        "src/lib/plain.js": (
+            "function userName(req) { return req.user; }\n"
+            "module.exports = { userName };\n"
+        ),
+        "src/routes/me.js": (
+            'const { getUserId, formatName } = require("../middleware/auth");\n'
+            'const auth = require("../middleware/auth");\n'
+            'const userId = require("../middleware/user-id");\n'
+            'const { currentId } = require("../lib/ids");\n'
+            'const { userName } = require("../lib/plain");\n'
+            "module.exports = async (req, res) => {\n"
+            "  const id = getUserId(req);\n"
+            "  const user = await auth.client.users.getUser(id);\n"
+            "  auth.requireAdmin(req);\n"
+            "  res.json({ a: userId(req), b: currentId(req), c: formatName(user), d: auth.formatName(user), e: userName(req) });\n"
+            "};\n"
+        ),
+    })
+    result = scan(tmp_path)
+    me = codes_at(result, "src/routes/me.js")
+    assert (7, "CLK301", ("getUserId", "getAuth")) in me
+    assert [c for c in me if c[0] == 8 and c[1] == "CLK402"]
+    assert (9, "CLK501", ("requireAdmin", "getAuth().has()")) in me
+    # `module.exports = fn` is what require() returns; two hops through module.exports.x.
+    assert (10, "CLK301", ("default", "getAuth")) in me
+    assert (10, "CLK301", ("currentId", "getUserId", "getAuth")) in me
+    assert len(me) == 5
+    assert codes_at(result, "src/lib/plain.js") == []
+
+
+def test_object_fields_returned_by_wrappers(tmp_path):
+    write(tmp_path, {
+        "lib/me.ts": (
+            'import { useUser, useAuth } from "@clerk/nextjs";\n'
+            "export function useMe() {\n"
+            "  const { user, isLoaded } = useUser();\n"
+            '  return { user, isLoaded, plan: "free" };\n'
+            "}\n"
+            "export function useAuthInfo() {\n"
+            "  const { userId, orgId, has } = useAuth();\n"
+            '  return { userId, orgId, isAdmin: has?.({ role: "org:admin" }) ?? false };\n'
+            "}\n"
+        ),
+        "lib/profile.ts": (
+            'import { useMe } from "./me";\n'
+            "export const useProfile = () => useMe().user;\n"
+        ),
+        "app/page.tsx": (
+            'import { useMe } from "../lib/me";\n'
+            'import { useProfile } from "../lib/profile";\n'
+            "export function Page() {\n"
+            "  const { user, plan } = useMe();\n"
+            "  const me = useMe();\n"
+            "  const profile = useProfile();\n"
+            "  return <p>{String(user?.publicMetadata?.role)}{plan}{me.plan}{me.user?.unsafeMetadata?.x}"
+            "{profile?.privateMetadata?.y}{useMe().user?.publicMetadata?.z}</p>;\n"
+            "}\n"
+        ),
+    })
+    result = scan(tmp_path)
+    page = codes_at(result, "app/page.tsx")
+    assert (4, "CLK201", ("useMe", "useUser")) in page
+    assert (5, "CLK201", ("useMe", "useUser")) in page
+    metadata = sorted(f.symbol for f in result.findings if f.location.path == "app/page.tsx" and f.location.line == 7)
+    assert metadata == ["useUser().user.privateMetadata", "useUser().user.publicMetadata",
+                        "useUser().user.publicMetadata", "useUser().user.unsafeMetadata"]
+    assert (6, "CLK201", ("useProfile", "useMe", "useUser")) in page
+    # `plan` is no Clerk value: neither its destructuring nor `me.plan` is a finding.
+    assert len(page) == 7
