@@ -102,6 +102,24 @@ LANGUAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     (".env.*", "dotenv"),
     ("*.env", "dotenv"),
     (".envrc", "dotenv"),
+    # Where deployments provide env variables (deploy_env_analyzer); generic .yml is not read.
+    ("*.gitlab-ci.yml", "gitlab-ci"),
+    ("*.gitlab-ci.yaml", "gitlab-ci"),
+    ("docker-compose*.yml", "docker-compose"),
+    ("docker-compose*.yaml", "docker-compose"),
+    ("compose*.yml", "docker-compose"),
+    ("compose*.yaml", "docker-compose"),
+    ("dockerfile", "dockerfile"),
+    ("*.dockerfile", "dockerfile"),
+    ("dockerfile.*", "dockerfile"),
+    ("render.yaml", "render-yaml"),
+    ("fly.toml", "fly-toml"),
+)
+
+# Kinds known by their folder, matched against the '/'-separated path.
+PATH_PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"(?:^|/)\.github/workflows/[^/]+\.ya?ml$"), "github-actions"),
+    (re.compile(r"(?:^|/)action\.ya?ml$"), "github-actions"),
 )
 
 DEFAULT_SKIP_DIRS: frozenset[str] = frozenset(
@@ -153,8 +171,12 @@ class Candidate:
 
 
 def language_for(name: str, languages: Mapping[str, str] = LANGUAGES,
-                 patterns: Sequence[tuple[str, str]] = LANGUAGE_PATTERNS) -> Optional[str]:
-    """The language of a file name, or None when it is not scanned."""
+                 patterns: Sequence[tuple[str, str]] = LANGUAGE_PATTERNS, path: str = "") -> Optional[str]:
+    """The language of a file name (or of its `path`, for PATH_PATTERNS), or None when it is not scanned."""
+    if path and name.endswith((".yml", ".yaml")):
+        lang = next((lang for rx, lang in PATH_PATTERNS if rx.search(path)), None)
+        if lang is not None:
+            return lang
     if not name.startswith("."):  # exact-name keys never start with a dot
         lang = languages.get(name)
         if lang is not None:
@@ -405,7 +427,7 @@ class _Walker:
         self.candidates.append(Candidate(Path(abspath), rel, self.root_path, lang))
 
     def _wanted_file(self, levels, name: str, rel: str) -> Optional[str]:
-        lang = language_for(name, self.languages)
+        lang = language_for(name, self.languages, path=rel)
         if lang is None or is_minified(name):
             return None
         if self._ignored(levels, rel, False) or not self.filters.keep_file(rel):
@@ -530,7 +552,7 @@ class _Walker:
                 self._problem(rel, REASON_SYMLINK_SEEN)
                 return
             self.seen_files.add(real)
-            lang = language_for(os.path.basename(rel), self.languages)
+            lang = language_for(os.path.basename(rel), self.languages, path=rel)
             if lang is not None:
                 self._add(abspath, rel, lang)
 
@@ -593,7 +615,7 @@ def discover(
         if not stat.S_ISREG(st.st_mode):
             problems.append(FileProblem(path=rel, reason=REASON_NOT_REGULAR, kind="skipped"))
             continue
-        lang = language_for(os.path.basename(abspath), languages)
+        lang = language_for(os.path.basename(abspath), languages, path=abspath.replace(os.sep, "/"))
         if lang is None:
             problems.append(FileProblem(path=rel, reason=REASON_UNKNOWN_TYPE, kind="skipped"))
             continue

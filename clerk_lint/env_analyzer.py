@@ -132,8 +132,23 @@ def _closing_quote(s: str, start: int, quote: str) -> Optional[int]:
 # --------------------------------------------------------------------------- classification
 
 
+# After another word (SUPPORT_CLERK_EMAIL is about a clerk, not Clerk), CLERK names Clerk only
+# when what follows is one of its settings (MY_APP_CLERK_KEY, E2E_CLERK_USER_PASSWORD).
+_CLERK_SETTING = re.compile(
+    r"(?:^|_)(?:KEYS?|SECRET|PUBLISHABLE|PK|SK|WEBHOOK|SIGNING|SVIX|JWT|JWKS|ISSUER|DOMAIN|PROXY|SATELLITE"
+    r"|FRONTEND|API|SIGN_(?:IN|UP|OUT)|REDIRECT|INSTANCE|TOKEN|USER|PASSWORD|HOST|SESSION|ORG)(?:_|$)",
+    re.IGNORECASE,
+)
+
+
 def is_clerk_env_name(name: str, catalog: Optional[Catalog] = None) -> bool:
-    return bool(_CLERK_WORD.search(name)) or (catalog is not None and name in catalog.env_vars)
+    if catalog is not None and name in catalog.env_vars:
+        return True
+    m = _CLERK_WORD.search(name)
+    if not m:
+        return False
+    head = name[:m.start() + 1].upper() if m.group(0).startswith("_") else ""
+    return not head or head in PREFIXES or bool(_CLERK_SETTING.search(name[m.end():]))
 
 
 def unprefixed(name: str) -> str:
@@ -194,9 +209,15 @@ def display_value(name: str, value: str) -> str:
     v = value.strip()
     if not v:
         return "empty"
+    if _REFERENCE.fullmatch(v):  # ${CLERK_SECRET_KEY}, ${{ secrets.X }}: a name, not a value
+        return f"from {v}"
     if is_secret_name(name) or looks_secret(v) or _opaque(v):
         return redact_value(v)
     return v if len(v) <= 80 else v[:77] + "..."
+
+
+# A value that only names where it comes from (compose / shell / GitHub expression).
+_REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\{\{\s*[A-Za-z_][A-Za-z0-9_.]*\s*\}\}")
 
 
 def _opaque(v: str) -> bool:
@@ -360,17 +381,24 @@ def js_secret_literal(node, catalog: Catalog):
     """`strings.secret-literal`: an sk_live_/sk_test_ key, whsec_ secret or PEM private key
     written into source, in a file that concerns Clerk (the JS analyzer only calls this for
     files that mention clerk or svix), unless its name says another vendor."""
-    m = _SECRET_LITERAL.search(_text(node))
-    if not m:
+    text = _text(node)
+    if not _SECRET_LITERAL.search(text):
         return ""
     target = node.parent if node.parent is not None else node
-    name = _context_name(target)
+    hit = next(secret_literals(text, _context_name(target)), None)
+    return "" if hit is None else (hit[2], target, hit[3])
+
+
+def secret_literals(text: str, name: str = ""):
+    """(start, end, detail, details) of each secret-shaped literal in `text`, none when `name`
+    (what the literal is bound to) says another vendor. Shared with deploy_env_analyzer."""
     if _OTHER_VENDOR.search(name):
-        return ""
-    kind = "secret key" if m.group("sk") else "webhook signing secret" if m.group("wh") else "private key"
-    shown = redact_value(m.group(0))
-    where = f" in {name}" if name else ""
-    return (f"{kind} {shown}{where}", target, (("kind", kind), ("value", shown), ("name", name)))
+        return
+    for m in _SECRET_LITERAL.finditer(text):
+        kind = "secret key" if m.group("sk") else "webhook signing secret" if m.group("wh") else "private key"
+        shown = redact_value(m.group(0))
+        where = f" in {name}" if name else ""
+        yield m.start(), m.end(), f"{kind} {shown}{where}", (("kind", kind), ("value", shown), ("name", name))
 
 
 ENV_READ_RULE = "CLK714"

@@ -34,6 +34,12 @@ ANALYZERS: dict[str, str] = {
     "sql": "schema_analyzer",
     "json-config": "config_analyzer",
     "toml-config": "config_analyzer",
+    "github-actions": "deploy_env_analyzer",
+    "gitlab-ci": "deploy_env_analyzer",
+    "docker-compose": "deploy_env_analyzer",
+    "dockerfile": "deploy_env_analyzer",
+    "render-yaml": "deploy_env_analyzer",
+    "fly-toml": "deploy_env_analyzer",
 }
 
 

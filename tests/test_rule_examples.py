@@ -15,7 +15,7 @@ from expectations import actual, diff_report, expected_in_text
 EXTENSIONS = {"tsx": ".tsx", "ts": ".ts", "jsx": ".jsx", "js": ".js", "py": ".py", "astro": ".astro", "vue": ".vue",
               "package-json": "package.json", "requirements": "requirements.txt", "pyproject": "pyproject.toml",
               "env": ".env", "prisma": ".prisma", "sql": ".sql", "app-json": "app.json",
-              "toml-config": "config.toml"}
+              "toml-config": "config.toml", "yaml": ".yml"}
 CATALOG = load_catalog()
 CASES = [
     pytest.param(rule, kind, index, snippet, id=f"{rule.code}-{kind}{index}")

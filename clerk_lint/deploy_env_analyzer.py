@@ -1,0 +1,347 @@
+"""Where Clerk's variables are provided outside .env files: CI workflows (GitHub Actions,
+GitLab CI), docker compose files, Dockerfiles, Render blueprints and fly.toml.
+
+Files are read line by line (no YAML parser: keys at any indentation, `KEY: value`,
+`- KEY=value`, Dockerfile `ARG` / `ENV A=1 B=2` / legacy `ENV KEY value`, shell `KEY=value`
+in `run:` / `RUN` lines). Every Clerk variable set there is reported with the .env rules
+(CLK710-CLK713, classified by `env_analyzer.classify`); a value taken from the CI
+provider's own store (`${{ secrets.CLERK_SECRET_KEY }}`, `${{ vars.X }}`, a GitLab CI/CD
+variable the file does not define) is CLK716, because the change is made in the provider's
+settings; secret-shaped literals written into these committed files are CLK715.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Iterator, Optional
+
+from .catalog import Catalog
+from .classify import Classifier
+from .discover import Candidate
+from .env_analyzer import (OTHER_RULE, PUBLISHABLE_RULE, SECRET_RULE, WEBHOOK_RULE, Assignment, _advice,
+                           classify, env_findings, is_clerk_env_name, secret_literals, unprefixed)
+from .findings import FileAnalysis, Finding
+from .secrets import redact_line
+from .source import SourceText
+from .text_analysis import marked_classifier, text_span
+
+STORE_RULE, LITERAL_RULE = "CLK716", "CLK715"
+
+PLACES = {
+    "github-actions": "GitHub Actions workflow",
+    "gitlab-ci": "GitLab CI config",
+    "docker-compose": "docker compose file",
+    "dockerfile": "Dockerfile",
+    "render-yaml": "Render blueprint",
+    "fly-toml": "fly.toml",
+}
+YAML_KINDS = ("github-actions", "gitlab-ci", "docker-compose", "render-yaml")
+
+# What replaces each kind of Clerk value in the provider's store.
+STORE_ADVICE = {
+    SECRET_RULE: "Clerk secret key; add BETTER_AUTH_SECRET and BETTER_AUTH_URL there",
+    PUBLISHABLE_RULE: "Clerk publishable key; the client needs only the auth server's URL (NEXT_PUBLIC_BETTER_AUTH_URL or similar, when on another origin)",
+    WEBHOOK_RULE: "Clerk webhook signing secret; goes with the webhook route",
+}
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_MARKERS = re.compile(r"clerk|svix|whsec_|[sp]k_(?:live|test)_", re.IGNORECASE)
+_CLERKISH = re.compile(r"clerk|svix", re.IGNORECASE)
+# GitHub expression contexts backed by the repository's settings.
+_GH_STORE = re.compile(r"\b(?P<ctx>secrets|vars)\.(?P<name>" + _NAME + r")")
+# $NAME / ${NAME} / ${NAME:-default} (compose interpolation, GitLab variables); not ${{ }}.
+_SHELL_REF = re.compile(r"\$(?:\{(?P<braced>" + _NAME + r")|(?P<bare>" + _NAME + r"))")
+# Shell assignments inside run: / script: / RUN lines: `CLERK_SECRET_KEY=... npm run build`.
+_SHELL_ASSIGN = re.compile(r"(?<![\w$.\-/])(?P<name>" + _NAME + r")=(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
+# BuildKit secret mounts: RUN --mount=type=secret,id=clerk_secret_key
+_SECRET_MOUNT = re.compile(r"type=secret[^\s]*?\bid=(?P<name>" + _NAME + r")|\bid=(?P<name2>" + _NAME + r")[^\s]*type=secret")
+
+# YAML: `key: value`, `- key: value`, "quoted key": value.
+_YAML_KEY = re.compile(r"^(?P<indent>[ \t]*(?:-[ \t]+)*)(?P<q>[\"']?)(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)(?P=q)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*$")
+# YAML list item `- KEY=value` / `- "KEY=value"` / `- KEY` (compose environment, build args).
+_YAML_ITEM = re.compile(r"^(?P<indent>[ \t]*)-[ \t]+(?P<q>[\"']?)(?P<name>" + _NAME + r")(?:=(?P<value>[^\"']*))?(?P=q)[ \t]*$")
+_BLOCK_SCALAR = re.compile(r"^[|>][+-]?\d*$")
+# Blocks whose keys are environment variables.
+ENV_BLOCKS = frozenset({"env", "environment", "variables", "args", "secrets", "build-args", "build_args", "envvars"})
+
+
+@dataclass
+class _Line:
+    """What one line holds: assignments of variables, store references, other references."""
+    assignments: list  # Assignment
+    store: list  # (name, start, end, label)
+    refs: list  # (name, start, end)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _strip_comment(s: str) -> str:
+    """A YAML value without its trailing `# comment` (a # at the start or after whitespace,
+    outside quotes)."""
+    quote = ""
+    for i, ch in enumerate(s):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#" and (i == 0 or s[i - 1] in " \t"):
+            return s[:i].rstrip()
+    return s
+
+
+def _unquote(value: str, start: int) -> tuple[str, int]:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1], start + 1
+    return value, start
+
+
+def _yaml_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
+    """(line index, line, assignments, in a block scalar) for each line of a YAML file."""
+    stack: list[tuple[int, str]] = []  # (indent, key) of the enclosing mappings
+    block_indent: Optional[int] = None  # inside `run: |` text deeper than this
+    offset = 0
+    for i, line in enumerate(text.split("\n")):
+        base = offset
+        offset += len(line) + 1
+        stripped = line.lstrip(" \t")
+        indent = len(line) - len(stripped)
+        if block_indent is not None:
+            if not stripped or indent > block_indent:
+                yield i, line, [], True
+                continue
+            block_indent = None
+        if not stripped or stripped.startswith("#"):
+            yield i, line, [], False
+            continue
+        found: list[Assignment] = []
+        m = _YAML_KEY.match(line)
+        if m:
+            key_indent = len(m.group("indent"))
+            while stack and stack[-1][0] >= key_indent:
+                stack.pop()
+            parent = stack[-1][1] if stack else ""
+            raw = m.group("value") or ""
+            value = _strip_comment(raw)
+            vstart = base + (m.start("value") if m.group("value") is not None else m.end())
+            if _BLOCK_SCALAR.match(value):
+                block_indent = indent
+            key = m.group("key")
+            if key == "key" and parent == "envvars":  # Render: - key: NAME
+                name, nstart = _unquote(value, vstart)
+                if re.fullmatch(_NAME, name):
+                    found.append(Assignment(name, "", nstart, nstart + len(name), nstart + len(name),
+                                            nstart + len(name), i + 1))
+            elif parent in ENV_BLOCKS or key == key.upper():
+                v, vs = _unquote(value, vstart)
+                found.append(Assignment(key, v if not _BLOCK_SCALAR.match(value) else "", base + m.start("key"),
+                                        base + m.end("key"), vs, vs + len(v), i + 1))
+            stack.append((key_indent, key.lower()))
+        else:
+            item = _YAML_ITEM.match(line)
+            if item:
+                while stack and stack[-1][0] > indent:
+                    stack.pop()
+                parent = stack[-1][1] if stack else ""
+                name = item.group("name")
+                if parent in ENV_BLOCKS or item.group("value") is not None:
+                    value = _strip_comment(item.group("value") or "")
+                    vs = base + (item.start("value") if item.group("value") is not None else item.end("name"))
+                    found.append(Assignment(name, value, base + item.start("name"), base + item.end("name"), vs,
+                                            vs + len(value), i + 1))
+        yield i, line, found, False
+
+
+def _docker_tokens(s: str, base: int) -> Iterator[tuple[str, int]]:
+    for m in re.finditer(r"(?:\"(?:\\.|[^\"\\])*\"|'[^']*'|[^\s\"']+)+", s):
+        if m.group(0).startswith("#"):  # Docker has no trailing comments; be lenient anyway
+            return
+        yield m.group(0), base + m.start()
+
+
+def _dockerfile_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
+    """ARG NAME[=default] ..., ENV A=1 B=2, legacy ENV NAME value; continuation lines keep the
+    instruction of the line they continue."""
+    offset = 0
+    instruction = ""
+    for i, line in enumerate(text.split("\n")):
+        base = offset
+        offset += len(line) + 1
+        stripped = line.strip()
+        found: list[Assignment] = []
+        if stripped.startswith("#") or not stripped:
+            yield i, line, found, False
+            continue
+        m = re.match(r"^[ \t]*(?P<ins>[A-Za-z]+)[ \t]+", line)
+        rest_start = 0
+        if not instruction and m:
+            instruction = m.group("ins").upper()
+            rest_start = m.end()
+        body = line[rest_start:].rstrip()
+        continued = body.endswith("\\")
+        if continued:
+            body = body[:-1]
+        if instruction in ("ARG", "ENV"):
+            tokens = list(_docker_tokens(body, base + rest_start))
+            if instruction == "ENV" and tokens and "=" not in tokens[0][0] and rest_start:
+                name, start = tokens[0]  # legacy form: the rest of the line is the value
+                if re.fullmatch(_NAME, name):
+                    vstart = tokens[1][1] if len(tokens) > 1 else start + len(name)
+                    value = text[vstart:base + rest_start + len(body)].strip() if len(tokens) > 1 else ""
+                    value, vstart = _unquote(value, vstart)
+                    found.append(Assignment(name, value, start, start + len(name), vstart, vstart + len(value), i + 1))
+            else:
+                for token, start in tokens:
+                    name, eq, value = token.partition("=")
+                    if not re.fullmatch(_NAME, name):
+                        continue
+                    vstart = start + len(name) + len(eq)
+                    value, vstart = _unquote(value, vstart)
+                    found.append(Assignment(name, value, start, start + len(name), vstart, vstart + len(value), i + 1))
+        yield i, line, found, instruction == "RUN"
+        if not continued:
+            instruction = ""
+
+
+def _toml_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
+    """fly.toml: `NAME = "value"` under [env] (and any upper-case key elsewhere)."""
+    offset = 0
+    table = ""
+    for i, line in enumerate(text.split("\n")):
+        base = offset
+        offset += len(line) + 1
+        found: list[Assignment] = []
+        t = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+", line)
+        if t:
+            table = t.group(1).lower()
+        m = re.match(r"^[ \t]*(?P<key>" + _NAME + r")[ \t]*=[ \t]*(?P<value>\"[^\"]*\"|'[^']*'|[^\s#]*)", line)
+        if m and (table == "env" or m.group("key") == m.group("key").upper()):
+            value, vs = _unquote(m.group("value"), base + m.start("value"))
+            found.append(Assignment(m.group("key"), value, base + m.start("key"), base + m.end("key"), vs,
+                                    vs + len(value), i + 1))
+        yield i, line, found, False
+
+
+# --------------------------------------------------------------------------- per line
+
+
+def _store_refs(kind: str, line: str, base: int, defined: set[str]) -> list[tuple[str, int, int, str]]:
+    if kind == "github-actions":
+        return [(m.group("name"), base + m.start("name"), base + m.end("name"),
+                 "GitHub Actions " + ("secret" if m.group("ctx") == "secrets" else "variable"))
+                for m in _GH_STORE.finditer(line)]
+    if kind == "gitlab-ci":  # a variable the file does not define comes from the project's settings
+        return [(n, base + m.start(m.lastgroup), base + m.end(m.lastgroup), "GitLab CI/CD variable")
+                for m in _SHELL_REF.finditer(line) if (n := m.group(m.lastgroup)) not in defined]
+    return []
+
+
+def _other_refs(kind: str, line: str, base: int) -> list[tuple[str, int, int]]:
+    out = []
+    if kind == "docker-compose":  # interpolated from the host environment / .env
+        out += [(m.group(m.lastgroup), base + m.start(m.lastgroup), base + m.end(m.lastgroup))
+                for m in _SHELL_REF.finditer(line)]
+    if kind == "dockerfile":
+        for m in _SECRET_MOUNT.finditer(line):
+            g = "name" if m.group("name") else "name2"
+            out.append((m.group(g), base + m.start(g), base + m.end(g)))
+    return out
+
+
+def _shell_assignments(line: str, base: int, number: int) -> list[Assignment]:
+    out = []
+    for m in _SHELL_ASSIGN.finditer(line):
+        value, vs = _unquote(m.group("value"), base + m.start("value"))
+        out.append(Assignment(m.group("name"), value, base + m.start("name"), base + m.end("name"), vs,
+                              vs + len(value), number))
+    return out
+
+
+def _lines(kind: str, text: str) -> Iterator[tuple[int, str, int, _Line]]:
+    reader = _dockerfile_lines if kind == "dockerfile" else _toml_lines if kind == "fly-toml" else _yaml_lines
+    parsed = list(reader(text))
+    defined = {a.name for _, _, found, _ in parsed for a in found}
+    offset = 0
+    for i, line, found, shell in parsed:
+        base = offset
+        offset += len(line) + 1
+        code = line if kind == "dockerfile" else _strip_comment(line)
+        if shell or not found:  # run: text, RUN lines, `echo "CLERK_X=..." >> .env`
+            seen = {a.name_start for a in found}
+            found = found + [a for a in _shell_assignments(code, base, i + 1) if a.name_start not in seen]
+        yield i, line, base, _Line(found, _store_refs(kind, code, base, defined), _other_refs(kind, code, base))
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _store_finding(catalog: Catalog, classifier: Classifier, text: str, line: str, name: str, stored: str,
+                   start: int, end: int, label: str, place: str) -> Optional[Finding]:
+    code = classify(name, "", catalog, file_has_clerk=True) if is_clerk_env_name(name, catalog) else None
+    if code is None and is_clerk_env_name(stored, catalog):
+        code = classify(stored, "", catalog, file_has_clerk=True)
+    if code is None:
+        return None
+    advice = STORE_ADVICE.get(code) or f"Clerk setting; {_advice(unprefixed(name if is_clerk_env_name(name, catalog) else stored))}"
+    detail = f"{label} {stored}: {advice}"
+    details = (("variable", name), ("store", label), ("stored_as", stored), ("kind", code), ("place", place))
+    finding = classifier.finding(catalog.rule(STORE_RULE), text_span(text, start, end), symbol=name, module="",
+                                 detail=detail, details=details)
+    return replace(finding, location=replace(finding.location, source_line=redact_line(line)))
+
+
+def _literal_findings(catalog: Catalog, classifier: Classifier, text: str, line: str, base: int,
+                      names: list[Assignment]) -> list[Finding]:
+    out = []
+    for start, end, _, _ in secret_literals(line):
+        owner = next((a.name for a in names if a.value_start <= base + start <= a.value_end), "")
+        for _, _, detail, details in secret_literals(line[start:end], owner):
+            finding = classifier.finding(catalog.rule(LITERAL_RULE), text_span(text, base + start, base + end),
+                                         symbol=owner, module="", detail=detail, details=details)
+            out.append(replace(finding, location=replace(finding.location, source_line=redact_line(line))))
+    return out
+
+
+def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
+    result = FileAnalysis()
+    classifier = marked_classifier(source, candidate, catalog, _MARKERS)
+    if classifier is None:
+        return result
+    kind = candidate.language
+    place = PLACES.get(kind, kind)
+    text = source.text
+    clerkish = bool(_CLERKISH.search(text))
+    plain: list[Assignment] = []
+    out: list[Finding] = []
+    for i, line, base, held in _lines(kind, text):
+        reported: set[str] = set()
+        store = list(held.store)
+        for a in held.assignments:
+            ref = next((r for r in store if r[1] >= a.value_start), None) if a.value else None
+            if ref is not None:  # the value comes from the provider's store
+                f = _store_finding(catalog, classifier, text, line, a.name, ref[0], a.name_start, a.name_end,
+                                   ref[3], place)
+                if f is not None:
+                    out.append(f)
+                    reported |= {a.name, ref[0]}
+                store.remove(ref)
+                continue
+            plain.append(a)
+            reported.add(a.name)
+        for name, start, end, label in store:
+            if name not in reported and is_clerk_env_name(name, catalog):
+                f = _store_finding(catalog, classifier, text, line, name, name, start, end, label, place)
+                if f is not None:
+                    out.append(f)
+                    reported.add(name)
+        for name, start, end in held.refs:
+            if name not in reported and is_clerk_env_name(name, catalog):
+                plain.append(Assignment(name, "", start, end, end, end, i + 1))
+                reported.add(name)
+        if clerkish:
+            out += _literal_findings(catalog, classifier, text, line, base, held.assignments)
+    env = env_findings(text, catalog, classifier, plain)
+    out += [replace(f, details=f.details + (("place", place),)) for f in env]
+    result.findings.extend(out)
+    return result
