@@ -116,14 +116,15 @@ def _yaml_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
             yield i, line, [], False
             continue
         found: list[Assignment] = []
-        m = _YAML_KEY.match(line)
+        code = _strip_comment(line)
+        m = _YAML_KEY.match(code)
         if m:
             key_indent = len(m.group("indent"))
             while stack and stack[-1][0] >= key_indent:
                 stack.pop()
             parent = stack[-1][1] if stack else ""
             raw = m.group("value") or ""
-            value = _strip_comment(raw)
+            value = raw
             vstart = base + (m.start("value") if m.group("value") is not None else m.end())
             if _BLOCK_SCALAR.match(value):
                 block_indent = indent
@@ -139,14 +140,15 @@ def _yaml_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
                                         base + m.end("key"), vs, vs + len(v), i + 1))
             stack.append((key_indent, key.lower()))
         else:
-            item = _YAML_ITEM.match(line)
+            item = _YAML_ITEM.match(code)
             if item:
                 while stack and stack[-1][0] > indent:
                     stack.pop()
                 parent = stack[-1][1] if stack else ""
                 name = item.group("name")
                 if parent in ENV_BLOCKS or item.group("value") is not None:
-                    value = _strip_comment(item.group("value") or "")
+                    # a bare `- NAME` passes the variable on from the host environment
+                    value = item.group("value") if item.group("value") is not None else "$" + name
                     vs = base + (item.start("value") if item.group("value") is not None else item.end("name"))
                     found.append(Assignment(name, value, base + item.start("name"), base + item.end("name"), vs,
                                             vs + len(value), i + 1))
@@ -198,6 +200,8 @@ def _dockerfile_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], b
                         continue
                     vstart = start + len(name) + len(eq)
                     value, vstart = _unquote(value, vstart)
+                    if not eq and instruction == "ARG":  # given by `docker build --build-arg`
+                        value = "$" + name
                     found.append(Assignment(name, value, start, start + len(name), vstart, vstart + len(value), i + 1))
         yield i, line, found, instruction == "RUN"
         if not continued:
@@ -237,8 +241,12 @@ def _store_refs(kind: str, line: str, base: int, defined: set[str]) -> list[tupl
     return []
 
 
+_BUILD_ARG = re.compile(r"--build-arg[= ](?P<name>" + _NAME + r")(?![=\w])")
+
+
 def _other_refs(kind: str, line: str, base: int) -> list[tuple[str, int, int]]:
-    out = []
+    # docker build --build-arg NAME: passed on from the calling environment
+    out = [(m.group("name"), base + m.start("name"), base + m.end("name")) for m in _BUILD_ARG.finditer(line)]
     if kind == "docker-compose":  # interpolated from the host environment / .env
         out += [(m.group(m.lastgroup), base + m.start(m.lastgroup), base + m.end(m.lastgroup))
                 for m in _SHELL_REF.finditer(line)]
@@ -337,7 +345,7 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
                     reported.add(name)
         for name, start, end in held.refs:
             if name not in reported and is_clerk_env_name(name, catalog):
-                plain.append(Assignment(name, "", start, end, end, end, i + 1))
+                plain.append(Assignment(name, "$" + name, start, end, end, end, i + 1))
                 reported.add(name)
         if clerkish:
             out += _literal_findings(catalog, classifier, text, line, base, held.assignments)
