@@ -52,7 +52,7 @@ _GH_STORE = re.compile(r"\b(?P<ctx>secrets|vars)\.(?P<name>" + _NAME + r")")
 # $NAME / ${NAME} / ${NAME:-default} (compose interpolation, GitLab variables); not ${{ }}.
 _SHELL_REF = re.compile(r"\$(?:\{(?P<braced>" + _NAME + r")|(?P<bare>" + _NAME + r"))")
 # Shell assignments inside run: / script: / RUN lines: `CLERK_SECRET_KEY=... npm run build`.
-_SHELL_ASSIGN = re.compile(r"(?<![\w$.\-/])(?P<name>" + _NAME + r")=(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
+_SHELL_ASSIGN = re.compile(r"(?<![\w$.\-/])(?P<name>" + _NAME + r")=(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|)\"']*)")
 # BuildKit secret mounts: RUN --mount=type=secret,id=clerk_secret_key
 _SECRET_MOUNT = re.compile(r"type=secret[^\s]*?\bid=(?P<name>" + _NAME + r")|\bid=(?P<name2>" + _NAME + r")[^\s]*type=secret")
 

@@ -188,3 +188,83 @@ def test_a_long_line_is_clipped_after_redaction_so_no_secret_piece_escapes(tmp_p
     for fmt in ("text", "json", "sarif", "github"):
         out = render(fmt, result, load_catalog())
         assert key[8:20] not in out and key[20:40] not in out
+
+
+# --------------------------------------------------------------------------- CI / Docker files
+
+_SK = "sk_live_" + "Vb8Nn1Rr5Ee3Aa6Ss0Dd2Ff4Gg7HhQm7Tz2Lw9Xc4"
+_WH = "whsec_" + "Pq4Rs8Tu2Vw6Xy0Za3Bc7De1Fg5Hi9"
+_JWT = "Zk3Lm7Np1Qr5St9Uv2Wx6Yz0Ab4Cd8Ef"  # an opaque value under a secret-looking Clerk name
+DEPLOY_FILES = {
+    ".github/workflows/deploy.yml": f"""on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    env:
+      CLERK_SECRET_KEY: {_SK}
+      CLERK_WEBHOOK_SIGNING_SECRET: "{_WH}"
+    steps:
+      - run: |
+          CLERK_SECRET_KEY={_SK} npm run migrate-users
+      - uses: ./.github/actions/e2e
+        with:
+          clerk-secret: '{_SK}'
+""",
+    ".gitlab-ci.yml": f"""variables:
+  CLERK_SECRET_KEY: "{_SK}"
+  CLERK_ENCRYPTION_KEY: {_JWT}
+build:
+  script:
+    - echo "CLERK_WEBHOOK_SECRET={_WH}" >> .env
+""",
+    "docker-compose.yml": f"""services:
+  web:
+    environment:
+      - CLERK_SECRET_KEY={_SK}
+      - "CLERK_WEBHOOK_SECRET={_WH}"
+  worker:
+    environment:
+      CLERK_SECRET_KEY: '{_SK}'
+      CLERK_ENCRYPTION_KEY: {_JWT}
+""",
+    "Dockerfile": f"""FROM node:20
+ENV CLERK_SECRET_KEY={_SK} CLERK_WEBHOOK_SECRET="{_WH}"
+ENV CLERK_ENCRYPTION_KEY {_JWT}
+ARG CLERK_API_KEY={_SK}
+RUN CLERK_SECRET_KEY={_SK} node scripts/export-users.js
+""",
+    "render.yaml": f"""services:
+  - type: web
+    envVars:
+      - key: CLERK_SECRET_KEY
+        value: {_SK}
+""",
+    "fly.toml": f"""app = "ledgerly"
+[env]
+  CLERK_SECRET_KEY = "{_SK}"
+  CLERK_ENCRYPTION_KEY = "{_JWT}"
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def deploy_result(tmp_path_factory):
+    root = tmp_path_factory.mktemp("deploy")
+    for name, text in DEPLOY_FILES.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return run_scan([root], CATALOG)
+
+
+def test_ci_and_docker_files_report_their_literal_secrets(deploy_result):
+    by_file = {name: {f.code for f in deploy_result.findings if f.location.path == name} for name in DEPLOY_FILES}
+    for name, codes in by_file.items():
+        assert "CLK715" in codes and "CLK710" in codes, (name, codes)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_secret_from_ci_or_docker_files_in_any_format(deploy_result, fmt):
+    output = render(fmt, deploy_result, CATALOG)
+    assert "CLERK_SECRET_KEY" in output
+    for secret in (_SK, _SK[8:], _WH, _WH[6:], _JWT):
+        assert secret not in output, f"{fmt} output repeats a secret value ({secret[:8]}...)"
