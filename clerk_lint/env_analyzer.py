@@ -7,7 +7,8 @@ carries at most the known, non-secret prefix (`sk_test_…(redacted)`), and the 
 source line has every secret masked (see `secrets.py`).
 
 Rules: CLK710 clerk-secret-key-env, CLK711 clerk-publishable-key-env,
-CLK712 clerk-webhook-secret-env, CLK713 other-clerk-env.
+CLK712 clerk-webhook-secret-env, CLK713 other-clerk-env. `deploy_env_analyzer` reports the
+same rules for CI workflows, compose files and Dockerfiles through `env_findings`.
 """
 from __future__ import annotations
 

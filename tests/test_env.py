@@ -181,3 +181,14 @@ const short = "sk_test_abc";
     literals = [(f.location.line, f.detail("kind")) for f in result.findings if f.code == "CLK715"]
     assert literals == [(2, "webhook signing secret"), (3, "secret key")]
     assert all(key not in f.message + f.location.source_line for f in result.findings)
+
+
+def test_clerk_after_another_word_must_name_a_clerk_setting():
+    from clerk_lint.env_analyzer import is_clerk_env_name
+
+    assert not is_clerk_env_name("SUPPORT_CLERK_EMAIL")  # a clerk (a person), not Clerk
+    assert not is_clerk_env_name("BILLING_CLERK_NAME")
+    assert is_clerk_env_name("MY_APP_CLERK_KEY")
+    assert is_clerk_env_name("E2E_CLERK_USER_PASSWORD")  # Clerk's testing docs
+    assert is_clerk_env_name("NEXT_PUBLIC_CLERK_AFTER_SIGN_OUT_URL")  # a framework prefix: always
+    assert is_clerk_env_name("CLERK_TELEMETRY_DISABLED")
