@@ -360,4 +360,8 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
                                            partial=True))
         hits = _string_hits(text)
     result.findings.extend(_findings(hits, text, catalog, classifier))
+    if not result.problems:  # vercel.json env / netlify.toml [*.environment]: the CI/deploy env rules
+        from .deploy_env_analyzer import config_env_findings
+
+        result.findings.extend(config_env_findings(candidate, text, catalog, classifier))
     return result

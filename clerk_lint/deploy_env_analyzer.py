@@ -34,6 +34,8 @@ PLACES = {
     "dockerfile": "Dockerfile",
     "render-yaml": "Render blueprint",
     "fly-toml": "fly.toml",
+    "vercel-json": "vercel.json",
+    "netlify-toml": "netlify.toml",
 }
 YAML_KINDS = ("github-actions", "gitlab-ci", "docker-compose", "render-yaml")
 
@@ -208,8 +210,9 @@ def _dockerfile_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], b
             instruction = ""
 
 
-def _toml_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
-    """fly.toml: `NAME = "value"` under [env] (and any upper-case key elsewhere)."""
+def _toml_lines(text: str, env_table=lambda t: t == "env") -> Iterator[tuple[int, str, list[Assignment], bool]]:
+    """fly.toml: `NAME = "value"` under [env] (and any upper-case key elsewhere); netlify.toml
+    passes its own test of the table name."""
     offset = 0
     table = ""
     for i, line in enumerate(text.split("\n")):
@@ -220,7 +223,7 @@ def _toml_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
         if t:
             table = t.group(1).lower()
         m = re.match(r"^[ \t]*(?P<key>" + _NAME + r")[ \t]*=[ \t]*(?P<value>\"[^\"]*\"|'[^']*'|[^\s#]*)", line)
-        if m and (table == "env" or m.group("key") == m.group("key").upper()):
+        if m and (env_table(table) or m.group("key") == m.group("key").upper()):
             value, vs = _unquote(m.group("value"), base + m.start("value"))
             found.append(Assignment(m.group("key"), value, base + m.start("key"), base + m.end("key"), vs,
                                     vs + len(value), i + 1))
@@ -266,16 +269,42 @@ def _shell_assignments(line: str, base: int, number: int) -> list[Assignment]:
     return out
 
 
+def _netlify_lines(text: str):
+    return _toml_lines(text, lambda t: t == "environment" or t.endswith(".environment"))
+
+
+def _vercel_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
+    """vercel.json `env` and `build.env` maps (string values)."""
+    from .manifest_analyzer import parse_json
+
+    root = parse_json(text)
+    maps = [root.get("env"), (root.get("build") or root).get("env") if root.get("build") is not None else None] \
+        if root.kind == "object" else []
+    by_line: dict[int, list[Assignment]] = {}
+    for env in maps:
+        for k, v in env.pairs if env is not None and env.kind == "object" else ():
+            value = str(v.value) if v.kind == "string" else ""
+            line = text.count("\n", 0, k.start)
+            vs = v.start + 1 if v.kind == "string" else v.start
+            by_line.setdefault(line, []).append(
+                Assignment(str(k.value), value, k.start + 1, k.end - 1, vs, vs + len(value), line + 1))
+    for i, line in enumerate(text.split("\n")):
+        yield i, line, by_line.get(i, []), False
+
+
+READERS = {"dockerfile": _dockerfile_lines, "fly-toml": _toml_lines, "netlify-toml": _netlify_lines,
+           "vercel-json": _vercel_lines}
+
+
 def _lines(kind: str, text: str) -> Iterator[tuple[int, str, int, _Line]]:
-    reader = _dockerfile_lines if kind == "dockerfile" else _toml_lines if kind == "fly-toml" else _yaml_lines
-    parsed = list(reader(text))
+    parsed = list(READERS.get(kind, _yaml_lines)(text))
     defined = {a.name for _, _, found, _ in parsed for a in found}
     offset = 0
     for i, line, found, shell in parsed:
         base = offset
         offset += len(line) + 1
-        code = line if kind == "dockerfile" else _strip_comment(line)
-        if shell or not found:  # run: text, RUN lines, `echo "CLERK_X=..." >> .env`
+        code = line if kind in ("dockerfile", "vercel-json") else _strip_comment(line)
+        if (shell or not found) and kind in YAML_KINDS + ("dockerfile",):  # run: text, RUN lines
             seen = {a.name_start for a in found}
             found = found + [a for a in _shell_assignments(code, base, i + 1) if a.name_start not in seen]
         yield i, line, base, _Line(found, _store_refs(kind, code, base, defined), _other_refs(kind, code, base))
@@ -316,9 +345,19 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
     classifier = marked_classifier(source, candidate, catalog, _MARKERS)
     if classifier is None:
         return result
-    kind = candidate.language
+    result.findings.extend(place_findings(candidate.language, source.text, catalog, classifier))
+    return result
+
+
+def config_env_findings(candidate: Candidate, text: str, catalog: Catalog, classifier: Classifier) -> list[Finding]:
+    """The env maps of vercel.json and netlify.toml, for config_analyzer (which reads those files)."""
+    name = candidate.relpath.rsplit("/", 1)[-1]
+    kind = {"vercel.json": "vercel-json", "netlify.toml": "netlify-toml"}.get(name)
+    return place_findings(kind, text, catalog, classifier) if kind else []
+
+
+def place_findings(kind: str, text: str, catalog: Catalog, classifier: Classifier) -> list[Finding]:
     place = PLACES.get(kind, kind)
-    text = source.text
     clerkish = bool(_CLERKISH.search(text))
     plain: list[Assignment] = []
     out: list[Finding] = []
@@ -351,5 +390,4 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
             out += _literal_findings(catalog, classifier, text, line, base, held.assignments)
     env = env_findings(text, catalog, classifier, plain)
     out += [replace(f, details=f.details + (("place", place),)) for f in env]
-    result.findings.extend(out)
-    return result
+    return out

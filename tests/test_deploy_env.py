@@ -182,3 +182,17 @@ def test_a_stripe_key_in_compose_is_not_clerk(tmp_path):
 def test_pre_commit_hook_selects_the_new_places(path):
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert re.search(hook["files"], path)
+
+
+def test_vercel_json_and_netlify_toml_env_maps(tmp_path):
+    (tmp_path / "vercel.json").write_text(
+        '{\n  "env": {\n    "CLERK_SECRET_KEY": "@clerk-secret-key",\n    "SUPPORT_CLERK_EMAIL": "a@b.c"\n  },\n'
+        '  "build": { "env": { "NEXT_PUBLIC_CLERK_SIGN_IN_URL": "/sign-in" } }\n}\n', encoding="utf-8")
+    (tmp_path / "netlify.toml").write_text(
+        '[build]\n  command = "npm run build"\n[build.environment]\n  NODE_VERSION = "20"\n'
+        '  NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY = "pk_test_Y2xlYW4tbW9sZS0xMi5jbGVyay5hY2NvdW50cy5kZXYk"\n'
+        '[context.production.environment]\n  CLERK_WEBHOOK_SIGNING_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"\n',
+        encoding="utf-8")
+    got = sorted((f.location.path, f.location.line, f.code) for f in run_scan([tmp_path], CATALOG).findings)
+    assert got == [("netlify.toml", 5, "CLK711"), ("netlify.toml", 7, "CLK712"), ("netlify.toml", 7, "CLK715"),
+                   ("vercel.json", 3, "CLK710"), ("vercel.json", 6, "CLK713")]
