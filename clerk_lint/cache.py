@@ -2,8 +2,8 @@
 (JS/TS round 1, Python).
 
 An entry is found by a key made of the tool's fingerprint (its version, the hash of its own
-code, queries, rules and data, and the versions of the parsers it uses: any change starts
-afresh), the file's relpath and language, and a hash of what the analysis reads of the
+code, queries, rules and data, the versions of the parsers it uses and of Python: any
+change starts afresh), the file's relpath and language, and a hash of what the analysis reads of the
 file. An entry also records what the result depended on outside the file, and is used only
 when that is still the same:
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from pathlib import Path
 from typing import Optional
@@ -44,6 +45,9 @@ def tool_fingerprint() -> str:
     from .queries import queries_dir
 
     h = hashlib.sha256(f"clerk-lint {__version__} {FORMAT}\n".encode())
+    # The Python analyzer parses with this interpreter's `ast`: which syntax it accepts (and
+    # so which statements a file keeps) depends on the Python version.
+    h.update(f"python {sys.version_info[0]}.{sys.version_info[1]}\n".encode())
     for name in PARSERS:
         try:
             h.update(f"{name} {metadata.version(name)}\n".encode())

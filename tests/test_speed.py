@@ -356,3 +356,17 @@ def test_nothing_heavy_is_imported_for_files_without_clerk(tmp_path):
             "'clerk_lint.module_resolver', 'clerk_lint.gitdiff') if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_tool_fingerprint_depends_on_the_python_version(monkeypatch):
+    """The Python analyzer parses with this interpreter's `ast`, whose grammar depends on its
+    version: a cache shared between Python versions must not mix their results."""
+    import sys as sys_module
+    from collections import namedtuple
+
+    from clerk_lint import cache
+
+    here = cache.tool_fingerprint()
+    Version = namedtuple("Version", "major minor micro releaselevel serial")
+    monkeypatch.setattr(sys_module, "version_info", Version(3, 99, 0, "final", 0))
+    assert cache.tool_fingerprint() != here
