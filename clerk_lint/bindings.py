@@ -308,11 +308,12 @@ class Resolver:
         if parent is not None and parent.type == "export_specifier":
             return Use(ref, origin, top=ref, reexport=True)
         steps, jsx, top = _walk_chain(ref)
-        if (origin.app or origin.fields) and steps:
-            origin = self.member(origin, steps[0].op)
-            if origin is None:
-                return None
-            steps = steps[1:]
+        if origin.app or origin.fields:
+            while (origin.app or origin.fields) and steps:  # `lib.session.requireUser()`
+                origin = self.member(origin, steps[0].op)
+                if origin is None:
+                    return None
+                steps = steps[1:]
         elif origin.export == NAMESPACE and not origin.path and steps and steps[0].op.startswith("."):
             origin = origin.extend([steps[0].op])
             steps = steps[1:]

@@ -185,6 +185,11 @@ def test_namespace_imports_of_app_modules(tmp_path):
             'import * as auth from "@/lib/auth";\n'
             "export const when = auth.formatDate(new Date());\n"
         ),
+        "app/nested.ts": (
+            'import * as lib from "../lib/index";\n'
+            "export const id = () => lib.session.requireUser();\n"
+            "export const other = () => lib.session.formatDate(new Date());\n"
+        ),
     })
     result = scan(tmp_path)
     # Exactly what a named import of the same exports gives; the shadowed `auth` is not one.
@@ -197,6 +202,7 @@ def test_namespace_imports_of_app_modules(tmp_path):
     assert [c for c in two if c[0] == 4 and c[1] == "CLK201"]
     assert len(two) == 2
     assert codes_at(result, "app/plain.ts") == []
+    assert codes_at(result, "app/nested.ts") == [(2, "CLK301", ("requireUser", "auth"))]
 
 
 def test_commonjs_facades(tmp_path):
