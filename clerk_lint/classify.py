@@ -5,7 +5,7 @@ from typing import Callable, Optional
 
 import tree_sitter as ts
 
-from .bindings import Origin, Use
+from .bindings import Use
 from .catalog import Catalog, Rule
 from .findings import Finding, Location
 from .js_imports import ImportDecl, text

@@ -18,7 +18,7 @@ from typing import Iterator, Optional
 from .catalog import Catalog
 from .classify import Classifier
 from .discover import Candidate
-from .env_analyzer import (OTHER_RULE, PUBLISHABLE_RULE, SECRET_RULE, WEBHOOK_RULE, Assignment, _advice,
+from .env_analyzer import (PUBLISHABLE_RULE, SECRET_RULE, WEBHOOK_RULE, Assignment, _advice,
                            classify, env_findings, is_clerk_env_name, secret_literals, unprefixed)
 from .findings import FileAnalysis, Finding
 from .secrets import redact_line

@@ -3,7 +3,6 @@ matching by a fingerprint that survives moved and re-indented lines."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -3,7 +3,6 @@ from the scanned paths; command-line flags win; bad files are one-line exit-2 er
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from clerk_lint.cli import main
 from clerk_lint.gitdiff import parse_diff, unquote_path
 from cli_helpers import run
 

@@ -8,7 +8,6 @@ from clerk_lint.manifest_analyzer import (
     JsonError,
     is_clerk_npm_package,
     is_clerk_python_package,
-    package_json_dependencies,
     parse_json,
     requirements_dependencies,
     toml_dependencies,

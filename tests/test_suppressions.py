@@ -4,7 +4,6 @@ with an inSource suppression."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
