@@ -150,7 +150,12 @@ def _in_convex_provider(string_node) -> bool:
 
 # Bytes every Clerk host contains (see CLERK_HOSTS and the `clerk.<domain>` rule): a file
 # without them has no string for js_clerk_domain to find.
-JS_CLERK_DOMAIN_GATE = re.compile(rb"clerk(?:-telemetry|stage)?\.|accounts\.dev", re.IGNORECASE)
+_HOST_WORDS = (b"clerk.", b"clerk-telemetry.", b"clerkstage.", b"accounts.dev")
+
+
+def may_name_clerk_host(lowered: bytes) -> bool:
+    """Whether a file (its bytes, lower-cased) can hold a Clerk host."""
+    return any(word in lowered for word in _HOST_WORDS)
 
 
 def js_clerk_domain(node, catalog: Catalog):

@@ -348,8 +348,13 @@ _SECRET_LITERAL = re.compile(
     r"\b(?P<sk>sk_(?:live|test)_)[A-Za-z0-9]{16,}|\b(?P<wh>whsec_)[A-Za-z0-9+/=]{16,}"
     r"|(?P<pem>-----BEGIN [A-Z ]*PRIVATE KEY-----)"
 )
-# Bytes every such literal contains: files without them skip the per-string test.
-JS_SECRET_LITERAL_GATE = re.compile(rb"sk_live_|sk_test_|whsec_|PRIVATE KEY-----")
+# Bytes every such literal contains (lower-cased): files without them skip the per-string test.
+_SECRET_WORDS = (b"sk_live_", b"sk_test_", b"whsec_", b"private key-----")
+
+
+def may_hold_secret_literal(lowered: bytes) -> bool:
+    """Whether a file (its bytes, lower-cased) can hold a secret-shaped literal."""
+    return any(word in lowered for word in _SECRET_WORDS)
 # Names that say the literal belongs to another vendor that uses the same prefixes.
 _OTHER_VENDOR = re.compile(r"stripe|resend|svix_app|lemon|paddle", re.IGNORECASE)
 

@@ -44,9 +44,10 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
 }
 # Byte tests a file must pass for a check to have anything to find in it (most files of a
 # Clerk app hold many strings and none of them is a Clerk host or key).
-QUERY_GATES: dict[str, re.Pattern] = {
-    "strings.secret-literal": env_analyzer.JS_SECRET_LITERAL_GATE,
-    "strings.clerk-domain": config_analyzer.JS_CLERK_DOMAIN_GATE,
+# Each takes the file's bytes lower-cased.
+QUERY_GATES: dict[str, Callable[[bytes], bool]] = {
+    "strings.secret-literal": env_analyzer.may_hold_secret_literal,
+    "strings.clerk-domain": config_analyzer.may_name_clerk_host,
 }
 # Query purposes whose rules need no Clerk import in the file (env reads, Clerk-id columns,
 # Clerk hosts and keys in configs): run on every file that mentions clerk or svix.
@@ -70,15 +71,18 @@ _BY_PURPOSE: dict[int, tuple[Catalog, dict[str, list[Rule]]]] = {}
 def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Classifier, *,
                     standalone_only: bool = False) -> list[Finding]:
     out = []
-    data = root.text or b""
+    lowered: Optional[bytes] = None
     for purpose, rules in _rules_by_purpose(catalog).items():
         if standalone_only and purpose not in STANDALONE_PURPOSES:
             continue
         found = captures(lang, purpose, root)
         for rule in rules:
             gate = QUERY_GATES.get(rule.query)
-            if gate is not None and gate.search(data) is None:
-                continue
+            if gate is not None:
+                if lowered is None:
+                    lowered = (root.text or b"").lower()
+                if not gate(lowered):
+                    continue
             check = QUERY_CHECKS[rule.query]
             for node in found.get(rule.query.split(".", 1)[1], []):
                 hit = check(node, catalog)

@@ -27,10 +27,13 @@ from typing import Optional
 from .catalog import Catalog, Rule
 from .discover import Candidate
 from .findings import FileAnalysis, FileProblem, Finding, Location
+from .prefilter import substring_test
 from .source import LineIndex, SourceText
 
 # A file that mentions none of these cannot match any Python rule (cheap byte test).
 MARKERS = re.compile(rb"clerk|svix|jwks|jose|jwt", re.IGNORECASE)
+# Files without a marker hold nothing to report; scan.scan_file asks this before decoding.
+may_matter = substring_test(MARKERS)
 CLERK_MENTION = re.compile(rb"clerk", re.IGNORECASE)
 
 IMPORT, COMMUNITY_IMPORT = "CLK800", "CLK801"
@@ -193,7 +196,7 @@ def _is_local_module(root: str, start_dir: str, name: str) -> bool:
 
 
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
-    if not MARKERS.search(source.data):
+    if not may_matter(source.data):
         return FileAnalysis()
     index = LineIndex(source)
     depth = _bracket_depth(source.data)

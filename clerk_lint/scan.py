@@ -12,7 +12,7 @@ from .catalog import Catalog
 from .discover import Candidate, discover
 from .findings import FileAnalysis, FileProblem, Finding, ScanResult
 from .fingerprints import hashes_of_lines
-from .source import SourceText, clip_line, read_source
+from .source import SourceText, clip_line, decode_source, is_plain_ascii, read_bytes, read_source
 from .workspaces import package_folders
 
 # language -> module (in this package) exposing
@@ -103,7 +103,11 @@ def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
         return [], []
     problems: list[FileProblem] = []
     try:
-        source, problem = read_source(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
+        raw, problem = read_bytes(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
+        may_matter = getattr(analyzer, "may_matter", None)  # the analyzer's own first test, on bytes
+        if raw is not None and may_matter is not None and is_plain_ascii(raw) and not may_matter(raw):
+            return [], []  # nothing to decode, nothing the analyzer could report
+        source, problem = decode_source(raw, candidate.relpath) if raw is not None else (None, problem)
         problems += [problem] if problem is not None else []
         if source is None:
             return [], problems
