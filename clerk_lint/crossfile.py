@@ -141,15 +141,12 @@ def may_matter(candidate: Candidate, data: bytes) -> bool:
 def _peek(candidate: Candidate, max_bytes: int) -> Optional[bytes]:
     """The file's bytes for the token test of later rounds: no decoding, as tokens are
     parts of import specifiers. UTF-16/32 files are decoded so they can match too."""
-    try:
-        with open(candidate.path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
-    except OSError:
-        return None
-    if len(raw) > max_bytes:
+    from .source import decode_source, read_bytes
+
+    raw, _ = read_bytes(candidate.path, candidate.relpath, max_bytes=max_bytes)
+    if raw is None:
         return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
-        from .source import decode_source
         source, _ = decode_source(raw, candidate.relpath)
         return source.data if source is not None else None
     return raw
