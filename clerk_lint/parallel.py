@@ -166,9 +166,10 @@ def _worth_caching(candidate: Candidate, options) -> bool:
         return False
 
 
-def _js_project(candidates: Sequence[Candidate], catalog):
-    """A function returning the JS family's crossfile.Project, made on first use."""
-    made: list = []
+def _js_project(candidates: Sequence[Candidate], catalog, made_already=None):
+    """A function returning the JS family's crossfile.Project, made on first use (or the
+    one the parent made, which forked workers share instead of each building their own)."""
+    made: list = [made_already] if made_already is not None else []
 
     def project():
         if not made:
@@ -184,9 +185,9 @@ def _js_project(candidates: Sequence[Candidate], catalog):
 # --------------------------------------------------------------------------- worker side
 
 
-def _init(candidates: Sequence[Candidate], catalog, options, cache) -> None:
+def _init(candidates: Sequence[Candidate], catalog, options, cache, project=None) -> None:
     global _STATE
-    _STATE = (candidates, catalog, options, _js_project(candidates, catalog), cache)
+    _STATE = (candidates, catalog, options, _js_project(candidates, catalog, project), cache)
 
 
 def _work(bounds: tuple[int, int]) -> list[tuple[int, object]]:
@@ -240,8 +241,9 @@ class Session:
     """The worker processes of one scan, from round 1 to the last cross-file round (none
     when ``jobs`` is 1). Use as a context manager: leaving it stops the workers."""
 
-    def __init__(self, candidates: Sequence[Candidate], catalog, options):
+    def __init__(self, candidates: Sequence[Candidate], catalog, options, project=None):
         self.candidates = list(candidates)
+        self.project = project  # the parent's crossfile.Project over the JS candidates, if made
         self.catalog = catalog
         self.options = options
         self.jobs = effective_jobs(getattr(options, "jobs", None), len(self.candidates))
@@ -275,7 +277,8 @@ class Session:
         try:
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context(method),
                                             initializer=_init,
-                                            initargs=(self.candidates, self.catalog, self.options, self.cache))
+                                            initargs=(self.candidates, self.catalog, self.options, self.cache,
+                                                      self.project if method == "fork" else None))
         except (OSError, NotImplementedError, ImportError, RuntimeError, ValueError):
             self.pool = None  # no process pool here (sandbox, no semaphores): one process
         return self.pool is not None
@@ -322,7 +325,7 @@ class Session:
                             results.add(str(self.candidates[i].path), outcome)
                     self.first = results
                     return results
-            project = _js_project(self.candidates, self.catalog)
+            project = _js_project(self.candidates, self.catalog, self.project)
             for i, candidate in enumerate(self.candidates):
                 outcome = _outcome(candidate, self.catalog, self.options, project, self.cache)
                 if outcome is not None:

@@ -200,7 +200,7 @@ def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = Sca
             except Exception:  # it runs again when needed, inside the project pass's guard
                 pass
 
-    with Session(candidates, catalog, options) as session:  # worker processes, when worth it
+    with Session(candidates, catalog, options, project) as session:  # worker processes, when worth it
         first = session.first_pass(meanwhile)  # per-file work
         if js_family:
             _scan_js_project(js_family, catalog, options, result, first, session.run_round, project)
