@@ -26,3 +26,24 @@ def write(root: Path, files: dict[str, str]) -> Path:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     return root
+
+
+def fresh_scan(cwd: Path, args: list[str], modules: tuple[str, ...]) -> tuple[dict, list[str]]:
+    """`clerk-lint scan ARGS --format json` in a new interpreter (lazy imports only show in a
+    clean process): (the JSON report, which of `modules` the run loaded)."""
+    import ast
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    code = ("import sys\nfrom clerk_lint.cli import main\n"
+            "try:\n    main(['scan', *sys.argv[2:], '--exit-zero', '--format', 'json', '-o', sys.argv[1]])\n"
+            "except SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {tuple(modules)!r} if m in sys.modules))\n")
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.json"
+        out = subprocess.run([sys.executable, "-c", code, str(report), *args], cwd=cwd, capture_output=True,
+                             text=True, check=True)
+        document = json.loads(report.read_text(encoding="utf-8"))
+    return document, ast.literal_eval(out.stdout.strip().splitlines()[-1])

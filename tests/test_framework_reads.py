@@ -4,8 +4,6 @@ other packages are never parsed for them."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ import pytest
 from clerk_lint import project_sdks
 from clerk_lint.catalog import load_catalog
 from clerk_lint.scan import ScanOptions, run_scan
+from cli_helpers import fresh_scan
 
 CATALOG = load_catalog()
 
@@ -127,12 +126,9 @@ def test_cache_follows_the_dependency(tmp_path):
 def test_other_packages_are_not_parsed(tmp_path):
     write(tmp_path, {"package.json": {"dependencies": {"express-jwt": "^8"}}, "a.ts": EXPRESS_JWT_ROUTE,
                      "b.ts": "export const b = (req, res) => res.json(req.auth);\n"})
-    code = ("import sys; from clerk_lint.cli import main\n"
-            "try:\n    main(['scan', '.'])\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('tree_sitter_typescript', 'clerk_lint.js_analyzer', 'clerk_lint.framework_reads')"
-            " if m in sys.modules))\n")
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    report, loaded = fresh_scan(tmp_path, ["."], ("tree_sitter_typescript", "clerk_lint.js_analyzer",
+                                                  "clerk_lint.framework_reads"))
+    assert report["findings"] == [] and loaded == []
 
 
 def test_axios_interceptor_config_auth_is_not_a_request(tmp_path):

@@ -17,6 +17,7 @@ from clerk_lint import py_analyzer
 from clerk_lint.py_analyzer import _glob, analyze, is_python_rule
 from clerk_lint.scan import run_scan
 from clerk_lint.source import SourceText
+from cli_helpers import fresh_scan
 
 from expectations import actual, diff_report, expected_in_tree
 
@@ -424,13 +425,8 @@ def test_prefilter_skips_files_without_markers():
 def test_js_only_scans_never_import_libcst(tmp_path):
     (tmp_path / "a.ts").write_text('import { auth } from "@clerk/nextjs/server";\nauth();\n', encoding="utf-8")
     (tmp_path / "b.py").write_text("print('no markers here')\n", encoding="utf-8")
-    code = (
-        "import sys; from pathlib import Path; from clerk_lint.catalog import load_catalog; "
-        "from clerk_lint.scan import run_scan; r = run_scan([Path(sys.argv[1])], load_catalog()); "
-        "assert r.findings; print('libcst' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    report, loaded = fresh_scan(tmp_path, ["."], ("libcst",))
+    assert report["findings"] and loaded == []
 
 
 def test_speed_on_a_large_file(tmp_path):
@@ -604,13 +600,8 @@ def test_python_scans_never_import_libcst(tmp_path):
         "print(sdk.users.list())\n", encoding="utf-8")
     (tmp_path / "broken.py").write_text("from clerk_backend_api import Clerk\nx = " + "(" * 300 + "\n",
                                         encoding="utf-8")
-    code = (
-        "import sys; from pathlib import Path; from clerk_lint.catalog import load_catalog; "
-        "from clerk_lint.scan import run_scan; r = run_scan([Path(sys.argv[1])], load_catalog()); "
-        "assert len(r.findings) >= 4, r.findings; print('libcst' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    report, loaded = fresh_scan(tmp_path, ["."], ("libcst",))
+    assert len(report["findings"]) >= 4 and loaded == []
 
 
 NEWER_SYNTAX = """\

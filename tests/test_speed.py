@@ -16,6 +16,7 @@ from clerk_lint.fingerprints import hashes_of_lines, line_hashes
 from clerk_lint.prefilter import substring_test
 from clerk_lint.reporters import render
 from clerk_lint.scan import ScanOptions, run_scan
+from cli_helpers import fresh_scan
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -344,17 +345,12 @@ def test_later_rounds_run_on_the_workers(tmp_path, small_chunks, monkeypatch):
 
 
 def test_nothing_heavy_is_imported_for_files_without_clerk(tmp_path):
-    import subprocess
-    import sys
-
     write(tmp_path, {"a.ts": "export const a = 1;\n", "b.tsx": "export const B = () => <b />;\n",
                      "c.py": "def c():\n    return 1\n"})
-    code = ("import sys; from clerk_lint.cli import main\n"
-            "try:\n    main(['scan', 'a.ts', 'b.tsx', 'c.py'])\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('tree_sitter', 'libcst', 'pathspec', 'sarif_om', 'clerk_lint.js_analyzer', "
-            "'clerk_lint.module_resolver', 'clerk_lint.gitdiff') if m in sys.modules))\n")
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    report, loaded = fresh_scan(tmp_path, ["a.ts", "b.tsx", "c.py"],
+                                ("tree_sitter", "libcst", "pathspec", "sarif_om", "clerk_lint.js_analyzer",
+                                 "clerk_lint.module_resolver", "clerk_lint.gitdiff"))
+    assert report["findings"] == [] and loaded == []
 
 
 def test_tool_fingerprint_depends_on_the_python_version(monkeypatch):
