@@ -24,6 +24,7 @@ from .findings import FileAnalysis, Finding
 from .secrets import redact_line
 from .source import SourceText
 from .text_analysis import marked_classifier, text_span
+from .yaml_lines import strip_comment
 
 STORE_RULE, LITERAL_RULE = "CLK716", "CLK715"
 
@@ -78,21 +79,6 @@ class _Line:
 # --------------------------------------------------------------------------- parsing
 
 
-def _strip_comment(s: str) -> str:
-    """A YAML value without its trailing `# comment` (a # at the start or after whitespace,
-    outside quotes)."""
-    quote = ""
-    for i, ch in enumerate(s):
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "#" and (i == 0 or s[i - 1] in " \t"):
-            return s[:i].rstrip()
-    return s
-
-
 def _unquote(value: str, start: int) -> tuple[str, int]:
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         return value[1:-1], start + 1
@@ -118,7 +104,7 @@ def _yaml_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
             yield i, line, [], False
             continue
         found: list[Assignment] = []
-        code = _strip_comment(line)
+        code = strip_comment(line)
         m = _YAML_KEY.match(code)
         if m:
             key_indent = len(m.group("indent"))
@@ -303,7 +289,7 @@ def _lines(kind: str, text: str) -> Iterator[tuple[int, str, int, _Line]]:
     for i, line, found, shell in parsed:
         base = offset
         offset += len(line) + 1
-        code = line if kind in ("dockerfile", "vercel-json") else _strip_comment(line)
+        code = line if kind in ("dockerfile", "vercel-json") else strip_comment(line)
         if (shell or not found) and kind in YAML_KINDS + ("dockerfile",):  # run: text, RUN lines
             seen = {a.name_start for a in found}
             found = found + [a for a in _shell_assignments(code, base, i + 1) if a.name_start not in seen]

@@ -63,6 +63,7 @@ from pathlib import Path
 
 from .discover import DEFAULT_SKIP_DIRS
 from .upward import nearest_upward
+from .yaml_lines import strip_comments
 
 EXTENSIONS: tuple[str, ...] = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 # What a compiled-extension specifier may stand for, TypeScript's ESM convention.
@@ -211,10 +212,10 @@ def parse_pnpm_packages(text: str) -> list[str]:
         if rest.startswith("["):
             body = rest[1:]
             j = i
-            while "]" not in _strip_yaml_comment(body) and j + 1 < len(lines):
+            while "]" not in strip_comments(body) and j + 1 < len(lines):
                 j += 1
                 body += "\n" + lines[j]
-            body = _strip_yaml_comment(body)
+            body = strip_comments(body)
             return _split_flow(body[:body.rfind("]")] if "]" in body else body)
         if rest and not rest.startswith("#"):
             return []
@@ -231,24 +232,6 @@ def parse_pnpm_packages(text: str) -> list[str]:
                 out.append(value)
         return out
     return []
-
-
-def _strip_yaml_comment(text: str) -> str:
-    out, quote = [], ""
-    for i, ch in enumerate(text):
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "#" and (i == 0 or text[i - 1].isspace()):
-            # a comment runs to the end of its line
-            nl = text.find("\n", i)
-            if nl < 0:
-                break
-            return "".join(out) + _strip_yaml_comment(text[nl:])
-        out.append(ch)
-    return "".join(out)
 
 
 # --------------------------------------------------------------------------- globs
