@@ -81,6 +81,7 @@ LANGUAGES: dict[str, str] = {
     ".tsx": "tsx",
     ".vue": "vue",
     ".astro": "astro",
+    ".svelte": "svelte",
     ".py": "python",
     # Non-code places a migration touches: manifests, env files, schemas, configs.
     "package.json": "package-json",

@@ -24,6 +24,7 @@ ANALYZERS: dict[str, str] = {
     "tsx": "js_analyzer",
     "vue": "sfc_analyzer",
     "astro": "sfc_analyzer",
+    "svelte": "sfc_analyzer",
     "python": "py_analyzer",
     "package-json": "manifest_analyzer",
     "requirements": "manifest_analyzer",

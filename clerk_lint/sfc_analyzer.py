@@ -1,4 +1,4 @@
-"""Single-file components: Vue (`.vue`) and Astro (`.astro`).
+"""Single-file components: Vue (`.vue`), Astro (`.astro`) and Svelte (`.svelte`).
 
 The script parts go through the JS/TS pipeline unchanged. Each one is analysed from a copy of
 the file's bytes in which everything outside that part is blanked to spaces (newlines kept), so
@@ -9,9 +9,12 @@ it:
   TypeScript / TSX / JavaScript after their `lang`.
 * Astro: the frontmatter between the leading `---` fences (TypeScript), and each `<script>` of
   the template on its own (its own module; `is:inline` scripts as JavaScript).
+* Svelte: the top-level `<script>` and `<script module>` / `<script context="module">` blocks
+  together (the instance script sees the module script's imports), TypeScript when one has
+  `lang="ts"`. The rest of the file (`{#if}` blocks, `{@render}`) is template, never parsed.
 
 Component tags of the template are uses too: a tag whose name (PascalCase, or kebab-case in
-Vue) resolves to a Clerk import of the script (the frontmatter in Astro) is reported with the
+Vue) resolves to a Clerk import of the script (the frontmatter in Astro, either script in Svelte) is reported with the
 rule of that export, e.g. `<UserButton />` or `<user-button>`.
 
 Nuxt: when the project's `nuxt.config.*` lists `@clerk/nuxt` in `modules`, Clerk's components
@@ -202,6 +205,35 @@ def astro_blocks(data: bytes) -> tuple[list[Block], list[Block], tuple[int, int]
         lang = "javascript" if "is:inline" in attrs else "typescript"
         scripts.append(Block(element.body_start, element.body_end, lang))
     return front, scripts, (template_start, len(data))
+
+
+_SVELTE_HEAD = (re.compile(rb"<svelte:head\b", re.IGNORECASE), re.compile(rb"</svelte:head\s*>", re.IGNORECASE))
+_SCRIPT_TYPES = ("", "module", "text/javascript", "application/javascript", "text/typescript", "text/ts")
+
+
+def svelte_blocks(data: bytes) -> tuple[list[Block], list[tuple[int, int]]]:
+    """The component script blocks of a Svelte file (one module) and the spans the template
+    scan skips (every script and style element)."""
+    plain = _mask(data, _comment_spans(data))
+    # Scripts inside <svelte:head> are the page's own browser scripts, not the component's.
+    heads = []
+    for opening in _SVELTE_HEAD[0].finditer(plain):
+        closing = _SVELTE_HEAD[1].search(plain, opening.end())
+        heads.append((opening.start(), closing.end() if closing else len(plain)))
+    blocks: list[Block] = []
+    hidden: list[tuple[int, int]] = []
+    for element in elements(plain, b"script"):
+        hidden.append((element.start, element.end))
+        attrs = _attrs(element.attrs)
+        kind = attrs.get("type", "").strip().lower()
+        if "src" in attrs or kind not in _SCRIPT_TYPES or any(s <= element.start < e for s, e in heads):
+            continue
+        ts = attrs.get("lang", "").strip().lower() in ("ts", "typescript") or kind in ("text/typescript", "text/ts")
+        blocks.append(Block(element.body_start, element.body_end, "typescript" if ts else "javascript"))
+    if any(b.lang == "typescript" for b in blocks):  # TS is a superset: parse both as TS
+        blocks = [Block(b.start, b.end, "typescript") for b in blocks]
+    hidden += [(e.start, e.end) for e in elements(plain, b"style")]
+    return blocks, hidden
 
 
 # --------------------------------------------------------------------------- template tags
@@ -599,11 +631,24 @@ def _analyze_astro(sfc: SfcAnalysis, sdks: frozenset[str] = frozenset()) -> None
     sfc.template(template_tags(data, start, end, hidden, tag_spellings(clerk, kebab=False)), clerk, kebab=False)
 
 
+def _analyze_svelte(sfc: SfcAnalysis) -> None:
+    data = sfc.data
+    blocks, hidden = svelte_blocks(data)
+    clerk: dict[str, tuple[str, str]] = {}
+    if blocks:
+        sfc.script(blocks)
+        clerk, _, _ = _imports(_blank(data, [(b.start, b.end) for b in blocks]), blocks[0].lang)
+    tags = template_tags(data, 0, len(data), hidden, tag_spellings(clerk, kebab=False))
+    sfc.template(tags, clerk, kebab=False)
+
+
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
     is_vue = candidate.language == "vue"
     path = Path(candidate.path) if candidate.path is not None else None
     # `Astro.locals.auth()` needs no import: it is Clerk's when the package depends on @clerk/astro.
-    sdks = frozenset() if is_vue else may_read_framework_auth(path, source.data) & {"@clerk/astro"}
+    # Svelte components get no framework reads (`locals` lives in server files only).
+    astro = candidate.language == "astro"
+    sdks = may_read_framework_auth(path, source.data) & {"@clerk/astro"} if astro else frozenset()
     if not MARKERS.search(source.data) and not sdks:
         # Only a Nuxt project with Clerk's module can use Clerk without naming it.
         if not is_vue or path is None or nuxt_clerk_for(path, catalog) is None:
@@ -611,7 +656,9 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
     sfc = SfcAnalysis(source, candidate.relpath, catalog)
     if is_vue:
         _analyze_vue(sfc, path)
-    else:
+    elif astro:
         _analyze_astro(sfc, sdks)
+    else:
+        _analyze_svelte(sfc)
     sfc.result.findings.sort(key=Finding.sort_key)
     return sfc.result
