@@ -1,7 +1,8 @@
 """Where a JS/TS file holds a framework object that Clerk's SDK fills with the auth object.
 
 No import names these values: `Astro.locals.auth()` (Astro), `event.context.auth()` (Nuxt),
-`req.auth` / `req.auth()` (Express, the legacy Node SDK) and `request.auth` (Fastify) are
+`req.auth` / `req.auth()` (Express, the legacy Node SDK), `request.auth` (Fastify) and
+`event.locals.auth()` (SvelteKit with svelte-clerk) are
 reached through the request the framework passes to app code. This module only says which
 parameters (and, in `.astro` frontmatter, which global) hold such an object, and which member
 paths on it lead to Clerk; `bindings.Resolver.framework_uses` follows them. The caller decides,
@@ -10,7 +11,9 @@ a package without the SDK.
 
 Parameters count only where the framework hands over its request object: Astro endpoint
 exports (`GET`, `POST` ...), `onRequest`, `defineMiddleware` / `sequence` / `clerkMiddleware`
-callbacks and action handlers; Nuxt `defineEventHandler` callbacks and `H3Event` parameters;
+callbacks and action handlers; SvelteKit `load`, `actions` and endpoint exports, functions typed
+`PageServerLoad` / `RequestHandler` / `RequestEvent` ..., and the `{ event }` of `handle` hooks;
+Nuxt `defineEventHandler` callbacks and `H3Event` parameters;
 Express / Fastify route handlers and middleware (a function passed to `.get()`, `.use()` ...,
 or shaped like one: `(req, res)`, `(req: Request, ...)`). A variable that merely has one of
 these names is never one.
@@ -30,6 +33,8 @@ from .project_sdks import FRAMEWORK_SDKS
 ASTRO_PATHS = frozenset({(".locals", ".auth"), (".locals", ".currentUser")})
 NUXT_PATHS = frozenset({(".context", ".auth")})
 REQUEST_PATHS = frozenset({(".auth",)})
+SVELTEKIT_PATHS = frozenset({(".locals", ".auth")})
+SVELTEKIT_HOOK_PATHS = frozenset({(".event", ".locals", ".auth")})  # handle({ event, resolve })
 
 FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "function_declaration",
                        "generator_function_declaration", "method_definition"})
@@ -39,6 +44,14 @@ ASTRO_EXPORTS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "ALL", "OPTI
 ASTRO_CALLBACKS = {"defineMiddleware": 0, "sequence": 0, "clerkMiddleware": 1}
 ASTRO_TYPES = re.compile(r"\b(?:APIContext|AstroGlobal)\b")
 ASTRO_ROUTE_TYPES = re.compile(r"\b(?:APIRoute|MiddlewareHandler)\b")
+# SvelteKit: exports of +page.server / +layout.server / +server files whose first parameter is
+# the RequestEvent, and of hooks.server files whose input holds it as `event`.
+SVELTEKIT_EXPORTS = frozenset({"load", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "fallback"})
+SVELTEKIT_HOOKS = frozenset({"handle", "handleError", "handleFetch"})
+SVELTEKIT_TYPES = re.compile(r"\b(?:RequestEvent|ServerLoadEvent|PageServerLoadEvent|LayoutServerLoadEvent)\b")
+SVELTEKIT_ROUTE_TYPES = re.compile(r"\b(?:PageServerLoad|LayoutServerLoad|ServerLoad|RequestHandler|Action)\b")
+SVELTEKIT_HOOK_TYPES = re.compile(r"\b(?:Handle|HandleServerError|HandleFetch)\b")
+SVELTEKIT_ACTIONS_TYPES = re.compile(r"\bActions\b")
 NUXT_CALLBACKS = frozenset({"defineEventHandler", "eventHandler", "defineCachedEventHandler", "clerkMiddleware",
                             "defineRequestMiddleware"})
 NUXT_TYPES = re.compile(r"\bH3Event\b")
@@ -164,6 +177,54 @@ def _astro_index(fn: ts.Node, params: list) -> Optional[int]:
     return None
 
 
+def _action_holder(fn: ts.Node) -> tuple[str, str, bool]:
+    """(name, declared type, exported) of the variable whose object literal holds `fn` as a
+    method or property value (`export const actions = { default: async (event) => ... }`)."""
+    if fn.type == "method_definition":
+        obj = fn.parent
+    else:
+        node = _outer(fn)
+        pair = node.parent
+        if pair is None or pair.type != "pair" or pair.child_by_field_name("value") != node:
+            return "", "", False
+        obj = pair.parent
+    if obj is None or obj.type != "object":
+        return "", "", False
+    return _declared_name(obj)
+
+
+def _sveltekit_index(fn: ts.Node, params: list) -> Optional[int]:
+    """The RequestEvent parameter of a SvelteKit load function, form action or endpoint."""
+    name, declared_type, exported = _declared_name(fn)
+    if exported and name in SVELTEKIT_EXPORTS:
+        return 0
+    if declared_type and SVELTEKIT_ROUTE_TYPES.search(declared_type) and not SVELTEKIT_HOOK_TYPES.search(declared_type):
+        return 0
+    holder, holder_type, holder_exported = _action_holder(fn)
+    if holder_exported and holder == "actions" or holder_type and SVELTEKIT_ACTIONS_TYPES.search(holder_type):
+        return 0
+    for index, (_, type_text) in enumerate(params):
+        if type_text and SVELTEKIT_TYPES.search(type_text):
+            return index
+    return None
+
+
+def _sveltekit_hook_index(fn: ts.Node, params: list) -> Optional[int]:
+    """The `{ event, resolve }` input of a SvelteKit server hook (`handle`, and the functions
+    `sequence()` composes)."""
+    name, declared_type, exported = _declared_name(fn)
+    if exported and name in SVELTEKIT_HOOKS:
+        return 0
+    if declared_type and SVELTEKIT_HOOK_TYPES.search(declared_type):
+        return 0
+    call = _call_of_argument(fn)
+    if call is not None and _callee_name(call) == ("sequence", False):
+        return 0
+    if params[0][1] and SVELTEKIT_HOOK_TYPES.search(params[0][1]):
+        return 0
+    return None
+
+
 def _nuxt_index(fn: ts.Node, params: list) -> Optional[int]:
     call = _call_of_argument(fn)
     if call is not None:
@@ -213,6 +274,9 @@ def roots(root: ts.Node, sdks: Iterable[str], *, astro_global: bool = False) -> 
         checks.append((_astro_index, modules["astro"], ASTRO_PATHS))
     if "nuxt" in families:
         checks.append((_nuxt_index, modules["nuxt"], NUXT_PATHS))
+    if "sveltekit" in families:
+        checks.append((_sveltekit_hook_index, modules["sveltekit"], SVELTEKIT_HOOK_PATHS))
+        checks.append((_sveltekit_index, modules["sveltekit"], SVELTEKIT_PATHS))
     for family in ("express", "fastify"):
         if family in families:
             checks.append((_request_index, modules[family], REQUEST_PATHS))

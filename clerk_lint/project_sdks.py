@@ -1,7 +1,8 @@
 """Which Clerk framework SDKs a file's package depends on: its nearest package.json.
 
-Clerk's Astro, Nuxt, Express and Fastify SDKs hand the auth object to app code through the
-framework's own objects (`Astro.locals.auth()`, `event.context.auth()`, `req.auth`), with no
+Clerk's Astro, Nuxt, Express and Fastify SDKs (and svelte-clerk for SvelteKit) hand the auth
+object to app code through the framework's own objects (`Astro.locals.auth()`,
+`event.context.auth()`, `req.auth`, `event.locals.auth()`), with no
 import in the file that reads it. Those reads are only Clerk's when the package depends on the
 matching SDK (Lucia, Auth.js, express-jwt and Better Auth fill the same names), so this is the
 gate. Light on purpose (no parser): scans ask it before deciding to parse a file.
@@ -24,6 +25,7 @@ FRAMEWORK_SDKS = {
     "@clerk/express": "express",
     "@clerk/clerk-sdk-node": "express",  # legacy: ClerkExpressWithAuth() / ClerkExpressRequireAuth()
     "@clerk/fastify": "fastify",
+    "svelte-clerk": "sveltekit",  # community SDK: withClerkHandler() fills event.locals.auth
 }
 _DEP_KEYS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 MAX_LEVELS = 40
