@@ -48,3 +48,9 @@ def test_rule_example(rule, kind, index, snippet, tmp_path):
 def test_every_rule_has_examples():
     for rule in CATALOG.rules:
         assert rule.examples.invalid, f"{rule.code} has no invalid example"
+
+
+@pytest.mark.parametrize("rule", CATALOG.rules, ids=lambda r: r.code)
+def test_message_placeholders_format(rule):
+    # A literal brace left unescaped makes str.format fail and the raw template is printed.
+    rule.message.format(symbol="x", package="p", detail="d")
