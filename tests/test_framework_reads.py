@@ -1,4 +1,4 @@
-"""Clerk auth reached through framework objects (CLK311-CLK315): found only in packages that
+"""Clerk auth reached through framework objects (CLK311-CLK316): found only in packages that
 depend on the matching Clerk SDK, only on the objects the framework hands over, and files of
 other packages are never parsed for them."""
 from __future__ import annotations
@@ -145,3 +145,43 @@ def test_assigning_req_auth_is_not_a_read(tmp_path):
                      "src/dev.ts": "export function devBypass(req, res, next) {\n"
                                    "  req.auth = () => ({ userId: 'user_dev' });\n  next();\n}\n"})
     assert [c for p, _, c in codes(tmp_path) if p.endswith(".ts")] == []
+
+
+SVELTEKIT_HOOKS = """import { sequence } from "@sveltejs/kit/hooks";
+import type { Handle } from "@sveltejs/kit";
+
+export const handle: Handle = sequence(AUTH_HANDLE, async ({ event, resolve }) => {
+  if (event.url.pathname.startsWith("/admin") && !event.locals.auth().userId) {
+    return new Response(null, { status: 303, headers: { location: "/login" } });
+  }
+  return resolve(event);
+});
+"""
+SVELTEKIT_LOAD = """import type { PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async (event) => {
+  const session = await event.locals.auth();
+  return { user: session?.user ?? null };
+};
+"""
+
+
+def test_sveltekit_reads_in_a_svelte_clerk_package(tmp_path):
+    write(tmp_path, {"package.json": {"dependencies": {"@sveltejs/kit": "^2", "svelte-clerk": "^0.20.3"}},
+                     "src/hooks.server.ts": SVELTEKIT_HOOKS.replace("AUTH_HANDLE", "clerk"),
+                     "src/routes/+page.server.ts": SVELTEKIT_LOAD,
+                     "src/lib/server/guard.ts": "import type { RequestEvent } from '@sveltejs/kit';\n"
+                                                "export const orgOf = (e: RequestEvent) => e.locals.auth().orgId;\n"
+                                                "export const notAnEvent = (x) => x.locals.auth();\n"})
+    assert [(p, line, c) for p, line, c in codes(tmp_path) if p.startswith("src/")] == [
+        ("src/hooks.server.ts", 5, "CLK316"), ("src/lib/server/guard.ts", 2, "CLK316"),
+        ("src/routes/+page.server.ts", 4, "CLK316")]
+
+
+@pytest.mark.parametrize("deps", [{"lucia": "^3.2.0", "@lucia-auth/adapter-drizzle": "^1.1.0"},
+                                  {"@auth/sveltekit": "^1.9.0"}])
+def test_sveltekit_locals_auth_of_lucia_or_authjs_is_not_clerk(tmp_path, deps):
+    write(tmp_path, {"package.json": {"dependencies": {"@sveltejs/kit": "^2", **deps}},
+                     "src/hooks.server.ts": SVELTEKIT_HOOKS.replace("AUTH_HANDLE", "authHandle"),
+                     "src/routes/+page.server.ts": SVELTEKIT_LOAD})
+    assert codes(tmp_path) == []

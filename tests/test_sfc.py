@@ -1,4 +1,4 @@
-"""Vue and Astro single-file components: script blocks through the JS pipeline, template tags
+"""Vue, Astro and Svelte single-file components: script blocks through the JS pipeline, template tags
 resolved to the script's Clerk imports, Nuxt auto-imports; every position points into the
 original file."""
 from __future__ import annotations
@@ -57,6 +57,7 @@ def loc(text: str, line: int, snippet: str, occurrence: int = 0) -> tuple[int, i
 def test_languages_registered():
     assert language_for("App.vue") == "vue"
     assert language_for("index.astro") == "astro"
+    assert language_for("+page.svelte") == "svelte"
 
 
 # --------------------------------------------------------------------------- Vue
@@ -355,16 +356,94 @@ def test_astro_without_frontmatter(tmp_path):
     assert [(f.code, f.location.line) for f in result.findings] == [("CLK001", 3), ("CLK919", 4)]
 
 
+# --------------------------------------------------------------------------- Svelte
+
+SVELTE_LAYOUT = """\
+<!-- Überschrift — 🎉 layout -->
+<script context="module" lang="ts">
+  import { useClerkContext } from "svelte-clerk/client";
+  export const ssr = true;
+</script>
+
+<script lang="ts">
+  import { ClerkProvider, SignedIn, UserButton } from "svelte-clerk";
+  import Nav from "$lib/Nav.svelte";
+  let count = 0;
+  $: doubled = count * 2;
+  const ctx = useClerkContext();
+</script>
+
+<svelte:head><script type="application/ld+json">{"@type": "WebSite"}</script></svelte:head>
+
+<ClerkProvider>
+  <p>Grüße 🎉</p>{#if doubled < 4}<SignedIn><UserButton afterSignOutUrl={"/"} /></SignedIn>{/if}
+  <!-- <UserButton /> stays a comment -->
+  <Nav />
+</ClerkProvider>
+
+<style>
+  :global(UserButton) { margin: 0; }
+</style>
+"""
+
+
+def test_svelte_script_blocks_and_template_positions(tmp_path):
+    write(tmp_path, "src/routes/+layout.svelte", SVELTE_LAYOUT)
+    result = scan(tmp_path)
+    t = SVELTE_LAYOUT
+    assert spans(result) == [
+        ("CLK001", "useClerkContext", *loc(t, 3, 'import { useClerkContext } from "svelte-clerk/client";')),
+        ("CLK001", "ClerkProvider, SignedIn, UserButton",
+         *loc(t, 8, 'import { ClerkProvider, SignedIn, UserButton } from "svelte-clerk";')),
+        ("CLK937", "useClerkContext", *loc(t, 12, "useClerkContext()")),
+        ("CLK101", "ClerkProvider", *loc(t, 17, "<ClerkProvider>")),
+        ("CLK108", "SignedIn", *loc(t, 18, "<SignedIn>")),
+        ("CLK104", "UserButton", *loc(t, 18, '<UserButton afterSignOutUrl={"/"} />')),
+    ]
+    assert result.problems == []  # `$:` and the template's `{#if}` never reach the parser
+    lines = t.splitlines()
+    for f in result.findings:
+        assert f.location.source_line == lines[f.location.line - 1]
+
+
+def test_svelte_module_script_and_runes(tmp_path):
+    text = """\
+<script module>
+  import { SignIn } from "svelte-clerk";
+</script>
+<script>
+  import { useClerkContext } from "svelte-clerk";
+  let { data } = $props();
+  const ctx = useClerkContext();
+  const userId = $derived(ctx.auth.userId);
+</script>
+{#if !userId}<SignIn />{/if}
+"""
+    write(tmp_path, "Gate.svelte", text)
+    result = scan(tmp_path)
+    assert [(f.code, f.location.line, f.location.column) for f in result.findings] == [
+        ("CLK001", 2, 3), ("CLK001", 5, 3), ("CLK937", 7, 15), ("CLK102", 10, 14),
+    ]
+
+
+def test_svelte_without_clerk_import_is_not_a_finding(tmp_path):
+    write(tmp_path, "Plain.svelte", "<script>\n  import UserButton from './UserButton.svelte';\n"
+                                    "  // clerk-free\n</script>\n<UserButton />\n")
+    write(tmp_path, "NoScript.svelte", "<p>Clerk docs</p>\n<SignedIn>x</SignedIn>\n")
+    assert scan(tmp_path).findings == []
+
+
 # --------------------------------------------------------------------------- hostile input
 
 
 @pytest.mark.parametrize("filler", [b"<script lang=\"ts\">", b"<!-- ", b"<UserButton title=\"", b"<style>", b"{<A "])
-@pytest.mark.parametrize("suffix", [".vue", ".astro"])
+@pytest.mark.parametrize("suffix", [".vue", ".astro", ".svelte"])
 def test_unclosed_blocks_stay_linear(tmp_path, filler, suffix):
     import time
 
-    head = b'<script setup>\nimport { UserButton } from "@clerk/vue";\n</script>\n' if suffix == ".vue" else \
-        b'---\nimport { UserButton } from "@clerk/astro/components";\n---\n'
+    head = {".vue": b'<script setup>\nimport { UserButton } from "@clerk/vue";\n</script>\n',
+            ".astro": b'---\nimport { UserButton } from "@clerk/astro/components";\n---\n',
+            ".svelte": b'<script>\nimport { UserButton } from "svelte-clerk";\n</script>\n'}[suffix]
     (tmp_path / f"Huge{suffix}").write_bytes(head + b"<template>\n" + filler * (200_000 // len(filler)) + b"\n")
     started = time.perf_counter()
     result = scan(tmp_path)
