@@ -222,7 +222,22 @@ def _sveltekit_hook_index(fn: ts.Node, params: list) -> Optional[int]:
         return 0
     if params[0][1] and SVELTEKIT_HOOK_TYPES.search(params[0][1]):
         return 0
+    first = params[0][0]
+    if first is not None and first.type == "object_pattern" and {"event", "resolve"} <= _pattern_keys(first):
+        return 0  # `async function guard({ event, resolve })`, later passed to sequence() by name
     return None
+
+
+def _pattern_keys(pattern: ts.Node) -> set[str]:
+    out = set()
+    for child in pattern.named_children:
+        if child.type == "shorthand_property_identifier_pattern":
+            out.add(text(child))
+        elif child.type in ("pair_pattern", "object_assignment_pattern"):
+            key = child.child_by_field_name("key") or child.child_by_field_name("left")
+            if key is not None:
+                out.add(text(key))
+    return out
 
 
 def _nuxt_index(fn: ts.Node, params: list) -> Optional[int]:

@@ -185,3 +185,12 @@ def test_sveltekit_locals_auth_of_lucia_or_authjs_is_not_clerk(tmp_path, deps):
                      "src/hooks.server.ts": SVELTEKIT_HOOKS.replace("AUTH_HANDLE", "authHandle"),
                      "src/routes/+page.server.ts": SVELTEKIT_LOAD})
     assert codes(tmp_path) == []
+
+
+def test_sveltekit_untyped_hook_composed_by_name(tmp_path):
+    hooks = ("import { sequence } from '@sveltejs/kit/hooks';\nimport { withClerkHandler } from 'svelte-clerk/server';\n"
+             "async function guard({ event, resolve }) {\n  if (!event.locals.auth().userId) throw new Error('401');\n"
+             "  return resolve(event);\n}\nexport const handle = sequence(withClerkHandler(), guard);\n"
+             "const notAHook = ({ event }) => event.locals.auth();\n")
+    write(tmp_path, {"package.json": {"dependencies": {"svelte-clerk": "^0.20.3"}}, "src/hooks.server.ts": hooks})
+    assert [(line, c) for p, line, c in codes(tmp_path) if p.endswith(".ts")] == [(2, "CLK001"), (4, "CLK316"), (7, "CLK303")]
