@@ -158,6 +158,14 @@ def _declared_name(fn: ts.Node) -> tuple[str, str, bool]:
     return "", "", False
 
 
+def _typed_param(params: list, types: re.Pattern) -> Optional[int]:
+    """The first parameter whose type annotation names one of the framework's types."""
+    for index, (_, type_text) in enumerate(params):
+        if type_text and types.search(type_text):
+            return index
+    return None
+
+
 def _astro_index(fn: ts.Node, params: list) -> Optional[int]:
     name, declared_type, exported = _declared_name(fn)
     if exported and name in ASTRO_EXPORTS:
@@ -171,10 +179,7 @@ def _astro_index(fn: ts.Node, params: list) -> Optional[int]:
             return ASTRO_CALLBACKS[callee]
         if not member and callee == "defineAction":
             return 1  # defineAction({ handler: (input, context) => ... })
-    for index, (_, type_text) in enumerate(params):
-        if type_text and ASTRO_TYPES.search(type_text):
-            return index
-    return None
+    return _typed_param(params, ASTRO_TYPES)
 
 
 def _action_holder(fn: ts.Node) -> tuple[str, str, bool]:
@@ -203,10 +208,7 @@ def _sveltekit_index(fn: ts.Node, params: list) -> Optional[int]:
     holder, holder_type, holder_exported = _action_holder(fn)
     if holder_exported and holder == "actions" or holder_type and SVELTEKIT_ACTIONS_TYPES.search(holder_type):
         return 0
-    for index, (_, type_text) in enumerate(params):
-        if type_text and SVELTEKIT_TYPES.search(type_text):
-            return index
-    return None
+    return _typed_param(params, SVELTEKIT_TYPES)
 
 
 def _sveltekit_hook_index(fn: ts.Node, params: list) -> Optional[int]:
@@ -246,10 +248,7 @@ def _nuxt_index(fn: ts.Node, params: list) -> Optional[int]:
         callee, member = _callee_name(call)
         if not member and callee in NUXT_CALLBACKS:
             return 0
-    for index, (_, type_text) in enumerate(params):
-        if type_text and NUXT_TYPES.search(type_text):
-            return index
-    return None
+    return _typed_param(params, NUXT_TYPES)
 
 
 def _request_index(fn: ts.Node, params: list) -> Optional[int]:
