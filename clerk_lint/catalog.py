@@ -317,3 +317,46 @@ def is_clerk_module(specifier: str) -> bool:
     if specifier.startswith(CLERK_MODULE_PREFIXES) or specifier in CLERK_MODULES:
         return True
     return any(specifier.startswith(module + "/") for module in CLERK_MODULES)  # vue-clerk/server
+
+
+# Where each Clerk webhook event's handler goes in Better Auth (clerk-to-better-auth mapping).
+# The draft reads the `databaseHooks.<model>.<op>.after` and `organizationHooks.<hook>` forms.
+WEBHOOK_HOOKS = {
+    "user.created": "databaseHooks.user.create.after",
+    "user.updated": "databaseHooks.user.update.after",
+    "user.deleted": "databaseHooks.user.delete.after",
+    "session.created": "databaseHooks.session.create.after",
+    "session.ended": "databaseHooks.session.delete.after",
+    "session.removed": "databaseHooks.session.delete.after",
+    "session.revoked": "databaseHooks.session.delete.after",
+    "organization.created": "organizationHooks.afterCreateOrganization",
+    "organization.updated": "organizationHooks.afterUpdateOrganization",
+    "organization.deleted": "organizationHooks.afterDeleteOrganization",
+    "organizationMembership.created": "organizationHooks.afterAddMember",
+    "organizationMembership.updated": "organizationHooks.afterUpdateMemberRole",
+    "organizationMembership.deleted": "organizationHooks.afterRemoveMember",
+    "organizationInvitation.created": "organizationHooks.afterCreateInvitation",
+    "organizationInvitation.accepted": "organizationHooks.afterAcceptInvitation",
+    "organizationInvitation.revoked": "organizationHooks.afterCancelInvitation",
+}
+_WEBHOOK_HOOK_PREFIXES = (
+    ("session.", "databaseHooks.session.delete.after"),
+    ("email.", "your own email sender (sendVerificationEmail, sendResetPassword, magicLink sendMagicLink ...)"),
+    ("sms.", "your own SMS sender (phoneNumber sendOTP, twoFactor otpOptions.sendOTP)"),
+    ("subscription", "@better-auth/stripe subscription hooks (onSubscriptionComplete / onSubscriptionUpdate / onEvent)"),
+    ("paymentAttempt.", "@better-auth/stripe onEvent"),
+    ("waitlistEntry.", "no counterpart: your own waitlist table"),
+    ("organizationDomain.", "no counterpart: your own domain verification"),
+    ("role.", "access control in code (createAccessControl): roles are not events"),
+    ("permission.", "access control in code (createAccessControl): permissions are not events"),
+)
+
+
+def webhook_hook(event: str) -> str:
+    """The Better Auth hook that takes over a Clerk webhook event's handler."""
+    if event in WEBHOOK_HOOKS:
+        return WEBHOOK_HOOKS[event]
+    for prefix, target in _WEBHOOK_HOOK_PREFIXES:
+        if event.startswith(prefix):
+            return target
+    return "a Better Auth hook (databaseHooks / hooks.after)"

@@ -24,7 +24,7 @@ import warnings
 from functools import lru_cache
 from typing import Optional
 
-from .catalog import Catalog, Rule
+from .catalog import Catalog, Rule, webhook_hook
 from .discover import Candidate
 from .findings import FileAnalysis, FileProblem, Finding, Location
 from .prefilter import substring_test
@@ -61,43 +61,6 @@ MIDDLEWARE_BASES = re.compile(r"(Middleware|MiddlewareMixin|Authentication|Authe
 DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 # Package names that mean Clerk even as a bare string (`INSTALLED_APPS = ["clerk_django"]`).
 NAMED_MODULES = frozenset({"clerk_backend_api", "clerk_django", "fastapi_clerk_auth", "django_clerk", "flask_clerk"})
-
-# Where each Clerk webhook event's handler goes in Better Auth (clerk-to-better-auth mapping).
-_EVENT_TARGETS = {
-    "user.created": "databaseHooks.user.create.after",
-    "user.updated": "databaseHooks.user.update.after",
-    "user.deleted": "databaseHooks.user.delete.after",
-    "session.created": "databaseHooks.session.create.after",
-    "organization.created": "organization({ organizationHooks: { afterCreateOrganization } })",
-    "organization.updated": "organization({ organizationHooks: { afterUpdateOrganization } })",
-    "organization.deleted": "organization({ organizationHooks: { afterDeleteOrganization } })",
-    "organizationMembership.created": "organizationHooks.afterAddMember",
-    "organizationMembership.updated": "organizationHooks.afterUpdateMemberRole",
-    "organizationMembership.deleted": "organizationHooks.afterRemoveMember",
-    "organizationInvitation.created": "organizationHooks.afterCreateInvitation",
-    "organizationInvitation.accepted": "organizationHooks.afterAcceptInvitation",
-    "organizationInvitation.revoked": "organizationHooks.afterCancelInvitation",
-}
-_EVENT_PREFIX_TARGETS = (
-    ("session.", "databaseHooks.session.delete.after"),
-    ("email.", "your own email sender (sendVerificationEmail, sendResetPassword, magicLink sendMagicLink ...)"),
-    ("sms.", "your own SMS sender (phoneNumber sendOTP, twoFactor otpOptions.sendOTP)"),
-    ("subscription", "@better-auth/stripe subscription hooks (onSubscriptionComplete / onSubscriptionUpdate / onEvent)"),
-    ("paymentAttempt.", "@better-auth/stripe onEvent"),
-    ("waitlistEntry.", "no counterpart: your own waitlist table"),
-    ("organizationDomain.", "no counterpart: your own domain verification"),
-    ("role.", "access control in code (createAccessControl): roles are not events"),
-    ("permission.", "access control in code (createAccessControl): permissions are not events"),
-)
-
-
-def event_target(event: str) -> str:
-    if event in _EVENT_TARGETS:
-        return _EVENT_TARGETS[event]
-    for prefix, target in _EVENT_PREFIX_TARGETS:
-        if event.startswith(prefix):
-            return target
-    return "a Better Auth hook (databaseHooks / hooks.after)"
 
 
 def env_advice(name: str) -> str:
@@ -777,7 +740,7 @@ class _PyFile:
                 return
             value = string_value(expr)
             if value in events:
-                target = event_target(value)
+                target = webhook_hook(value)
                 self.add(WEBHOOK_EVENT, expr, symbol=value, package="", detail=target,
                          details=(("event", value),))
 

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..catalog import webhook_hook
 from ..findings import Finding
 from .facts import (BILLING_CODES, CLERK_ID_COLUMN_CODES, DATA_CATEGORIES, HOSTED_UI_CODES, ONE_TAP_CODES,
                     SSO_CALLBACK_CODES, THIRD_PARTY_CODES, TOKEN_VERIFY_CODES, Facts, better_auth_plugins, loc)
@@ -253,36 +254,6 @@ def _resolve_deps(step_id: str, present: set[str]) -> set[str]:
 
 
 # -- what each step means for this codebase --------------------------------------------------
-
-_WEBHOOK_HOOKS = {
-    "user.created": "databaseHooks.user.create.after",
-    "user.updated": "databaseHooks.user.update.after",
-    "user.deleted": "databaseHooks.user.delete.after",
-    "session.created": "databaseHooks.session.create.after",
-    "session.ended": "databaseHooks.session.delete.after",
-    "session.removed": "databaseHooks.session.delete.after",
-    "session.revoked": "databaseHooks.session.delete.after",
-    "organization.created": "organizationHooks.afterCreateOrganization",
-    "organization.updated": "organizationHooks.afterUpdateOrganization",
-    "organization.deleted": "organizationHooks.afterDeleteOrganization",
-    "organizationMembership.created": "organizationHooks.afterAddMember",
-    "organizationMembership.updated": "organizationHooks.afterUpdateMemberRole",
-    "organizationMembership.deleted": "organizationHooks.afterRemoveMember",
-    "organizationInvitation.created": "organizationHooks.afterCreateInvitation",
-    "organizationInvitation.accepted": "organizationHooks.afterAcceptInvitation",
-    "organizationInvitation.revoked": "organizationHooks.afterCancelInvitation",
-}
-
-
-def webhook_hook(event: str) -> str:
-    if event in _WEBHOOK_HOOKS:
-        return _WEBHOOK_HOOKS[event]
-    if event.startswith(("subscription.", "paymentAttempt.")):
-        return "@better-auth/stripe subscription callbacks / onEvent"
-    if event.startswith(("email.", "sms.")):
-        return "your own sendVerificationEmail / sendOTP callbacks"
-    return "no counterpart"
-
 
 def _details(step_id: str, step: Step, facts: Facts) -> str:
     plugins = better_auth_plugins(facts)
