@@ -21,6 +21,18 @@ def run(cwd: Path, *args: str):
         os.chdir(old)
 
 
+def cli_command() -> list[str]:
+    """The console script of the environment running the tests (CI's own venv too)."""
+    import shutil
+    import sys
+
+    script = Path(sys.executable).with_name("clerk-lint")
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("clerk-lint")
+    return [found] if found else [sys.executable, "-m", "clerk_lint"]
+
+
 def write(root: Path, files: dict[str, str]) -> Path:
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)

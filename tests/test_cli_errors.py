@@ -12,9 +12,7 @@ traceback, and the rest of the run goes on.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,17 +23,11 @@ from clerk_lint.catalog import load_catalog
 from clerk_lint.cli import main
 from clerk_lint.discover import discover
 from clerk_lint.scan import ScanOptions, run_scan, scan_file
+from cli_helpers import cli_command
 
 CATALOG = load_catalog()
 PAGE = 'import { useUser } from "@clerk/nextjs";\nexport const P = () => useUser();\n'
 
-
-def cli_command() -> list[str]:
-    script = Path(sys.executable).with_name("clerk-lint")
-    if script.is_file():
-        return [str(script)]
-    found = shutil.which("clerk-lint")
-    return [found] if found else [sys.executable, "-m", "clerk_lint"]
 
 
 def console(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -7,14 +7,8 @@ from pathlib import Path
 from clerk_lint.catalog import load_catalog
 from clerk_lint.reporters import render
 from clerk_lint.scan import run_scan
+from cli_helpers import write
 
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    return root
 
 
 def scan(root: Path):

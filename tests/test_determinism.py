@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,19 +21,13 @@ from clerk_lint.catalog import load_catalog
 from clerk_lint.cli import printable
 from clerk_lint.reporters import FORMATS, render
 from clerk_lint.scan import ScanOptions, run_scan
+from cli_helpers import cli_command
 
 CATALOG = load_catalog()
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 APPS = [app for app in ("nextjs-app-router", "react-spa", "saas-config", "django-app") if (FIXTURES / app).is_dir()]
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
-
-def cli_command() -> list[str]:
-    script = Path(sys.executable).with_name("clerk-lint")
-    if script.is_file():
-        return [str(script)]
-    found = shutil.which("clerk-lint")
-    return [found] if found else [sys.executable, "-m", "clerk_lint"]
 
 
 def build(root: Path, reverse: bool = False) -> Path:

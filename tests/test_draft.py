@@ -26,6 +26,7 @@ from clerk_lint.draft.packages import NPM_INSTALL_FLAGS, PACKAGES, TYPECHECK_ONL
 from clerk_lint.draft.render import CLIENT_PLUGINS
 from clerk_lint.plan.facts import better_auth_plugins, collect
 from clerk_lint.scan import run_scan
+from cli_helpers import write
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 JS_APPS = sorted(p.name for p in FIXTURES.iterdir() if (p / "package.json").is_file())
@@ -115,20 +116,13 @@ export function SignIn() {
 }
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
 
 @pytest.fixture(scope="session")
 def projects(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("projects")
     found = {name: FIXTURES / name for name in JS_APPS}
     for name, files in VARIANTS.items():
-        found[name] = _write(base / name, files)
+        found[name] = write(base / name, files)
     return found
 
 

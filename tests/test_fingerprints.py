@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from clerk_lint.fingerprints import line_hash, line_hashes
+from clerk_lint.fingerprints import hashes_of_lines, line_hash, line_hashes
 
 EMPTY = "c129715d7a2bc9a3:1"
 GREETINGS = [
@@ -98,11 +98,19 @@ def _naive(text: str) -> list[str]:
 
 
 def test_matches_naive_reference_on_random_text() -> None:
-    rng = random.Random(1234)
-    alphabet = ["a", "b", " ", "\t", "\n", "\r", "\r\n", "é", "😀", "{", "}", "useUser()"]
-    for _ in range(200):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400)))
-        assert line_hashes(text) == _naive(text), repr(text)
+    """Whole files, the first n lines, and only some lines (as a scan asks for the lines
+    that have findings, and one past the end) all agree with the reference."""
+    pieces = ["a", "b", " ", "\t", "\n", "\r", "\r\n", "é", "😀", "\ud800", "xxxxx", "\ufeff", "\u0a00", "\x00",
+              "\n\n", "{", "}", "useUser()"]
+    rng = random.Random(2)
+    for i in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 400 if i % 10 else 2500)))
+        expected = _naive(text)
+        assert line_hashes(text) == expected, repr(text)
+        n = rng.randrange(0, len(expected) + 2)
+        assert line_hashes(text, n) == expected[:n], (repr(text), n)
+        wanted = {rng.randrange(1, len(expected) + 2) for _ in range(rng.randrange(1, 6))}
+        assert hashes_of_lines(text, wanted) == {line: expected[line - 1] for line in wanted if line <= len(expected)}
 
 
 def test_non_bmp_characters_count_as_two_units() -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import socket
 import stat
 import subprocess
@@ -38,6 +37,7 @@ from clerk_lint.findings import ScanResult
 from clerk_lint.reporters import render
 from clerk_lint.reporters.sarif import artifact_uri
 from clerk_lint.scan import ScanOptions, run_scan
+from cli_helpers import cli_command
 
 CATALOG = load_catalog()
 TIMEOUT = 300  # seconds per console-script run; a hang fails instead of blocking CI
@@ -73,14 +73,6 @@ CLERK = (
 )
 USE_USER_COLUMN = CLERK.splitlines()[2].index("useUser") + 1
 
-
-def cli_command() -> list[str]:
-    """The console script of the environment running the tests (CI's own venv too)."""
-    script = Path(sys.executable).with_name("clerk-lint")
-    if script.is_file():
-        return [str(script)]
-    found = shutil.which("clerk-lint")
-    return [found] if found else [sys.executable, "-m", "clerk_lint"]
 
 
 def write(root: Path, rel: str, data: bytes | str) -> Path:

@@ -18,6 +18,7 @@ from clerk_lint.plan.model import ROLES, finding_hours
 from clerk_lint.plan.render_markdown import render_markdown
 from clerk_lint.plan.risks import SEVERITIES
 from clerk_lint.scan import ScanOptions, run_scan
+from cli_helpers import write
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 APPS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
@@ -40,13 +41,6 @@ def _loc(f) -> str:
 def _risk(plan, key):
     return next((r for r in plan["risks"] if r["key"] == key), None)
 
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 # -- properties every fixture's plan must have ----------------------------------------------------------
@@ -185,7 +179,7 @@ def test_react_spa_social_provider_and_waitlist(scans):
 
 
 def test_minimal_project_has_only_evidenced_risks(tmp_path):
-    root = _write(tmp_path, {"src/Profile.tsx": (
+    root = write(tmp_path, {"src/Profile.tsx": (
         'import { useUser } from "@clerk/clerk-react";\n'
         "export function Profile() {\n"
         "  const { user } = useUser();\n"
@@ -205,7 +199,7 @@ def test_minimal_project_has_only_evidenced_risks(tmp_path):
 
 
 def test_unscanned_files_become_an_unknown_risk(tmp_path):
-    root = _write(tmp_path, {
+    root = write(tmp_path, {
         "src/a.tsx": 'import { useUser } from "@clerk/clerk-react";\nexport const A = () => useUser();\n',
         "src/big.ts": "// padding\n" * 400,
     })
@@ -226,7 +220,7 @@ def test_unscanned_files_become_an_unknown_risk(tmp_path):
 def test_repeated_uses_of_an_api_decay(tmp_path):
     params = ModelParams.load()
     body = "".join(f"export function C{i}() {{ const {{ user }} = useUser(); return user; }}\n" for i in range(4))
-    root = _write(tmp_path, {"src/c.tsx": 'import { useUser } from "@clerk/clerk-react";\n' + body})
+    root = write(tmp_path, {"src/c.tsx": 'import { useUser } from "@clerk/clerk-react";\n' + body})
     result = run_scan([root], load_catalog())
     uses = [f for f in result.findings if f.symbol == "useUser" and f.category == "hook"]
     assert len(uses) == 4
@@ -369,7 +363,7 @@ def test_cli_plan_json_and_markdown(tmp_path):
 
 
 def test_cli_plan_reads_config_and_price_file(tmp_path):
-    root = _write(tmp_path / "app", {
+    root = write(tmp_path / "app", {
         "src/a.tsx": 'import { useAuth } from "@clerk/clerk-react";\nexport const A = () => useAuth();\n',
         ".clerk-lint.toml": '[plan]\nhourly-rate = 10\nmau = 60000\n[plan.effort]\nqa-share = 0.5\n',
     })
@@ -385,7 +379,7 @@ def test_cli_plan_reads_config_and_price_file(tmp_path):
                                              "as_of": "2031-02-03"}
     assert plan["effort"]["fixed_tasks"]["qa_share"] > 0
     bad = tmp_path / "bad"
-    _write(bad, {"a.ts": 'import { auth } from "@clerk/nextjs/server";\nauth();\n',
+    write(bad, {"a.ts": 'import { auth } from "@clerk/nextjs/server";\nauth();\n',
                  ".clerk-lint.toml": "[plan]\nno-such-thing = 1\n"})
     res = runner.invoke(main, ["plan", str(bad)])
     assert res.exit_code == 2

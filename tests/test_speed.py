@@ -12,7 +12,6 @@ import pytest
 from clerk_lint import parallel
 from clerk_lint.cache import Cache
 from clerk_lint.catalog import load_catalog
-from clerk_lint.fingerprints import hashes_of_lines, line_hashes
 from clerk_lint.prefilter import substring_test
 from clerk_lint.reporters import render
 from clerk_lint.scan import ScanOptions, run_scan
@@ -177,68 +176,6 @@ def test_a_corrupt_cache_entry_is_a_miss(tmp_path, monkeypatch):
         if entry.is_file():
             entry.write_bytes(b"not a pickle")
     assert report(Path("."), cache_dir=str(cache)) == expected
-
-
-# --------------------------------------------------------------------------- line fingerprints
-
-
-def _reference_line_hashes(text: str) -> list[str]:
-    """github/codeql-action's algorithm, character by character (the previous implementation)."""
-    block, mod, mask = 100, 37, (1 << 64) - 1
-    first_mod = pow(mod, block, 1 << 64)
-    window, starts_line = [0] * block, [False] * block
-    hashes: list[str] = []
-    counts: dict[str, int] = {}
-    state = {"value": 0, "index": 0}
-
-    def emit() -> None:
-        key = format(state["value"], "x")
-        counts[key] = counts.get(key, 0) + 1
-        hashes.append(f"{key}:{counts[key]}")
-        starts_line[state["index"]] = False
-
-    data = text.encode("utf-16-le", "surrogatepass")
-    units = [data[i] | (data[i + 1] << 8) for i in range(0, len(data), 2)] + [65535]
-    line_start, prev_cr = True, False
-    for current in units:
-        if current in (32, 9) or (prev_cr and current == 10):
-            prev_cr = False
-            continue
-        prev_cr = current == 13
-        if prev_cr:
-            current = 10
-        index = state["index"]
-        if starts_line[index]:
-            emit()
-        if line_start:
-            line_start = False
-            starts_line[index] = True
-        line_start = current == 10
-        state["value"] = (mod * state["value"] + current - first_mod * window[index]) & mask
-        window[index] = current
-        state["index"] = (index + 1) % block
-    for _ in range(block):
-        index = state["index"]
-        if starts_line[index]:
-            emit()
-        state["value"] = (mod * state["value"] - first_mod * window[index]) & mask
-        window[index] = 0
-        state["index"] = (index + 1) % block
-    return hashes
-
-
-def test_line_hashes_match_the_character_by_character_algorithm():
-    pieces = ["a", "b", " ", "\t", "\n", "\r", "\r\n", "é", "😀", "\ud800", "xxxxx", "\ufeff", "\u0a00", "\x00", "\n\n"]
-    rng = random.Random(2)
-    for i in range(3000):
-        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 400 if i % 10 else 2500)))
-        expected = _reference_line_hashes(text)
-        assert line_hashes(text) == expected, repr(text)
-        n = rng.randrange(0, len(expected) + 2)
-        assert line_hashes(text, n) == expected[:n], (repr(text), n)
-        # Only some lines, as a scan asks for the lines that have findings (and one past the end).
-        wanted = {rng.randrange(1, len(expected) + 2) for _ in range(rng.randrange(1, 6))}
-        assert hashes_of_lines(text, wanted) == {line: expected[line - 1] for line in wanted if line <= len(expected)}
 
 
 # --------------------------------------------------------------------------- prefilter
