@@ -501,18 +501,23 @@ class Bindings:
 
     # -- values -----------------------------------------------------------------------
 
-    def value(self, node) -> Optional[Val]:
-        if node in self._values:
-            return self._values[node]
+    def _memoised(self, cache: dict, compute, node, default):
+        """compute(node), once per node; `default` while the node is being computed (a
+        binding cycle) or past MAX_DEPTH nested computations."""
+        if node in cache:
+            return cache[node]
         if node in self._busy or len(self._busy) > self.MAX_DEPTH:
-            return None
+            return default
         self._busy.add(node)
         try:
-            result = self._value(node)
+            result = compute(node)
         finally:
             self._busy.discard(node)
-        self._values[node] = result
+        cache[node] = result
         return result
+
+    def value(self, node) -> Optional[Val]:
+        return self._memoised(self._values, self._value, node, None)
 
     def _value(self, node) -> Optional[Val]:
         t = type(node)
@@ -591,17 +596,7 @@ class Bindings:
     def taint(self, node) -> frozenset[str]:
         if node is None:
             return frozenset()
-        if node in self._taints:
-            return self._taints[node]
-        if node in self._busy or len(self._busy) > self.MAX_DEPTH:
-            return frozenset()
-        self._busy.add(node)
-        try:
-            result = self._taint(node)
-        finally:
-            self._busy.discard(node)
-        self._taints[node] = result
-        return result
+        return self._memoised(self._taints, self._taint, node, frozenset())
 
     def _taint(self, node) -> frozenset[str]:
         t = type(node)
