@@ -48,6 +48,14 @@ def in_process(*args: str, cwd: Path, monkeypatch) -> tuple[int, str, str]:
     return outcome.exit_code, outcome.stdout, outcome.stderr
 
 
+def run_as(how: str, args: tuple, cwd: Path, monkeypatch) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of `clerk-lint ARGS`, as the console script or in process."""
+    if how == "console":
+        proc = console(*args, cwd=cwd)
+        return proc.returncode, proc.stdout, proc.stderr
+    return in_process(*args, cwd=cwd, monkeypatch=monkeypatch)
+
+
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     """A scan root with one finding and one file problem (a binary .ts file)."""
@@ -78,11 +86,7 @@ def assert_one_line_error(code: int, stdout: str, stderr: str, *words: str) -> N
 @pytest.mark.parametrize("how", ["console", "in-process"])
 def test_missing_path_is_one_line_exit_2(how, tree, monkeypatch):
     args = ("scan", "app", "does-not-exist", "--format", "json")
-    if how == "console":
-        proc = console(*args, cwd=tree.parent)
-        code, out, err = proc.returncode, proc.stdout, proc.stderr
-    else:
-        code, out, err = in_process(*args, cwd=tree.parent, monkeypatch=monkeypatch)
+    code, out, err = run_as(how, args, tree.parent, monkeypatch)
     assert_one_line_error(code, out, err, "does-not-exist", "not found")
 
 
@@ -105,11 +109,7 @@ def test_output_that_is_a_directory(how, tree, monkeypatch):
     target = tree.parent / "reports"
     target.mkdir()
     args = ("scan", "app", "--format", "sarif", "-o", "reports")
-    if how == "console":
-        proc = console(*args, cwd=tree.parent)
-        code, out, err = proc.returncode, proc.stdout, proc.stderr
-    else:
-        code, out, err = in_process(*args, cwd=tree.parent, monkeypatch=monkeypatch)
+    code, out, err = run_as(how, args, tree.parent, monkeypatch)
     # The tree has a file problem too: its warning must not join the error line.
     assert_one_line_error(code, out, err, "--output reports")
     assert listing(target) == []
@@ -119,11 +119,7 @@ def test_output_that_is_a_directory(how, tree, monkeypatch):
 @pytest.mark.parametrize("how", ["console", "in-process"])
 def test_output_under_a_missing_directory(how, tree, monkeypatch):
     args = ("scan", "app", "-o", "no/such/dir/report.txt")
-    if how == "console":
-        proc = console(*args, cwd=tree.parent)
-        code, out, err = proc.returncode, proc.stdout, proc.stderr
-    else:
-        code, out, err = in_process(*args, cwd=tree.parent, monkeypatch=monkeypatch)
+    code, out, err = run_as(how, args, tree.parent, monkeypatch)
     assert_one_line_error(code, out, err, "no/such/dir/report.txt")
     assert not (tree.parent / "no").exists()
 
