@@ -209,6 +209,11 @@ class Catalog:
         self._chain_patterns = {r.code: [chain_pattern(p) for p in r.chains] for r in self._chain_rules}
         self._symbol_rules = [r for r in self.rules if r.symbols]
         self._kind_rules = [r for r in self.rules if r.kinds]
+        # Query-driven rules by query purpose ("strings" of "strings.clerk-domain"), in code order.
+        self.query_rules: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            if rule.query:
+                self.query_rules.setdefault(rule.query.split(".", 1)[0], []).append(rule)
         self.webhook_events = frozenset(surface.get("webhook_events", ()))
         self.env_vars = frozenset(surface.get("env_vars", ()))
         self.type_names = frozenset(surface.get("type_names", ()))

@@ -9,7 +9,7 @@ import tree_sitter as ts
 
 from . import config_analyzer, env_analyzer, schema_analyzer
 from .bindings import Origin, Resolver
-from .catalog import Catalog, Rule, is_clerk_module
+from .catalog import Catalog, is_clerk_module
 from .discover import Candidate
 from .classify import Classifier
 from .findings import FileAnalysis, FileProblem, Finding, Location
@@ -54,25 +54,11 @@ QUERY_GATES: dict[str, Callable[[bytes], bool]] = {
 STANDALONE_PURPOSES = frozenset({"env", "strings", "database", "config", "globals"})
 
 
-def _rules_by_purpose(catalog: Catalog) -> dict[str, list[Rule]]:
-    cached = _BY_PURPOSE.get(id(catalog))
-    if cached is None or cached[0] is not catalog:
-        by_purpose: dict[str, list[Rule]] = {}
-        for rule in catalog.rules:
-            if rule.query:
-                by_purpose.setdefault(rule.query.split(".", 1)[0], []).append(rule)
-        cached = _BY_PURPOSE[id(catalog)] = (catalog, by_purpose)
-    return cached[1]
-
-
-_BY_PURPOSE: dict[int, tuple[Catalog, dict[str, list[Rule]]]] = {}
-
-
 def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Classifier, *,
                     standalone_only: bool = False) -> list[Finding]:
     out = []
     lowered: Optional[bytes] = None
-    for purpose, rules in _rules_by_purpose(catalog).items():
+    for purpose, rules in catalog.query_rules.items():
         if standalone_only and purpose not in STANDALONE_PURPOSES:
             continue
         found = captures(lang, purpose, root)
