@@ -13,7 +13,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,13 +42,8 @@ def main() -> int:
         for fmt in ("markdown", "json"):
             run(["plan", ".", "--no-config", "--format", fmt], app, out / f"plan.{fmt}")
             run(["plan", ".", "--no-config", "--format", fmt, "--mau", "25000"], app, out / f"plan.mau.{fmt}")
-        with tempfile.TemporaryDirectory() as tmp:
-            run(["draft", ".", "--no-config", "--out", tmp], app, out / "draft.log")
-            for path in sorted(Path(tmp).rglob("*")):
-                if path.is_file():
-                    target = out / "draft" / path.relative_to(tmp)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(path.read_bytes())
+        # The draft goes straight into the snapshot: the paths it prints are the same every run.
+        run(["draft", ".", "--no-config", "--out", str(out / "draft")], app, out / "draft.log")
     codes = subprocess.run([sys.executable, "-m", "clerk_lint", "rules"], capture_output=True, text=True).stdout
     with (dest / "explain.txt").open("w") as fh:
         for line in codes.splitlines():
