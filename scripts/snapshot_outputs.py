@@ -20,9 +20,11 @@ FIXTURES = ROOT / "fixtures"
 SCAN_FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
-def run(args: list[str], cwd: Path, out: Path) -> None:
+def run(args: list[str], cwd: Path, out: Path, hide: str = "") -> None:
+    """Run the CLI, keeping stdout, stderr and the exit status; `hide` (a path) is blanked out."""
     done = subprocess.run([sys.executable, "-m", "clerk_lint", *args], cwd=cwd, capture_output=True)
-    out.write_bytes(done.stdout + b"\n--- stderr ---\n" + done.stderr + f"\n--- exit {done.returncode}\n".encode())
+    text = done.stdout + b"\n--- stderr ---\n" + done.stderr + f"\n--- exit {done.returncode}\n".encode()
+    out.write_bytes(text.replace(hide.encode(), b"<snapshot>") if hide else text)
 
 
 def main() -> int:
@@ -43,7 +45,7 @@ def main() -> int:
             run(["plan", ".", "--no-config", "--format", fmt], app, out / f"plan.{fmt}")
             run(["plan", ".", "--no-config", "--format", fmt, "--mau", "25000"], app, out / f"plan.mau.{fmt}")
         # The draft goes straight into the snapshot: the paths it prints are the same every run.
-        run(["draft", ".", "--no-config", "--out", str(out / "draft")], app, out / "draft.log")
+        run(["draft", ".", "--no-config", "--out", str(out / "draft")], app, out / "draft.log", hide=str(dest))
     codes = subprocess.run([sys.executable, "-m", "clerk_lint", "rules"], capture_output=True, text=True).stdout
     with (dest / "explain.txt").open("w") as fh:
         for line in codes.splitlines():
