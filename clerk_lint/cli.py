@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .catalog import CatalogError, load_catalog
+from .concepts.catalog import CatalogError, load_catalog
 from .config import Config
 from .findings import DIFFICULTIES, difficulty_rank
 
@@ -114,15 +114,15 @@ def _selection_options(command):
 def scan(ctx, paths, fmt, output, fail_on, exit_zero, include, exclude, max_file_size, follow_symlinks, color,
          baseline_file, no_baseline, diff_ref, **_) -> None:
     """Scan PATHS (default: the current directory) for Clerk usage."""
-    from .reporters import render
+    from .report import render
 
     settings, cfg = _settings(ctx)
     fail_on = settings["fail_on"]
     baseline_file = baseline_file or (None if no_baseline else cfg.baseline)
     catalog, result = _run(settings)
     if baseline_file is not None or diff_ref:  # imported only then: a pre-commit run stays light
-        from .baseline import BaselineError, load as load_baseline, mark
-        from .gitdiff import DiffError, filter_to_diff
+        from .filters.baseline import BaselineError, load as load_baseline, mark
+        from .filters.gitdiff import DiffError, filter_to_diff
 
         try:
             if baseline_file is not None:  # before --diff: old duplicates must absorb baseline entries first
@@ -173,8 +173,9 @@ def _settings(ctx: click.Context) -> tuple[dict, Config]:
 def _run(settings: dict):
     """Load the catalog, scan, and keep the selected rules: (catalog, ScanResult)."""
     from .config import ConfigError, check_selectors, select_findings, split_selectors
-    from .discover import DiscoveryError
-    from .scan import ScanOptions, run_scan
+    from .discover.walk import DiscoveryError
+    from .scan.driver import run_scan
+    from .scan.per_file import ScanOptions
 
     options = ScanOptions(include=tuple(settings["include"]), exclude=tuple(settings["exclude"]),
                           max_bytes=settings["max_file_size"], follow_symlinks=settings["follow_symlinks"],
@@ -207,7 +208,7 @@ def _run(settings: dict):
 @click.pass_context
 def baseline_command(ctx, paths, output, **_) -> None:
     """Record the current findings of PATHS so `scan --baseline` reports only new ones."""
-    from .baseline import render as render_baseline
+    from .filters.baseline import render as render_baseline
 
     settings, cfg = _settings(ctx)
     _, result = _run(settings)

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from cli_helpers import write
 
-from clerk_lint.catalog import load_catalog
+from clerk_lint.concepts.catalog import load_catalog
 from clerk_lint.findings import ScanResult
-from clerk_lint.scan import run_scan
+from clerk_lint.scan.driver import run_scan
 
 CATALOG = load_catalog()
 

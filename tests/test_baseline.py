@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from clerk_lint.baseline import (BaselineError, finding_key, fingerprints, load, mark, normalise_line,
-                                 to_document)
+from clerk_lint.filters.baseline import (BaselineError, finding_key, fingerprints, load, mark,
+    normalise_line, to_document)
 from clerk_lint.findings import BetterAuth, Finding, Location
 from cli_helpers import run, write
 

@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import clerk_lint.js_analyzer as js_analyzer
-from clerk_lint.catalog import load_catalog
+import clerk_lint.readers.ecma.analyzer as js_analyzer
+from clerk_lint.concepts.catalog import load_catalog
 from clerk_lint.cli import main
-from clerk_lint.discover import discover
-from clerk_lint.scan import ScanOptions, run_scan, scan_file
+from clerk_lint.discover.walk import discover
+from clerk_lint.scan.driver import run_scan
+from clerk_lint.scan.per_file import ScanOptions, scan_file
 from cli_helpers import cli_command
 
 CATALOG = load_catalog()
@@ -254,7 +255,7 @@ def test_keyboard_interrupt_is_not_swallowed(tmp_path, monkeypatch):
 def test_a_file_gone_between_two_reads_is_reported_not_fatal(tmp_path, monkeypatch):
     """The project pass reads a file more than once; if it vanishes in between, that
     file is reported unreadable and every other finding is kept."""
-    import clerk_lint.scan as scan_module
+    import clerk_lint.scan.driver as scan_module
 
     for name in ("a.tsx", "b.tsx"):
         (tmp_path / name).write_text(PAGE, encoding="utf-8")
@@ -281,7 +282,7 @@ def test_a_file_gone_between_two_reads_is_reported_not_fatal(tmp_path, monkeypat
 
 
 def test_a_crash_in_the_cross_file_pass_falls_back_to_single_files(tmp_path, monkeypatch):
-    import clerk_lint.crossfile as crossfile
+    import clerk_lint.resolve.crossfile as crossfile
 
     for name in ("a.tsx", "b.tsx"):
         (tmp_path / name).write_text(PAGE, encoding="utf-8")
@@ -299,19 +300,19 @@ def test_a_crash_in_the_cross_file_pass_falls_back_to_single_files(tmp_path, mon
 
 def test_a_crash_after_the_analysis_is_per_file_too(tmp_path, monkeypatch):
     """Post-processing (fingerprints, suppressions, redaction) is guarded like the analysis."""
-    import clerk_lint.scan as scan_module
+    import clerk_lint.scan.per_file as scan_module
 
     for name in ("a.tsx", "b.tsx"):
         (tmp_path / name).write_text(PAGE, encoding="utf-8")
     clean = run_scan([tmp_path], CATALOG)
-    real = scan_module._with_line_hashes
+    real = scan_module.with_line_hashes
 
     def hashes(findings, text):
         if findings and findings[0].location.path == "a.tsx":
             raise IndexError("simulated")
         return real(findings, text)
 
-    monkeypatch.setattr(scan_module, "_with_line_hashes", hashes)
+    monkeypatch.setattr(scan_module, "with_line_hashes", hashes)
     result = run_scan([tmp_path], CATALOG)
     assert result.findings == [f for f in clean.findings if f.location.path == "b.tsx"]
     assert [(p.path, p.kind, p.reason) for p in result.problems] == [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clerk_lint.config_analyzer import clerk_hosts
-from clerk_lint.discover import language_for
+from clerk_lint.readers.app_config import clerk_hosts
+from clerk_lint.discover.walk import language_for
 from scan_helpers import scan_snippet
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from clerk_lint.catalog import load_catalog
-from clerk_lint.reporters import render
-from clerk_lint.scan import run_scan
+from clerk_lint.concepts.catalog import load_catalog
+from clerk_lint.report import render
+from clerk_lint.scan.driver import run_scan
 from cli_helpers import write
 
 

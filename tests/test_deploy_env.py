@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clerk_lint.catalog import load_catalog
-from clerk_lint.discover import discover, language_for
-from clerk_lint.scan import run_scan
+from clerk_lint.concepts.catalog import load_catalog
+from clerk_lint.discover.walk import discover, language_for
+from clerk_lint.scan.driver import run_scan
 
 from expectations import actual, diff_report, expected_in_text
 
@@ -161,7 +161,7 @@ def test_findings_say_where_the_value_lives(tmp_path):
 
 
 def test_a_file_without_clerk_or_secrets_is_not_analyzed(tmp_path, monkeypatch):
-    from clerk_lint import deploy_env_analyzer
+    from clerk_lint.readers import deploy_env as deploy_env_analyzer
 
     (tmp_path / "docker-compose.yml").write_text("services:\n  db:\n    image: postgres\n", encoding="utf-8")
     monkeypatch.setattr(deploy_env_analyzer, "_lines", lambda *a: pytest.fail("parsed a file with no marker"))

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from clerk_lint.catalog import load_catalog
+from clerk_lint.concepts.catalog import load_catalog
 from clerk_lint.cli import printable
-from clerk_lint.reporters import FORMATS, render
-from clerk_lint.scan import ScanOptions, run_scan
+from clerk_lint.report import FORMATS, render
+from clerk_lint.scan.driver import run_scan
+from clerk_lint.scan.per_file import ScanOptions
 from cli_helpers import cli_command
 
 CATALOG = load_catalog()

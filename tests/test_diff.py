@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from clerk_lint.gitdiff import parse_diff, unquote_path
+from clerk_lint.filters.gitdiff import parse_diff, unquote_path
 from cli_helpers import run
 
 GIT_ID = ["-c", "user.name=clerk-lint tests", "-c", "user.email=tests@clerk-lint.invalid",

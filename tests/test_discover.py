@@ -5,13 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from clerk_lint.discover import (
-    LANGUAGES,
-    Candidate,
-    DiscoveryError,
-    discover,
-    language_for,
-)
+from clerk_lint.discover.walk import LANGUAGES, Candidate, DiscoveryError, discover, language_for
 
 
 def write(root: Path, rel: str, text: str = "export {};\n") -> Path:

@@ -1,4 +1,4 @@
-"""clerk_lint.fingerprints against github/codeql-action's own test vectors
+"""clerk_lint.scan.fingerprints against github/codeql-action's own test vectors
 (src/fingerprints.test.ts and src/testdata) plus a naive reference."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from clerk_lint.fingerprints import hashes_of_lines, line_hash, line_hashes
+from clerk_lint.scan.fingerprints import hashes_of_lines, line_hash, line_hashes
 
 EMPTY = "c129715d7a2bc9a3:1"
 GREETINGS = [

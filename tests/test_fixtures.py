@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from clerk_lint.catalog import load_catalog
-from clerk_lint.scan import run_scan
+from clerk_lint.concepts.catalog import load_catalog
+from clerk_lint.scan.driver import run_scan
 
 from expectations import actual, diff_report, expected_in_tree
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from clerk_lint import project_sdks
-from clerk_lint.catalog import load_catalog
-from clerk_lint.scan import ScanOptions, run_scan
+from clerk_lint.discover import project_sdks
+from clerk_lint.concepts.catalog import load_catalog
+from clerk_lint.scan.driver import run_scan
+from clerk_lint.scan.per_file import ScanOptions
 from cli_helpers import fresh_scan
 
 CATALOG = load_catalog()
@@ -126,8 +127,8 @@ def test_cache_follows_the_dependency(tmp_path):
 def test_other_packages_are_not_parsed(tmp_path):
     write(tmp_path, {"package.json": {"dependencies": {"express-jwt": "^8"}}, "a.ts": EXPRESS_JWT_ROUTE,
                      "b.ts": "export const b = (req, res) => res.json(req.auth);\n"})
-    report, loaded = fresh_scan(tmp_path, ["."], ("tree_sitter_typescript", "clerk_lint.js_analyzer",
-                                                  "clerk_lint.framework_reads"))
+    report, loaded = fresh_scan(tmp_path, ["."], ("tree_sitter_typescript", "clerk_lint.readers.ecma.analyzer",
+                                                  "clerk_lint.readers.ecma.framework_reads"))
     assert report["findings"] == [] and loaded == []
 
 

@@ -31,13 +31,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clerk_lint import js_analyzer
-from clerk_lint.catalog import load_catalog
-from clerk_lint.discover import Candidate
+from clerk_lint.readers.ecma import analyzer as js_analyzer
+from clerk_lint.concepts.catalog import load_catalog
+from clerk_lint.discover.walk import Candidate
 from clerk_lint.findings import FileAnalysis, ScanResult
-from clerk_lint.reporters import FORMATS, render
-from clerk_lint.scan import ScanOptions, scan_file
-from clerk_lint.source import LineIndex, SourceText, decode_source, read_source
+from clerk_lint.report import FORMATS, render
+from clerk_lint.scan.per_file import ScanOptions, scan_file
+from clerk_lint.readers.source import LineIndex, SourceText, decode_source, read_source
 
 CATALOG = load_catalog()
 EXAMPLES = int(os.environ.get("CLERK_LINT_FUZZ_EXAMPLES", "100"))

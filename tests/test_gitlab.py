@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 
-from clerk_lint.reporters import FORMATS
-from clerk_lint.reporters.gitlab import SEVERITIES
+from clerk_lint.report import FORMATS
+from clerk_lint.report.gitlab import SEVERITIES
 from cli_helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -31,12 +31,13 @@ from urllib.parse import unquote_to_bytes
 
 import pytest
 
-from clerk_lint.catalog import load_catalog
+from clerk_lint.concepts.catalog import load_catalog
 from clerk_lint.cli import printable
 from clerk_lint.findings import ScanResult
-from clerk_lint.reporters import render
-from clerk_lint.reporters.sarif import artifact_uri
-from clerk_lint.scan import ScanOptions, run_scan
+from clerk_lint.report import render
+from clerk_lint.report.sarif import artifact_uri
+from clerk_lint.scan.driver import run_scan
+from clerk_lint.scan.per_file import ScanOptions
 from cli_helpers import cli_command
 
 CATALOG = load_catalog()
@@ -131,7 +132,7 @@ def good_baseline(tmp_path_factory) -> list[dict]:
 UNREADABLE_PATCH = '''
 import os
 def install(setattr):
-    real_open = os.open  # clerk_lint.source opens files as descriptors
+    real_open = os.open  # clerk_lint.readers.source opens files as descriptors
     def guarded_open(file, *args, **kwargs):
         if str(file).endswith("locked.ts"):
             raise PermissionError(13, "Permission denied", str(file))
@@ -140,7 +141,7 @@ def install(setattr):
 '''
 
 CRASH_PATCH = '''
-import clerk_lint.js_analyzer as _js
+import clerk_lint.readers.ecma.analyzer as _js
 def install(setattr):
     real = _js.analyze
     def exploding(source, candidate, *args, **kwargs):
@@ -598,7 +599,7 @@ def test_unreadable_file_via_os_error_in_process(tmp_path, monkeypatch, good_bas
 
 def test_file_vanishing_between_discovery_and_read(tmp_path, monkeypatch, good_baseline):
     """A file deleted after it was listed is reported unreadable; the rest is kept."""
-    import clerk_lint.scan as scan_module
+    import clerk_lint.scan.driver as scan_module
 
     for rel, text in GOOD.items():
         write(tmp_path, rel, text)
@@ -693,7 +694,7 @@ def test_damaged_cache_entries_are_misses(damage, tmp_path, good_baseline):
 
 def test_unlistable_directory_is_reported_once(tmp_path, monkeypatch, good_baseline):
     """A folder that cannot be listed (permissions; simulated, as root lists everything)."""
-    import clerk_lint.discover as discover_module
+    import clerk_lint.discover.walk as discover_module
 
     for rel, text in GOOD.items():
         write(tmp_path, rel, text)

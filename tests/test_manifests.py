@@ -3,16 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from clerk_lint.discover import language_for
-from clerk_lint.manifest_analyzer import (
-    JsonError,
-    is_clerk_npm_package,
-    is_clerk_python_package,
-    parse_json,
-    requirements_dependencies,
-    toml_dependencies,
-)
-from clerk_lint.scan import run_scan
+from clerk_lint.discover.walk import language_for
+from clerk_lint.readers.manifest import (JsonError, is_clerk_npm_package, is_clerk_python_package,
+    parse_json, requirements_dependencies, toml_dependencies)
+from clerk_lint.scan.driver import run_scan
 from scan_helpers import CATALOG, scan_snippet
 
 

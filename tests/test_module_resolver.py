@@ -7,8 +7,8 @@ from typing import Optional
 
 import pytest
 
-from clerk_lint import module_resolver as mr
-from clerk_lint.module_resolver import ModuleResolver, parse_jsonc, parse_pnpm_packages
+from clerk_lint.resolve import module_resolver as mr
+from clerk_lint.resolve.module_resolver import ModuleResolver, parse_jsonc, parse_pnpm_packages
 
 
 def write(root: Path, rel: str, text: str = "export {};\n") -> Path:

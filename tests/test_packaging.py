@@ -28,6 +28,6 @@ def test_wheel_installs_and_scans_from_another_directory(tmp_path):
     assert out.returncode == 1, out.stderr
     doc = json.loads(out.stdout)
     assert doc["summary"]["findings"] > 50
-    probe = subprocess.run([sys.executable, "-c", "import clerk_lint.queries as q; print(q.queries_dir())"],
+    probe = subprocess.run([sys.executable, "-c", "import clerk_lint.readers.ecma.queries as q; print(q.queries_dir())"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
     assert Path(probe.stdout.strip()).resolve().is_relative_to(target.resolve())

@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from clerk_lint.catalog import load_catalog
+from clerk_lint.concepts.catalog import load_catalog
 from clerk_lint.cli import main
 from clerk_lint.plan import ModelError, ModelParams, Pricing, build_plan
 from clerk_lint.plan.facts import collect, locations
 from clerk_lint.plan.model import ROLES, finding_hours
 from clerk_lint.plan.render_markdown import render_markdown
 from clerk_lint.plan.risks import SEVERITIES
-from clerk_lint.scan import ScanOptions, run_scan
+from clerk_lint.scan.driver import run_scan
+from clerk_lint.scan.per_file import ScanOptions
 from cli_helpers import write
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clerk_lint import discover
+from clerk_lint.discover import walk as discover
 
 ROOT = Path(__file__).resolve().parents[1]
 GIT_ID = ["-c", "user.name=clerk-lint tests", "-c", "user.email=tests@clerk-lint.invalid",

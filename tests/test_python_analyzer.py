@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from clerk_lint.catalog import load_catalog
-from clerk_lint.discover import Candidate
-from clerk_lint import py_analyzer
-from clerk_lint.py_analyzer import _glob, analyze, is_python_rule
-from clerk_lint.scan import run_scan
-from clerk_lint.source import SourceText
+from clerk_lint.concepts.catalog import load_catalog
+from clerk_lint.discover.walk import Candidate
+from clerk_lint.readers.python import analyzer as py_analyzer
+from clerk_lint.readers.python.analyzer import _glob, analyze, is_python_rule
+from clerk_lint.scan.driver import run_scan
+from clerk_lint.readers.source import SourceText
 from cli_helpers import fresh_scan
 
 from expectations import actual, diff_report, expected_in_tree
@@ -406,8 +406,8 @@ def test_hostile_nesting_falls_back_without_crashing(tmp_path, name):
     (tmp_path / "deep.py").write_text(code, encoding="utf-8")
     # In a child process: if the parser crashed, only that process would die.
     script = (
-        "import sys; from pathlib import Path; from clerk_lint.catalog import load_catalog; "
-        "from clerk_lint.scan import run_scan; r = run_scan([Path(sys.argv[1])], load_catalog()); "
+        "import sys; from pathlib import Path; from clerk_lint.concepts.catalog import load_catalog; "
+        "from clerk_lint.scan.driver import run_scan; r = run_scan([Path(sys.argv[1])], load_catalog()); "
         "print([f.code for f in r.findings], [(p.kind, p.partial) for p in r.problems])"
     )
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120)

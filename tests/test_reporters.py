@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from clerk_lint import __version__
-from clerk_lint.catalog import Catalog, Rule, RuleDocs, RuleExamples, load_catalog
+from clerk_lint.concepts.catalog import Catalog, Rule, RuleDocs, RuleExamples, load_catalog
 from clerk_lint.findings import BetterAuth, FileProblem, Finding, Location, ScanResult
-from clerk_lint.reporters import FORMATS, render
-from clerk_lint.reporters.github import escape_data, escape_property
-from clerk_lint.reporters.sarif import to_document
+from clerk_lint.report import FORMATS, render
+from clerk_lint.report.github import escape_data, escape_property
+from clerk_lint.report.sarif import to_document
 
 SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "reference" / "sarif-schema-2.1.0.json"
 ANSI = re.compile(r"\x1b\[")
@@ -332,7 +332,7 @@ def test_json_text_is_byte_identical_to_json_dumps():
     import json
     import random
 
-    from clerk_lint.reporters._common import json_text
+    from clerk_lint.report._common import json_text
 
     rng = random.Random(5)
     leaves = ["", "a\"b\\c", "é\u2028😀\ud800", "\x00\n\t", 0, -7, 2**70, 1.5, -0.0, 1e300, float("inf"), float("nan"),

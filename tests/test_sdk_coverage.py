@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from clerk_lint.catalog import load_catalog
-from clerk_lint.scan import run_scan
+from clerk_lint.concepts.catalog import load_catalog
+from clerk_lint.scan.driver import run_scan
 
 CATALOG = load_catalog()
 SURFACE = CATALOG.surface

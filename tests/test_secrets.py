@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from clerk_lint.catalog import load_catalog
-from clerk_lint.env_analyzer import parse_dotenv
-from clerk_lint.reporters import FORMATS, render
-from clerk_lint.scan import run_scan
-from clerk_lint.secrets import redact_finding, redact_line, redact_text, redact_value
+from clerk_lint.concepts.catalog import load_catalog
+from clerk_lint.readers.dotenv import parse_dotenv
+from clerk_lint.report import FORMATS, render
+from clerk_lint.scan.driver import run_scan
+from clerk_lint.concepts.secrets import redact_finding, redact_line, redact_text, redact_value
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "saas-config"
 CATALOG = load_catalog()
@@ -173,9 +173,9 @@ def test_redact_finding_cleans_details(result):
 
 def test_a_long_line_is_clipped_after_redaction_so_no_secret_piece_escapes(tmp_path):
     """Reports keep a window of a long line; the window is cut from the redacted line."""
-    from clerk_lint.catalog import load_catalog
-    from clerk_lint.reporters import render
-    from clerk_lint.scan import run_scan
+    from clerk_lint.concepts.catalog import load_catalog
+    from clerk_lint.report import render
+    from clerk_lint.scan.driver import run_scan
 
     key = "sk_live_" + "Zq8" * 20
     filler = "x" * 390

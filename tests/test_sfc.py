@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from clerk_lint import sfc_analyzer
-from clerk_lint.catalog import load_catalog
-from clerk_lint.discover import language_for
-from clerk_lint.scan import run_scan
+from clerk_lint.readers.sfc import analyzer as sfc_analyzer
+from clerk_lint.concepts.catalog import load_catalog
+from clerk_lint.discover.walk import language_for
+from clerk_lint.scan.driver import run_scan
 
 CATALOG = load_catalog()
 

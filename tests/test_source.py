@@ -9,15 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clerk_lint.findings import Location
-from clerk_lint.source import (
-    REASON_INVALID_UTF8,
-    LineIndex,
-    SourceText,
-    decode_source,
-    read_source,
-    too_large_reason,
-    utf16_column,
-)
+from clerk_lint.readers.source import (REASON_INVALID_UTF8, LineIndex, SourceText, decode_source,
+    read_source, too_large_reason, utf16_column)
 
 
 def put(tmp_path: Path, raw: bytes, name: str = "f.ts") -> Path:

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from clerk_lint import parallel
-from clerk_lint.cache import Cache
-from clerk_lint.catalog import load_catalog
-from clerk_lint.prefilter import substring_test
-from clerk_lint.reporters import render
-from clerk_lint.scan import ScanOptions, run_scan
+from clerk_lint.scan import parallel
+from clerk_lint.scan.cache import Cache
+from clerk_lint.concepts.catalog import load_catalog
+from clerk_lint.readers.prefilter import substring_test
+from clerk_lint.report import render
+from clerk_lint.scan.driver import run_scan
+from clerk_lint.scan.per_file import ScanOptions
 from cli_helpers import fresh_scan
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -143,8 +144,8 @@ def test_cache_entries_belong_to_one_tool_fingerprint(tmp_path, monkeypatch):
     entries = sorted(p.name for p in cache_dir.rglob("*") if p.is_file())
     assert entries
     other = Cache(cache_dir, fingerprint="another version")
-    from clerk_lint.discover import discover
-    from clerk_lint.source import read_source
+    from clerk_lint.discover.walk import discover
+    from clerk_lint.readers.source import read_source
 
     (candidate,), _ = discover([Path("src/a.ts")])
     source, _ = read_source(candidate.path, candidate.relpath)
@@ -285,8 +286,8 @@ def test_nothing_heavy_is_imported_for_files_without_clerk(tmp_path):
     write(tmp_path, {"a.ts": "export const a = 1;\n", "b.tsx": "export const B = () => <b />;\n",
                      "c.py": "def c():\n    return 1\n"})
     report, loaded = fresh_scan(tmp_path, ["a.ts", "b.tsx", "c.py"],
-                                ("tree_sitter", "libcst", "pathspec", "sarif_om", "clerk_lint.js_analyzer",
-                                 "clerk_lint.module_resolver", "clerk_lint.gitdiff"))
+                                ("tree_sitter", "libcst", "pathspec", "sarif_om", "clerk_lint.readers.ecma.analyzer",
+                                 "clerk_lint.resolve.module_resolver", "clerk_lint.filters.gitdiff"))
     assert report["findings"] == [] and loaded == []
 
 
@@ -296,7 +297,7 @@ def test_tool_fingerprint_depends_on_the_python_version(monkeypatch):
     import sys as sys_module
     from collections import namedtuple
 
-    from clerk_lint import cache
+    from clerk_lint.scan import cache
 
     here = cache.tool_fingerprint()
     Version = namedtuple("Version", "major minor micro releaselevel serial")

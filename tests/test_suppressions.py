@@ -8,8 +8,8 @@ import json
 import pytest
 
 from clerk_lint.findings import BetterAuth, Finding, Location
-from clerk_lint.scan import ANALYZERS
-from clerk_lint.suppressions import FILE_DIRECTIVE_LINES, apply, is_comment_only, parse_line
+from clerk_lint.readers import READERS
+from clerk_lint.filters.suppressions import FILE_DIRECTIVE_LINES, apply, is_comment_only, parse_line
 from cli_helpers import run
 
 
@@ -125,7 +125,7 @@ def test_all_suppressed_exits_0(tmp_path):
     assert "not shown: 3 suppressed" in result.stderr
 
 
-@pytest.mark.skipif("python" not in ANALYZERS, reason="no Python analyzer registered")
+@pytest.mark.skipif("python" not in READERS, reason="no Python analyzer registered")
 def test_python_comment_form(tmp_path):
     source = "from clerk_backend_api import Clerk  # clerk-lint: ignore\nclerk = Clerk(bearer_auth='x')\n"
     (tmp_path / "app.py").write_text(source, encoding="utf-8")

@@ -12,12 +12,12 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-from ..catalog import Catalog
+from ..concepts.catalog import Catalog
 from ..findings import ScanResult
 from ..plan.facts import better_auth_plugins, collect
 from .detect import Project, detect
 from .render import (Ctx, render_auth, render_client, render_env, render_handlers, render_import_script,
-                     render_permissions, render_readme)
+    render_permissions, render_readme)
 
 __all__ = ["build_draft", "write_draft", "DraftError", "Project", "detect"]
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
-from ..catalog import webhook_hook
+from ..concepts.catalog import webhook_hook
 from ..plan.facts import DEFAULT_ORG_ROLES, OAUTH_PROVIDERS, Facts, locations
 from .detect import Project
 from .packages import BETTER_AUTH_VERSION, PACKAGES, SEPARATE_PLUGINS

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .. import __version__
-from ..catalog import Catalog
+from ..concepts.catalog import Catalog
 from ..findings import ScanResult
 from .facts import DEFAULT_ORG_ROLES, Facts, better_auth_plugins, collect
 from .model import ROLES, ModelError, ModelParams, Pricing

@@ -12,10 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..catalog import webhook_hook
+from ..concepts.catalog import webhook_hook
 from ..findings import Finding
 from .facts import (BILLING_CODES, CLERK_ID_COLUMN_CODES, DATA_CATEGORIES, HOSTED_UI_CODES, ONE_TAP_CODES,
-                    SSO_CALLBACK_CODES, THIRD_PARTY_CODES, TOKEN_VERIFY_CODES, Facts, better_auth_plugins, loc)
+    SSO_CALLBACK_CODES, THIRD_PARTY_CODES, TOKEN_VERIFY_CODES, Facts, better_auth_plugins, loc)
 from .model import ModelParams, finding_hours
 
 

@@ -1,0 +1,56 @@
+"""Readers: one per file kind, side by side. Each turns one file into findings.
+
+A reader is a module (in this package) with
+    analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context) -> FileAnalysis
+and, when its first step is a byte test that ends the analysis, also
+    may_matter(data: bytes) -> bool
+so the scan skips plain-ASCII files that fail it without decoding them. Readers never import
+each other; what they share is asked from `concepts/` (env variables, Clerk ids, hosts,
+secrets, packages) or read with `formats/` (positions in JSON, YAML, dotenv ...). The one
+exception is by design: single-file components hand their scripts to `ecma/`.
+"""
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Optional
+
+# language (discover.kinds) -> reader module in this package. Modules are imported on first
+# use, so a scan only loads the grammars it needs.
+READERS: dict[str, str] = {
+    "javascript": "ecma.analyzer",
+    "typescript": "ecma.analyzer",
+    "tsx": "ecma.analyzer",
+    "vue": "sfc.analyzer",
+    "astro": "sfc.analyzer",
+    "svelte": "sfc.analyzer",
+    "python": "python.analyzer",
+    "package-json": "manifest",
+    "requirements": "manifest",
+    "pyproject": "manifest",
+    "pipfile": "manifest",
+    "dotenv": "dotenv",
+    "prisma": "schema",
+    "sql": "schema",
+    "json-config": "app_config",
+    "toml-config": "app_config",
+    "github-actions": "deploy_env",
+    "gitlab-ci": "deploy_env",
+    "docker-compose": "deploy_env",
+    "dockerfile": "deploy_env",
+    "render-yaml": "deploy_env",
+    "fly-toml": "deploy_env",
+}
+# The JS/TS family is read as one project: wrappers in the app's own modules are followed
+# across files (resolve/crossfile.py).
+PROJECT_READER = "ecma.analyzer"
+
+
+def reader_for(language: str) -> Optional[ModuleType]:
+    name = READERS.get(language)
+    return importlib.import_module(f".{name}", __name__) if name else None
+
+
+def in_project(language: str) -> bool:
+    """Whether files of this language are read as one project (cross-file)."""
+    return READERS.get(language) == PROJECT_READER

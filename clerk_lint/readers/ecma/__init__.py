@@ -1,0 +1,1 @@
+"""JavaScript / TypeScript / JSX / TSX: tree-sitter parse, queries, imports, scopes, bindings, exports."""

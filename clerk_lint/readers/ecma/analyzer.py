@@ -1,0 +1,200 @@
+"""The per-file pipeline for JavaScript and TypeScript: parse, match, resolve, classify."""
+from __future__ import annotations
+
+import re
+
+from typing import Callable, Optional, Protocol, Union
+
+import tree_sitter as ts
+
+from .. import app_config as config_analyzer, dotenv as env_analyzer, schema as schema_analyzer
+from .bindings import Origin, Resolver
+from ...concepts.catalog import Catalog, is_clerk_module
+from ...discover.walk import Candidate
+from .classify import Classifier
+from ...findings import FileAnalysis, FileProblem, Finding, Location
+from .exports import SummaryBuilder
+from . import framework_reads
+from .imports import find_imports, text
+from .parse import parse
+from ..prefilter import JS_MARKERS
+from ...discover.project_sdks import may_read_framework_auth
+from .queries import captures
+from .scopes import ScopeIndex
+from ..source import LineIndex, SourceText
+
+
+def _event_name(node: ts.Node, catalog: Catalog) -> str:
+    name = text(node)
+    return name if name in catalog.webhook_events else ""
+
+
+# Checks for rules driven by a query capture: given the captured node, the finding's
+# detail, or "" when the capture is not a hit. A check may instead return a tuple
+# (detail, node to report, details) to choose the span and the details itself.
+QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
+    "webhooks.event-comparison": _event_name,
+    "env.clerk-env-read": env_analyzer.js_env_read,
+    "strings.secret-literal": env_analyzer.js_secret_literal,
+    "strings.clerk-domain": config_analyzer.js_clerk_domain,
+    "database.clerk-id-column": schema_analyzer.js_clerk_id_column,
+    "config.convex-provider": config_analyzer.js_convex_issuer,
+    "config.expo-plugin": config_analyzer.js_expo_plugin,
+    "globals.clerk-global": lambda node, catalog: (text(node.parent), node.parent, ()) if node.parent is not None else "",
+}
+# Byte tests a file must pass for a check to have anything to find in it (most files of a
+# Clerk app hold many strings and none of them is a Clerk host or key).
+# Each takes the file's bytes lower-cased.
+QUERY_GATES: dict[str, Callable[[bytes], bool]] = {
+    "strings.secret-literal": env_analyzer.may_hold_secret_literal,
+    "strings.clerk-domain": config_analyzer.may_name_clerk_host,
+}
+# Query purposes whose rules need no Clerk import in the file (env reads, Clerk-id columns,
+# Clerk hosts and keys in configs): run on every file that mentions clerk or svix.
+STANDALONE_PURPOSES = frozenset({"env", "strings", "database", "config", "globals"})
+
+
+def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Classifier, *,
+                    standalone_only: bool = False) -> list[Finding]:
+    out = []
+    lowered: Optional[bytes] = None
+    for purpose, rules in catalog.query_rules.items():
+        if standalone_only and purpose not in STANDALONE_PURPOSES:
+            continue
+        found = captures(lang, purpose, root)
+        for rule in rules:
+            gate = QUERY_GATES.get(rule.query)
+            if gate is not None:
+                if lowered is None:
+                    lowered = (root.text or b"").lower()
+                if not gate(lowered):
+                    continue
+            check = QUERY_CHECKS[rule.query]
+            for node in found.get(rule.query.split(".", 1)[1], []):
+                hit = check(node, catalog)
+                if not hit:
+                    continue
+                if isinstance(hit, tuple):
+                    detail, target, details = hit
+                    symbol = detail.split(":", 1)[0]
+                else:
+                    detail, target, details = hit, node.parent if node.parent is not None else node, (("event", hit),)
+                    symbol = detail
+                out.append(classifier.finding(rule, target, symbol=symbol, module="", detail=detail, details=details))
+    return out
+
+
+# Files that never say "clerk" or "svix" cannot import a Clerk module (cheap byte test).
+MARKERS = JS_MARKERS  # defined in prefilter.py, which scans read before loading this module
+
+
+class ModuleContext(Protocol):
+    """What a file's analysis may ask about the rest of the project (cross-file resolution)."""
+
+    def resolve(self, specifier: str) -> Optional[str]: ...  # the project module it names, or None
+    def lookup(self, module: str, name: str) -> Optional[Origin]: ...  # a Clerk-backed export of it
+
+
+def _reads_clerk_member(data: bytes, local: ts.Node, statement: ts.Node, origin: Origin,
+                        context: ModuleContext) -> bool:
+    """Byte test before an app namespace (`import * as auth`) costs a scope walk: the file reads
+    `auth.<a Clerk-backed export>`, or uses `auth` bare (passed on, destructured, re-exported)."""
+    pattern = rb"(?<![\w$./])" + re.escape(local.text) + rb"(?![\w$])(?:\s*\??\.\s*([A-Za-z_$][\w$]*))?"
+    for match in re.finditer(pattern, data):
+        if statement.start_byte <= match.start() < statement.end_byte:
+            continue
+        member = match.group(1)
+        if member is None or context.lookup(origin.module, member.decode("utf-8", "replace")) is not None:
+            return True
+    return False
+
+
+def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: Optional[ModuleContext] = None) -> FileAnalysis:
+    sdks = may_read_framework_auth(candidate.path, source.data)
+    if context is None and not sdks and not MARKERS.search(source.data):
+        return FileAnalysis()
+    index = LineIndex(source)
+    return analyze_js(source.data, candidate.relpath, candidate.language, catalog, index.locator(candidate.relpath),
+                      context=context, sdks=sdks)
+
+
+def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
+               locate: Callable[[ts.Node], Location], *, context: Optional[ModuleContext] = None,
+               sdks: frozenset[str] = frozenset(), astro_global: bool = False) -> FileAnalysis:
+    """`sdks`: the Clerk framework SDKs the file's package depends on (project_sdks), whose
+    auth reads through framework objects are looked for; `astro_global`: the code is `.astro`
+    frontmatter, where `Astro` is in scope."""
+    result = FileAnalysis()
+    tree = parse(data, lang)
+    root = tree.root_node
+    if root.has_error:
+        result.problems.append(FileProblem(relpath, "syntax errors: scanned the parts the parser recovered",
+                                           "parse-partial", partial=True))
+    imports = find_imports(lang, root)
+    clerk_imports = [d for d in imports if is_clerk_module(d.source)]
+    local_seeds: list[tuple[ts.Node, Origin]] = []
+    local_reexports = False
+    if context is not None:
+        for decl in imports:
+            if decl.type_only or is_clerk_module(decl.source):
+                continue
+            target = context.resolve(decl.source)
+            if target is None:
+                continue
+            local_reexports |= decl.kind == "reexport"
+            for name in decl.names:
+                if name.local is None or name.is_type:
+                    continue
+                origin = context.lookup(target, name.imported)
+                if origin is not None and (not origin.app or _reads_clerk_member(data, name.local, decl.node, origin, context)):
+                    local_seeds.append((name.local, origin))
+    roots = framework_reads.roots(root, sdks, astro_global=astro_global) if sdks else []
+    if not clerk_imports and not local_seeds and not local_reexports and not roots:
+        if MARKERS.search(data):
+            result.findings.extend(_query_findings(lang, root, catalog, Classifier(catalog, locate),
+                                                   standalone_only=True))
+            result.findings = env_analyzer.drop_nested_reads(result.findings)
+        return result
+    classifier = Classifier(catalog, locate)
+    result.findings.extend(classifier.import_finding(d) for d in clerk_imports)
+
+    scopes = ScopeIndex(lang, root)
+    seeds: dict[int, tuple[ts.Node, Origin]] = {}
+    for decl in clerk_imports:
+        if decl.type_only:
+            continue
+        for name in decl.names:
+            if name.local is not None and not name.is_type and scopes.is_definition(name.local):
+                seeds[name.local.id] = (name.local, Origin(decl.source, name.imported))
+    for ident, origin in local_seeds:
+        if scopes.is_definition(ident):
+            seeds[ident.id] = (ident, origin)
+    resolver = Resolver(lang, root, scopes)
+    if context is not None:
+        resolver.lookup = context.lookup
+    uses = resolver.uses(seeds)
+    findings_by_use: dict[int, Finding] = {}
+    for use in uses:
+        if use.origin.app:
+            continue  # an app namespace itself (passed on, re-exported): its members are the uses
+        finding = classifier.use_finding(use)
+        if finding is not None:
+            result.findings.append(finding)
+            findings_by_use[id(use)] = finding
+    # An app namespace seeded for a member that turned out shadowed is no Clerk use.
+    if clerk_imports or any(not o.app for _, o in local_seeds) or any(not u.origin.app for u in uses):
+        result.findings.extend(_query_findings(lang, root, catalog, classifier))
+    elif MARKERS.search(data):
+        result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
+    result.findings = env_analyzer.drop_nested_reads(result.findings)
+    if context is not None:
+        builder = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
+        summary = builder.build(root, context.resolve, is_clerk_module)
+        result.summary = None if summary.is_empty() else summary
+    if roots:
+        # After the summary: a handler reading `req.auth` is not a wrapper its callers inherit.
+        for use in resolver.framework_uses(roots):
+            finding = classifier.use_finding(use)
+            if finding is not None:
+                result.findings.append(finding)
+    return result

@@ -1,0 +1,373 @@
+"""Resolve every use of a Clerk-bound name in one JS/TS file.
+
+Input: the file's imports that lead to Clerk (directly, or later through the app's own
+modules) and its scope index. Output: `Use` records, one per place a Clerk-bound value is
+read, each with the chain of calls and member reads around it. Values computed from
+Clerk (`const c = createClerkClient()`, `const { has } = await auth()`) become bindings
+too, so their later uses are found the same way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional
+
+import tree_sitter as ts
+
+from ...findings import Location
+from .imports import NAMESPACE, TRANSPARENT, pattern_names, text
+from .queries import captures
+from .scopes import ScopeIndex, in_type_context
+
+# Clerk APIs that call back into app code with Clerk values: (module, chain) -> the
+# callback's parameter at this index is bound to this export of the same module.
+# `clerkMiddleware((auth, req) => ...)` hands the handler Clerk's `auth` (with `.protect()`)
+# in Next.js and Astro; other SDKs' handlers receive the request or event first.
+CALLBACK_PARAMS: dict[tuple[str, str], dict[int, str]] = {
+    ("@clerk/nextjs/server", "clerkMiddleware()"): {0: "auth"},
+    ("@clerk/nextjs", "clerkMiddleware()"): {0: "auth"},
+    ("@clerk/astro/server", "clerkMiddleware()"): {0: "auth"},
+}
+
+
+ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression"})
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    """An app function, hook or component whose result (or rendering, or guarding) comes
+    from a Clerk API: calling it is using that API (cross-file resolution)."""
+
+    names: tuple[str, ...]  # wrapper names, outermost first
+    code: str  # rule of the wrapped Clerk API
+    symbol: str  # the Clerk API as its direct finding names it
+    module: str  # the Clerk module it comes from
+    result: Optional["Origin"]  # what a call returns, when it is a Clerk value we can follow
+    definitions: tuple[Location, ...]  # where each wrapper is defined, outermost first
+    # `return { userId, isAdmin: has(...) }`: the returned object's Clerk-valued properties
+    fields: tuple[tuple[str, "Origin"], ...] = ()
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What a binding holds: an export of a Clerk module, maybe called and dereferenced."""
+
+    module: str
+    export: str  # export name, "default", or "*" for the module namespace
+    path: tuple[str, ...] = ()  # "()" per call, ".name" per member read
+    via: tuple[str, ...] = ()  # app modules / wrappers crossed on the way (cross-file resolution)
+    related: tuple[Location, ...] = ()  # where those are defined, for reporters
+    wrapper: Optional[Wrapper] = None  # set when the binding is an app wrapper of a Clerk API
+    # Only their Clerk-backed members are followed (`_use` folds them, others are no use):
+    # `app`: `module` is an app module's path and the value its namespace (`import * as a`);
+    # `fields`: the value is an object a wrapper returned, with these Clerk-valued properties.
+    app: bool = False
+    fields: tuple[tuple[str, "Origin"], ...] = ()
+
+    @property
+    def chain(self) -> str:
+        return self.export + "".join(self.path)
+
+    @property
+    def direct(self) -> bool:
+        return not self.path
+
+    def extend(self, steps: Iterable[str]) -> Optional["Origin"]:
+        steps = tuple(steps)
+        if self.app or self.fields:
+            # An app namespace's members are looked up by Resolver; an unknown field is no Clerk value.
+            if not steps:
+                return self
+            inner = None if self.app else self.field(steps[0])
+            return None if inner is None else inner.extend(steps[1:])
+        if self.export == NAMESPACE and not self.path and steps and steps[0].startswith("."):
+            return Origin(self.module, steps[0][1:], steps[1:], self.via, self.related)
+        return Origin(self.module, self.export, self.path + steps, self.via, self.related)
+
+    def through(self, name: str, where: Optional[Location] = None) -> "Origin":
+        """The same value reached through one more app module or wrapper."""
+        related = ((where,) if where is not None else ()) + self.related
+        return Origin(self.module, self.export, self.path, (name,) + self.via, related, self.wrapper,
+                      self.app, self.fields)
+
+    def field(self, op: str) -> Optional["Origin"]:
+        """The Clerk value an object origin holds at `.name` (`fields`), or None."""
+        return next((o for n, o in self.fields if "." + n == op), None)
+
+
+@dataclass
+class Step:
+    node: ts.Node  # the expression this step produces
+    op: str  # "()" or ".name"
+    arguments: Optional[ts.Node] = None  # for calls
+
+
+@dataclass
+class Use:
+    ref: ts.Node  # the identifier read
+    origin: Origin  # already normalised for namespace members
+    steps: list[Step] = field(default_factory=list)  # steps past the origin (namespace member folded in)
+    jsx: Optional[ts.Node] = None  # the opening tag when the value is rendered as a component
+    top: Optional[ts.Node] = None  # outermost expression of the chain
+    reexport: bool = False  # `export { name }` of the binding
+    framework: bool = False  # a read of the auth value a framework object carries (framework_reads.py)
+
+    def prefix_chain(self, count: int) -> str:
+        return self.origin.chain + "".join(step.op for step in self.steps[:count])
+
+
+def _walk_chain(ref: ts.Node) -> tuple[list[Step], Optional[ts.Node], ts.Node]:
+    """Member reads and calls applied to `ref`, outward, until the value leaves the chain."""
+    steps: list[Step] = []
+    node = ref
+    while True:
+        parent = node.parent
+        if parent is None:
+            break
+        kind = parent.type
+        if kind in TRANSPARENT:
+            node = parent
+            continue
+        if kind == "member_expression" and parent.child_by_field_name("object") == node:
+            prop = parent.child_by_field_name("property")
+            steps.append(Step(parent, "." + (text(prop) if prop is not None else "?")))
+        elif kind == "subscript_expression" and parent.child_by_field_name("object") == node:
+            index = parent.child_by_field_name("index")
+            if index is None or index.type != "string":
+                break
+            steps.append(Step(parent, "." + text(index).strip("\"'`")))
+        elif kind == "call_expression" and parent.child_by_field_name("function") == node:
+            steps.append(Step(parent, "()", parent.child_by_field_name("arguments")))
+        elif kind == "new_expression" and parent.child_by_field_name("constructor") == node:
+            steps.append(Step(parent, "()", parent.child_by_field_name("arguments")))
+        elif kind in ("jsx_opening_element", "jsx_self_closing_element") and parent.child_by_field_name("name") == node:
+            return steps, parent, node
+        elif kind == "jsx_closing_element":
+            return steps, parent, node  # the caller drops closing tags: the opening tag is the use
+        else:
+            break
+        node = parent
+    return steps, None, node
+
+
+def _function_params(fn: ts.Node) -> list[ts.Node]:
+    single = fn.child_by_field_name("parameter")
+    if single is not None:
+        return [single]
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        return []
+    out = []
+    for p in params.named_children:
+        if p.type in ("required_parameter", "optional_parameter"):
+            p = p.child_by_field_name("pattern") or p
+        out.append(p)
+    return out
+
+
+def value_of(use: Use) -> Optional[Origin]:
+    """The Clerk value at the top of a use's chain, or None when it is not one we follow
+    (a wrapper whose result is not a Clerk value)."""
+    wrapper = use.origin.wrapper
+    if wrapper is None:
+        return use.origin.extend(step.op for step in use.steps)
+    if not use.steps:
+        return use.origin
+    if use.steps[0].op == "()":
+        result = called_value(wrapper)
+        if result is not None:
+            return result.extend(step.op for step in use.steps[1:])
+    return None
+
+
+def called_value(wrapper: Wrapper) -> Optional[Origin]:
+    """What calling a wrapper returns: its Clerk result, or the object of its Clerk fields."""
+    if wrapper.result is not None or not wrapper.fields:
+        return wrapper.result
+    return Origin(wrapper.module, wrapper.symbol, ("()",), wrapper.names, wrapper.definitions, fields=wrapper.fields)
+
+
+class Resolver:
+    """Finds the uses of Clerk-bound definitions in one parsed file."""
+
+    def __init__(self, lang: str, root: ts.Node, scopes: ScopeIndex):
+        self.scopes = scopes
+        self.bound: dict[int, Origin] = {}  # definition id -> what it holds
+        self.binding_source: dict[int, Use] = {}  # derived definition id -> the use it was computed from
+        # Every identifier by its bytes; a name's list is sorted out (declarations dropped) the
+        # first time that name is bound, which is for a handful of names per file.
+        self._by_text: dict[bytes, list[ts.Node]] = {}
+        for ref in captures(lang, "references", root).get("reference", []):
+            self._by_text.setdefault(ref.text, []).append(ref)
+        self._refs_by_name: dict[str, list[ts.Node]] = {}
+        # module path, export name -> Clerk-backed export of an app module (cross-file only)
+        self.lookup: Optional[Callable[[str, str], Optional[Origin]]] = None
+
+    def refs(self, name: str) -> list[ts.Node]:
+        """The identifiers named `name` that are references (not declarations), in document order."""
+        found = self._refs_by_name.get(name)
+        if found is None:
+            is_definition = self.scopes.is_definition
+            found = [r for r in self._by_text.get(name.encode("utf-8", "surrogateescape"), ()) if not is_definition(r)]
+            self._refs_by_name[name] = found
+        return found
+
+    def uses(self, seeds: dict[int, tuple[ts.Node, Origin]]) -> list[Use]:
+        """All uses of the seeded definitions (def node id -> (def node, origin)), following
+        values derived from them to a fixed point."""
+        bound = self.bound
+        work = list(seeds.values())
+        found: list[Use] = []
+        while work:
+            definition, origin = work.pop()
+            if definition.id in bound:
+                continue
+            bound[definition.id] = origin
+            name = definition.text.decode("utf-8", "replace")
+            for ref in self.refs(name):
+                target = self.scopes.resolve(ref)
+                if target is None or target.id != definition.id or in_type_context(ref):
+                    continue
+                use = self._use(ref, origin)
+                if use is None or use.jsx is not None and use.jsx.type == "jsx_closing_element":
+                    continue
+                found.append(use)
+                work.extend(self._derived(use))
+        found.sort(key=lambda u: (u.ref.start_byte, u.origin.chain))
+        return found
+
+    def framework_uses(self, roots) -> list[Use]:
+        """Reads of Clerk's value through framework objects (framework_reads.Root): one `Use`
+        per `<object><path>` read (`Astro.locals.auth`, `req.auth`), whose origin is named after
+        the code that reads it, plus the uses of values derived from those reads."""
+        derived: dict[int, tuple[ts.Node, Origin]] = {}
+        work: list[tuple[Optional[ts.Node], str, str, frozenset]] = []  # (definition or None, name, module, paths)
+        for root in roots:
+            if root.node is None:
+                work.append((None, root.name, root.module, root.paths))
+            else:
+                self._bind_framework(root.node, root.module, root.paths, "", work, derived)
+        seen: set[int] = set()
+        found: list[Use] = []
+        while work:
+            definition, name, module, paths = work.pop()
+            if definition is not None:
+                if definition.id in seen:
+                    continue
+                seen.add(definition.id)
+            for ref in self.refs(name):
+                target = self.scopes.resolve(ref)
+                if (target.id if target is not None else None) != (definition.id if definition is not None else None):
+                    continue
+                if in_type_context(ref):
+                    continue
+                steps, _, top = _walk_chain(ref)
+                ops = tuple(step.op for step in steps)
+                hit = next((p for p in paths if ops[:len(p)] == p), None)
+                if hit is not None:
+                    read = steps[len(hit) - 1].node
+                    holder = read.parent
+                    if holder is not None and holder.type in ASSIGNMENTS and holder.child_by_field_name("left") == read:
+                        continue  # `req.auth = ...`: the app's own value (a test double, a dev bypass)
+                    use = Use(read, Origin(module, name + "".join(hit)), steps[len(hit):],
+                              None, top, framework=True)
+                    found.append(use)
+                    for ident, origin in self._derived(use):
+                        derived.setdefault(ident.id, (ident, origin))
+                    continue
+                rest = frozenset(p[len(ops):] for p in paths if len(ops) < len(p) and p[:len(ops)] == ops)
+                parent = top.parent
+                if rest and parent is not None and parent.type == "variable_declarator" \
+                        and parent.child_by_field_name("value") == top:
+                    pattern = parent.child_by_field_name("name")
+                    if pattern is not None:  # const { locals } = context; const { auth } = req
+                        self._bind_framework(pattern, module, rest, name + "".join(ops), work, derived)
+        found += self.uses({k: v for k, v in derived.items() if v[0].id not in self.bound})
+        found.sort(key=lambda u: (u.ref.start_byte, u.origin.chain))
+        return found
+
+    def _bind_framework(self, pattern: ts.Node, module: str, paths: frozenset, base: str,
+                        work: list, derived: dict) -> None:
+        """Bind what a pattern takes from a framework object (`base` is how the code names the
+        object, "" for a parameter): the Clerk value itself, or an object still on the way to it."""
+        for path, ident in pattern_names(pattern):
+            if not self.scopes.is_definition(ident):
+                continue
+            hit = next((p for p in paths if path[:len(p)] == p), None)
+            if hit is not None:
+                origin = Origin(module, (base + "".join(hit)).lstrip("."), path[len(hit):])
+                derived.setdefault(ident.id, (ident, origin))
+                continue
+            rest = frozenset(p[len(path):] for p in paths if len(path) < len(p) and p[:len(path)] == path)
+            if rest:
+                work.append((ident, text(ident), module, rest))
+
+    def _use(self, ref: ts.Node, origin: Origin) -> Optional[Use]:
+        """The use `ref` makes of `origin`; None when it reads a member of an app namespace
+        or returned object that is not Clerk-backed (`auth.formatDate()`, `info.label`)."""
+        parent = ref.parent
+        if parent is not None and parent.type == "export_specifier":
+            return Use(ref, origin, top=ref, reexport=True)
+        steps, jsx, top = _walk_chain(ref)
+        if origin.app or origin.fields:
+            while (origin.app or origin.fields) and steps:  # `lib.session.requireUser()`
+                origin = self.member(origin, steps[0].op)
+                if origin is None:
+                    return None
+                steps = steps[1:]
+        elif origin.export == NAMESPACE and not origin.path and steps and steps[0].op.startswith("."):
+            origin = origin.extend([steps[0].op])
+            steps = steps[1:]
+        return Use(ref, origin, steps, jsx, top)
+
+    def member(self, origin: Origin, op: str) -> Optional[Origin]:
+        """`.name` of an app namespace (the module's Clerk-backed export, as a named import of it
+        would give) or of a returned object (its Clerk field)."""
+        if not origin.app:
+            return origin.field(op)
+        if not op.startswith(".") or self.lookup is None:
+            return None
+        found = self.lookup(origin.module, op[1:])
+        if found is not None and found.wrapper is None and origin.via:
+            found = Origin(found.module, found.export, found.path, origin.via + found.via,
+                           origin.related + found.related, None, found.app, found.fields)
+        return found
+
+    def _derived(self, use: Use) -> list[tuple[ts.Node, Origin]]:
+        """Bindings whose value comes from this use: declarations and callback parameters."""
+        out: list[tuple[ts.Node, Origin]] = []
+        if use.jsx is not None or use.reexport:
+            return out
+        top = use.top
+        parent = top.parent if top is not None else None
+        full = value_of(use)
+        if full is None:
+            return out
+        if parent is not None and parent.type == "variable_declarator" and parent.child_by_field_name("value") == top:
+            pattern = parent.child_by_field_name("name")
+            if pattern is not None:
+                for path, ident in pattern_names(pattern):
+                    if self.scopes.is_definition(ident):
+                        value = full.extend(path) if not (full.app and path) else self.member(full, path[0])
+                        if value is not None and full.app and len(path) > 1:
+                            value = value.extend(path[1:]) if value.wrapper is None else None
+                        if value is None:
+                            continue
+                        out.append((ident, value))
+                        self.binding_source[ident.id] = use
+        # Callback parameters (clerkMiddleware((auth, req) => ...)).
+        for index, step in enumerate(use.steps):
+            if step.op != "()" or step.arguments is None:
+                continue
+            binder = CALLBACK_PARAMS.get((use.origin.module, use.prefix_chain(index + 1)))
+            if not binder:
+                continue
+            for arg in step.arguments.named_children:
+                if arg.type not in ("arrow_function", "function_expression", "function"):
+                    continue
+                params = _function_params(arg)
+                for position, export in binder.items():
+                    if position < len(params) and params[position].type == "identifier":
+                        ident = params[position]
+                        if self.scopes.is_definition(ident):
+                            out.append((ident, Origin(use.origin.module, export, (), use.origin.via, use.origin.related)))
+        return out

@@ -1,0 +1,92 @@
+"""Load and run the tree-sitter queries in `queries/`.
+
+`queries/ecma/<purpose>.scm` holds patterns every JS-family grammar understands;
+`queries/<language>/<purpose>.scm` adds what only that grammar has (tsx uses typescript's).
+Queries are compiled once per (language, purpose) and reused across files.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import tree_sitter as ts
+
+from .parse import language
+
+_FAMILY = {"javascript": ("ecma", "javascript"), "typescript": ("ecma", "typescript"), "tsx": ("ecma", "typescript")}
+
+
+def queries_dir() -> Path:
+    package = Path(__file__).resolve().parents[2]  # clerk_lint/
+    installed = package / "queries"
+    if installed.is_dir():
+        return installed
+    return package.parent / "queries"  # source checkout
+
+
+def query_source(lang: str, purpose: str) -> str:
+    parts = []
+    for folder in _FAMILY.get(lang, (lang,)):
+        path = queries_dir() / folder / f"{purpose}.scm"
+        if path.is_file():
+            parts.append(path.read_text(encoding="utf-8"))
+    if not parts:
+        raise FileNotFoundError(f"no query '{purpose}' for {lang}")
+    return "\n".join(parts)
+
+
+@lru_cache(maxsize=None)
+def compiled(lang: str, purpose: str) -> ts.Query:
+    return ts.Query(language(lang), query_source(lang, purpose))
+
+
+# Purposes an analysis runs with captures() over a whole tree. They are compiled into one
+# query per language and run in one pass over the tree (about 3x cheaper than one pass each);
+# the result is kept for the tree most recently seen, so each purpose reads its share.
+TREE_PURPOSES = ("imports", "locals", "references", "env", "strings", "webhooks", "globals", "config", "database")
+_SEP = "__"  # purpose + _SEP + capture name, in the merged query
+_CAPTURE_OR_SKIP = re.compile(r'"(?:[^"\\]|\\.)*"|;[^\n]*|@([\w.-]+)')
+
+
+def _has_query(lang: str, purpose: str) -> bool:
+    return any((queries_dir() / folder / f"{purpose}.scm").is_file() for folder in _FAMILY.get(lang, (lang,)))
+
+
+@lru_cache(maxsize=None)
+def _merged(lang: str) -> Optional[ts.Query]:
+    parts = []
+    for purpose in TREE_PURPOSES:
+        if _has_query(lang, purpose):  # captures inside strings and comments stay as they are
+            parts.append(_CAPTURE_OR_SKIP.sub(
+                lambda m: m.group(0) if m.group(1) is None else f"@{purpose}{_SEP}{m.group(1)}",
+                query_source(lang, purpose)))
+    return ts.Query(language(lang), "\n".join(parts)) if parts else None
+
+
+_last: list = [None, None, {}]  # [root node, lang, {purpose: {capture: nodes}}]; holding the node keeps its tree alive
+
+
+def _tree_captures(lang: str, root: ts.Node) -> dict[str, dict[str, list[ts.Node]]]:
+    if _last[0] is None or _last[1] != lang or _last[0] != root:
+        by_purpose: dict[str, dict[str, list[ts.Node]]] = {}
+        query = _merged(lang)
+        if query is not None:
+            for name, nodes in ts.QueryCursor(query).captures(root).items():
+                purpose, _, capture = name.partition(_SEP)
+                by_purpose.setdefault(purpose, {})[capture] = sorted(nodes, key=lambda n: n.start_byte)
+        _last[:] = [root, lang, by_purpose]
+    return _last[2]
+
+
+def captures(lang: str, purpose: str, node: ts.Node) -> dict[str, list[ts.Node]]:
+    """All captures of one query over `node`, by capture name, in document order."""
+    if purpose in TREE_PURPOSES and node.parent is None:
+        return {name: list(nodes) for name, nodes in _tree_captures(lang, node).get(purpose, {}).items()}
+    found = ts.QueryCursor(compiled(lang, purpose)).captures(node)
+    return {name: sorted(nodes, key=lambda n: n.start_byte) for name, nodes in found.items()}
+
+
+def matches(lang: str, purpose: str, node: ts.Node) -> list[dict[str, list[ts.Node]]]:
+    return [m for _, m in ts.QueryCursor(compiled(lang, purpose)).matches(node)]

@@ -1,0 +1,1 @@
+"""Position-keeping readers for data formats shared by several readers."""

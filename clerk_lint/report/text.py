@@ -1,0 +1,74 @@
+"""Human-readable output: findings grouped by file, then a summary.
+
+    app/page.tsx (2 findings)
+    app/page.tsx:3:17: CLK201 useUser() from @clerk/nextjs: ...
+    app/page.tsx:9:5: CLK201 useMe() from @clerk/nextjs: ... (via useMe -> useUser)
+
+File problems are not listed here (the CLI prints them to stderr); the summary
+only counts them.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..concepts.catalog import Catalog
+from ..findings import Finding, ScanResult
+from ._common import by_category, by_difficulty, effort_hours, per_package, via_suffix
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_COLORS = {"trivial": "\x1b[32m", "moderate": "\x1b[33m", "hard": "\x1b[31m", "blocker": "\x1b[1;35m"}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def render(result: ScanResult, catalog: Catalog, *, color: bool = False,
+           hidden: Optional[dict[str, int]] = None, **_: object) -> str:
+    def paint(text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if color else text
+
+    groups: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        groups.setdefault(finding.location.path, []).append(finding)
+
+    lines: list[str] = []
+    for path, findings in groups.items():
+        lines.append(paint(f"{path} ({_plural(len(findings), 'finding')})", _BOLD))
+        for f in findings:
+            loc = f.location
+            code = paint(f.code, _COLORS.get(f.difficulty, ""))
+            message = " ".join(f.message.splitlines())  # one finding, one line
+            lines.append(f"{loc.path}:{loc.line}:{loc.column}: {code} {message}{via_suffix(f)}")
+        lines.append("")
+
+    total = len(result.findings)
+    scanned = _plural(result.files_scanned, "file")
+    if total:
+        lines.append(f"Found {_plural(total, 'finding')} in {_plural(len(groups), 'file')} ({scanned} scanned).")
+        difficulty = ", ".join(
+            f"{paint(name, _COLORS[name])} {n}" for name, n in by_difficulty(result.findings).items()
+        )
+        category = ", ".join(f"{name} {n}" for name, n in by_category(result.findings).items())
+        lines.append(f"  by difficulty: {difficulty}")
+        lines.append(f"  by category:   {category}")
+        lines.append(f"  estimated effort: {effort_hours(result):g} h")
+        if len(result.packages) > 1:
+            lines.append("  by package:")
+            for folder, stats in per_package(result).items():
+                name = result.packages[folder]
+                lines.append(f"    {name} ({folder or '.'}): {_plural(stats['findings'], 'finding')}, "
+                             f"{stats['effort_hours']:g} h")
+    elif hidden and any(hidden.values()):  # Clerk is there, only not new: never say it is gone
+        left_out = ", ".join(f"{n} {why}" for why, n in hidden.items() if n)
+        lines.append(f"No new Clerk usage ({left_out}; {scanned} scanned).")
+    else:
+        lines.append(f"No Clerk usage found ({scanned} scanned).")
+    if result.problems:
+        partial = sum(p.partial for p in result.problems)
+        lines.append(
+            f"  {_plural(len(result.problems), 'file problem')}: "
+            f"{len(result.problems) - partial} skipped, {partial} partly scanned"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Stage 3: what each imported name is bound to across files (module resolver, cross-file summaries)."""

@@ -1,0 +1,225 @@
+"""Project-wide pass for the JS/TS family: Clerk reached through the app's own modules.
+
+Round 1 analyzes every file that mentions Clerk. Each analysis yields a summary of what
+the module exports that is Clerk-backed. A later round re-analyzes only the files that can
+import a module whose summary changed (a cheap byte test on the module's tokens, then real
+import resolution), so a wrapper of a wrapper is found one round later, and the work stays
+proportional to the Clerk-touching part of the repo rather than to the whole repo.
+
+Round 1 sees no other module's summary (``first_round``): its outcome for a file depends on
+that file and the module resolver only, so it can run in worker processes, in any order,
+and the later rounds start from the same state whichever way it ran.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
+
+from ..concepts.catalog import Catalog, is_clerk_module
+from ..discover.walk import Candidate
+from ..findings import FileAnalysis, FileProblem
+from ..readers.prefilter import mentions_clerk  # js_analyzer.MARKERS as a substring test
+from ..discover.project_sdks import may_read_framework_auth
+
+if TYPE_CHECKING:  # the parsers load only when a file needs them
+    from ..readers.ecma.bindings import Origin
+    from ..readers.ecma.exports import ModuleSummary
+
+MAX_ROUNDS = 6  # a wrapper chain deeper than this many modules is not followed
+Reader = Callable[[Candidate], tuple[Optional[object], Optional[FileProblem]]]
+Analyze = Callable[[Candidate, object, Optional["FileContext"]], FileAnalysis]
+
+
+class Project:
+    def __init__(self, candidates: Sequence[Candidate], catalog: Catalog):
+        self.catalog = catalog
+        self.by_path = {str(c.path): c for c in candidates}
+        self.roots = sorted({str(c.root) for c in candidates})
+        self._resolver = None
+        self.summaries: dict[str, ModuleSummary] = {}
+
+    @property
+    def resolver(self):
+        """The ModuleResolver, made (and its module imported) on first use."""
+        if self._resolver is None:
+            from .module_resolver import ModuleResolver
+
+            self._resolver = ModuleResolver([Path(r) for r in self.roots])
+        return self._resolver
+
+    def prepare(self) -> None:
+        """Do now the one-off work later rounds would start with (see ModuleResolver.prepare_tokens)."""
+        self.resolver.prepare_tokens()
+
+    def resolve(self, importer: Candidate, specifier: str) -> Optional[str]:
+        if is_clerk_module(specifier):
+            return None
+        target = self.resolver.resolve(importer.path, specifier)
+        if target is None:
+            return None
+        key = str(target)
+        return key if key in self.by_path else None
+
+    def lookup(self, module: str, name: str, depth: int = 0) -> Optional[Origin]:
+        """The Clerk-backed value `name` exported by `module`, following forwards and stars."""
+        summary = self.summaries.get(module)
+        if summary is None or depth > MAX_ROUNDS:
+            return None
+        if name == "*":  # `import * as m`, `const m = require()`: members are looked up when read
+            if summary.whole_default:
+                return summary.exports["default"]
+            from ..readers.ecma.bindings import Origin
+
+            return Origin(module, "*", app=True)
+        if name in summary.exports:
+            return summary.exports[name]
+        display = self.by_path[module].relpath
+        if name in summary.namespaces:
+            return _reexported(self.lookup(summary.namespaces[name], "*", depth + 1), display)
+        if name in summary.forwards:
+            target, original = summary.forwards[name]
+            return _reexported(self.lookup(target, original, depth + 1), display)
+        for spec in summary.clerk_stars:
+            if self.catalog.export_info(spec, name) is not None:
+                from ..readers.ecma.bindings import Origin
+
+                return Origin(spec, name).through(display)
+        for target in summary.local_stars:
+            found = self.lookup(target, name, depth + 1)
+            if found is not None:
+                return _reexported(found, display)
+        return None
+
+
+def _reexported(found: Optional[Origin], display: str) -> Optional[Origin]:
+    """`found` re-exported by the module `display`; a wrapper stays as it is (its findings show the wrapper chain)."""
+    return found.through(display) if found is not None and found.wrapper is None else found
+
+
+class FileContext:
+    """The project as one file's analysis sees it."""
+
+    def __init__(self, project: Project, candidate: Candidate):
+        self.project = project
+        self.candidate = candidate
+
+    def resolve(self, specifier: str) -> Optional[str]:
+        return self.project.resolve(self.candidate, specifier)
+
+    def lookup(self, module: str, name: str) -> Optional[Origin]:
+        return self.project.lookup(module, name)
+
+
+class FirstRoundContext(FileContext):
+    """Round 1: imports resolve, but no module is known to be Clerk-backed yet."""
+
+    def lookup(self, module: str, name: str) -> Optional[Origin]:
+        return None
+
+
+FirstRound = tuple[Optional[FileAnalysis], list[FileProblem]]
+RunRound = Callable[[re.Pattern, dict], Optional[dict]]
+
+
+def first_round(project: Project, candidate: Candidate, read: Reader, analyze: Analyze) -> FirstRound:
+    """Read one file and, when it mentions Clerk, analyze it for round 1: (analysis or None,
+    read problems)."""
+    source, problem = read(candidate)
+    problems = [problem] if problem is not None else []
+    if source is None or not may_matter(candidate, source.data):
+        return None, problems
+    return analyze(candidate, source, FirstRoundContext(project, candidate)), problems
+
+
+def may_matter(candidate: Candidate, data: bytes) -> bool:
+    """Round 1's byte test: the file mentions Clerk, or reads a framework's auth object in a
+    package that depends on a Clerk framework SDK (no import needed there)."""
+    return mentions_clerk(data) or bool(may_read_framework_auth(candidate.path, data))
+
+
+def _peek(candidate: Candidate, max_bytes: int) -> Optional[bytes]:
+    """The file's bytes for the token test of later rounds: no decoding, as tokens are
+    parts of import specifiers. UTF-16/32 files are decoded so they can match too."""
+    from ..readers.source import decode_source, read_bytes
+
+    raw, _ = read_bytes(candidate.path, candidate.relpath, max_bytes=max_bytes)
+    if raw is None:
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        source, _ = decode_source(raw, candidate.relpath)
+        return source.data if source is not None else None
+    return raw
+
+
+def _token_pattern(tokens: set[str]) -> Optional[re.Pattern]:
+    if not tokens:
+        return None
+    # A file name that is not valid UTF-8 comes with surrogate escapes: encode them back to its bytes.
+    return re.compile(b"|".join(re.escape(t.encode("utf-8", "surrogateescape"))
+                                for t in sorted(tokens, key=len, reverse=True)))
+
+
+def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Reader,
+                    analyze: Analyze, first: Optional[dict[str, FirstRound]] = None,
+                    max_bytes: int = 2_000_000,
+                    run_round: Optional[RunRound] = None,
+                    project: Optional[Project] = None) -> dict[str, tuple[FileAnalysis, list[FileProblem]]]:
+    """Analyze the JS/TS candidates; returns path -> (latest analysis, read problems).
+
+    ``first``: round 1's outcome by path when it was computed elsewhere (worker processes);
+    a path missing from it had nothing to report (no problem, no Clerk mention).
+    ``run_round(pattern, summaries)``: a later round computed elsewhere, path -> analysis of
+    each file whose bytes match the token pattern; None when it could not (then it runs here).
+
+    Every analysis of a round sees the summaries as they were when the round began, and the
+    new summaries apply together at its end: the outcome does not depend on the order files
+    are analyzed in, nor on where.
+
+    ``project``: a Project made earlier over the same candidates (say, prepared while round 1
+    ran elsewhere); without it one is made here."""
+    project = project if project is not None else Project(candidates, catalog)
+    results: dict[str, tuple[FileAnalysis, list[FileProblem]]] = {}
+
+    changed: set[str] = set()
+    for candidate in candidates:
+        key = str(candidate.path)
+        if first is None:
+            analysis, problems = first_round(project, candidate, read, analyze)
+        else:
+            analysis, problems = first.get(key, (None, []))
+        results[key] = (analysis or FileAnalysis(), problems)
+        if analysis is not None and analysis.summary is not None:
+            project.summaries[key] = analysis.summary
+            changed.add(key)
+    for _ in range(MAX_ROUNDS):
+        if not changed:
+            break
+        tokens: set[str] = set()
+        for key in changed:
+            tokens |= set(project.resolver.tokens(Path(key)))
+        pattern = _token_pattern(tokens)
+        changed = set()
+        if pattern is None:
+            break
+        analyses = run_round(pattern, project.summaries) if run_round is not None else None
+        if analyses is None:
+            analyses = {}
+            for candidate in candidates:
+                data = _peek(candidate, max_bytes)
+                if data is not None and pattern.search(data):
+                    source, _ = read(candidate)
+                    if source is not None:
+                        analyses[str(candidate.path)] = analyze(candidate, source, FileContext(project, candidate))
+        summaries = dict(project.summaries)
+        for key, analysis in analyses.items():
+            results[key] = (analysis, results[key][1])
+            new = analysis.summary
+            if new != project.summaries.get(key):
+                if new is None:
+                    summaries.pop(key, None)
+                else:
+                    summaries[key] = new
+                changed.add(key)
+        project.summaries = summaries
+    return results

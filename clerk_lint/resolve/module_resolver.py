@@ -1,0 +1,1258 @@
+"""Map an import specifier to the project file it names, as a TypeScript/bundler build would.
+
+``ModuleResolver(roots)`` answers two questions for cross-file analysis:
+
+* ``resolve(importer, specifier)`` -> the absolute path of the project file the
+  specifier refers to, or ``None`` (npm packages that are not part of the
+  workspace, Node built-ins, URLs, virtual modules, anything not found).
+* ``tokens(target)`` -> strings, at least one of which appears in the bytes of
+  every file that imports ``target``: a cheap prefilter before parsing.
+
+What is understood
+------------------
+* Relative and absolute specifiers: the exact file, then the extensions
+  ``EXTENSIONS`` in order, then ``<dir>/package.json`` entry fields and
+  ``<dir>/index.<ext>``. TypeScript's ESM convention is honoured: ``./x.js`` may
+  name ``x.ts``/``x.tsx`` (``.jsx`` -> ``.tsx``, ``.mjs`` -> ``.mts``,
+  ``.cjs`` -> ``.cts``), and like TypeScript the source file wins over a
+  compiled ``.js`` next to it. Declaration files (``.d.ts``) are never picked
+  by extension probing. ``?query`` suffixes (Vite's ``?raw``) are dropped.
+* ``tsconfig.json`` / ``jsconfig.json``: the nearest one upward from the
+  importer (a folder with ``.git`` is the last one looked at; a config that does
+  not parse is treated as absent). Parsed as JSONC (comments, trailing commas);
+  ``extends`` (a string or a list; relative paths or package specifiers found
+  in ``node_modules`` or among the workspace packages) is followed and
+  ``compilerOptions`` merged; ``baseUrl`` is relative to the config that sets
+  it; ``paths`` (exact keys first, then the ``*`` pattern with the longest
+  prefix, each mapped target tried in order) is relative to ``baseUrl``, or to
+  the config that sets ``paths`` when there is no ``baseUrl``. A solution-style
+  config (Vite: ``"references"`` to ``tsconfig.app.json``) without paths of its
+  own lends the paths of the referenced config whose ``include`` covers the
+  importer.
+* Workspaces: the nearest folder upward whose ``package.json`` declares
+  ``workspaces`` (a list, or ``{"packages": [...]}``), or that holds a
+  ``pnpm-workspace.yaml`` (or a ``lerna.json`` with ``packages``), is the
+  monorepo root. Its globs (``*``, ``**``, ``?``, ``[..]``, ``{a,b}``, ``!``
+  negations) are expanded to the folders holding a ``package.json`` (never into
+  ``node_modules``), and each package ``name`` is mapped to its folder. A bare
+  specifier naming such a package resolves through ``exports`` (subpaths,
+  ``*`` patterns, nested condition objects), then ``source``, ``module``,
+  ``main``, ``types``; a subpath without an ``exports`` entry is taken relative
+  to the package folder (then to its ``src/``). As workspace packages often
+  point at build output that is not in the checkout, a missing
+  ``dist/``/``build/``/``lib/``/``out/`` target is mapped back to ``src/`` with a
+  source extension, and ``src/index`` is the last resort for the package root.
+  A package may also import itself by name, and ``#`` specifiers use the
+  nearest ``package.json``'s ``imports``. A ``node_modules`` entry that is a link
+  into a scanned root (``link:``/``file:`` dependencies) resolves like a
+  workspace package.
+
+Everything read from disk (directory listings, JSON files, configs, workspace
+maps) is read once and cached; ``resolve`` is memoised per (folder, specifier).
+Unreadable or malformed files are treated as absent; nothing here raises for
+bad input.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Iterable, Optional, Sequence, Union
+
+from pathlib import Path
+
+from ..discover.walk import DEFAULT_SKIP_DIRS
+from ..discover.upward import nearest_upward
+from ..readers.formats.yaml_lines import strip_comments
+
+EXTENSIONS: tuple[str, ...] = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+# What a compiled-extension specifier may stand for, TypeScript's ESM convention.
+JS_TO_TS: dict[str, tuple[str, ...]] = {
+    ".js": (".ts", ".tsx"),
+    ".jsx": (".tsx",),
+    ".mjs": (".mts",),
+    ".cjs": (".cts",),
+}
+DTS_SUFFIXES: tuple[str, ...] = (".d.ts", ".d.mts", ".d.cts")
+CONFIG_NAMES: tuple[str, ...] = ("tsconfig.json", "jsconfig.json")
+
+# package.json fields naming the package's entry, in the order they are tried.
+ENTRY_FIELDS: tuple[str, ...] = ("source", "module", "main", "types", "typings")
+# Export conditions tried first, in this order; any other condition follows in
+# the order the package lists it.
+CONDITION_ORDER: tuple[str, ...] = ("source", "types", "typings", "import", "module", "default", "require")
+# Build-output folders mapped back to src/, and flavour folders under them
+# (dist/esm/index.js, dist/types/index.d.ts) that are dropped too.
+BUILD_DIRS = frozenset({"dist", "build", "lib", "out"})
+FLAVOUR_DIRS = frozenset({"esm", "cjs", "es", "mjs", "module", "modules", "commonjs", "types", "typings",
+                          "umd", "node", "browser", "src"})
+
+NODE_BUILTINS = frozenset(
+    """assert async_hooks buffer child_process cluster console constants crypto dgram
+    diagnostics_channel dns domain events fs http http2 https inspector module net os path
+    perf_hooks process punycode querystring readline repl stream string_decoder sys timers tls
+    trace_events tty url util v8 vm wasi worker_threads zlib""".split()
+)
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")  # node:, bun:, https:, data:, virtual:
+_MAX_JSON_BYTES = 8_000_000
+
+_DIR, _FILE = 1, 2
+_QUOTES = ('"', "'", "`")
+# Every specifier made only of dots and slashes (".", "..", "./", "../..", "../../"),
+# quoted, contains one of these.
+DOTS_TOKENS = frozenset(t for q in _QUOTES for t in (q + "." + q, q + ".." + q, "/.." + q, "/." + q, "./" + q))
+
+
+def _segment_tokens(name: str) -> set[str]:
+    """A name that starts a path segment of the specifier: after "/" or the opening quote."""
+    return {"/" + name, *(q + name for q in _QUOTES)}
+
+
+def _prefix_tokens(spec: str) -> set[str]:
+    """A string the specifier starts with."""
+    return {q + spec for q in _QUOTES}
+
+Json = Union[dict, list, str, int, float, bool, None]
+
+
+# --------------------------------------------------------------------------- JSON(C)
+
+_JSONC_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?(?:\*/|\Z)', re.S)
+_JSONC_COMMA = re.compile(r'"(?:[^"\\]|\\.)*"|,(?=\s*[\]}])', re.S)
+
+
+def parse_jsonc(text: str) -> Json:
+    """JSON with // and /* */ comments and trailing commas (tsconfig's dialect).
+    Raises ValueError when the text is not valid even so."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = _JSONC_COMMENT.sub(lambda m: m.group(0) if m.group(0)[0] == '"' else " ", text)
+    text = _JSONC_COMMA.sub(lambda m: m.group(0) if m.group(0)[0] == '"' else "", text)
+    return json.loads(text, strict=False)
+
+
+def _read_text(path: str, limit: int = _MAX_JSON_BYTES) -> Optional[str]:
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(limit + 1)
+    except (OSError, ValueError):
+        return None
+    if len(raw) > limit:
+        return None
+    return raw.decode("utf-8", errors="replace")
+
+
+# --------------------------------------------------------------------------- pnpm-workspace.yaml
+
+def _yaml_scalar(raw: str) -> str:
+    """One plain, 'single' or "double" quoted YAML scalar, with a trailing comment dropped."""
+    raw = raw.strip()
+    if raw[:1] == "'":
+        out, i = [], 1
+        while i < len(raw):
+            ch = raw[i]
+            if ch == "'":
+                if raw[i + 1:i + 2] == "'":
+                    out.append("'")
+                    i += 2
+                    continue
+                break
+            out.append(ch)
+            i += 1
+        return "".join(out)
+    if raw[:1] == '"':
+        out, i = [], 1
+        while i < len(raw):
+            ch = raw[i]
+            if ch == "\\" and i + 1 < len(raw):
+                out.append(raw[i + 1])
+                i += 2
+                continue
+            if ch == '"':
+                break
+            out.append(ch)
+            i += 1
+        return "".join(out)
+    hash_at = re.search(r"(^|\s)#", raw)
+    if hash_at:
+        raw = raw[:hash_at.start()]
+    return raw.strip()
+
+
+def _split_flow(body: str) -> list[str]:
+    """The items of a YAML flow sequence body (between [ and ]), quotes respected."""
+    items, cur, quote = [], [], ""
+    for ch in body:
+        if quote:
+            cur.append(ch)
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+            cur.append(ch)
+        elif ch == ",":
+            items.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    items.append("".join(cur))
+    return [s for s in (_yaml_scalar(i) for i in items) if s]
+
+
+def parse_pnpm_packages(text: str) -> list[str]:
+    """The globs of the top-level ``packages:`` list of a pnpm-workspace.yaml
+    (block or flow style, quoted or plain, comments allowed)."""
+    lines = text.lstrip("\ufeff").splitlines()
+    for i, line in enumerate(lines):
+        m = re.match(r"""packages\s*:(.*)$|["']packages["']\s*:(.*)$""", line)
+        if not m:
+            continue
+        rest = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
+        if rest.startswith("["):
+            body = rest[1:]
+            j = i
+            while "]" not in strip_comments(body) and j + 1 < len(lines):
+                j += 1
+                body += "\n" + lines[j]
+            body = strip_comments(body)
+            return _split_flow(body[:body.rfind("]")] if "]" in body else body)
+        if rest and not rest.startswith("#"):
+            return []
+        out = []
+        for follow in lines[i + 1:]:
+            stripped = follow.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            item = re.match(r"\s*-(?:\s+(.*)|\s*)$", follow)
+            if not item:
+                break
+            value = _yaml_scalar(item.group(1) or "")
+            if value:
+                out.append(value)
+        return out
+    return []
+
+
+# --------------------------------------------------------------------------- globs
+
+def _segment_regex(seg: str) -> str:
+    out, i = [], 0
+    while i < len(seg):
+        ch = seg[i]
+        if ch == "*":
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "[":
+            end = seg.find("]", i + 1)
+            if end < 0:
+                out.append(re.escape(ch))
+            else:
+                body = seg[i + 1:end]
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append("[" + body.replace("\\", "\\\\") + "]")
+                i = end
+        elif ch == "{":
+            end = seg.find("}", i + 1)
+            if end < 0:
+                out.append(re.escape(ch))
+            else:
+                out.append("(?:" + "|".join(_segment_regex(alt) for alt in seg[i + 1:end].split(",")) + ")")
+                i = end
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def _has_magic(seg: str) -> bool:
+    return any(c in seg for c in "*?[{")
+
+
+def _glob_parts(pattern: str) -> list[str]:
+    return [p for p in pattern.replace("\\", "/").split("/") if p not in ("", ".")]
+
+
+def glob_regex(pattern: str) -> re.Pattern:
+    """A regex matching '/'-separated relative paths against a workspace glob
+    (``**`` spans any number of folders, including none)."""
+    parts = _glob_parts(pattern)
+    rx = ""
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "**":
+            if last:
+                rx = rx[:-1] + "(?:/.*)?" if rx.endswith("/") else ".*"
+            else:
+                rx += "(?:[^/]+/)*"
+        else:
+            rx += _segment_regex(part) + ("" if last else "/")
+    return re.compile(rx + r"\Z")
+
+
+# --------------------------------------------------------------------------- records
+
+
+class _Config:
+    """A tsconfig/jsconfig with its ``extends`` chain merged; paths made absolute."""
+
+    __slots__ = ("path", "dir", "base_url", "paths", "paths_base", "include", "include_base",
+                 "references", "exact", "patterns")
+
+    def __init__(self, path: str):
+        self.path = path
+        self.dir = os.path.dirname(path)
+        self.base_url: Optional[str] = None
+        self.paths: Optional[dict] = None
+        self.paths_base: str = self.dir
+        self.include: Optional[list[str]] = None
+        self.include_base: str = self.dir
+        self.references: list[str] = []
+        self.exact: dict[str, list[str]] = {}
+        self.patterns: list[tuple[str, str, list[str]]] = []
+
+    @property
+    def paths_root(self) -> str:
+        return self.base_url if self.base_url is not None else self.paths_base
+
+    @property
+    def has_mapping(self) -> bool:
+        return bool(self.paths) or self.base_url is not None
+
+    def compile(self) -> None:
+        self.exact, self.patterns = {}, []
+        for key, targets in (self.paths or {}).items():
+            if not isinstance(key, str) or not isinstance(targets, list):
+                continue
+            targets = [t for t in targets if isinstance(t, str) and t]
+            stars = key.count("*")
+            if stars == 0:
+                self.exact[key] = targets
+            elif stars == 1:
+                prefix, suffix = key.split("*")
+                self.patterns.append((prefix, suffix, targets))
+        # The pattern with the longest prefix wins; ties keep the listed order.
+        self.patterns.sort(key=lambda p: -len(p[0]))
+
+
+class _Workspace:
+    __slots__ = ("root", "globs", "packages")
+
+    def __init__(self, root: str, globs: list[str]):
+        self.root = root
+        self.globs = globs
+        self.packages: Optional[dict[str, str]] = None  # name -> folder, built lazily
+
+
+def _split_bare(spec: str) -> tuple[str, str]:
+    """("@scope/name", "./sub/path") or ("name", ".")."""
+    parts = spec.split("/")
+    n = 2 if spec.startswith("@") and len(parts) > 1 else 1
+    name = "/".join(parts[:n])
+    rest = "/".join(parts[n:])
+    return name, ("./" + rest) if rest else "."
+
+
+def _is_dts(name: str) -> bool:
+    return name.lower().endswith(DTS_SUFFIXES)
+
+
+def _ext(name: str) -> str:
+    base = name.rsplit("/", 1)[-1].rsplit(os.sep, 1)[-1]
+    dot = base.rfind(".")
+    return base[dot:] if dot > 0 else ""
+
+
+def _strip_code_ext(rel: str) -> str:
+    low = rel.lower()
+    for suffix in DTS_SUFFIXES:
+        if low.endswith(suffix):
+            return rel[: -len(suffix)]
+    ext = _ext(rel)
+    if ext in EXTENSIONS:
+        return rel[: -len(ext)]
+    return rel
+
+
+def _stem(name: str) -> str:
+    """The file name without its extension ("auth.server.ts" -> "auth.server", "x.d.ts" -> "x")."""
+    if _is_dts(name):
+        return _strip_code_ext(name)
+    ext = _ext(name)
+    return name[: -len(ext)] if ext else name
+
+
+def _flatten_conditions(value: Json, out: list[str], depth: int = 0) -> None:
+    """Every target string of an exports/imports entry, preferred conditions first."""
+    if depth > 20:
+        return
+    if isinstance(value, str):
+        if value not in out:
+            out.append(value)
+    elif isinstance(value, list):
+        for item in value:
+            _flatten_conditions(item, out, depth + 1)
+    elif isinstance(value, dict):
+        keys = [k for k in CONDITION_ORDER if k in value]
+        keys += [k for k in value if k not in CONDITION_ORDER]
+        for key in keys:
+            _flatten_conditions(value[key], out, depth + 1)
+
+
+def _match_map(mapping: dict, key: str) -> Optional[tuple[Json, str]]:
+    """Node's subpath matching in an exports/imports map: the exact key, else the
+    ``*`` pattern with the longest prefix (then the longest key), else a legacy
+    folder key ending in "/". Returns (entry, what ``*`` stands for)."""
+    if key in mapping and "*" not in key:
+        return mapping[key], ""
+    best: Optional[tuple[str, str]] = None
+    for k in mapping:
+        if not isinstance(k, str):
+            continue
+        star = k.find("*")
+        if star >= 0:
+            if k.count("*") != 1:
+                continue
+            prefix, suffix = k[:star], k[star + 1:]
+            # what "*" stands for is never empty (Node: the key must be at least as long)
+            if key.startswith(prefix) and key.endswith(suffix) and len(key) > len(prefix) + len(suffix):
+                if best is None or (len(prefix), len(k)) > (len(best[0]), len(best[1])):
+                    best = (prefix, k)
+    if best is not None:
+        prefix, k = best
+        suffix = k[k.find("*") + 1:]
+        return mapping[k], key[len(prefix): len(key) - len(suffix)]
+    folder = max((k for k in mapping if isinstance(k, str) and k.endswith("/") and key.startswith(k)),
+                 key=len, default=None)
+    if folder is not None:
+        entry = mapping[folder]
+        if isinstance(entry, str):
+            return entry + key[len(folder):], ""
+    return None
+
+
+def _targets_for(entry: Json, star: str) -> list[str]:
+    flat: list[str] = []
+    _flatten_conditions(entry, flat)
+    return [t.replace("*", star) for t in flat] if star else flat
+
+
+def _exports_map(exports: Json) -> Optional[dict]:
+    """``exports`` as a {subpath: entry} map (sugar forms expanded)."""
+    if isinstance(exports, (str, list)):
+        return {".": exports}
+    if isinstance(exports, dict):
+        keys = [k for k in exports if isinstance(k, str)]
+        if keys and all(k.startswith(".") for k in keys):
+            return exports
+        if keys and not any(k.startswith(".") for k in keys):
+            return {".": exports}  # a conditions object for the root
+        return {k: v for k, v in exports.items() if isinstance(k, str) and k.startswith(".")}
+    return None
+
+
+# --------------------------------------------------------------------------- resolver
+
+
+class ModuleResolver:
+    """Resolve import specifiers to project files under (or around) ``roots``."""
+
+    def __init__(self, roots: Sequence[Path]):
+        self.roots: list[str] = [os.path.abspath(os.fspath(r)) for r in roots]
+        # the same roots with links resolved, to map link targets back to scanned spellings
+        self._root_reals: list[tuple[str, str]] = [(os.path.realpath(r), r) for r in self.roots]
+        self._listings: dict[str, Optional[dict[str, int]]] = {}
+        self._json: dict[str, Optional[Json]] = {}
+        self._configs: dict[str, Optional[_Config]] = {}
+        self._nearest_config: dict[str, Optional[_Config]] = {}
+        self._options: dict[str, Optional[_Config]] = {}
+        self._nearest_pkg: dict[str, Optional[str]] = {}
+        self._workspace_of: dict[str, Optional[_Workspace]] = {}
+        self._probes: dict[tuple[str, bool, bool], Optional[str]] = {}
+        self._entries: dict[tuple[str, str], Optional[str]] = {}
+        self._memo: dict[tuple[str, str], Optional[str]] = {}
+        self._token_memo: dict[str, frozenset[str]] = {}
+        self._walked: Optional[tuple[list[str], list[str]]] = None  # (config files, package dirs)
+
+    # ------------------------------------------------------------------ public API
+
+    def resolve(self, importer: Path, specifier: str) -> Optional[Path]:
+        """The project file ``specifier`` names when imported from ``importer``, or None."""
+        folder = os.path.dirname(os.path.abspath(os.fspath(importer)))
+        key = (folder, specifier)
+        try:
+            found = self._memo[key]
+        except KeyError:
+            try:
+                found = self._resolve(folder, specifier)
+            except (OSError, ValueError, TypeError, RecursionError):
+                found = None
+            self._memo[key] = found
+        return Path(found) if found is not None else None
+
+    def prepare_tokens(self) -> None:
+        """Walk the roots for tokens() now (one directory walk), e.g. while workers are busy."""
+        self._walk_roots()
+
+    def tokens(self, target: Path) -> frozenset[str]:
+        """Strings at least one of which occurs in every file that imports ``target``.
+
+        Tokens are anchored to the specifier's quotes and slashes so they stay
+        selective in a Clerk codebase where "auth" is everywhere: for
+        ``lib/auth.ts`` they are ``/auth``, ``"auth``, ``'auth`` and
+        ```auth``. An index file (or a package entry) adds its folder's name the
+        same way, and the quoted forms of dots-only specifiers (``"."``,
+        ``".."``, ``../"`` ...); a package entry or ``exports`` target adds the
+        quoted package name (``"@acme/auth``); an alias that does not spell the
+        file's name (``"@auth": ["./src/lib/session.ts"]``) adds the quoted
+        alias. An empty string in the set means no cheap test is possible
+        (every file passes)."""
+        path = os.path.abspath(os.fspath(target))
+        try:
+            return self._token_memo[path]
+        except KeyError:
+            pass
+        try:
+            toks = frozenset(self._tokens(path))
+        except (OSError, ValueError, TypeError, RecursionError):
+            toks = frozenset({""})
+        self._token_memo[path] = toks
+        return toks
+
+    # ------------------------------------------------------------------ file system (cached)
+
+    def _ls(self, folder: str) -> Optional[dict[str, int]]:
+        try:
+            return self._listings[folder]
+        except KeyError:
+            pass
+        listing: Optional[dict[str, int]] = {}
+        try:
+            with os.scandir(folder) as it:
+                for entry in it:
+                    try:
+                        if entry.is_dir():
+                            listing[entry.name] = _DIR
+                        elif entry.is_file():
+                            listing[entry.name] = _FILE
+                    except OSError:
+                        continue
+        except (OSError, ValueError):
+            listing = None
+        self._listings[folder] = listing
+        return listing
+
+    def _kind(self, path: str) -> int:
+        folder, name = os.path.split(path)
+        if not name:
+            return _DIR if self._ls(path) is not None else 0
+        listing = self._ls(folder)
+        return listing.get(name, 0) if listing else 0
+
+    def _is_file(self, path: str) -> bool:
+        return self._kind(path) == _FILE
+
+    def _is_dir(self, path: str) -> bool:
+        return self._kind(path) == _DIR
+
+    def _is_boundary(self, folder: str) -> bool:
+        listing = self._ls(folder)
+        return bool(listing) and ".git" in listing
+
+    def _load_json(self, path: str) -> Optional[Json]:
+        try:
+            return self._json[path]
+        except KeyError:
+            pass
+        data: Optional[Json] = None
+        if self._is_file(path):
+            text = _read_text(path)
+            if text is not None:
+                try:
+                    data = parse_jsonc(text)
+                except (ValueError, RecursionError):
+                    data = None
+        self._json[path] = data
+        return data
+
+    def _pkg_json(self, folder: str) -> Optional[dict]:
+        data = self._load_json(os.path.join(folder, "package.json"))
+        return data if isinstance(data, dict) else None
+
+    def _upward(self, folder: str, memo: dict, found) -> Optional[object]:
+        """The first non-None ``found(dir)`` from ``folder`` up (memoised for every
+        folder on the way; a folder holding .git is the last one asked)."""
+        return nearest_upward(folder, memo, found, self._is_boundary)
+
+    # ------------------------------------------------------------------ probing
+
+    def _probe(self, path: str, dir_only: bool = False, use_pkg: bool = True) -> Optional[str]:
+        """The file ``path`` names: TS equivalents of a .js name, the file itself,
+        with an extension added, then as a folder (package.json entry, index)."""
+        key = (path, dir_only, use_pkg)
+        try:
+            return self._probes[key]
+        except KeyError:
+            pass
+        found = None
+        if not dir_only:
+            found = self._probe_file(path)
+        if found is None and self._is_dir(path):
+            if use_pkg and self._is_file(os.path.join(path, "package.json")):
+                found = self._package_entry(path, ".", fallback_index=False)
+            if found is None:
+                index = os.path.join(path, "index")
+                for ext in EXTENSIONS:
+                    if self._is_file(index + ext):
+                        found = index + ext
+                        break
+        self._probes[key] = found
+        return found
+
+    def _probe_file(self, path: str) -> Optional[str]:
+        ext = _ext(path)
+        for ts_ext in JS_TO_TS.get(ext, ()):
+            cand = path[: -len(ext)] + ts_ext
+            if self._is_file(cand):
+                return cand
+        if self._is_file(path) and not _is_dts(path):
+            return path
+        for e in EXTENSIONS:
+            if self._is_file(path + e) and not _is_dts(path + e):
+                return path + e
+        return None
+
+    # ------------------------------------------------------------------ tsconfig
+
+    def _load_config(self, path: str, seen: tuple[str, ...] = ()) -> Optional[_Config]:
+        if path in self._configs:
+            return self._configs[path]
+        if path in seen:
+            return None  # an extends cycle: the repeated link is treated as absent
+        data = self._load_json(path)
+        if not isinstance(data, dict):
+            if not seen:
+                self._configs[path] = None
+            return None
+        cfg = _Config(path)
+        extends = data.get("extends")
+        bases = [extends] if isinstance(extends, str) else [e for e in extends if isinstance(e, str)] \
+            if isinstance(extends, list) else []
+        for spec in bases:
+            base_path = self._extends_path(cfg.dir, spec)
+            base = self._load_config(base_path, (*seen, path)) if base_path else None
+            if base is None:
+                continue
+            if base.base_url is not None:
+                cfg.base_url = base.base_url
+            if base.paths is not None:
+                cfg.paths, cfg.paths_base = base.paths, base.paths_base
+            if base.include is not None:
+                cfg.include, cfg.include_base = base.include, base.include_base
+        options = data.get("compilerOptions")
+        if isinstance(options, dict):
+            base_url = options.get("baseUrl")
+            if isinstance(base_url, str):
+                cfg.base_url = os.path.normpath(os.path.join(cfg.dir, base_url))
+            paths = options.get("paths")
+            if isinstance(paths, dict):
+                cfg.paths, cfg.paths_base = paths, cfg.dir
+        include = data.get("include")
+        if isinstance(include, list):
+            cfg.include = [i for i in include if isinstance(i, str)]
+            cfg.include_base = cfg.dir
+        refs = data.get("references")
+        if isinstance(refs, list):
+            for ref in refs:
+                ref_path = ref.get("path") if isinstance(ref, dict) else None
+                if isinstance(ref_path, str):
+                    full = os.path.normpath(os.path.join(cfg.dir, ref_path))
+                    if self._is_dir(full):
+                        full = os.path.join(full, "tsconfig.json")
+                    cfg.references.append(full)
+        cfg.compile()
+        if not seen:
+            self._configs[path] = cfg
+        return cfg
+
+    def _extends_path(self, folder: str, spec: str) -> Optional[str]:
+        if spec.startswith(("./", "../")) or spec in (".", "..") or os.path.isabs(spec):
+            return self._config_file(os.path.normpath(os.path.join(folder, spec)))
+        name, sub = _split_bare(spec)
+        pkg_dir = self._node_modules_dir(folder, name) or self._workspace_package(folder, name)
+        if pkg_dir is None:
+            return None
+        pj = self._pkg_json(pkg_dir) or {}
+        if sub == ".":
+            field = pj.get("tsconfig")
+            rel = field if isinstance(field, str) else "tsconfig.json"
+            targets = [rel]
+        else:
+            targets = []
+            emap = _exports_map(pj.get("exports"))
+            if emap:
+                hit = _match_map(emap, sub) or (_match_map(emap, sub + ".json") if not sub.endswith(".json")
+                                                else None)
+                if hit is not None:
+                    targets = _targets_for(*hit)
+            targets.append(sub)
+        for rel in targets:
+            found = self._config_file(os.path.normpath(os.path.join(pkg_dir, rel)))
+            if found is not None:
+                return found
+        return None
+
+    def _config_file(self, full: str) -> Optional[str]:
+        """The tsconfig an `extends` path names: the file, the file with .json added, or the
+        folder's tsconfig.json."""
+        if self._is_file(full):
+            return full
+        if not full.endswith(".json") and self._is_file(full + ".json"):
+            return full + ".json"
+        if self._is_dir(full) and self._is_file(os.path.join(full, "tsconfig.json")):
+            return os.path.join(full, "tsconfig.json")
+        return None
+
+    def _config_in(self, folder: str) -> Optional[_Config]:
+        listing = self._ls(folder)
+        if not listing:
+            return None
+        for name in CONFIG_NAMES:
+            if listing.get(name) == _FILE:
+                cfg = self._load_config(os.path.join(folder, name))
+                if cfg is not None:
+                    return cfg
+        return None
+
+    def _options_for(self, folder: str) -> Optional[_Config]:
+        """The config whose baseUrl/paths apply to files in ``folder``."""
+        try:
+            return self._options[folder]
+        except KeyError:
+            pass
+        cfg = self._upward(folder, self._nearest_config, self._config_in)
+        chosen = cfg
+        if cfg is not None and not cfg.has_mapping and cfg.references:
+            refs = [r for r in (self._load_config(p) for p in cfg.references) if r is not None and r.has_mapping]
+            chosen = next((r for r in refs if self._includes(r, folder)), refs[0] if refs else cfg)
+        self._options[folder] = chosen
+        return chosen
+
+    @staticmethod
+    def _includes(cfg: _Config, folder: str) -> bool:
+        if cfg.include is None:
+            return True
+        for pattern in cfg.include:
+            static = []
+            for part in _glob_parts(pattern):
+                if _has_magic(part):
+                    break
+                static.append(part)
+            else:
+                if static and "." in static[-1]:  # names a file, not a folder
+                    continue
+            base = os.path.normpath(os.path.join(cfg.include_base, *static))
+            if folder == base or folder.startswith(base.rstrip(os.sep) + os.sep):
+                return True
+        return False
+
+    def _try_paths(self, cfg: _Config, spec: str) -> Optional[str]:
+        targets = cfg.exact.get(spec)
+        star = ""
+        if targets is None:
+            for prefix, suffix, pattern_targets in cfg.patterns:
+                if spec.startswith(prefix) and spec.endswith(suffix) and len(spec) >= len(prefix) + len(suffix):
+                    targets, star = pattern_targets, spec[len(prefix): len(spec) - len(suffix)]
+                    break
+        if not targets:
+            return None
+        root = cfg.paths_root
+        for target in targets:
+            rel = target.replace("*", star, 1) if "*" in target else target
+            full = os.path.normpath(os.path.join(root, rel))
+            found = self._probe(full, dir_only=rel.endswith("/"))
+            if found is not None:
+                return found
+        return None
+
+    # ------------------------------------------------------------------ packages and workspaces
+
+    def _workspace_in(self, folder: str) -> Optional[_Workspace]:
+        listing = self._ls(folder)
+        if not listing:
+            return None
+        globs: list[str] = []
+        marked = False
+        if listing.get("package.json") == _FILE:
+            pj = self._pkg_json(folder) or {}
+            ws = pj.get("workspaces")
+            if isinstance(ws, dict):
+                ws = ws.get("packages")
+            if isinstance(ws, list):
+                marked = True
+                globs += [g for g in ws if isinstance(g, str)]
+        if listing.get("pnpm-workspace.yaml") == _FILE:
+            text = _read_text(os.path.join(folder, "pnpm-workspace.yaml"))
+            if text is not None:
+                marked = True
+                globs += parse_pnpm_packages(text)
+        if listing.get("lerna.json") == _FILE:
+            lerna = self._load_json(os.path.join(folder, "lerna.json"))
+            if isinstance(lerna, dict) and isinstance(lerna.get("packages"), list):
+                marked = True
+                globs += [g for g in lerna["packages"] if isinstance(g, str)]
+        return _Workspace(folder, globs) if marked else None
+
+    def _workspace(self, folder: str) -> Optional[_Workspace]:
+        return self._upward(folder, self._workspace_of, self._workspace_in)
+
+    def _packages(self, ws: _Workspace) -> dict[str, str]:
+        if ws.packages is not None:
+            return ws.packages
+        included: list[str] = []
+        negated: list[re.Pattern] = []
+        for glob in ws.globs:
+            glob = glob.strip()
+            if glob.startswith("!"):
+                negated.append(glob_regex(glob[1:]))
+            elif glob:
+                included += self._expand(ws.root, glob)
+        packages: dict[str, str] = {}
+        seen: set[str] = set()
+        for folder in sorted(included):
+            if folder in seen or folder == ws.root:
+                continue
+            seen.add(folder)
+            rel = os.path.relpath(folder, ws.root).replace(os.sep, "/")
+            if any(rx.match(rel) for rx in negated):
+                continue
+            pj = self._pkg_json(folder)
+            name = pj.get("name") if pj else None
+            if isinstance(name, str) and name and name not in packages:
+                packages[name] = folder
+        ws.packages = packages
+        return packages
+
+    def _expand(self, root: str, glob: str) -> list[str]:
+        """Folders under ``root`` matching a workspace glob (never inside node_modules)."""
+        parts = _glob_parts(glob)
+        out: list[str] = []
+        stack: list[tuple[str, int]] = [(root, 0)]
+        visited: set[tuple[str, int]] = set()
+        while stack:
+            folder, i = stack.pop()
+            if (folder, i) in visited:
+                continue
+            visited.add((folder, i))
+            if i == len(parts):
+                out.append(folder)
+                continue
+            part = parts[i]
+            if part == "**":
+                stack.append((folder, i + 1))
+                listing = self._ls(folder) or {}
+                if len(visited) > 200_000:
+                    continue
+                for name, kind in listing.items():
+                    if kind == _DIR and not name.startswith(".") and name not in DEFAULT_SKIP_DIRS:
+                        child = os.path.join(folder, name)
+                        if os.path.islink(child):
+                            real = os.path.realpath(child)
+                            if root == real or real.startswith(root.rstrip(os.sep) + os.sep):
+                                continue  # a loop back into the tree
+                        stack.append((child, i))
+            elif _has_magic(part):
+                rx = re.compile(_segment_regex(part) + r"\Z")
+                for name, kind in (self._ls(folder) or {}).items():
+                    if kind != _DIR or name in ("node_modules", ".git"):
+                        continue
+                    if name.startswith(".") and not part.startswith("."):
+                        continue
+                    if rx.match(name):
+                        stack.append((os.path.join(folder, name), i + 1))
+            else:
+                child = os.path.normpath(os.path.join(folder, part))
+                if self._is_dir(child):
+                    stack.append((child, i + 1))
+        return out
+
+    def _workspace_package(self, folder: str, name: str) -> Optional[str]:
+        ws = self._workspace(folder)
+        if ws is None:
+            return None
+        return self._packages(ws).get(name)
+
+    def _pkg_dir_of(self, folder: str) -> Optional[str]:
+        """The nearest folder upward holding a package.json."""
+        def found(d: str) -> Optional[str]:
+            listing = self._ls(d)
+            return d if listing and listing.get("package.json") == _FILE else None
+        return self._upward(folder, self._nearest_pkg, found)
+
+    def _node_modules_dir(self, folder: str, name: str) -> Optional[str]:
+        cur = folder
+        while True:
+            cand = os.path.join(cur, "node_modules", name)
+            if self._is_dir(cand):
+                return cand
+            parent = os.path.dirname(cur)
+            if parent == cur:
+                return None
+            cur = parent
+
+    def _linked_package(self, folder: str, name: str) -> Optional[str]:
+        """A node_modules entry for ``name`` that links back into a scanned root."""
+        cand = self._node_modules_dir(folder, name)
+        if cand is None:
+            return None
+        real = os.path.realpath(cand)
+        if real == cand or "node_modules" in real.split(os.sep):
+            return None
+        for root_real, root in self._root_reals:
+            if real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep):
+                return os.path.normpath(root + real[len(root_real):])
+        return None
+
+    def _package_entry(self, pkg_dir: str, subpath: str, fallback_index: bool = True) -> Optional[str]:
+        """The file ``<package>/<subpath>`` names ("." for the package root)."""
+        key = (pkg_dir, subpath if fallback_index else subpath + "\0")
+        try:
+            return self._entries[key]
+        except KeyError:
+            pass
+        self._entries[key] = None  # guards against a package pointing back at itself
+        found = self._package_entry_uncached(pkg_dir, subpath, fallback_index)
+        self._entries[key] = found
+        return found
+
+    def _package_entry_uncached(self, pkg_dir: str, subpath: str, fallback_index: bool) -> Optional[str]:
+        pj = self._pkg_json(pkg_dir) or {}
+        targets: list[str] = []
+        excluded = False
+        emap = _exports_map(pj.get("exports"))
+        if emap:
+            hit = _match_map(emap, subpath)
+            if hit is not None:
+                targets = _targets_for(*hit)
+                excluded = not targets  # "./internal/*": null
+        if subpath == ".":
+            targets += [pj[f] for f in ENTRY_FIELDS if isinstance(pj.get(f), str) and pj[f] not in targets]
+            found = self._resolve_targets(pkg_dir, targets)
+            if found is None and fallback_index:
+                found = (self._probe(pkg_dir, dir_only=True, use_pkg=False)
+                         or self._probe(os.path.join(pkg_dir, "src", "index"), use_pkg=False))
+            return found
+        if targets:
+            found = self._resolve_targets(pkg_dir, targets)
+            if found is not None:
+                return found
+        if excluded:
+            return None
+        rel = subpath[2:]
+        return (self._resolve_targets(pkg_dir, ["./" + rel])
+                or self._probe(os.path.normpath(os.path.join(pkg_dir, "src", rel))))
+
+    def _resolve_targets(self, pkg_dir: str, targets: list[str]) -> Optional[str]:
+        """The first package target that exists; then the source a missing build
+        output was compiled from; then, as a last resort, an existing .d.ts target."""
+        paths = []
+        for target in targets:
+            if target.startswith(("./", "../", "/")) or not _SCHEME.match(target):
+                full = os.path.normpath(os.path.join(pkg_dir, target))
+                if full == pkg_dir or full.startswith(pkg_dir.rstrip(os.sep) + os.sep):
+                    paths.append((target, full))
+        for target, full in paths:
+            found = self._probe(full, dir_only=target.endswith("/"), use_pkg=full != pkg_dir)
+            if found is not None:
+                return found
+        for target, full in paths:
+            for rel in self._source_guesses(os.path.relpath(full, pkg_dir)):
+                found = self._probe(os.path.join(pkg_dir, rel), use_pkg=False)
+                if found is not None:
+                    return found
+        for target, full in paths:
+            if _is_dts(full) and self._is_file(full):
+                return full
+        return None
+
+    @staticmethod
+    def _source_guesses(rel: str) -> list[str]:
+        """Where the source of a build output path may live: dist/esm/x.js -> src/x."""
+        parts = _strip_code_ext(os.path.normpath(rel).replace(os.sep, "/")).split("/")
+        out = []
+        if len(parts) > 1 and parts[0] in BUILD_DIRS:
+            rest = parts[1:]
+            out.append("/".join(["src", *rest]))
+            if len(rest) > 1 and rest[0] in FLAVOUR_DIRS:
+                out.append("/".join(["src", *rest[1:]]))
+            out.append("/".join(rest))
+        out.append("/".join(parts))
+        return [os.path.join(*p.split("/")) for p in dict.fromkeys(out) if p and p != "."]
+
+    def _package_imports(self, folder: str, spec: str) -> Optional[str]:
+        pkg_dir = self._pkg_dir_of(folder)
+        if pkg_dir is None:
+            return None
+        imports = (self._pkg_json(pkg_dir) or {}).get("imports")
+        if not isinstance(imports, dict):
+            return None
+        hit = _match_map(imports, spec)
+        if hit is None:
+            return None
+        targets = _targets_for(*hit)
+        relative = [t for t in targets if t.startswith("./")]
+        found = self._resolve_targets(pkg_dir, relative) if relative else None
+        if found is None:
+            for t in targets:
+                if not t.startswith(("./", "../", "/", "#")):
+                    found = self._resolve(pkg_dir, t)
+                    if found is not None:
+                        break
+        return found
+
+    # ------------------------------------------------------------------ resolution
+
+    def _resolve(self, folder: str, spec: str) -> Optional[str]:
+        if not isinstance(spec, str) or not spec:
+            return None
+        q = spec.find("?")
+        if q >= 0:
+            spec = spec[:q]
+            if not spec:
+                return None
+        if spec.startswith("./") or spec.startswith("../") or spec in (".", ".."):
+            dir_only = spec.endswith(("/", "/.", "/..")) or spec in (".", "..")
+            return self._probe(os.path.normpath(os.path.join(folder, spec)), dir_only=dir_only)
+        if spec.startswith("/"):
+            if spec.startswith("//"):
+                return None
+            dir_only = spec.endswith("/")
+            found = self._probe(os.path.normpath(spec), dir_only=dir_only)
+            if found is None:  # Vite's project-root-relative "/src/main.tsx"
+                project = self._pkg_dir_of(folder)
+                if project is not None:
+                    found = self._probe(os.path.normpath(os.path.join(project, spec.lstrip("/"))), dir_only)
+            return found
+        if _SCHEME.match(spec):
+            return None
+        cfg = self._options_for(folder)
+        if cfg is not None and (cfg.exact or cfg.patterns):
+            found = self._try_paths(cfg, spec)
+            if found is not None:
+                return found
+        if spec.startswith("#"):
+            return self._package_imports(folder, spec)
+        if cfg is not None and cfg.base_url is not None:
+            found = self._probe(os.path.normpath(os.path.join(cfg.base_url, spec)), dir_only=spec.endswith("/"))
+            if found is not None:
+                return found
+        name, sub = _split_bare(spec)
+        if name in NODE_BUILTINS:
+            return None
+        pkg_dir = self._workspace_package(folder, name)
+        if pkg_dir is None:
+            own = self._pkg_dir_of(folder)
+            if own is not None and (self._pkg_json(own) or {}).get("name") == name:
+                pkg_dir = own
+        if pkg_dir is None:
+            pkg_dir = self._linked_package(folder, name)
+        if pkg_dir is None:
+            return None
+        return self._package_entry(pkg_dir, sub)
+
+    # ------------------------------------------------------------------ tokens
+
+    def _walk_roots(self) -> tuple[list[str], list[str]]:
+        """Every tsconfig/jsconfig and package.json folder under the roots (plus
+        the configs and workspace roots above them), found once."""
+        if self._walked is not None:
+            return self._walked
+        configs: list[str] = []
+        pkgs: list[str] = []
+        seen: set[str] = set()
+        for root in self.roots:
+            start = root if self._is_dir(root) else os.path.dirname(root)
+            above = self._options_for(start)
+            if above is not None:
+                configs.append(above.path)
+            near = self._upward(start, self._nearest_config, self._config_in)
+            if near is not None:
+                configs.append(near.path)
+            ws = self._workspace(start)
+            if ws is not None:
+                pkgs.append(ws.root)
+                pkgs += self._packages(ws).values()
+            stack = [start]
+            while stack:
+                folder = stack.pop()
+                if folder in seen:
+                    continue
+                seen.add(folder)
+                listing = self._ls(folder) or {}
+                for name, kind in listing.items():
+                    if kind == _DIR:
+                        if name not in DEFAULT_SKIP_DIRS and name != ".git":
+                            child = os.path.join(folder, name)
+                            if not os.path.islink(child):
+                                stack.append(child)
+                    elif name in CONFIG_NAMES:
+                        configs.append(os.path.join(folder, name))
+                    elif name == "package.json":
+                        pkgs.append(folder)
+        self._walked = (list(dict.fromkeys(configs)), list(dict.fromkeys(pkgs)))
+        return self._walked
+
+    def _forms(self, target: str, entry_dirs: Iterable[str]) -> set[str]:
+        """Paths a resolution may start from and end at ``target``."""
+        forms = {target}
+        name = os.path.basename(target)
+        ext = _ext(name)
+        if _is_dts(name):
+            forms.add(_strip_code_ext(target))
+        elif ext in EXTENSIONS:
+            bare = target[: -len(ext)]
+            forms.add(bare)
+            for js_ext, ts_exts in JS_TO_TS.items():
+                if ext in ts_exts:
+                    forms.add(bare + js_ext)
+            if os.path.basename(bare) == "index":
+                folder = os.path.dirname(target)
+                forms.update((folder, folder + os.sep))
+        for folder in entry_dirs:
+            forms.update((folder, folder + os.sep))
+        return forms
+
+    def _tokens(self, target: str) -> set[str]:
+        name = os.path.basename(target)
+        folder = os.path.dirname(target)
+        tokens: set[str] = set()
+        stem = _stem(name)
+        if stem:
+            tokens |= _segment_tokens(stem)
+        index_like = stem == "index"
+        if index_like:
+            tokens |= _segment_tokens(os.path.basename(folder))
+        entry_dirs: list[str] = []
+        # Packages (or package-like folders) the file is an entry of.
+        cur = folder
+        while True:
+            listing = self._ls(cur)
+            if listing and listing.get("package.json") == _FILE:
+                pj = self._pkg_json(cur) or {}
+                pkg_name = pj.get("name") if isinstance(pj.get("name"), str) else ""
+                if self._package_entry(cur, ".") == target or self._package_entry(cur, ".", False) == target:
+                    entry_dirs.append(cur)
+                    index_like = True
+                    tokens |= _segment_tokens(os.path.basename(cur))
+                    if pkg_name:
+                        tokens |= _prefix_tokens(pkg_name)
+                if pkg_name and self._exported(cur, pj, target):
+                    tokens |= _prefix_tokens(pkg_name)
+            if self._is_boundary(cur):
+                break
+            parent = os.path.dirname(cur)
+            if parent == cur:
+                break
+            cur = parent
+        if index_like:
+            tokens |= DOTS_TOKENS  # "." / ".." / "../" from inside the folder
+
+        base = frozenset(tokens)
+
+        def covered(spec: str) -> bool:
+            return all(any(t in q + spec + q for t in base) for q in _QUOTES)
+
+        extra: set[str] = set()
+        forms = self._forms(target, entry_dirs)
+        config_paths, pkg_dirs = self._walk_roots()
+        configs: dict[str, _Config] = {}
+        for path in config_paths:
+            cfg = self._load_config(path)
+            if cfg is None:
+                continue
+            configs[cfg.path] = cfg
+            for ref in cfg.references:
+                rcfg = self._load_config(ref)
+                if rcfg is not None:
+                    configs[rcfg.path] = rcfg
+        for cfg in list(self._configs.values()):
+            if cfg is not None:
+                configs.setdefault(cfg.path, cfg)
+        for cfg in configs.values():
+            root = cfg.paths_root
+            for key, targets in (cfg.paths or {}).items():
+                if isinstance(key, str) and isinstance(targets, list):
+                    self._alias_tokens(key, [os.path.normpath(os.path.join(root, t)) for t in targets
+                                             if isinstance(t, str) and t], forms, covered, extra)
+        for pkg_dir in pkg_dirs:
+            imports = (self._pkg_json(pkg_dir) or {}).get("imports")
+            if not isinstance(imports, dict):
+                continue
+            for key, entry in imports.items():
+                if not isinstance(key, str):
+                    continue
+                flat: list[str] = []
+                _flatten_conditions(entry, flat)
+                rel = [os.path.normpath(os.path.join(pkg_dir, t)) for t in flat if t.startswith("./")]
+                self._alias_tokens(key, rel, forms, covered, extra)
+                for t in flat:
+                    if t.startswith(("./", "../", "/", "#")):
+                        continue
+                    if "*" in key or "*" in t:
+                        kpre = key.split("*", 1)[0]
+                        extra.update(_prefix_tokens(kpre) if kpre else {""})
+                    elif self._resolve(pkg_dir, t) == target and not covered(key):
+                        extra |= _prefix_tokens(key)
+        return tokens | extra
+
+    def _exported(self, pkg_dir: str, pj: dict, target: str) -> bool:
+        """Whether a subpath in the package's exports map names ``target``."""
+        emap = _exports_map(pj.get("exports"))
+        if not emap or not target.startswith(pkg_dir.rstrip(os.sep) + os.sep):
+            return False
+        forms: Optional[set[str]] = None
+        for key, entry in emap.items():
+            if key == ".":
+                continue
+            if "*" not in key and not key.endswith("/"):
+                if self._package_entry(pkg_dir, key) == target:
+                    return True
+                continue
+            if forms is None:
+                forms = self._forms(target, ())
+            for pattern in _targets_for(entry, ""):
+                if key.endswith("/") and "*" not in key:
+                    pattern += "*"  # legacy folder export: "./": "./src/"
+                if pattern.count("*") != 1:
+                    continue
+                # the target itself, or the source a missing build output came from
+                for guess in [pattern, *self._source_guesses(pattern)]:
+                    pre, suf = os.path.normpath(os.path.join(pkg_dir, guess)).split("*")
+                    if any(len(f) > len(pre) + len(suf) and f.startswith(pre) and f.endswith(suf) for f in forms):
+                        return True
+        return False
+
+    @staticmethod
+    def _alias_tokens(key: str, targets: list[str], forms: set[str], covered, out: set[str]) -> None:
+        """Add the specifier(s) through which alias ``key`` reaches one of ``forms``
+        when they do not already contain a token."""
+        key_star = key.count("*") == 1
+        for full in targets:
+            if key_star and full.count("*") == 1:
+                kpre, ksuf = key.split("*")
+                tpre, tsuf = full.split("*")
+                for form in forms:
+                    if (len(form) >= len(tpre) + len(tsuf) and form.startswith(tpre) and form.endswith(tsuf)):
+                        captured = form[len(tpre): len(form) - len(tsuf)].replace(os.sep, "/")
+                        spec = kpre + captured + ksuf
+                        if not covered(spec):
+                            out |= _prefix_tokens(spec)
+            elif key_star:
+                if full in forms:  # every specifier the key matches lands on the target
+                    kpre, ksuf = key.split("*")
+                    # "" when the key is a bare "*": no cheap test is possible
+                    out.update(_prefix_tokens(kpre) if kpre else {ksuf})
+            elif full in forms and not covered(key):
+                out |= _prefix_tokens(key)

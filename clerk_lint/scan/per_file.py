@@ -1,0 +1,101 @@
+"""One file through its reader, guarded: read, byte test, analyze, then post-process (line
+hashes, suppressions, redaction). Used by the driver and by the worker processes alike."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Optional
+
+from ..concepts import secrets
+from ..concepts.catalog import Catalog
+from ..discover.walk import Candidate
+from ..filters import suppressions
+from ..findings import FileAnalysis, FileProblem, Finding
+from ..readers import reader_for
+from ..readers.source import SourceText, clip_line, decode_source, is_plain_ascii, read_bytes
+from .fingerprints import hashes_of_lines
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    max_bytes: int = 2_000_000
+    follow_symlinks: bool = False
+    jobs: Optional[int] = 1  # worker processes for the per-file pass; None or 0: automatic (parallel.py)
+    cache_dir: Optional[str] = None  # reuse per-file results across runs (cache.py)
+    progress: bool = False  # "scanned n/N files" on stderr for long scans, when it is a terminal
+
+
+def with_line_hashes(findings: list[Finding], text: str) -> list[Finding]:
+    if not findings:
+        return findings
+    hashes = hashes_of_lines(text, {f.location.line for f in findings})
+    return [dataclasses.replace(f, line_hash=hashes.get(f.location.line, "")) for f in findings]
+
+
+def internal_error(path: str, exc: Exception, where: str = "") -> FileProblem:
+    """A bug met on one file, as one line: the exception's type and message, no traceback."""
+    # A RecursionError's own message depends on the stack depth it hit: keep reports reproducible.
+    message = "nested too deep" if isinstance(exc, RecursionError) else " ".join(str(exc).split())[:200]
+    return FileProblem(path, f"internal error{where}: {type(exc).__name__}" + (f": {message}" if message else ""),
+                       "internal-error")
+
+
+def analyze_safely(analyzer, source: SourceText, candidate: Candidate, catalog: Catalog, context) -> FileAnalysis:
+    try:
+        return analyzer.analyze(source, candidate, catalog, context)
+    except Exception as exc:  # a bug met on one file must not end the run or lose the others
+        return FileAnalysis(problems=[internal_error(candidate.relpath, exc)])
+
+
+def _clipped(finding: Finding) -> Finding:
+    line = clip_line(finding.location.source_line, finding.location.column)
+    if line == finding.location.source_line:
+        return finding
+    return dataclasses.replace(finding, location=dataclasses.replace(finding.location, source_line=line))
+
+
+def finish(analysis: FileAnalysis, source: SourceText, problems: list[FileProblem]) -> tuple[list[Finding], list[FileProblem]]:
+    """Per-file post-processing once the analysis is final: fingerprints, suppressions."""
+    findings = suppressions.apply(with_line_hashes(analysis.findings, source.text), source.text)
+    findings = [secrets.redact_finding(f) for f in findings]  # no report may repeat a secret
+    findings = [_clipped(f) for f in findings]  # after redaction: a clipped secret would escape it
+    return findings, merge_problems(problems + analysis.problems)
+
+
+def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
+              context: object = None) -> tuple[list[Finding], list[FileProblem]]:
+    analyzer = reader_for(candidate.language)
+    if analyzer is None:
+        return [], []
+    problems: list[FileProblem] = []
+    try:
+        raw, problem = read_bytes(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
+        may_matter = getattr(analyzer, "may_matter", None)  # the analyzer's own first test, on bytes
+        if raw is not None and may_matter is not None and is_plain_ascii(raw) and not may_matter(raw):
+            return [], []  # nothing to decode, nothing the analyzer could report
+        source, problem = decode_source(raw, candidate.relpath) if raw is not None else (None, problem)
+        problems += [problem] if problem is not None else []
+        if source is None:
+            return [], problems
+        return finish(analyze_safely(analyzer, source, candidate, catalog, context), source, problems)
+    except Exception as exc:  # reading or post-processing; same rule as _analyze
+        return [], merge_problems(problems + [internal_error(candidate.relpath, exc)])
+
+
+def merge_problems(problems: list[FileProblem]) -> list[FileProblem]:
+    """One problem per file: several (say undecodable bytes and then syntax errors) are
+    joined, keeping the kind of the first that stopped the scan, else of the first."""
+    by_path: dict[str, list[FileProblem]] = {}
+    for p in problems:
+        by_path.setdefault(p.path, []).append(p)
+    merged = []
+    for path, group in by_path.items():
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        reasons = list(dict.fromkeys(p.reason for p in group))
+        kind = next((p.kind for p in group if not p.partial), group[0].kind)
+        merged.append(FileProblem(path, "; ".join(reasons), kind, partial=all(p.partial for p in group)))
+    return merged
