@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Iterator, Optional
 
 from ..concepts.catalog import Catalog
-from .ecma.classify import Classifier
+from ..classify.classifier import Classifier
 from ..discover.walk import Candidate
 from .dotenv import (PUBLISHABLE_RULE, SECRET_RULE, WEBHOOK_RULE, Assignment, _advice, classify,
     env_findings, is_clerk_env_name, secret_literals, unprefixed)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from ..concepts.catalog import Catalog, Rule
-from .ecma.classify import Classifier
+from ..classify.classifier import Classifier
 from ..discover.walk import Candidate
 from ..findings import FileAnalysis, Finding
 from ..concepts.secrets import is_secret_name, looks_secret, mask_span, redact_line, redact_value

@@ -21,7 +21,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from ..concepts.catalog import Catalog
-from .ecma.classify import Classifier
+from ..classify.classifier import Classifier
 from ..discover.walk import Candidate
 from ..findings import FileAnalysis, FileProblem, Finding
 from .source import SourceText

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from ..concepts.catalog import Catalog
-from .ecma.classify import Classifier
+from ..classify.classifier import Classifier
 from ..discover.walk import Candidate
 from ..findings import FileAnalysis, Finding
 from .source import SourceText

@@ -7,7 +7,7 @@ import re
 from typing import NamedTuple, Optional
 
 from ..concepts.catalog import Catalog
-from .ecma.classify import Classifier
+from ..classify.classifier import Classifier
 from ..discover.walk import Candidate
 from .source import LineIndex, SourceText
 

@@ -11,7 +11,7 @@ from .. import app_config as config_analyzer, dotenv as env_analyzer, schema as 
 from .bindings import Origin, Resolver
 from ...concepts.catalog import Catalog, is_clerk_module
 from ...discover.walk import Candidate
-from .classify import Classifier
+from ...classify.classifier import Classifier
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from .exports import SummaryBuilder
 from . import framework_reads

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from ...concepts.catalog import Catalog, Rule, is_clerk_module
-from ..ecma.classify import Classifier
+from ...classify.classifier import Classifier
 from ...discover.walk import Candidate
 from ...findings import FileAnalysis, Finding, Location
 from ..ecma.analyzer import MARKERS, analyze_js

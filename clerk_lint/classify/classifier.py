@@ -5,10 +5,10 @@ from typing import Callable, Optional
 
 import tree_sitter as ts
 
-from .bindings import Use
-from ...concepts.catalog import Catalog, Rule
-from ...findings import Finding, Location
-from .imports import ImportDecl, text
+from ..readers.ecma.bindings import Use
+from ..concepts.catalog import Catalog, Rule
+from ..findings import Finding, Location
+from ..readers.ecma.imports import ImportDecl, text
 
 IMPORT_RULE, TYPE_IMPORT_RULE, REEXPORT_RULE = "CLK001", "CLK002", "CLK003"
 
