@@ -2,7 +2,8 @@
 
 Readers stand side by side and ask shared concepts (clerk_lint/concepts); the only reader a
 reader may import is `ecma` from `sfc` (a component's scripts are ECMAScript), plus the shared
-text helpers (`source`, `text_analysis`, `prefilter`, `formats/`).
+text helpers (`source`, `text_analysis`, `prefilter`, `formats/`, and `env_assignments`, the
+findings of `NAME=value` lines every env-setting reader makes the same way).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pathlib
 import clerk_lint
 
 PACKAGE = pathlib.Path(clerk_lint.__file__).parent
-SHARED_READER_MODULES = {"source", "text_analysis", "prefilter", "formats"}
+SHARED_READER_MODULES = {"source", "text_analysis", "prefilter", "formats", "env_assignments"}
 ALLOWED_READER_PAIRS = {("sfc", "ecma")}
 
 # Sideways imports that predate the stage folders; each goes when its concept module lands
@@ -20,12 +21,7 @@ ALLOWED_READER_PAIRS = {("sfc", "ecma")}
 # does a listed one that is gone (delete it here).
 KNOWN_SIDEWAYS = {
     ("clerk_lint.readers.app_config", "clerk_lint.readers.deploy_env"),
-    ("clerk_lint.readers.app_config", "clerk_lint.readers.dotenv"),
-    ("clerk_lint.readers.app_config", "clerk_lint.readers.manifest"),
-    ("clerk_lint.readers.deploy_env", "clerk_lint.readers.dotenv"),
-    ("clerk_lint.readers.deploy_env", "clerk_lint.readers.manifest"),
     ("clerk_lint.readers.ecma.analyzer", "clerk_lint.readers.app_config"),
-    ("clerk_lint.readers.ecma.analyzer", "clerk_lint.readers.dotenv"),
     ("clerk_lint.readers.ecma.analyzer", "clerk_lint.readers.schema"),
 }
 

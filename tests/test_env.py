@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from clerk_lint.discover.walk import language_for
-from clerk_lint.readers.dotenv import classify, is_clerk_env_name, parse_dotenv, publishable_key_host
+from clerk_lint.concepts.env_vars import classify, is_clerk_env_name, publishable_key_host
+from clerk_lint.readers.dotenv import parse_dotenv
 from scan_helpers import CATALOG, scan_snippet
 
 PK = "pk_test_Y2xlYW4tbW9sZS0xMi5jbGVyay5hY2NvdW50cy5kZXYk"  # clean-mole-12.clerk.accounts.dev$
@@ -184,7 +185,7 @@ const short = "sk_test_abc";
 
 
 def test_clerk_after_another_word_must_name_a_clerk_setting():
-    from clerk_lint.readers.dotenv import is_clerk_env_name
+    from clerk_lint.concepts.env_vars import is_clerk_env_name
 
     assert not is_clerk_env_name("SUPPORT_CLERK_EMAIL")  # a clerk (a person), not Clerk
     assert not is_clerk_env_name("BILLING_CLERK_NAME")

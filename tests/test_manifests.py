@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from clerk_lint.discover.walk import language_for
-from clerk_lint.readers.manifest import (JsonError, is_clerk_npm_package, is_clerk_python_package,
-    parse_json, requirements_dependencies, toml_dependencies)
+from clerk_lint.readers.formats.jsonc import JsonError, parse_json
+from clerk_lint.readers.manifest import (is_clerk_npm_package, is_clerk_python_package,
+    requirements_dependencies, toml_dependencies)
 from clerk_lint.scan.driver import run_scan
 from scan_helpers import CATALOG, scan_snippet
 

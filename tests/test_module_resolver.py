@@ -8,7 +8,8 @@ from typing import Optional
 import pytest
 
 from clerk_lint.resolve import module_resolver as mr
-from clerk_lint.resolve.module_resolver import ModuleResolver, parse_jsonc, parse_pnpm_packages
+from clerk_lint.readers.formats.jsonc import loads_jsonc, parse_json
+from clerk_lint.resolve.module_resolver import ModuleResolver, parse_pnpm_packages
 
 
 def write(root: Path, rel: str, text: str = "export {};\n") -> Path:
@@ -551,16 +552,18 @@ def test_tokens_for_alias_whose_capture_skips_the_name(tmp_path):
 # --------------------------------------------------------------------------- parsers
 
 
-def test_parse_jsonc():
+def test_loads_jsonc():
     text = """\ufeff{
       // line comment with "quotes"
       "a": "http://example.com/*not-a-comment*/", /* block
       comment */ "b": [1, 2, 3,],
       "c": {"d": "x,]",},
     }"""
-    assert parse_jsonc(text) == {"a": "http://example.com/*not-a-comment*/", "b": [1, 2, 3], "c": {"d": "x,]"}}
+    assert loads_jsonc(text) == {"a": "http://example.com/*not-a-comment*/", "b": [1, 2, 3], "c": {"d": "x,]"}}
     with pytest.raises(ValueError):
-        parse_jsonc("{ nope")
+        loads_jsonc("{ nope")
+    # The reader with positions speaks the same dialect.
+    assert parse_json(text).to_python() == loads_jsonc(text)
 
 
 @pytest.mark.parametrize(

@@ -24,10 +24,11 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from ..concepts.catalog import Catalog
+from ..concepts.env_vars import is_clerk_env_name
 from ..classify.classifier import Classifier
 from ..discover.walk import Candidate
 from ..findings import FileAnalysis, FileProblem, Finding
-from .manifest import JsonError, JsonNode, parse_json
+from .formats.jsonc import JsonError, JsonNode, parse_json
 from .source import SourceText
 from .text_analysis import marked_classifier, text_span
 
@@ -172,8 +173,6 @@ def js_clerk_domain(node, catalog: Catalog):
 
 def _clerk_env_member(node) -> str:
     """`process.env.CLERK_X` / `import.meta.env.X` naming Clerk -> the variable name."""
-    from .dotenv import is_clerk_env_name
-
     if node is not None and node.type == "member_expression":
         prop = node.child_by_field_name("property")
         name = _node_text(prop)

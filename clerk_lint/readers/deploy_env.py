@@ -4,7 +4,7 @@ GitLab CI), docker compose files, Dockerfiles, Render blueprints and fly.toml.
 Files are read line by line (no YAML parser: keys at any indentation, `KEY: value`,
 `- KEY=value`, Dockerfile `ARG` / `ENV A=1 B=2` / legacy `ENV KEY value`, shell `KEY=value`
 in `run:` / `RUN` lines). Every Clerk variable set there is reported with the .env rules
-(CLK710-CLK713, classified by `env_analyzer.classify`); a value taken from the CI
+(CLK710-CLK713, classified by `concepts.env_vars.classify`); a value taken from the CI
 provider's own store (`${{ secrets.CLERK_SECRET_KEY }}`, `${{ vars.X }}`, a GitLab CI/CD
 variable the file does not define) is CLK716, because the change is made in the provider's
 settings; secret-shaped literals written into these committed files are CLK715.
@@ -18,8 +18,10 @@ from typing import Iterator, Optional
 from ..concepts.catalog import Catalog
 from ..classify.classifier import Classifier
 from ..discover.walk import Candidate
-from .dotenv import (PUBLISHABLE_RULE, SECRET_RULE, WEBHOOK_RULE, Assignment, _advice, classify,
-    env_findings, is_clerk_env_name, secret_literals, unprefixed)
+from ..concepts.env_vars import (PUBLISHABLE_RULE, SECRET_RULE, WEBHOOK_RULE, advice_for, classify,
+    is_clerk_env_name, unprefixed)
+from ..concepts.secret_literals import secret_literals
+from .env_assignments import Assignment, env_findings
 from ..findings import FileAnalysis, Finding
 from ..concepts.secrets import redact_line
 from .source import SourceText
@@ -261,7 +263,7 @@ def _netlify_lines(text: str):
 
 def _vercel_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
     """vercel.json `env` and `build.env` maps (string values)."""
-    from .manifest import parse_json
+    from .formats.jsonc import parse_json
 
     root = parse_json(text)
     maps = [root.get("env"), (root.get("build") or root).get("env") if root.get("build") is not None else None] \
@@ -306,7 +308,7 @@ def _store_finding(catalog: Catalog, classifier: Classifier, text: str, line: st
         code = classify(stored, "", catalog, file_has_clerk=True)
     if code is None:
         return None
-    advice = STORE_ADVICE.get(code) or f"Clerk setting; {_advice(unprefixed(name if is_clerk_env_name(name, catalog) else stored))}"
+    advice = STORE_ADVICE.get(code) or f"Clerk setting; {advice_for(unprefixed(name if is_clerk_env_name(name, catalog) else stored))}"
     detail = f"{label} {stored}: {advice}"
     details = (("variable", name), ("store", label), ("stored_as", stored), ("kind", code), ("place", place))
     finding = classifier.finding(catalog.rule(STORE_RULE), text_span(text, start, end), symbol=name, module="",

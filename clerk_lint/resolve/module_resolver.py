@@ -54,15 +54,15 @@ bad input.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Optional, Sequence
 
 from pathlib import Path
 
 from ..discover.walk import DEFAULT_SKIP_DIRS
 from ..discover.upward import nearest_upward
+from ..readers.formats.jsonc import Json, loads_jsonc
 from ..readers.formats.yaml_lines import strip_comments
 
 EXTENSIONS: tuple[str, ...] = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
@@ -112,25 +112,6 @@ def _segment_tokens(name: str) -> set[str]:
 def _prefix_tokens(spec: str) -> set[str]:
     """A string the specifier starts with."""
     return {q + spec for q in _QUOTES}
-
-Json = Union[dict, list, str, int, float, bool, None]
-
-
-# --------------------------------------------------------------------------- JSON(C)
-
-_JSONC_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?(?:\*/|\Z)', re.S)
-_JSONC_COMMA = re.compile(r'"(?:[^"\\]|\\.)*"|,(?=\s*[\]}])', re.S)
-
-
-def parse_jsonc(text: str) -> Json:
-    """JSON with // and /* */ comments and trailing commas (tsconfig's dialect).
-    Raises ValueError when the text is not valid even so."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    text = _JSONC_COMMENT.sub(lambda m: m.group(0) if m.group(0)[0] == '"' else " ", text)
-    text = _JSONC_COMMA.sub(lambda m: m.group(0) if m.group(0)[0] == '"' else "", text)
-    return json.loads(text, strict=False)
-
 
 def _read_text(path: str, limit: int = _MAX_JSON_BYTES) -> Optional[str]:
     try:
@@ -571,7 +552,7 @@ class ModuleResolver:
             text = _read_text(path)
             if text is not None:
                 try:
-                    data = parse_jsonc(text)
+                    data = loads_jsonc(text)
                 except (ValueError, RecursionError):
                     data = None
         self._json[path] = data

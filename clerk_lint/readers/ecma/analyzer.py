@@ -7,7 +7,9 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from .. import app_config as config_analyzer, dotenv as env_analyzer, schema as schema_analyzer
+from .. import app_config as config_analyzer, schema as schema_analyzer
+from . import env_checks
+from ...concepts.secret_literals import may_hold_secret_literal
 from .bindings import Origin, Resolver
 from ...concepts.catalog import Catalog, is_clerk_module
 from ...discover.walk import Candidate
@@ -34,8 +36,8 @@ def _event_name(node: ts.Node, catalog: Catalog) -> str:
 # (detail, node to report, details) to choose the span and the details itself.
 QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "webhooks.event-comparison": _event_name,
-    "env.clerk-env-read": env_analyzer.js_env_read,
-    "strings.secret-literal": env_analyzer.js_secret_literal,
+    "env.clerk-env-read": env_checks.js_env_read,
+    "strings.secret-literal": env_checks.js_secret_literal,
     "strings.clerk-domain": config_analyzer.js_clerk_domain,
     "database.clerk-id-column": schema_analyzer.js_clerk_id_column,
     "config.convex-provider": config_analyzer.js_convex_issuer,
@@ -46,7 +48,7 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
 # Clerk app hold many strings and none of them is a Clerk host or key).
 # Each takes the file's bytes lower-cased.
 QUERY_GATES: dict[str, Callable[[bytes], bool]] = {
-    "strings.secret-literal": env_analyzer.may_hold_secret_literal,
+    "strings.secret-literal": may_hold_secret_literal,
     "strings.clerk-domain": config_analyzer.may_name_clerk_host,
 }
 # Query purposes whose rules need no Clerk import in the file (env reads, Clerk-id columns,
@@ -153,7 +155,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         if MARKERS.search(data):
             result.findings.extend(_query_findings(lang, root, catalog, Classifier(catalog, locate),
                                                    standalone_only=True))
-            result.findings = env_analyzer.drop_nested_reads(result.findings)
+            result.findings = env_checks.drop_nested_reads(result.findings)
         return result
     classifier = Classifier(catalog, locate)
     result.findings.extend(classifier.import_finding(d) for d in clerk_imports)
@@ -186,7 +188,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         result.findings.extend(_query_findings(lang, root, catalog, classifier))
     elif MARKERS.search(data):
         result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
-    result.findings = env_analyzer.drop_nested_reads(result.findings)
+    result.findings = env_checks.drop_nested_reads(result.findings)
     if context is not None:
         builder = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
         summary = builder.build(root, context.resolve, is_clerk_module)

@@ -1,0 +1,101 @@
+"""Checks the ECMAScript reader runs on captures of queries/ecma/env.scm and strings.scm: reads
+of Clerk variables in code and secret literals written into source. Each returns "" (no hit)
+or (detail, node to report, details)."""
+from __future__ import annotations
+
+from ...concepts.catalog import Catalog
+from ...concepts.env_vars import READ_ADVICE, advice_for, classify, is_clerk_env_name, unprefixed
+from ...concepts.secret_literals import SECRET_LITERAL, secret_literals
+from ...findings import Finding
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", errors="replace") if node is not None and node.text is not None else ""
+
+
+def _read_target(node):
+    """The expression that reads the variable, for the finding's span."""
+    parent = node.parent
+    if node.type == "string_fragment" and parent is not None:
+        up = parent.parent  # string -> subscript_expression | arguments
+        if up is not None and up.type == "subscript_expression":
+            return up
+        if up is not None and up.type == "arguments" and up.parent is not None:
+            return up.parent
+        return parent
+    if node.type in ("shorthand_property_identifier_pattern",):
+        return node
+    return parent if parent is not None else node
+
+
+def js_env_read(node, catalog: Catalog):
+    """`env.clerk-env-read`: process.env.X / import.meta.env.X / env.X / process.env["X"] /
+    const { X } = process.env / import { X } from "$env/static/private" / Deno.env.get("X")."""
+    name = _text(node)
+    if not is_clerk_env_name(name, catalog):
+        return ""
+    code = classify(name, "", catalog, file_has_clerk=True)
+    advice = READ_ADVICE.get(code) or advice_for(unprefixed(name))
+    return (f"{name}: {advice}", _read_target(node), (("variable", name), ("kind", code or "")))
+
+
+def _context_name(string_node) -> str:
+    """The name the literal is bound to: object key, variable, assignment target, JSX attribute."""
+    node = string_node
+    for _ in range(4):
+        parent = node.parent
+        if parent is None:
+            return ""
+        if parent.type == "pair":
+            return _text(parent.child_by_field_name("key")).strip("\"'`")
+        if parent.type == "variable_declarator":
+            return _text(parent.child_by_field_name("name"))
+        if parent.type in ("assignment_expression", "augmented_assignment_expression"):
+            return _text(parent.child_by_field_name("left"))
+        if parent.type == "jsx_attribute":
+            return _text(parent.named_children[0]) if parent.named_children else ""
+        if parent.type in ("arguments", "call_expression", "new_expression"):
+            call = parent if parent.type != "arguments" else parent.parent
+            if call is None:
+                return ""
+            return _text(call.child_by_field_name("function") or call.child_by_field_name("constructor"))
+        node = parent
+    return ""
+
+
+def js_secret_literal(node, catalog: Catalog):
+    """`strings.secret-literal`: an sk_live_/sk_test_ key, whsec_ secret or PEM private key
+    written into source, in a file that concerns Clerk (the JS analyzer only calls this for
+    files that mention clerk or svix), unless its name says another vendor."""
+    text = _text(node)
+    if not SECRET_LITERAL.search(text):
+        return ""
+    target = node.parent if node.parent is not None else node
+    hit = next(secret_literals(text, _context_name(target)), None)
+    return "" if hit is None else (hit[2], target, hit[3])
+
+
+ENV_READ_RULE = "CLK714"
+
+
+def drop_nested_reads(findings: list[Finding]) -> list[Finding]:
+    """Env reads that are part of a reported Clerk expression (`<ClerkProvider publishableKey=
+    {import.meta.env.X}>`, `createClerkClient({ secretKey: process.env.CLERK_SECRET_KEY })`,
+    `app.use(clerkPlugin, { publishableKey: ... })`) go away with it, so only the reads that
+    outlive the Clerk code (startup checks, env schemas, config modules) are reported. Part of
+    means: inside another finding's span, or on the line where another finding starts."""
+    containers = [f.location for f in findings if f.code != ENV_READ_RULE]
+    if not containers:
+        return findings
+
+    def inside(loc, outer) -> bool:
+        if loc.path != outer.path:
+            return False
+        if loc.line == outer.line:
+            return True
+        return ((outer.line, outer.column) <= (loc.line, loc.column)
+                and (loc.end_line, loc.end_column) <= (outer.end_line, outer.end_column))
+
+    return [f for f in findings
+            if f.code != ENV_READ_RULE or not any(inside(f.location, outer) for outer in containers)]
+
