@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clerk_lint.readers.app_config import clerk_hosts
+from clerk_lint.concepts.clerk_hosts import clerk_hosts
 from clerk_lint.discover.walk import language_for
 from scan_helpers import scan_snippet
 

@@ -2,7 +2,8 @@
 RLS policies that read Clerk's token claims."""
 from __future__ import annotations
 
-from clerk_lint.readers.schema import (is_clerk_column_name, prisma_columns, split_sql, sql_columns,
+from clerk_lint.concepts.clerk_ids import is_clerk_column_name
+from clerk_lint.readers.schema import (prisma_columns, split_sql, sql_columns,
     sql_jwt_uses)
 from scan_helpers import scan_snippet
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from ..concepts.catalog import Catalog
+from ..concepts.clerk_ids import comment_mentions_clerk, is_clerk_column_name
 from ..classify.classifier import Classifier
 from ..discover.walk import Candidate
 from ..findings import FileAnalysis, Finding
@@ -25,30 +26,6 @@ from .text_analysis import marked_classifier, text_span
 COLUMN_RULE, SUPABASE_RULE = "CLK720", "CLK733"
 
 
-# --------------------------------------------------------------------------- names
-
-
-def name_tokens(name: str) -> list[str]:
-    """`clerkUserId` -> [clerk, user, id]; `clerk_org_id` -> [clerk, org, id]; `ClerkID` -> [clerk, id]."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
-    return [t for t in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if t]
-
-
-_GLUED = re.compile(r"^clerk(?:id|ids|userid|orgid|organizationid|uid|user|org|sub|sessionid)?$")
-
-
-def is_clerk_column_name(name: str) -> bool:
-    """A column or field named after Clerk: clerkId, clerk_user_id, clerkOrgId, clerkid,
-    ClerkUserID, is_clerk_user ... (but not clerkenwell or bookclerk)."""
-    return any(_GLUED.match(t) for t in name_tokens(name))
-
-
-_CLERK_WORD = re.compile(r"\bclerk\b", re.IGNORECASE)
-
-
-def comment_mentions_clerk(comment: str) -> bool:
-    return bool(_CLERK_WORD.search(comment))
 
 
 # --------------------------------------------------------------------------- prisma
@@ -336,7 +313,7 @@ def sql_jwt_uses(text: str) -> Iterator[JwtUse]:
             continue
         if not _JWT_SUB.search(stmt.text):
             if about_clerk is None:
-                about_clerk = bool(_CLERK_WORD.search(text)) or any(is_clerk_column_name(c.name)
+                about_clerk = comment_mentions_clerk(text) or any(is_clerk_column_name(c.name)
                                                                     for c in sql_columns(text))
             if not about_clerk:
                 continue
@@ -411,144 +388,3 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
         result.findings.extend(column_findings(sql_columns(text), text, catalog, classifier, "sql"))
         result.findings.extend(jwt_findings(sql_jwt_uses(text), text, catalog, classifier))
     return result
-
-
-# --------------------------------------------------------------------------- JS/TS ORM schemas
-# Called by the JS analyzer for captures of queries/ecma/database.scm (Drizzle, Convex,
-# Mongoose, Sequelize object schemas) and queries/typescript/database.scm (decorated entity
-# fields: TypeORM, MikroORM, Typegoose, NestJS GraphQL). Returns "" or (detail, node, details).
-
-# Column builders of Drizzle (pg-core, mysql-core, sqlite-core) and the callback form t.text().
-COLUMN_BUILDERS = frozenset({
-    "text", "varchar", "char", "uuid", "integer", "int", "bigint", "serial", "bigserial", "smallint",
-    "numeric", "decimal", "real", "doublePrecision", "boolean", "timestamp", "date", "json", "jsonb",
-    "citext", "tinytext", "mediumtext", "longtext", "binary", "varbinary", "blob", "mysqlEnum", "pgEnum",
-})
-# Objects whose members are column / field types: Convex validators, Sequelize, Mongoose.
-_TYPE_OBJECTS = re.compile(r"^(?:v|DataTypes|Sequelize|Schema\.Types|mongoose\.Schema\.Types|Types|SchemaTypes)$")
-_TYPE_IDENTIFIERS = frozenset({"String", "Number", "Buffer", "ObjectId"})
-_ENTITY_DECORATORS = re.compile(r"^(?:Column|PrimaryColumn|PrimaryGeneratedColumn|Index|Prop|Property|Field|"
-                                r"ManyToOne|JoinColumn|Unique)$")
-
-
-def _js_text(node) -> str:
-    return node.text.decode("utf-8", errors="replace") if node is not None and node.text is not None else ""
-
-
-def _innermost_call(call):
-    """text("clerk_id").notNull().unique() -> the text("clerk_id") call."""
-    while True:
-        fn = call.child_by_field_name("function")
-        if fn is not None and fn.type == "member_expression":
-            obj = fn.child_by_field_name("object")
-            if obj is not None and obj.type == "call_expression":
-                call = obj
-                continue
-        return call
-
-
-def _first_string_arg(call) -> str:
-    args = call.child_by_field_name("arguments")
-    if args is None:
-        return ""
-    first = next((c for c in args.named_children if c.type != "comment"), None)
-    if first is not None and first.type == "string":
-        return _js_text(first)[1:-1]
-    return ""
-
-
-def _column_definition(value) -> tuple[bool, str]:
-    """(whether `value` defines a column / field, the database column name it gives)."""
-    if value is None:
-        return False, ""
-    if value.type == "call_expression":
-        call = _innermost_call(value)
-        fn = call.child_by_field_name("function")
-        if fn is None:
-            return False, ""
-        if fn.type == "identifier" and _js_text(fn) in COLUMN_BUILDERS:
-            return True, _first_string_arg(call)
-        if fn.type == "member_expression":
-            obj = _js_text(fn.child_by_field_name("object"))
-            prop = _js_text(fn.child_by_field_name("property"))
-            if _TYPE_OBJECTS.match(obj) or (prop in COLUMN_BUILDERS and re.fullmatch(r"[a-z]\w{0,2}", obj)):
-                return True, _first_string_arg(call)
-        return False, ""
-    if value.type == "identifier":
-        return _js_text(value) in _TYPE_IDENTIFIERS, ""
-    if value.type == "member_expression":
-        return bool(_TYPE_OBJECTS.match(_js_text(value.child_by_field_name("object")))), ""
-    if value.type == "array":
-        items = [c for c in value.named_children if c.type != "comment"]
-        return len(items) == 1 and _column_definition(items[0])[0], ""
-    if value.type == "object":
-        for pair in value.named_children:
-            if pair.type == "pair" and _js_text(pair.child_by_field_name("key")).strip("\"'") == "type":
-                return True, ""
-    return False, ""
-
-
-def _table_name(obj) -> str:
-    """The table an object of columns belongs to: pgTable("users", {...}) -> users;
-    users: defineTable({...}) -> users; const UserSchema = new Schema({...}) -> UserSchema."""
-    node = obj
-    for _ in range(6):
-        node = node.parent
-        if node is None:
-            return ""
-        if node.type in ("call_expression", "new_expression"):
-            name = _first_string_arg(node) if node.type == "call_expression" else ""
-            if name:
-                return name
-            up = node.parent
-            if up is not None and up.type == "pair":
-                return _js_text(up.child_by_field_name("key")).strip("\"'")
-            if up is not None and up.type == "variable_declarator":
-                return _js_text(up.child_by_field_name("name"))
-        if node.type == "variable_declarator":
-            return _js_text(node.child_by_field_name("name"))
-        if node.type in ("class_declaration", "class"):
-            return _js_text(node.child_by_field_name("name"))
-    return ""
-
-
-def js_clerk_id_column(node, catalog: Catalog):
-    """`database.clerk-id-column`: an ORM schema field named after Clerk (clerkId: text(),
-    clerkUserId: v.string(), clerkId: { type: String }), or a column builder given a Clerk
-    column name (userId: text("clerk_user_id")), or a decorated entity field (@Column() clerkId)."""
-    parent = node.parent
-    if parent is None:
-        return ""
-    if parent.type == "pair":
-        key = _js_text(node).strip("\"'`")
-        is_column, db_name = _column_definition(parent.child_by_field_name("value"))
-        if not is_column or not (is_clerk_column_name(key) or (db_name and is_clerk_column_name(db_name))):
-            return ""
-        table = _table_name(parent.parent) if parent.parent is not None else ""
-        column = db_name or key
-        shown = f"{table}.{key}" if table else key
-        detail = shown + (f" (column {db_name})" if db_name and db_name != key else "")
-        return (detail, parent, (("table", table), ("column", column), ("field", key), ("schema", "orm")))
-    if parent.type in ("public_field_definition", "field_definition"):
-        key = _js_text(node)
-        decorators = [d for d in parent.named_children if d.type == "decorator"]
-        names = []
-        for d in decorators:
-            expr = d.named_children[0] if d.named_children else None
-            fn = expr.child_by_field_name("function") if expr is not None and expr.type == "call_expression" else expr
-            names.append((_js_text(fn), expr))
-        if not any(_ENTITY_DECORATORS.match(n) for n, _ in names):
-            return ""
-        mapped = ""
-        for _, expr in names:
-            if expr is not None and expr.type == "call_expression":
-                m = re.search(r"\bname\s*:\s*[\"']([^\"']+)", _js_text(expr.child_by_field_name("arguments")))
-                if m:
-                    mapped = m.group(1)
-        if not (is_clerk_column_name(key) or (mapped and is_clerk_column_name(mapped))):
-            return ""
-        table = _table_name(parent)
-        shown = f"{table}.{key}" if table else key
-        return (shown + (f" (column {mapped})" if mapped else ""), node,
-                (("table", table), ("column", mapped or key), ("field", key), ("schema", "orm")))
-    return ""

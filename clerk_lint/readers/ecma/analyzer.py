@@ -7,8 +7,7 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from .. import app_config as config_analyzer, schema as schema_analyzer
-from . import env_checks
+from . import config_checks, env_checks, schema_checks
 from ...concepts.secret_literals import may_hold_secret_literal
 from .bindings import Origin, Resolver
 from ...concepts.catalog import Catalog, is_clerk_module
@@ -38,10 +37,10 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "webhooks.event-comparison": _event_name,
     "env.clerk-env-read": env_checks.js_env_read,
     "strings.secret-literal": env_checks.js_secret_literal,
-    "strings.clerk-domain": config_analyzer.js_clerk_domain,
-    "database.clerk-id-column": schema_analyzer.js_clerk_id_column,
-    "config.convex-provider": config_analyzer.js_convex_issuer,
-    "config.expo-plugin": config_analyzer.js_expo_plugin,
+    "strings.clerk-domain": config_checks.js_clerk_domain,
+    "database.clerk-id-column": schema_checks.js_clerk_id_column,
+    "config.convex-provider": config_checks.js_convex_issuer,
+    "config.expo-plugin": config_checks.js_expo_plugin,
     "globals.clerk-global": lambda node, catalog: (text(node.parent), node.parent, ()) if node.parent is not None else "",
 }
 # Byte tests a file must pass for a check to have anything to find in it (most files of a
@@ -49,7 +48,7 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
 # Each takes the file's bytes lower-cased.
 QUERY_GATES: dict[str, Callable[[bytes], bool]] = {
     "strings.secret-literal": may_hold_secret_literal,
-    "strings.clerk-domain": config_analyzer.may_name_clerk_host,
+    "strings.clerk-domain": config_checks.may_name_clerk_host,
 }
 # Query purposes whose rules need no Clerk import in the file (env reads, Clerk-id columns,
 # Clerk hosts and keys in configs): run on every file that mentions clerk or svix.
