@@ -103,7 +103,7 @@ LANGUAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     (".env.*", "dotenv"),
     ("*.env", "dotenv"),
     (".envrc", "dotenv"),
-    # Where deployments provide env variables (deploy_env_analyzer); generic .yml is not read.
+    # Where deployments provide env variables (readers/deploy_env.py); generic .yml is not read.
     ("*.gitlab-ci.yml", "gitlab-ci"),
     ("*.gitlab-ci.yaml", "gitlab-ci"),
     ("docker-compose*.yml", "docker-compose"),

@@ -8,7 +8,7 @@ File kinds handled here: JSON configs (`app.json` of Expo, `vercel.json`) and TO
 (`readers/ecma/config_checks.py`); what a Clerk host looks like is `concepts/clerk_hosts.py`.
 
 Rules: CLK730 clerk-domain-in-config, CLK731 convex-clerk-issuer, CLK732 expo-clerk-plugin,
-CLK733 supabase-clerk-third-party-auth (the SQL side is in schema_analyzer).
+CLK733 supabase-clerk-third-party-auth (the SQL side is in readers/schema.py).
 """
 from __future__ import annotations
 

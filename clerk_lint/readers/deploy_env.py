@@ -338,7 +338,7 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
 
 
 def config_env_findings(candidate: Candidate, text: str, catalog: Catalog, classifier: Classifier) -> list[Finding]:
-    """The env maps of vercel.json and netlify.toml, for config_analyzer (which reads those files)."""
+    """The env maps of vercel.json and netlify.toml, for readers/app_config.py (which reads those files)."""
     name = candidate.relpath.rsplit("/", 1)[-1]
     kind = {"vercel.json": "vercel-json", "netlify.toml": "netlify-toml"}.get(name)
     return place_findings(kind, text, catalog, classifier) if kind else []

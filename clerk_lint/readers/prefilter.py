@@ -7,7 +7,7 @@ import re
 from typing import Callable
 
 # Files that never say "clerk" or "svix" cannot import a Clerk module (the JS family's test;
-# js_analyzer.MARKERS).
+# the ECMAScript reader's markers).
 JS_MARKERS = re.compile(rb"clerk|svix", re.IGNORECASE)
 
 
