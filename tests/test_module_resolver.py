@@ -9,7 +9,8 @@ import pytest
 
 from clerk_lint.resolve import module_resolver as mr
 from clerk_lint.readers.formats.jsonc import loads_jsonc, parse_json
-from clerk_lint.resolve.module_resolver import ModuleResolver, parse_pnpm_packages
+from clerk_lint.resolve.module_resolver import ModuleResolver
+from clerk_lint.resolve.pnpm_workspace import parse_pnpm_packages
 
 
 def write(root: Path, rel: str, text: str = "export {};\n") -> Path:

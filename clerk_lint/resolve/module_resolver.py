@@ -51,6 +51,9 @@ Everything read from disk (directory listings, JSON files, configs, workspace
 maps) is read once and cached; ``resolve`` is memoised per (folder, specifier).
 Unreadable or malformed files are treated as absent; nothing here raises for
 bad input.
+
+The string work lives beside it: `specifiers.py` (extensions, `exports` / `imports` maps),
+`globs.py` (workspace globs), `pnpm_workspace.py` (pnpm-workspace.yaml's package list).
 """
 from __future__ import annotations
 
@@ -63,24 +66,15 @@ from pathlib import Path
 from ..discover.walk import DEFAULT_SKIP_DIRS
 from ..discover.upward import nearest_upward
 from ..readers.formats.jsonc import Json, loads_jsonc
-from ..readers.formats.yaml_lines import strip_comments
+from .globs import glob_parts, glob_regex, has_magic, segment_regex
+from .pnpm_workspace import parse_pnpm_packages
+from .specifiers import (EXTENSIONS, JS_TO_TS, code_ext, exports_map, file_stem, flatten_conditions, is_dts,
+    match_map, split_bare, strip_code_ext, targets_for)
 
-EXTENSIONS: tuple[str, ...] = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
-# What a compiled-extension specifier may stand for, TypeScript's ESM convention.
-JS_TO_TS: dict[str, tuple[str, ...]] = {
-    ".js": (".ts", ".tsx"),
-    ".jsx": (".tsx",),
-    ".mjs": (".mts",),
-    ".cjs": (".cts",),
-}
-DTS_SUFFIXES: tuple[str, ...] = (".d.ts", ".d.mts", ".d.cts")
 CONFIG_NAMES: tuple[str, ...] = ("tsconfig.json", "jsconfig.json")
 
 # package.json fields naming the package's entry, in the order they are tried.
 ENTRY_FIELDS: tuple[str, ...] = ("source", "module", "main", "types", "typings")
-# Export conditions tried first, in this order; any other condition follows in
-# the order the package lists it.
-CONDITION_ORDER: tuple[str, ...] = ("source", "types", "typings", "import", "module", "default", "require")
 # Build-output folders mapped back to src/, and flavour folders under them
 # (dist/esm/index.js, dist/types/index.d.ts) that are dropped too.
 BUILD_DIRS = frozenset({"dist", "build", "lib", "out"})
@@ -122,155 +116,6 @@ def _read_text(path: str, limit: int = _MAX_JSON_BYTES) -> Optional[str]:
     if len(raw) > limit:
         return None
     return raw.decode("utf-8", errors="replace")
-
-
-# --------------------------------------------------------------------------- pnpm-workspace.yaml
-
-def _yaml_scalar(raw: str) -> str:
-    """One plain, 'single' or "double" quoted YAML scalar, with a trailing comment dropped."""
-    raw = raw.strip()
-    if raw[:1] == "'":
-        out, i = [], 1
-        while i < len(raw):
-            ch = raw[i]
-            if ch == "'":
-                if raw[i + 1:i + 2] == "'":
-                    out.append("'")
-                    i += 2
-                    continue
-                break
-            out.append(ch)
-            i += 1
-        return "".join(out)
-    if raw[:1] == '"':
-        out, i = [], 1
-        while i < len(raw):
-            ch = raw[i]
-            if ch == "\\" and i + 1 < len(raw):
-                out.append(raw[i + 1])
-                i += 2
-                continue
-            if ch == '"':
-                break
-            out.append(ch)
-            i += 1
-        return "".join(out)
-    hash_at = re.search(r"(^|\s)#", raw)
-    if hash_at:
-        raw = raw[:hash_at.start()]
-    return raw.strip()
-
-
-def _split_flow(body: str) -> list[str]:
-    """The items of a YAML flow sequence body (between [ and ]), quotes respected."""
-    items, cur, quote = [], [], ""
-    for ch in body:
-        if quote:
-            cur.append(ch)
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-            cur.append(ch)
-        elif ch == ",":
-            items.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    items.append("".join(cur))
-    return [s for s in (_yaml_scalar(i) for i in items) if s]
-
-
-def parse_pnpm_packages(text: str) -> list[str]:
-    """The globs of the top-level ``packages:`` list of a pnpm-workspace.yaml
-    (block or flow style, quoted or plain, comments allowed)."""
-    lines = text.lstrip("\ufeff").splitlines()
-    for i, line in enumerate(lines):
-        m = re.match(r"""packages\s*:(.*)$|["']packages["']\s*:(.*)$""", line)
-        if not m:
-            continue
-        rest = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
-        if rest.startswith("["):
-            body = rest[1:]
-            j = i
-            while "]" not in strip_comments(body) and j + 1 < len(lines):
-                j += 1
-                body += "\n" + lines[j]
-            body = strip_comments(body)
-            return _split_flow(body[:body.rfind("]")] if "]" in body else body)
-        if rest and not rest.startswith("#"):
-            return []
-        out = []
-        for follow in lines[i + 1:]:
-            stripped = follow.strip()
-            if not stripped or stripped.startswith("#"):
-                continue
-            item = re.match(r"\s*-(?:\s+(.*)|\s*)$", follow)
-            if not item:
-                break
-            value = _yaml_scalar(item.group(1) or "")
-            if value:
-                out.append(value)
-        return out
-    return []
-
-
-# --------------------------------------------------------------------------- globs
-
-def _segment_regex(seg: str) -> str:
-    out, i = [], 0
-    while i < len(seg):
-        ch = seg[i]
-        if ch == "*":
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "[":
-            end = seg.find("]", i + 1)
-            if end < 0:
-                out.append(re.escape(ch))
-            else:
-                body = seg[i + 1:end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = end
-        elif ch == "{":
-            end = seg.find("}", i + 1)
-            if end < 0:
-                out.append(re.escape(ch))
-            else:
-                out.append("(?:" + "|".join(_segment_regex(alt) for alt in seg[i + 1:end].split(",")) + ")")
-                i = end
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "".join(out)
-
-
-def _has_magic(seg: str) -> bool:
-    return any(c in seg for c in "*?[{")
-
-
-def _glob_parts(pattern: str) -> list[str]:
-    return [p for p in pattern.replace("\\", "/").split("/") if p not in ("", ".")]
-
-
-def glob_regex(pattern: str) -> re.Pattern:
-    """A regex matching '/'-separated relative paths against a workspace glob
-    (``**`` spans any number of folders, including none)."""
-    parts = _glob_parts(pattern)
-    rx = ""
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        if part == "**":
-            if last:
-                rx = rx[:-1] + "(?:/.*)?" if rx.endswith("/") else ".*"
-            else:
-                rx += "(?:[^/]+/)*"
-        else:
-            rx += _segment_regex(part) + ("" if last else "/")
-    return re.compile(rx + r"\Z")
 
 
 # --------------------------------------------------------------------------- records
@@ -325,113 +170,6 @@ class _Workspace:
         self.root = root
         self.globs = globs
         self.packages: Optional[dict[str, str]] = None  # name -> folder, built lazily
-
-
-def _split_bare(spec: str) -> tuple[str, str]:
-    """("@scope/name", "./sub/path") or ("name", ".")."""
-    parts = spec.split("/")
-    n = 2 if spec.startswith("@") and len(parts) > 1 else 1
-    name = "/".join(parts[:n])
-    rest = "/".join(parts[n:])
-    return name, ("./" + rest) if rest else "."
-
-
-def _is_dts(name: str) -> bool:
-    return name.lower().endswith(DTS_SUFFIXES)
-
-
-def _ext(name: str) -> str:
-    base = name.rsplit("/", 1)[-1].rsplit(os.sep, 1)[-1]
-    dot = base.rfind(".")
-    return base[dot:] if dot > 0 else ""
-
-
-def _strip_code_ext(rel: str) -> str:
-    low = rel.lower()
-    for suffix in DTS_SUFFIXES:
-        if low.endswith(suffix):
-            return rel[: -len(suffix)]
-    ext = _ext(rel)
-    if ext in EXTENSIONS:
-        return rel[: -len(ext)]
-    return rel
-
-
-def _stem(name: str) -> str:
-    """The file name without its extension ("auth.server.ts" -> "auth.server", "x.d.ts" -> "x")."""
-    if _is_dts(name):
-        return _strip_code_ext(name)
-    ext = _ext(name)
-    return name[: -len(ext)] if ext else name
-
-
-def _flatten_conditions(value: Json, out: list[str], depth: int = 0) -> None:
-    """Every target string of an exports/imports entry, preferred conditions first."""
-    if depth > 20:
-        return
-    if isinstance(value, str):
-        if value not in out:
-            out.append(value)
-    elif isinstance(value, list):
-        for item in value:
-            _flatten_conditions(item, out, depth + 1)
-    elif isinstance(value, dict):
-        keys = [k for k in CONDITION_ORDER if k in value]
-        keys += [k for k in value if k not in CONDITION_ORDER]
-        for key in keys:
-            _flatten_conditions(value[key], out, depth + 1)
-
-
-def _match_map(mapping: dict, key: str) -> Optional[tuple[Json, str]]:
-    """Node's subpath matching in an exports/imports map: the exact key, else the
-    ``*`` pattern with the longest prefix (then the longest key), else a legacy
-    folder key ending in "/". Returns (entry, what ``*`` stands for)."""
-    if key in mapping and "*" not in key:
-        return mapping[key], ""
-    best: Optional[tuple[str, str]] = None
-    for k in mapping:
-        if not isinstance(k, str):
-            continue
-        star = k.find("*")
-        if star >= 0:
-            if k.count("*") != 1:
-                continue
-            prefix, suffix = k[:star], k[star + 1:]
-            # what "*" stands for is never empty (Node: the key must be at least as long)
-            if key.startswith(prefix) and key.endswith(suffix) and len(key) > len(prefix) + len(suffix):
-                if best is None or (len(prefix), len(k)) > (len(best[0]), len(best[1])):
-                    best = (prefix, k)
-    if best is not None:
-        prefix, k = best
-        suffix = k[k.find("*") + 1:]
-        return mapping[k], key[len(prefix): len(key) - len(suffix)]
-    folder = max((k for k in mapping if isinstance(k, str) and k.endswith("/") and key.startswith(k)),
-                 key=len, default=None)
-    if folder is not None:
-        entry = mapping[folder]
-        if isinstance(entry, str):
-            return entry + key[len(folder):], ""
-    return None
-
-
-def _targets_for(entry: Json, star: str) -> list[str]:
-    flat: list[str] = []
-    _flatten_conditions(entry, flat)
-    return [t.replace("*", star) for t in flat] if star else flat
-
-
-def _exports_map(exports: Json) -> Optional[dict]:
-    """``exports`` as a {subpath: entry} map (sugar forms expanded)."""
-    if isinstance(exports, (str, list)):
-        return {".": exports}
-    if isinstance(exports, dict):
-        keys = [k for k in exports if isinstance(k, str)]
-        if keys and all(k.startswith(".") for k in keys):
-            return exports
-        if keys and not any(k.startswith(".") for k in keys):
-            return {".": exports}  # a conditions object for the root
-        return {k: v for k, v in exports.items() if isinstance(k, str) and k.startswith(".")}
-    return None
 
 
 # --------------------------------------------------------------------------- resolver
@@ -593,15 +331,15 @@ class ModuleResolver:
         return found
 
     def _probe_file(self, path: str) -> Optional[str]:
-        ext = _ext(path)
+        ext = code_ext(path)
         for ts_ext in JS_TO_TS.get(ext, ()):
             cand = path[: -len(ext)] + ts_ext
             if self._is_file(cand):
                 return cand
-        if self._is_file(path) and not _is_dts(path):
+        if self._is_file(path) and not is_dts(path):
             return path
         for e in EXTENSIONS:
-            if self._is_file(path + e) and not _is_dts(path + e):
+            if self._is_file(path + e) and not is_dts(path + e):
                 return path + e
         return None
 
@@ -661,7 +399,7 @@ class ModuleResolver:
     def _extends_path(self, folder: str, spec: str) -> Optional[str]:
         if spec.startswith(("./", "../")) or spec in (".", "..") or os.path.isabs(spec):
             return self._config_file(os.path.normpath(os.path.join(folder, spec)))
-        name, sub = _split_bare(spec)
+        name, sub = split_bare(spec)
         pkg_dir = self._node_modules_dir(folder, name) or self._workspace_package(folder, name)
         if pkg_dir is None:
             return None
@@ -672,12 +410,12 @@ class ModuleResolver:
             targets = [rel]
         else:
             targets = []
-            emap = _exports_map(pj.get("exports"))
+            emap = exports_map(pj.get("exports"))
             if emap:
-                hit = _match_map(emap, sub) or (_match_map(emap, sub + ".json") if not sub.endswith(".json")
+                hit = match_map(emap, sub) or (match_map(emap, sub + ".json") if not sub.endswith(".json")
                                                 else None)
                 if hit is not None:
-                    targets = _targets_for(*hit)
+                    targets = targets_for(*hit)
             targets.append(sub)
         for rel in targets:
             found = self._config_file(os.path.normpath(os.path.join(pkg_dir, rel)))
@@ -727,8 +465,8 @@ class ModuleResolver:
             return True
         for pattern in cfg.include:
             static = []
-            for part in _glob_parts(pattern):
-                if _has_magic(part):
+            for part in glob_parts(pattern):
+                if has_magic(part):
                     break
                 static.append(part)
             else:
@@ -818,7 +556,7 @@ class ModuleResolver:
 
     def _expand(self, root: str, glob: str) -> list[str]:
         """Folders under ``root`` matching a workspace glob (never inside node_modules)."""
-        parts = _glob_parts(glob)
+        parts = glob_parts(glob)
         out: list[str] = []
         stack: list[tuple[str, int]] = [(root, 0)]
         visited: set[tuple[str, int]] = set()
@@ -844,8 +582,8 @@ class ModuleResolver:
                             if root == real or real.startswith(root.rstrip(os.sep) + os.sep):
                                 continue  # a loop back into the tree
                         stack.append((child, i))
-            elif _has_magic(part):
-                rx = re.compile(_segment_regex(part) + r"\Z")
+            elif has_magic(part):
+                rx = re.compile(segment_regex(part) + r"\Z")
                 for name, kind in (self._ls(folder) or {}).items():
                     if kind != _DIR or name in ("node_modules", ".git"):
                         continue
@@ -912,11 +650,11 @@ class ModuleResolver:
         pj = self._pkg_json(pkg_dir) or {}
         targets: list[str] = []
         excluded = False
-        emap = _exports_map(pj.get("exports"))
+        emap = exports_map(pj.get("exports"))
         if emap:
-            hit = _match_map(emap, subpath)
+            hit = match_map(emap, subpath)
             if hit is not None:
-                targets = _targets_for(*hit)
+                targets = targets_for(*hit)
                 excluded = not targets  # "./internal/*": null
         if subpath == ".":
             targets += [pj[f] for f in ENTRY_FIELDS if isinstance(pj.get(f), str) and pj[f] not in targets]
@@ -954,14 +692,14 @@ class ModuleResolver:
                 if found is not None:
                     return found
         for target, full in paths:
-            if _is_dts(full) and self._is_file(full):
+            if is_dts(full) and self._is_file(full):
                 return full
         return None
 
     @staticmethod
     def _source_guesses(rel: str) -> list[str]:
         """Where the source of a build output path may live: dist/esm/x.js -> src/x."""
-        parts = _strip_code_ext(os.path.normpath(rel).replace(os.sep, "/")).split("/")
+        parts = strip_code_ext(os.path.normpath(rel).replace(os.sep, "/")).split("/")
         out = []
         if len(parts) > 1 and parts[0] in BUILD_DIRS:
             rest = parts[1:]
@@ -979,10 +717,10 @@ class ModuleResolver:
         imports = (self._pkg_json(pkg_dir) or {}).get("imports")
         if not isinstance(imports, dict):
             return None
-        hit = _match_map(imports, spec)
+        hit = match_map(imports, spec)
         if hit is None:
             return None
-        targets = _targets_for(*hit)
+        targets = targets_for(*hit)
         relative = [t for t in targets if t.startswith("./")]
         found = self._resolve_targets(pkg_dir, relative) if relative else None
         if found is None:
@@ -1029,7 +767,7 @@ class ModuleResolver:
             found = self._probe(os.path.normpath(os.path.join(cfg.base_url, spec)), dir_only=spec.endswith("/"))
             if found is not None:
                 return found
-        name, sub = _split_bare(spec)
+        name, sub = split_bare(spec)
         if name in NODE_BUILTINS:
             return None
         pkg_dir = self._workspace_package(folder, name)
@@ -1089,9 +827,9 @@ class ModuleResolver:
         """Paths a resolution may start from and end at ``target``."""
         forms = {target}
         name = os.path.basename(target)
-        ext = _ext(name)
-        if _is_dts(name):
-            forms.add(_strip_code_ext(target))
+        ext = code_ext(name)
+        if is_dts(name):
+            forms.add(strip_code_ext(target))
         elif ext in EXTENSIONS:
             bare = target[: -len(ext)]
             forms.add(bare)
@@ -1109,7 +847,7 @@ class ModuleResolver:
         name = os.path.basename(target)
         folder = os.path.dirname(target)
         tokens: set[str] = set()
-        stem = _stem(name)
+        stem = file_stem(name)
         if stem:
             tokens |= _segment_tokens(stem)
         index_like = stem == "index"
@@ -1175,7 +913,7 @@ class ModuleResolver:
                 if not isinstance(key, str):
                     continue
                 flat: list[str] = []
-                _flatten_conditions(entry, flat)
+                flatten_conditions(entry, flat)
                 rel = [os.path.normpath(os.path.join(pkg_dir, t)) for t in flat if t.startswith("./")]
                 self._alias_tokens(key, rel, forms, covered, extra)
                 for t in flat:
@@ -1190,7 +928,7 @@ class ModuleResolver:
 
     def _exported(self, pkg_dir: str, pj: dict, target: str) -> bool:
         """Whether a subpath in the package's exports map names ``target``."""
-        emap = _exports_map(pj.get("exports"))
+        emap = exports_map(pj.get("exports"))
         if not emap or not target.startswith(pkg_dir.rstrip(os.sep) + os.sep):
             return False
         forms: Optional[set[str]] = None
@@ -1203,7 +941,7 @@ class ModuleResolver:
                 continue
             if forms is None:
                 forms = self._forms(target, ())
-            for pattern in _targets_for(entry, ""):
+            for pattern in targets_for(entry, ""):
                 if key.endswith("/") and "*" not in key:
                     pattern += "*"  # legacy folder export: "./": "./src/"
                 if pattern.count("*") != 1:
