@@ -173,7 +173,7 @@ def _settings(ctx: click.Context) -> tuple[dict, Config]:
 def _run(settings: dict):
     """Load the catalog, scan, and keep the selected rules: (catalog, ScanResult)."""
     from .config import ConfigError, check_selectors, select_findings, split_selectors
-    from .discover.walk import DiscoveryError
+    from .discover.kinds import DiscoveryError
     from .scan.driver import run_scan
     from .scan.per_file import ScanOptions
 

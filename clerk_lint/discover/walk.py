@@ -1,4 +1,5 @@
-"""Find the source files to scan.
+"""Find the source files to scan (file kinds and default skips: `kinds.py`; .gitignore and
+--include / --exclude: `ignore_rules.py`).
 
 ``discover()`` turns the paths given on the command line into a sorted list of
 ``Candidate`` files plus the ``FileProblem``s met on the way (symbolic links not
@@ -43,113 +44,14 @@ scanned root ("link points outside the scanned root").
 """
 from __future__ import annotations
 
-import fnmatch
-import re
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 from ..findings import FileProblem
-
-
-class _LazyPathspec:
-    """``pathspec``, imported on first use: explicit file arguments need no ignore files."""
-
-    def __getattr__(self, name: str):
-        import pathspec as module
-
-        globals()["pathspec"] = module
-        return getattr(module, name)
-
-
-pathspec = _LazyPathspec()
-
-# --------------------------------------------------------------------------- tables
-
-# Keys starting with "." are file extensions (matched case-insensitively); any
-# other key is an exact file name (for manifests such as "package.json").
-LANGUAGES: dict[str, str] = {
-    ".js": "javascript",
-    ".jsx": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "tsx",
-    ".vue": "vue",
-    ".astro": "astro",
-    ".svelte": "svelte",
-    ".py": "python",
-    # Non-code places a migration touches: manifests, env files, schemas, configs.
-    "package.json": "package-json",
-    "pyproject.toml": "pyproject",
-    "Pipfile": "pipfile",
-    ".prisma": "prisma",
-    ".sql": "sql",
-    "app.json": "json-config",
-    "vercel.json": "json-config",
-    "config.toml": "toml-config",
-    "netlify.toml": "toml-config",
-}
-
-# File-name patterns (fnmatch, lower-cased name), tried after exact names and extensions.
-LANGUAGE_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("*requirements*.txt", "requirements"),
-    ("requirements*.in", "requirements"),
-    (".env", "dotenv"),
-    (".env.*", "dotenv"),
-    ("*.env", "dotenv"),
-    (".envrc", "dotenv"),
-    # Where deployments provide env variables (readers/deploy_env.py); generic .yml is not read.
-    ("*.gitlab-ci.yml", "gitlab-ci"),
-    ("*.gitlab-ci.yaml", "gitlab-ci"),
-    ("docker-compose*.yml", "docker-compose"),
-    ("docker-compose*.yaml", "docker-compose"),
-    ("compose*.yml", "docker-compose"),
-    ("compose*.yaml", "docker-compose"),
-    ("dockerfile", "dockerfile"),
-    ("*.dockerfile", "dockerfile"),
-    ("dockerfile.*", "dockerfile"),
-    ("render.yaml", "render-yaml"),
-    ("fly.toml", "fly-toml"),
-)
-
-# Kinds known by their folder, matched against the '/'-separated path.
-PATH_PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"(?:^|/)\.github/workflows/[^/]+\.ya?ml$"), "github-actions"),
-    (re.compile(r"(?:^|/)action\.ya?ml$"), "github-actions"),
-)
-
-DEFAULT_SKIP_DIRS: frozenset[str] = frozenset(
-    {
-        "node_modules",
-        ".git",
-        "dist",
-        "build",
-        ".next",
-        "out",
-        "coverage",
-        ".turbo",
-        ".vercel",
-        "vendor",
-        ".svelte-kit",
-        ".nuxt",
-        ".output",
-        ".expo",
-        "__pycache__",
-        ".venv",
-        "venv",
-        "site-packages",  # any virtualenv, whatever its folder is called (env/lib/python3.x/...)
-        ".tox",
-        ".nox",
-    }
-)
-
-# Matched against the end of the (lower-cased) file name.
-MINIFIED_SUFFIXES: tuple[str, ...] = (".min.js", ".min.mjs", "-min.js", ".bundle.js")
+from .ignore_rules import PathFilters, initial_levels, is_ignored, IgnoreLevel, load_level
+from .kinds import DEFAULT_SKIP_DIRS, LANGUAGES, Candidate, DiscoveryError, is_minified, language_for
 
 REASON_SYMLINK = "symbolic link not followed"
 REASON_SYMLINK_OUTSIDE = "link points outside the scanned root"
@@ -159,226 +61,6 @@ REASON_NOT_REGULAR = "not a regular file"
 REASON_UNKNOWN_TYPE = "not a supported source file type"
 
 
-class DiscoveryError(Exception):
-    """A path given to discover() does not exist (the CLI exits with code 2)."""
-
-
-@dataclass(frozen=True)
-class Candidate:
-    path: Path  # absolute (symbolic links in it are kept, not resolved)
-    relpath: str  # '/'-separated, relative to root
-    root: Path
-    language: str
-
-
-def language_for(name: str, languages: Mapping[str, str] = LANGUAGES,
-                 patterns: Sequence[tuple[str, str]] = LANGUAGE_PATTERNS, path: str = "") -> Optional[str]:
-    """The language of a file name (or of its `path`, for PATH_PATTERNS), or None when it is not scanned."""
-    if path and name.endswith((".yml", ".yaml")):
-        lang = next((lang for rx, lang in PATH_PATTERNS if rx.search(path)), None)
-        if lang is not None:
-            return lang
-    if not name.startswith("."):  # exact-name keys never start with a dot
-        lang = languages.get(name)
-        if lang is not None:
-            return lang
-    dot = name.rfind(".")
-    if dot > 0:  # not a bare dot-file such as ".ts"
-        lang = languages.get(name[dot:].lower())
-        if lang is not None:
-            return lang
-    lower = name.lower()
-    return next((lang for pattern, lang in patterns if fnmatch.fnmatchcase(lower, pattern)), None)
-
-
-def is_minified(name: str) -> bool:
-    return name.lower().endswith(MINIFIED_SUFFIXES)
-
-
-# --------------------------------------------------------------------------- ignore
-
-
-class _Level:
-    """The patterns of one ignore file; ``base`` is its folder relative to the
-    anchor ('' or 'some/dir/')."""
-
-    __slots__ = ("base", "spec", "patterns", "any_match")
-
-    def __init__(self, base: str, spec: pathspec.GitIgnoreSpec):
-        self.base = base
-        self.spec = spec
-        self.patterns = [p for p in spec.patterns if p.include is not None]
-        self.any_match = _any_match(self.patterns)
-
-
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
-
-
-def _any_match(patterns) -> Optional[re.Pattern]:
-    """One regex that matches where any of the patterns does: most paths match no pattern of
-    a level, and one search tells so (pathspec tries the patterns one by one). None when the
-    patterns cannot be joined; then every path takes the full test."""
-    regexes = [getattr(p, "regex", None) for p in patterns]
-    if not regexes or any(r is None or not isinstance(r.pattern, str) for r in regexes):
-        return None
-    if len({r.flags for r in regexes}) != 1:
-        return None
-    try:  # named groups would clash once joined; only the full test reads them
-        return re.compile("|".join("(?:" + _NAMED_GROUP.sub("(?:", r.pattern) + ")" for r in regexes),
-                          regexes[0].flags)
-    except re.error:
-        return None
-
-
-def _read_ignore_lines(path: str) -> Optional[list[str]]:
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(4_000_000)
-    except OSError:
-        return None
-    text = raw.decode("utf-8", errors="replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text.splitlines()
-
-
-def _load_level(path: str, base: str) -> Optional[_Level]:
-    lines = _read_ignore_lines(path)
-    if not lines:
-        return None
-    try:
-        spec = pathspec.GitIgnoreSpec.from_lines(lines)
-    except Exception:  # a malformed pattern must not stop the scan
-        spec = pathspec.GitIgnoreSpec.from_lines(_valid_lines(lines))
-    level = _Level(base, spec)
-    return level if level.patterns else None
-
-
-def _valid_lines(lines: Iterable[str]) -> list[str]:
-    good = []
-    for line in lines:
-        try:
-            pathspec.GitIgnoreSpec.from_lines([line])
-        except Exception:
-            continue
-        good.append(line)
-    return good
-
-
-def _is_ignored(levels: Sequence[_Level], path: str, is_dir: bool) -> bool:
-    """``path`` is relative to the anchor, without a trailing slash.
-
-    Deeper levels win. For files pathspec's GitIgnoreSpec decides within a level
-    (it mirrors git's handling of files under re-included directories). For
-    directories the last pattern matching "dir/" wins, so that ``*`` followed by
-    ``!*/`` keeps directories walkable as it does in git."""
-    for level in reversed(levels):
-        base = level.base
-        if base:
-            if not path.startswith(base):
-                continue
-            sub = path[len(base):]
-        else:
-            sub = path
-        if is_dir:
-            sub += "/"
-        if level.any_match is not None and level.any_match.search(sub) is None:
-            continue  # no pattern of this level matches: it has no say
-        if is_dir:
-            for pat in reversed(level.patterns):
-                if pat.match_file(sub) is not None:
-                    return bool(pat.include)
-        else:
-            include = level.spec.check_file(sub).include
-            if include is not None:
-                return include
-    return False
-
-
-def _git_anchor(root: str) -> tuple[Optional[str], Optional[str]]:
-    """(top of the enclosing git checkout, its git dir), or (None, None)."""
-    cur = root
-    while True:
-        dotgit = os.path.join(cur, ".git")
-        if os.path.isdir(dotgit):
-            return cur, dotgit
-        if os.path.isfile(dotgit):  # worktree / submodule: "gitdir: <path>"
-            gitdir = None
-            try:
-                with open(dotgit, encoding="utf-8", errors="replace") as fh:
-                    first = fh.readline().strip()
-                if first.startswith("gitdir:"):
-                    gitdir = os.path.normpath(os.path.join(cur, first[7:].strip()))
-                    common = os.path.join(gitdir, "commondir")
-                    if os.path.isfile(common):
-                        with open(common, encoding="utf-8", errors="replace") as fh:
-                            gitdir = os.path.normpath(os.path.join(gitdir, fh.readline().strip()))
-            except OSError:
-                gitdir = None
-            return cur, gitdir
-        parent = os.path.dirname(cur)
-        if parent == cur:
-            return None, None
-        cur = parent
-
-
-def _initial_levels(root: str) -> tuple[str, tuple[_Level, ...]]:
-    """The ignore levels that apply above the walk, and the root's prefix
-    relative to the anchor the levels are expressed in."""
-    top, gitdir = _git_anchor(root)
-    if top is None:
-        return "", ()
-    rel = os.path.relpath(root, top)
-    prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-    levels: list[_Level] = []
-    if gitdir:
-        lvl = _load_level(os.path.join(gitdir, "info", "exclude"), "")
-        if lvl:
-            levels.append(lvl)
-    # .gitignore files of the folders from the checkout top down to (but not
-    # including) the root; the root's own one is read by the walk.
-    parts = prefix.split("/")[:-1]
-    for i in range(len(parts)):
-        folder = os.path.join(top, *parts[:i])
-        base = "".join(part + "/" for part in parts[:i])
-        lvl = _load_level(os.path.join(folder, ".gitignore"), base)
-        if lvl:
-            levels.append(lvl)
-    return prefix, tuple(levels)
-
-
-# --------------------------------------------------------------------------- filters
-
-
-class _Filters:
-    def __init__(self, include: Sequence[str], exclude: Sequence[str]):
-        self.include = self._compile("--include", include)
-        self.exclude = self._compile("--exclude", exclude)
-        # A directory can only be pruned by --exclude when no pattern re-includes.
-        self.prune_dirs = bool(self.exclude) and not any(
-            p.include is False for p in self.exclude.patterns
-        )
-
-    @staticmethod
-    def _compile(option: str, patterns: Sequence[str]) -> Optional[pathspec.GitIgnoreSpec]:
-        if not patterns:
-            return None
-        for pattern in patterns:
-            try:
-                pathspec.GitIgnoreSpec.from_lines([pattern])
-            except Exception as exc:
-                raise DiscoveryError(f"invalid {option} pattern {pattern!r}: {exc}") from None
-        return pathspec.GitIgnoreSpec.from_lines(list(patterns))
-
-    def keep_file(self, relpath: str) -> bool:
-        if self.exclude is not None and self.exclude.match_file(relpath):
-            return False
-        if self.include is not None and not self.include.match_file(relpath):
-            return False
-        return True
-
-    def prune_dir(self, relpath: str) -> bool:
-        return self.prune_dirs and self.exclude.match_file(relpath + "/")  # type: ignore[union-attr]
 
 
 # --------------------------------------------------------------------------- walk
@@ -392,7 +74,7 @@ class _Walker:
     def __init__(
         self,
         root: str,
-        filters: _Filters,
+        filters: PathFilters,
         languages: Mapping[str, str],
         follow_symlinks: bool,
         candidates: list[Candidate],
@@ -410,13 +92,13 @@ class _Walker:
         self.seen_paths = seen_paths  # absolute candidate paths (across roots)
         self.visited_dirs: set[str] = set()  # real paths
         self.seen_files: set[str] = set()  # real paths
-        self.prefix, self.base_levels = _initial_levels(root)
+        self.prefix, self.base_levels = initial_levels(root)
         # Links met while walking, followed afterwards: (relpath, abs path, levels)
-        self.pending_links: list[tuple[str, str, tuple[_Level, ...]]] = []
+        self.pending_links: list[tuple[str, str, tuple[IgnoreLevel, ...]]] = []
 
     # -- helpers
     def _ignored(self, levels, rel: str, is_dir: bool) -> bool:
-        return bool(levels) and _is_ignored(levels, self.prefix + rel, is_dir)
+        return bool(levels) and is_ignored(levels, self.prefix + rel, is_dir)
 
     def _problem(self, rel: str, reason: str, kind: str = "skipped") -> None:
         self.problems.append(FileProblem(path=rel, reason=reason, kind=kind))
@@ -475,7 +157,7 @@ class _Walker:
                     except OSError:
                         regular = False
                     if regular:
-                        lvl = _load_level(entry.path, self.prefix + prefix)
+                        lvl = load_level(entry.path, self.prefix + prefix)
                         if lvl is not None:
                             levels = (*levels, lvl)
                     break
@@ -591,7 +273,7 @@ def discover(
         if not os.path.exists(p):
             raise DiscoveryError(f"path not found: {p}")
 
-    filters = _Filters(include, exclude)
+    filters = PathFilters(include, exclude)
     candidates: list[Candidate] = []
     problems: list[FileProblem] = []
     seen_paths: set[str] = set()

@@ -25,7 +25,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 from ..concepts.catalog import Catalog
 from ..concepts.clerk_hosts import clerk_hosts, host_detail
 from ..classify.classifier import Classifier
-from ..discover.walk import Candidate
+from ..discover.kinds import Candidate
 from ..findings import FileAnalysis, FileProblem, Finding
 from .formats.jsonc import JsonError, JsonNode, parse_json
 from .source import SourceText

@@ -17,7 +17,7 @@ from typing import Iterator, Optional
 
 from ..concepts.catalog import Catalog
 from ..classify.classifier import Classifier
-from ..discover.walk import Candidate
+from ..discover.kinds import Candidate
 from ..concepts.env_vars import (PUBLISHABLE_RULE, SECRET_RULE, WEBHOOK_RULE, advice_for, classify,
     is_clerk_env_name, unprefixed)
 from ..concepts.secret_literals import secret_literals

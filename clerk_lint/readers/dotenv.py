@@ -15,7 +15,7 @@ import re
 from typing import Iterator, Optional
 
 from ..concepts.catalog import Catalog
-from ..discover.walk import Candidate
+from ..discover.kinds import Candidate
 from ..findings import FileAnalysis
 from .env_assignments import Assignment, env_findings
 from .source import SourceText

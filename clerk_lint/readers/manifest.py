@@ -22,7 +22,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from ..concepts.catalog import Catalog
 from ..classify.classifier import Classifier
-from ..discover.walk import Candidate
+from ..discover.kinds import Candidate
 from ..findings import FileAnalysis, FileProblem, Finding
 from .formats.jsonc import JsonError, parse_json
 from .source import SourceText

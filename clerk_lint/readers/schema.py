@@ -18,7 +18,7 @@ from typing import Iterator, Optional
 from ..concepts.catalog import Catalog
 from ..concepts.clerk_ids import comment_mentions_clerk, is_clerk_column_name
 from ..classify.classifier import Classifier
-from ..discover.walk import Candidate
+from ..discover.kinds import Candidate
 from ..findings import FileAnalysis, Finding
 from .source import SourceText
 from .text_analysis import marked_classifier, text_span

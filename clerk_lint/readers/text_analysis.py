@@ -8,7 +8,7 @@ from typing import NamedTuple, Optional
 
 from ..concepts.catalog import Catalog
 from ..classify.classifier import Classifier
-from ..discover.walk import Candidate
+from ..discover.kinds import Candidate
 from .source import LineIndex, SourceText
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from ..concepts.catalog import Catalog, is_clerk_module
-from ..discover.walk import Candidate
+from ..discover.kinds import Candidate
 from ..findings import FileAnalysis, FileProblem
 from ..readers.prefilter import mentions_clerk  # js_analyzer.MARKERS as a substring test
 from ..discover.project_sdks import may_read_framework_auth

@@ -63,7 +63,7 @@ from typing import Iterable, Optional, Sequence
 
 from pathlib import Path
 
-from ..discover.walk import DEFAULT_SKIP_DIRS
+from ..discover.kinds import DEFAULT_SKIP_DIRS
 from ..discover.upward import nearest_upward
 from ..readers.formats.jsonc import Json, loads_jsonc
 from .globs import glob_parts, glob_regex, has_magic, segment_regex

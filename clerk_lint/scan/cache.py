@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from ..discover.walk import Candidate
+from ..discover.kinds import Candidate
 from ..findings import FileAnalysis
 
 FORMAT = "v1"

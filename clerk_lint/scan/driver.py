@@ -5,7 +5,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..concepts.catalog import Catalog
-from ..discover.walk import Candidate, discover
+from ..discover.kinds import Candidate
+from ..discover.walk import discover
 from ..discover.workspaces import package_folders
 from ..findings import FileAnalysis, ScanResult
 from ..readers import in_project

@@ -17,7 +17,7 @@ import sys
 import time
 from typing import Callable, Optional, Sequence, TextIO
 
-from ..discover.walk import Candidate
+from ..discover.kinds import Candidate
 from ..readers import in_project
 from . import per_file
 

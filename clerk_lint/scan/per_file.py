@@ -8,7 +8,7 @@ from typing import Optional
 
 from ..concepts import secrets
 from ..concepts.catalog import Catalog
-from ..discover.walk import Candidate
+from ..discover.kinds import Candidate
 from ..filters import suppressions
 from ..findings import FileAnalysis, FileProblem, Finding
 from ..readers import reader_for

@@ -11,7 +11,7 @@ from . import config_checks, env_checks, schema_checks
 from ...concepts.secret_literals import may_hold_secret_literal
 from .bindings import Origin, Resolver
 from ...concepts.catalog import Catalog, is_clerk_module
-from ...discover.walk import Candidate
+from ...discover.kinds import Candidate
 from ...classify.classifier import Classifier
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from .exports import SummaryBuilder

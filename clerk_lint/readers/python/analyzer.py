@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ...concepts.catalog import Catalog, Rule, webhook_hook
-from ...discover.walk import Candidate
+from ...discover.kinds import Candidate
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from ..prefilter import substring_test
 from ..source import LineIndex, SourceText

@@ -37,7 +37,7 @@ from typing import Callable, Iterable, Optional
 
 from ...concepts.catalog import Catalog, Rule, is_clerk_module
 from ...classify.classifier import Classifier
-from ...discover.walk import Candidate
+from ...discover.kinds import Candidate
 from ...findings import FileAnalysis, Finding, Location
 from ..ecma.analyzer import MARKERS, analyze_js
 from ..ecma.imports import DEFAULT, NAMESPACE, find_imports, text

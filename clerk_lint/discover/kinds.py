@@ -1,0 +1,129 @@
+"""What clerk-lint reads: the file kinds (languages) by name, extension and path, the folders it
+never walks into, and `Candidate`, one file to scan with its kind."""
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional, Sequence
+
+# Keys starting with "." are file extensions (matched case-insensitively); any
+# other key is an exact file name (for manifests such as "package.json").
+LANGUAGES: dict[str, str] = {
+    ".js": "javascript",
+    ".jsx": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+    ".vue": "vue",
+    ".astro": "astro",
+    ".svelte": "svelte",
+    ".py": "python",
+    # Non-code places a migration touches: manifests, env files, schemas, configs.
+    "package.json": "package-json",
+    "pyproject.toml": "pyproject",
+    "Pipfile": "pipfile",
+    ".prisma": "prisma",
+    ".sql": "sql",
+    "app.json": "json-config",
+    "vercel.json": "json-config",
+    "config.toml": "toml-config",
+    "netlify.toml": "toml-config",
+}
+
+# File-name patterns (fnmatch, lower-cased name), tried after exact names and extensions.
+LANGUAGE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("*requirements*.txt", "requirements"),
+    ("requirements*.in", "requirements"),
+    (".env", "dotenv"),
+    (".env.*", "dotenv"),
+    ("*.env", "dotenv"),
+    (".envrc", "dotenv"),
+    # Where deployments provide env variables (readers/deploy_env.py); generic .yml is not read.
+    ("*.gitlab-ci.yml", "gitlab-ci"),
+    ("*.gitlab-ci.yaml", "gitlab-ci"),
+    ("docker-compose*.yml", "docker-compose"),
+    ("docker-compose*.yaml", "docker-compose"),
+    ("compose*.yml", "docker-compose"),
+    ("compose*.yaml", "docker-compose"),
+    ("dockerfile", "dockerfile"),
+    ("*.dockerfile", "dockerfile"),
+    ("dockerfile.*", "dockerfile"),
+    ("render.yaml", "render-yaml"),
+    ("fly.toml", "fly-toml"),
+)
+
+# Kinds known by their folder, matched against the '/'-separated path.
+PATH_PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"(?:^|/)\.github/workflows/[^/]+\.ya?ml$"), "github-actions"),
+    (re.compile(r"(?:^|/)action\.ya?ml$"), "github-actions"),
+)
+
+DEFAULT_SKIP_DIRS: frozenset[str] = frozenset(
+    {
+        "node_modules",
+        ".git",
+        "dist",
+        "build",
+        ".next",
+        "out",
+        "coverage",
+        ".turbo",
+        ".vercel",
+        "vendor",
+        ".svelte-kit",
+        ".nuxt",
+        ".output",
+        ".expo",
+        "__pycache__",
+        ".venv",
+        "venv",
+        "site-packages",  # any virtualenv, whatever its folder is called (env/lib/python3.x/...)
+        ".tox",
+        ".nox",
+    }
+)
+
+# Matched against the end of the (lower-cased) file name.
+MINIFIED_SUFFIXES: tuple[str, ...] = (".min.js", ".min.mjs", "-min.js", ".bundle.js")
+
+
+class DiscoveryError(Exception):
+    """A path given to discover() does not exist, or a pattern is invalid (the CLI exits with code 2)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path  # absolute (symbolic links in it are kept, not resolved)
+    relpath: str  # '/'-separated, relative to root
+    root: Path
+    language: str
+
+
+
+def language_for(name: str, languages: Mapping[str, str] = LANGUAGES,
+                 patterns: Sequence[tuple[str, str]] = LANGUAGE_PATTERNS, path: str = "") -> Optional[str]:
+    """The language of a file name (or of its `path`, for PATH_PATTERNS), or None when it is not scanned."""
+    if path and name.endswith((".yml", ".yaml")):
+        lang = next((lang for rx, lang in PATH_PATTERNS if rx.search(path)), None)
+        if lang is not None:
+            return lang
+    if not name.startswith("."):  # exact-name keys never start with a dot
+        lang = languages.get(name)
+        if lang is not None:
+            return lang
+    dot = name.rfind(".")
+    if dot > 0:  # not a bare dot-file such as ".ts"
+        lang = languages.get(name[dot:].lower())
+        if lang is not None:
+            return lang
+    lower = name.lower()
+    return next((lang for pattern, lang in patterns if fnmatch.fnmatchcase(lower, pattern)), None)
+
+
+def is_minified(name: str) -> bool:
+    return name.lower().endswith(MINIFIED_SUFFIXES)
