@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from clerk_lint.readers.sfc import analyzer as sfc_analyzer
+from clerk_lint.readers.sfc import nuxt as sfc_nuxt
 from clerk_lint.concepts.catalog import load_catalog
 from clerk_lint.discover.walk import language_for
 from clerk_lint.scan.driver import run_scan
@@ -17,9 +17,9 @@ CATALOG = load_catalog()
 
 @pytest.fixture(autouse=True)
 def _fresh_nuxt_cache():
-    sfc_analyzer.clear_caches()
+    sfc_nuxt.clear_caches()
     yield
-    sfc_analyzer.clear_caches()
+    sfc_nuxt.clear_caches()
 
 
 def scan(root: Path):

@@ -1,0 +1,163 @@
+"""Nuxt's auto-imports: whether a project's nuxt.config lists @clerk/nuxt, and the project's own
+components and composables that shadow Clerk's."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from ...concepts.catalog import Catalog
+from ..ecma.imports import DEFAULT, NAMESPACE, find_imports, text
+from ..ecma.parse import parse
+from .template_tags import camelize
+
+
+@dataclass(frozen=True)
+class NuxtClerk:
+    root: str  # folder of nuxt.config.*
+    components_module: str
+    composables_module: str
+    components: frozenset[str]  # Clerk component names the module registers
+    composables: frozenset[str]
+    local_components: frozenset[str]  # the project's own components (they win over Clerk's)
+    local_composables: frozenset[str]
+
+
+# Control components of @clerk/nuxt 1.x / 2.x (Core 2); Core 3 replaced them with <Show>, so the
+# current surface no longer lists them, but projects on those majors still render them.
+NUXT_CORE2_COMPONENTS = frozenset({"SignedIn", "SignedOut", "Protect"})
+NUXT_CONFIGS = ("nuxt.config.ts", "nuxt.config.js", "nuxt.config.mjs", "nuxt.config.mts", "nuxt.config.cjs")
+# Nuxt modules that auto-import Clerk's components and composables, and where their names live.
+NUXT_MODULES = {
+    "@clerk/nuxt": ("@clerk/nuxt/components", "@clerk/nuxt/composables"),
+    "vue-clerk/nuxt": ("vue-clerk", "vue-clerk"),
+}
+
+
+def _config_modules(data: bytes) -> set[str]:
+    """Module names listed in `modules: [...]` of a Nuxt config (strings, `[name, options]`
+    pairs, or identifiers bound to a default import)."""
+    lang = "typescript"
+    root = parse(data, lang).root_node
+    imported = {text(n.local): d.source for d in find_imports(lang, root) for n in d.names
+                if n.local is not None and n.imported in (DEFAULT, NAMESPACE)}
+    found: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        if node.type != "pair":
+            continue
+        key = node.child_by_field_name("key")
+        value = node.child_by_field_name("value")
+        if key is None or value is None or text(key).strip("\"'") != "modules" or value.type != "array":
+            continue
+        for item in value.named_children:
+            if item.type == "array" and item.named_children:
+                item = item.named_children[0]
+            if item.type == "string":
+                found.add(text(item)[1:-1])
+            elif item.type == "identifier" and text(item) in imported:
+                found.add(imported[text(item)])
+    return found
+
+
+def _stems(folder: Path, suffixes: tuple[str, ...], limit: int = 5000) -> frozenset[str]:
+    """File stems under `folder` (recursively) with one of `suffixes`; Nuxt also names nested
+    components by their path (`components/base/Button.vue` -> `BaseButton`)."""
+    out: set[str] = set()
+    if not folder.is_dir():
+        return frozenset()
+    count = 0
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if d not in ("node_modules", ".nuxt", ".output")]
+        prefix = "".join(p[:1].upper() + camelize(p)[1:] for p in Path(dirpath).relative_to(folder).parts)
+        for name in filenames:
+            stem, dot, suffix = name.rpartition(".")
+            if not dot or "." + suffix not in suffixes:
+                continue
+            stem = stem.split(".")[0]  # Comp.client.vue, Comp.server.vue
+            pascal = stem[:1].upper() + camelize(stem)[1:]
+            out.update({stem, pascal, prefix + pascal})
+            count += 1
+            if count >= limit:
+                return frozenset(out)
+    return frozenset(out)
+
+
+def _surface_names(catalog: Catalog, module: str, kind: str) -> frozenset[str]:
+    entries = catalog.surface.get("entrypoints", {}).get(module, {})
+    return frozenset(name for name, entry in entries.items() if entry and entry[0] == kind)
+
+
+@lru_cache(maxsize=256)
+def _nuxt_config_in(folder: str) -> tuple[Optional[str], bool]:
+    """(path of the Nuxt config in `folder` or None, whether the walk stops here)."""
+    for name in NUXT_CONFIGS:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            return path, True
+    stop = os.path.isfile(os.path.join(folder, "package.json")) or os.path.isdir(os.path.join(folder, ".git"))
+    return None, stop
+
+
+@lru_cache(maxsize=64)
+def _nuxt_project(config_path: str, mtime_ns: int) -> Optional[tuple[str, str, str]]:
+    """(root, components module, composables module) when the config enables a Clerk module."""
+    try:
+        with open(config_path, "rb") as fh:
+            data = fh.read(1_000_000)
+    except OSError:
+        return None
+    modules = _config_modules(data)
+    for name, (components, composables) in NUXT_MODULES.items():
+        if name in modules:
+            return os.path.dirname(config_path), components, composables
+    return None
+
+
+@lru_cache(maxsize=64)
+def _local_names(root: str) -> tuple[frozenset[str], frozenset[str]]:
+    base = Path(root)
+    components = _stems(base / "components", (".vue", ".ts", ".tsx", ".js", ".jsx")) | \
+        _stems(base / "app" / "components", (".vue", ".ts", ".tsx", ".js", ".jsx"))
+    code = (".ts", ".js", ".mts", ".mjs")
+    composables = frozenset().union(*(_stems(base / d, code) for d in
+                                      ("composables", "utils", "app/composables", "app/utils")))
+    return components, composables
+
+
+def nuxt_clerk_for(path: Path, catalog: Catalog, max_levels: int = 40) -> Optional[NuxtClerk]:
+    """The Clerk Nuxt setup that applies to the file at `path`, or None."""
+    folder = os.path.dirname(os.path.abspath(path))
+    for _ in range(max_levels):
+        config, stop = _nuxt_config_in(folder)
+        if config is not None:
+            try:
+                mtime = os.stat(config).st_mtime_ns
+            except OSError:
+                return None
+            found = _nuxt_project(config, mtime)
+            if found is None:
+                return None
+            root, components_module, composables_module = found
+            local_components, local_composables = _local_names(root)
+            return NuxtClerk(
+                root=root, components_module=components_module, composables_module=composables_module,
+                components=_surface_names(catalog, "@clerk/nuxt/components", "component") | NUXT_CORE2_COMPONENTS,
+                composables=_surface_names(catalog, "@clerk/nuxt/composables", "hook"),
+                local_components=local_components, local_composables=local_composables,
+            )
+        parent = os.path.dirname(folder)
+        if stop or parent == folder:
+            return None
+        folder = parent
+    return None
+
+
+def clear_caches() -> None:
+    """Forget the Nuxt configs and project folders read so far (long-running processes)."""
+    for fn in (_nuxt_config_in, _nuxt_project, _local_names):
+        fn.cache_clear()
