@@ -89,7 +89,7 @@ def _selection_options(command):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "gitlab"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "gitlab", "html"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--output", "-o", help="Write the report to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(DIFFICULTIES), default="trivial", show_default=True,
@@ -263,7 +263,7 @@ def _scan_options(command):
 
 @main.command("plan")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "html"]), default="markdown", show_default=True)
 @click.option("--output", "-o", help="Write the plan to this file instead of stdout.")
 @click.option("--mau", type=click.IntRange(min=0), help="Monthly active users: price Clerk and the break-even.")
 @click.option("--pricing", "pricing_file", type=click.Path(path_type=Path),
@@ -292,7 +292,12 @@ def plan_command(ctx, paths, fmt, output, mau, pricing_file, **_) -> None:
     catalog, result = _run(settings)
     result = dataclasses.replace(result, findings=[f for f in result.findings if not f.suppression])
     plan = build_plan(result, catalog, params, mau=mau, pricing=pricing)
-    text = json.dumps(plan, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_markdown(plan)
+    if fmt == "html":
+        from .report.html import render_plan
+
+        text = render_plan(plan)
+    else:
+        text = json.dumps(plan, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_markdown(plan)
     write_output(text, output)
 
 

@@ -9,8 +9,8 @@ from typing import Optional
 from ..concepts.catalog import Catalog
 from ..findings import ScanResult
 
-FORMATS = ("text", "json", "sarif", "github", "gitlab")
-_MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github", "gitlab": "gitlab"}
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "html")
+_MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github", "gitlab": "gitlab", "html": "html"}
 
 
 def render(fmt: str, result: ScanResult, catalog: Catalog, *, color: bool = False,
