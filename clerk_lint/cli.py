@@ -137,7 +137,7 @@ def scan(ctx, paths, fmt, output, fail_on, exit_zero, include, exclude, max_file
     hidden = {"in the baseline": len(result.findings) - len(reported) - suppressed, "suppressed": suppressed}
     if fmt != "sarif":
         result = dataclasses.replace(result, findings=reported)
-    use_color = color if color is not None else (fmt == "text" and not output and sys.stdout.isatty())
+    use_color = color if color is not None else (fmt == "text" and not output and color_wanted(sys.stdout))
     write_output(render(fmt, result, catalog, color=use_color, hidden=hidden), output)
     for problem in result.problems:  # after the report: a failed write stays a one-line error
         line = printable(f"{problem.path}: {problem.reason}").replace("\r", "\\r").replace("\n", "\\n")
@@ -147,6 +147,16 @@ def scan(ctx, paths, fmt, output, fail_on, exit_zero, include, exclude, max_file
     threshold = difficulty_rank(fail_on)
     failing = any(difficulty_rank(f.difficulty) >= threshold for f in reported)
     sys.exit(1 if failing and not exit_zero else 0)
+
+
+def color_wanted(stream) -> bool:
+    """no-color.org: a non-empty NO_COLOR turns colour off, a non-empty FORCE_COLOR turns it on
+    (NO_COLOR wins); otherwise colour only on a terminal. --color/--no-color beat both."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
 
 
 def _settings(ctx: click.Context) -> tuple[dict, Config]:

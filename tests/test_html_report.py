@@ -118,3 +118,16 @@ def test_browser_screenshot(reports, tmp_path, size):
     width, height, colours = png_size_and_colours(shot.read_bytes())
     assert (width, height) == size
     assert colours > 8, "the screenshot is blank"
+
+
+@pytest.mark.parametrize("env, tty, expected", [
+    ({}, False, False), ({}, True, True), ({"NO_COLOR": "1"}, True, False), ({"FORCE_COLOR": "1"}, False, True),
+    ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, False, False), ({"NO_COLOR": ""}, True, True)])
+def test_color_follows_no_color_and_force_color(monkeypatch, env, tty, expected):
+    from clerk_lint.cli import color_wanted
+
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert color_wanted(type("Stream", (), {"isatty": lambda self: tty})()) is expected

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from typing import Optional
 
+import click
+
 from ..concepts.catalog import Catalog
 from ..findings import Finding, ScanResult
 from ._common import by_category, by_difficulty, effort_hours, per_package, via_suffix
 
-_RESET = "\x1b[0m"
-_BOLD = "\x1b[1m"
-_COLORS = {"trivial": "\x1b[32m", "moderate": "\x1b[33m", "hard": "\x1b[31m", "blocker": "\x1b[1;35m"}
+# click.style arguments; a difficulty not listed here (added later) is printed plain.
+_BOLD = {"bold": True}
+_COLORS = {"trivial": {"fg": "green"}, "moderate": {"fg": "yellow"}, "hard": {"fg": "red"},
+           "blocker": {"fg": "magenta", "bold": True}}
 
 
 def _plural(n: int, word: str) -> str:
@@ -26,8 +29,8 @@ def _plural(n: int, word: str) -> str:
 
 def render(result: ScanResult, catalog: Catalog, *, color: bool = False,
            hidden: Optional[dict[str, int]] = None, **_: object) -> str:
-    def paint(text: str, code: str) -> str:
-        return f"{code}{text}{_RESET}" if color else text
+    def paint(text: str, style: dict) -> str:
+        return click.style(text, **style) if color and style else text
 
     groups: dict[str, list[Finding]] = {}
     for finding in result.findings:
@@ -38,7 +41,7 @@ def render(result: ScanResult, catalog: Catalog, *, color: bool = False,
         lines.append(paint(f"{path} ({_plural(len(findings), 'finding')})", _BOLD))
         for f in findings:
             loc = f.location
-            code = paint(f.code, _COLORS.get(f.difficulty, ""))
+            code = paint(f.code, _COLORS.get(f.difficulty, {}))
             message = " ".join(f.message.splitlines())  # one finding, one line
             lines.append(f"{loc.path}:{loc.line}:{loc.column}: {code} {message}{via_suffix(f)}")
         lines.append("")
@@ -48,7 +51,7 @@ def render(result: ScanResult, catalog: Catalog, *, color: bool = False,
     if total:
         lines.append(f"Found {_plural(total, 'finding')} in {_plural(len(groups), 'file')} ({scanned} scanned).")
         difficulty = ", ".join(
-            f"{paint(name, _COLORS[name])} {n}" for name, n in by_difficulty(result.findings).items()
+            f"{paint(name, _COLORS.get(name, {}))} {n}" for name, n in by_difficulty(result.findings).items()
         )
         category = ", ".join(f"{name} {n}" for name, n in by_category(result.findings).items())
         lines.append(f"  by difficulty: {difficulty}")
