@@ -7,12 +7,10 @@ import tree_sitter as ts
 
 from ..readers.ecma.bindings import Use
 from ..concepts.catalog import Catalog, Rule
-from ..concepts.clerk_types import clerk_types
 from ..findings import Finding, Location
 from ..readers.ecma.imports import ImportDecl, text
 
 IMPORT_RULE, TYPE_IMPORT_RULE, REEXPORT_RULE = "CLK001", "CLK002", "CLK003"
-HANDED_ON_RULE = "CLK222"
 
 # Argument keys whose values are worth carrying into the finding (template names,
 # permissions, plans): they feed the plan's open questions and the draft config.
@@ -48,23 +46,6 @@ def call_arg_facts(arguments: Optional[ts.Node]) -> dict[str, str]:
         elif prop.type == "shorthand_property_identifier":
             facts[text(prop)] = ""
     return facts
-
-
-def _handed_to_receiver(value: ts.Node) -> bool:
-    """Whether an expression is handed to other code uncalled: a call argument, a JSX prop, or a
-    property of an object literal passed as an argument (`createClient({ tokenProvider: getToken })`).
-    A returned object is not: callers of that function are followed across files."""
-    holder = value if value.type == "shorthand_property_identifier" else value.parent
-    if holder is None:
-        return False
-    if holder.type == "arguments":
-        return True
-    if holder.type == "jsx_expression":
-        return holder.parent is not None and holder.parent.type == "jsx_attribute"
-    if holder.type == "pair" and holder.child_by_field_name("value") == value or holder.type == "shorthand_property_identifier":
-        obj = holder.parent
-        return obj is not None and obj.type == "object" and obj.parent is not None and obj.parent.type == "arguments"
-    return False
 
 
 def _detail(facts: dict[str, str]) -> str:
@@ -115,7 +96,7 @@ class Classifier:
         if finding is not None:
             return finding
         if not origin.direct:
-            return self._method_finding(use)
+            return None
         rule = self.catalog.rule_for_export(origin.module, origin.export)
         if rule is None:
             return None
@@ -147,39 +128,6 @@ class Classifier:
                 return self.finding(rule, node, symbol=chain, module=origin.module, detail=detail,
                                     details=tuple(sorted(facts.items())), via=origin.via, related=origin.related)
         return None
-
-    def _method_finding(self, use: Use) -> Optional[Finding]:
-        """A method of a Clerk client type called on a value a hook returned (`signIn.create()`,
-        `membership.destroy()`, `user.update()`), or such a method handed on uncalled
-        (`getToken` passed to an API client). Only past the point the value was bound: the
-        hook call itself has its own finding."""
-        origin = use.origin
-        if origin.app or origin.fields or not origin.path or origin.path[0] != "()":
-            return None
-        first = len(origin.path) - 1
-        ops = list(origin.path[1:]) + [step.op for step in use.steps]
-        types = clerk_types()
-        for call in types.hook_method_calls(origin.module, origin.export, ops, first):
-            rule = self.catalog.rule_for_method(origin.module, call.owner, call.method)
-            if rule is None:
-                continue
-            step = use.steps[call.step - first]
-            facts = call_arg_facts(step.arguments)
-            return self.finding(rule, step.node, symbol=f"{call.method}()", module=origin.module,
-                                detail=_detail(facts) or call.owner,
-                                details=(("type", call.owner), ("method", call.method), *sorted(facts.items())),
-                                via=origin.via, related=origin.related)
-        top = use.top if use.top is not None else use.ref
-        if not _handed_to_receiver(top):
-            return None
-        handed = types.hook_value_method(origin.module, origin.export, ops)
-        if handed is None:
-            return None
-        name = text(top)
-        return self.finding(self.catalog.rule(HANDED_ON_RULE), top, symbol=name, module=origin.module,
-                            detail=f"{handed[0]}.{handed[1]}",
-                            details=(("type", handed[0]), ("method", handed[1])), via=origin.via,
-                            related=origin.related)
 
     def _framework_finding(self, use: Use) -> Optional[Finding]:
         """`Astro.locals.auth()`, `event.context.auth()`, `req.auth.userId`: the read itself

@@ -83,9 +83,6 @@ class Rule:
     kinds: tuple[str, ...] = ()
     chains: tuple[str, ...] = ()
     arg_keys: tuple[str, ...] = ()
-    # Methods of Clerk's client types (concepts/clerk_types.py), "Owner.method" globs:
-    # "SignInResource.*", "*.setActive".
-    methods: tuple[str, ...] = ()
     query: str = ""
     source_file: str = ""
 
@@ -133,7 +130,7 @@ def _tuple(value, key: str, where: str) -> tuple[str, ...]:
 
 _RULE_KEYS = {
     "code", "name", "title", "category", "difficulty", "effort_hours", "message", "modules",
-    "symbols", "kinds", "chains", "arg_keys", "methods", "query", "better_auth", "docs", "examples",
+    "symbols", "kinds", "chains", "arg_keys", "query", "better_auth", "docs", "examples",
 }
 
 
@@ -183,7 +180,6 @@ def _rule_from_table(table: dict, source_file: str) -> Rule:
         kinds=_tuple(table.get("kinds"), "kinds", where),
         chains=_tuple(table.get("chains"), "chains", where),
         arg_keys=_tuple(table.get("arg_keys"), "arg_keys", where),
-        methods=_tuple(table.get("methods"), "methods", where),
         query=table.get("query", ""),
         source_file=source_file,
     )
@@ -213,8 +209,6 @@ class Catalog:
         self._chain_patterns = {r.code: [chain_pattern(p) for p in r.chains] for r in self._chain_rules}
         self._symbol_rules = [r for r in self.rules if r.symbols]
         self._kind_rules = [r for r in self.rules if r.kinds]
-        self._method_rules = [r for r in self.rules if r.methods]
-        self._method_memo: dict[tuple[str, str, str], Optional[Rule]] = {}
         # Query-driven rules by query purpose ("strings" of "strings.clerk-domain"), in code order.
         self.query_rules: dict[str, list[Rule]] = {}
         for rule in self.rules:
@@ -274,16 +268,6 @@ class Catalog:
             if any(pattern.fullmatch(chain) for pattern in self._chain_patterns[rule.code]):
                 return rule
         return None
-
-    def rule_for_method(self, module: str, owner: str, method: str) -> Optional[Rule]:
-        """The rule for calling `method` of Clerk's type `owner` on a value from `module`."""
-        key = (module, owner, method)
-        if key not in self._method_memo:
-            name = f"{owner}.{method}"
-            self._method_memo[key] = next(
-                (r for r in self._method_rules if r.applies_to_module(module)
-                 and any(fnmatch.fnmatchcase(name, p) for p in r.methods)), None)
-        return self._method_memo[key]
 
     def rule_for_export(self, module: str, name: str) -> Optional[Rule]:
         candidates = self._for_module(module)[1]

@@ -13,7 +13,6 @@ from typing import Callable, Iterable, Optional
 
 import tree_sitter as ts
 
-from ...concepts.clerk_types import ELEMENT, ELEMENT_CALLBACKS
 from ...findings import Location
 from .imports import NAMESPACE, TRANSPARENT, pattern_names, text
 from .queries import captures
@@ -339,11 +338,6 @@ class Resolver:
         if use.jsx is not None or use.reexport:
             return out
         top = use.top
-        # `memberships?.data ?? []`: the default does not change what a Clerk value is.
-        while top is not None and top.parent is not None and top.parent.type == "binary_expression" \
-                and top.parent.child_by_field_name("left") == top \
-                and text(top.parent.child_by_field_name("operator")) in ("??", "||"):
-            top = top.parent
         parent = top.parent if top is not None else None
         full = value_of(use)
         if full is None:
@@ -360,9 +354,6 @@ class Resolver:
                             continue
                         out.append((ident, value))
                         self.binding_source[ident.id] = use
-        if parent is not None and parent.type == "for_in_statement" and parent.child_by_field_name("right") == top:
-            out += self._loop_bindings(parent, full, use)
-        out += self._callback_values(use)
         # Callback parameters (clerkMiddleware((auth, req) => ...)).
         for index, step in enumerate(use.steps):
             if step.op != "()" or step.arguments is None:
@@ -379,46 +370,4 @@ class Resolver:
                         ident = params[position]
                         if self.scopes.is_definition(ident):
                             out.append((ident, Origin(use.origin.module, export, (), use.origin.via, use.origin.related)))
-        return out
-
-    def _loop_bindings(self, loop: ts.Node, value: Origin, use: Use) -> list[tuple[ts.Node, Origin]]:
-        """`for (const m of memberships.data)`: the loop variable holds one element."""
-        if value.app or value.fields or not any(c.type == "of" for c in loop.children):
-            return []
-        left = loop.child_by_field_name("left")
-        out = []
-        for path, ident in pattern_names(left) if left is not None else ():
-            if self.scopes.is_definition(ident):
-                out.append((ident, value.extend((ELEMENT, *path))))
-                self.binding_source[ident.id] = use
-        return out
-
-    def _callback_values(self, use: Use) -> list[tuple[ts.Node, Origin]]:
-        """Parameters of callbacks handed a Clerk value: `memberships.data.map((m) => ...)`
-        (one element), `signIn.create(...).then((result) => ...)` (the result)."""
-        origin = use.origin
-        if origin.wrapper is not None or origin.app or origin.fields:
-            return []
-        out = []
-        for index in range(1, len(use.steps)):
-            member, call = use.steps[index - 1], use.steps[index]
-            if call.op != "()" or call.arguments is None or not member.op.startswith("."):
-                continue
-            name = member.op[1:]
-            if name in ELEMENT_CALLBACKS:
-                value = origin.extend([s.op for s in use.steps[:index - 1]] + [ELEMENT])
-            elif name == "then":
-                value = origin.extend(s.op for s in use.steps[:index - 1])
-            else:
-                continue
-            callback = next((a for a in call.arguments.named_children if a.type != "comment"), None)
-            if value is None or callback is None or callback.type not in ("arrow_function", "function_expression", "function"):
-                continue
-            params = _function_params(callback)
-            position = 1 if name == "reduce" else 0
-            if position < len(params):
-                for path, ident in pattern_names(params[position]):
-                    if self.scopes.is_definition(ident):
-                        out.append((ident, value.extend(path)))
-                        self.binding_source[ident.id] = use
         return out
