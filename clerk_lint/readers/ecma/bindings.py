@@ -201,6 +201,8 @@ class Resolver:
         self._refs_by_name: dict[str, list[ts.Node]] = {}
         # module path, export name -> Clerk-backed export of an app module (cross-file only)
         self.lookup: Optional[Callable[[str, str], Optional[Origin]]] = None
+        # (use, its value) -> further bindings of that value (value_flow.ValueFlow.bindings)
+        self.flow: Optional[Callable[["Use", Origin], list[tuple[ts.Node, Origin]]]] = None
 
     def refs(self, name: str) -> list[ts.Node]:
         """The identifiers named `name` that are references (not declarations), in document order."""
@@ -370,4 +372,6 @@ class Resolver:
                         ident = params[position]
                         if self.scopes.is_definition(ident):
                             out.append((ident, Origin(use.origin.module, export, (), use.origin.via, use.origin.related)))
+        if self.flow is not None:
+            out += self.flow(use, full)
         return out
