@@ -199,7 +199,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         result.findings.extend(_query_findings(lang, root, catalog, classifier))
     elif MARKERS.search(data):
         result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
-    result.findings = drop_covered_role_keys(env_checks.drop_nested_reads(result.findings), role_comparisons)
+    result.findings = env_checks.drop_nested_reads(result.findings)
     if context is not None:
         builder = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
         summary = builder.build(root, context.resolve, is_clerk_module)
@@ -210,4 +210,6 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
             finding = classifier.use_finding(use)
             if finding is not None:
                 result.findings.append(finding)
+            result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+    result.findings = drop_covered_role_keys(result.findings, role_comparisons)
     return result
