@@ -23,6 +23,11 @@ REACT_ENTRYPOINTS = ("@clerk/clerk-react", "@clerk/react/legacy", "@clerk/react"
 ELEMENT_CALLBACKS = frozenset({"map", "forEach", "filter", "find", "findLast", "some", "every", "flatMap",
                                "sort", "toSorted"})
 ELEMENT = "[]"  # the chain op for "an element of this array"
+# Array methods whose result is the same kind of array, or one element of it.
+SAME_ARRAY = frozenset({"filter", "slice", "sort", "toSorted", "toReversed", "reverse", "concat"})
+ONE_ELEMENT = frozenset({"find", "findLast", "at", "pop", "shift"})
+# The chain op after a type name: a value annotated with that Clerk type (`m: MembershipResource`).
+ANNOTATED = ""
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,13 @@ def step(state: State, op: str) -> Optional[State]:
         return None
     if op == ELEMENT:
         return TypeRef(state.name, state.args) if state.array else None
-    if not op.startswith(".") or state.array:
+    if state.array and op.startswith("."):
+        if op[1:] in SAME_ARRAY:
+            return Function(op[1:], state)
+        if op[1:] in ONE_ELEMENT:
+            return Function(op[1:], TypeRef(state.name, state.args))
+        return None
+    if not op.startswith("."):
         return None
     name = op[1:]
     bindings = _bindings(state)
@@ -167,17 +178,31 @@ def _walk(state: Optional[State], ops: Iterable[str]) -> Optional[State]:
     return state
 
 
+def annotated(type_name: str) -> Optional[TypeRef]:
+    """A value annotated with Clerk type `type_name` ("X" or "X[]"), when Clerk declares X."""
+    array = type_name.endswith("[]")
+    name = type_name[:-2] if array else type_name
+    return TypeRef(name, (), array) if _declaration(name) is not None else None
+
+
+def _starts(module: str, export: str, ops: tuple[str, ...]) -> tuple[list[State], tuple[str, ...]]:
+    if ops[:1] == (ANNOTATED,):
+        start = annotated(export)
+        return ([start] if start is not None else []), ops[1:]
+    return list(hooks(module, export)), ops
+
+
 def state_of(module: str, export: str, ops: Iterable[str]) -> Optional[State]:
     """The typed state of `export` of `module` after `ops`, or None when untyped."""
-    ops = tuple(ops)
-    return next((s for s in (_walk(h, ops) for h in hooks(module, export)) if s is not None), None)
+    starts, ops = _starts(module, export, tuple(ops))
+    return next((s for s in (_walk(h, ops) for h in starts) if s is not None), None)
 
 
 def calls(module: str, export: str, before: Iterable[str], ops: list[str]) -> list[Call]:
     """Clerk methods the ops call, after the value reached by `before` (already reported)."""
     best: list[Call] = []
-    before = tuple(before)
-    for typing in hooks(module, export):
+    starts, before = _starts(module, export, tuple(before))
+    for typing in starts:
         state = _walk(typing, before)
         found: list[Call] = []
         for index, op in enumerate(ops):

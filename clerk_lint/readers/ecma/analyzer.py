@@ -8,7 +8,7 @@ from typing import Callable, Optional, Protocol, Union
 import tree_sitter as ts
 
 from . import config_checks, env_checks, role_keys, schema_checks, type_uses
-from .value_flow import ValueFlow
+from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, value_findings
 from ...concepts.secret_literals import may_hold_secret_literal
 from .bindings import Origin, Resolver
@@ -176,6 +176,10 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     for ident, origin in local_seeds:
         if scopes.is_definition(ident):
             seeds[ident.id] = (ident, origin)
+    type_imports = {n.local.text: (d.source, n.imported) for d in clerk_imports for n in d.names
+                     if n.local is not None and n.imported != "*"}
+    for ident_id, seed in annotated_seeds(lang, root, type_imports, scopes).items():
+        seeds.setdefault(ident_id, seed)
     resolver = Resolver(lang, root, scopes)
     if context is not None:
         resolver.lookup = context.lookup

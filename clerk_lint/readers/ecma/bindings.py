@@ -149,6 +149,14 @@ def _walk_chain(ref: ts.Node) -> tuple[list[Step], Optional[ts.Node], ts.Node]:
     return steps, None, node
 
 
+def _imported_name(ident: ts.Node) -> bool:
+    """`useUser` in `import { useUser as useAppUser } from "./hooks"`: the other module's
+    name, not a read of a binding here."""
+    parent = ident.parent
+    return parent is not None and parent.type == "import_specifier" and parent.child_by_field_name("alias") is not None \
+        and parent.child_by_field_name("name") == ident
+
+
 def _function_params(fn: ts.Node) -> list[ts.Node]:
     single = fn.child_by_field_name("parameter")
     if single is not None:
@@ -209,7 +217,8 @@ class Resolver:
         found = self._refs_by_name.get(name)
         if found is None:
             is_definition = self.scopes.is_definition
-            found = [r for r in self._by_text.get(name.encode("utf-8", "surrogateescape"), ()) if not is_definition(r)]
+            found = [r for r in self._by_text.get(name.encode("utf-8", "surrogateescape"), ())
+                     if not is_definition(r) and not _imported_name(r)]
             self._refs_by_name[name] = found
         return found
 

@@ -250,3 +250,62 @@ def _is_role(origin: Origin, ops: tuple[str, ...]) -> bool:
         return False
     holder = clerk_resources.state_of(origin.module, origin.export, ops[:-1])
     return isinstance(holder, TypeRef)
+
+
+# -- values typed by a Clerk type annotation ----------------------------------------------
+
+def _annotated_binding(type_node: ts.Node) -> Optional[tuple[ts.Node, tuple[str, ...], bool]]:
+    """The name a type annotation types: `(m: T)`, `const m: T[] = ...`, or a destructured
+    prop `({ m }: { m: T })`; with the member path into the pattern and whether it is an array."""
+    node, array = type_node, False
+    parent = node.parent
+    if parent is not None and parent.type == "array_type":
+        node, parent, array = parent, parent.parent, True
+    if parent is None or parent.type != "type_annotation":
+        return None
+    holder = parent.parent
+    if holder is None:
+        return None
+    if holder.type in ("required_parameter", "optional_parameter"):
+        pattern = holder.child_by_field_name("pattern")
+        return (pattern, (), array) if pattern is not None and pattern.type == "identifier" else None
+    if holder.type == "variable_declarator":
+        name = holder.child_by_field_name("name")
+        return (name, (), array) if name is not None and name.type == "identifier" else None
+    if holder.type == "property_signature":  # ({ m }: { m: T }) => ...
+        key = holder.child_by_field_name("name")
+        object_type = holder.parent
+        annotation = object_type.parent if object_type is not None and object_type.type == "object_type" else None
+        param = annotation.parent if annotation is not None and annotation.type == "type_annotation" else None
+        if key is None or param is None or param.type not in ("required_parameter", "optional_parameter"):
+            return None
+        pattern = param.child_by_field_name("pattern")
+        if pattern is None or pattern.type != "object_pattern":
+            return None
+        for path, ident in pattern_names(pattern):
+            if path == ("." + text(key),):
+                return ident, (), array
+    return None
+
+
+def annotated_seeds(lang: str, root: ts.Node, type_imports: dict[bytes, tuple[str, str]],
+                    scopes: ScopeIndex) -> dict[int, tuple[ts.Node, Origin]]:
+    """Names declared with a Clerk resource type (`invitation: OrganizationInvitationResource`),
+    bound as values of that type so their method calls are found like those of a hook's result.
+    `type_imports`: local type name -> (Clerk module, exported type name)."""
+    from .queries import captures
+    seeds: dict[int, tuple[ts.Node, Origin]] = {}
+    if not type_imports:
+        return seeds
+    for node in captures(lang, "types", root).get("type-name", ()):
+        imported = type_imports.get(node.text)
+        if imported is None or clerk_resources.annotated(imported[1]) is None:
+            continue
+        found = _annotated_binding(node)
+        if found is None:
+            continue
+        ident, _, array = found
+        if scopes.is_definition(ident):
+            export = imported[1] + ("[]" if array else "")
+            seeds.setdefault(ident.id, (ident, Origin(imported[0], export, (clerk_resources.ANNOTATED,))))
+    return seeds
