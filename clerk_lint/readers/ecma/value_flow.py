@@ -199,20 +199,28 @@ def member_calls(use: Use) -> list[MemberCall]:
 def _passing_position(top: ts.Node) -> bool:
     """`f(x)`, `<C prop={x} />`, `f({ key: x })`, `f({ x })`: the value is handed to other code.
     An object literal counts only as an argument or prop (a hook returning `{ signOut }` is a
-    wrapper, which cross-file analysis follows)."""
-    parent = top.parent
-    if parent is None:
+    wrapper, which cross-file analysis follows). Iterative: objects nest arbitrarily deep."""
+    node = top
+    while True:
+        parent = node.parent
+        if parent is None:
+            return False
+        if node.type == "shorthand_property_identifier":
+            if parent.type != "object":
+                return False
+            node = parent
+            continue
+        if parent.type == "arguments":
+            return True
+        if parent.type == "jsx_expression":
+            return parent.parent is not None and parent.parent.type == "jsx_attribute"
+        if parent.type == "pair" and parent.child_by_field_name("value") == node:
+            holder = parent.parent
+            if holder is None or holder.type != "object":
+                return False
+            node = holder
+            continue
         return False
-    if top.type == "shorthand_property_identifier":
-        return parent.type == "object" and _passing_position(parent)
-    if parent.type == "arguments":
-        return True
-    if parent.type == "jsx_expression":
-        return parent.parent is not None and parent.parent.type == "jsx_attribute"
-    if parent.type == "pair" and parent.child_by_field_name("value") == top:
-        holder = parent.parent
-        return holder is not None and holder.type == "object" and _passing_position(holder)
-    return False
 
 
 def handed_on(use: Use) -> Optional[HandedOn]:
