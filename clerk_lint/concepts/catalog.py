@@ -84,6 +84,10 @@ class Rule:
     chains: tuple[str, ...] = ()
     arg_keys: tuple[str, ...] = ()
     query: str = ""
+    # Typed value flow (concepts/clerk_resources): globs over "Type.member" of Clerk's client
+    # types, matched where the member is called ("call") or handed on uncalled ("reference").
+    members: tuple[str, ...] = ()
+    member_use: str = "call"
     source_file: str = ""
 
     def applies_to_module(self, module: str) -> bool:
@@ -131,7 +135,14 @@ def _tuple(value, key: str, where: str) -> tuple[str, ...]:
 _RULE_KEYS = {
     "code", "name", "title", "category", "difficulty", "effort_hours", "message", "modules",
     "symbols", "kinds", "chains", "arg_keys", "query", "better_auth", "docs", "examples",
+    "members", "member_use",
 }
+
+
+def _member_use(value, where: str) -> str:
+    if value not in ("call", "reference"):
+        raise CatalogError(f"{where}: member_use must be 'call' or 'reference'")
+    return value
 
 
 def _rule_from_table(table: dict, source_file: str) -> Rule:
@@ -181,6 +192,8 @@ def _rule_from_table(table: dict, source_file: str) -> Rule:
         chains=_tuple(table.get("chains"), "chains", where),
         arg_keys=_tuple(table.get("arg_keys"), "arg_keys", where),
         query=table.get("query", ""),
+        members=_tuple(table.get("members"), "members", where),
+        member_use=_member_use(table.get("member_use", "call"), where),
         source_file=source_file,
     )
 
@@ -209,6 +222,8 @@ class Catalog:
         self._chain_patterns = {r.code: [chain_pattern(p) for p in r.chains] for r in self._chain_rules}
         self._symbol_rules = [r for r in self.rules if r.symbols]
         self._kind_rules = [r for r in self.rules if r.kinds]
+        self._member_rules = [r for r in self.rules if r.members]
+        self._member_memo: dict[tuple[str, str, str], Optional[Rule]] = {}
         # Query-driven rules by query purpose ("strings" of "strings.clerk-domain"), in code order.
         self.query_rules: dict[str, list[Rule]] = {}
         for rule in self.rules:
@@ -282,6 +297,15 @@ class Catalog:
             if kind in rule.kinds:
                 return rule
         return None
+
+    def rule_for_member(self, module: str, owner: str, member: str, use: str = "call") -> Optional[Rule]:
+        """The rule for Clerk type `owner`'s `member` called (or handed on) in code, if any."""
+        key = (module, f"{owner}.{member}", use)
+        if key not in self._member_memo:
+            self._member_memo[key] = next(
+                (r for r in self._member_rules if r.member_use == use and r.applies_to_module(module)
+                 and any(fnmatch.fnmatchcase(key[1], glob) for glob in r.members)), None)
+        return self._member_memo[key]
 
     def rule(self, code: str) -> Rule:
         return self.by_code[code]

@@ -41,6 +41,9 @@ STEP_DEFS: tuple[StepDef, ...] = (
     StepDef("middleware", "Replace the Clerk middleware", ("server-auth",)),
     StepDef("client", "Replace the provider, client hooks and control components", ("setup",)),
     StepDef("ui", "Rebuild the prebuilt Clerk UI", ("client",)),
+    # Custom sign-in / sign-up flows (CLK210-CLK213, CLK221, CLK222): each call is one step
+    # of a Clerk state machine that Better Auth replaces with direct client calls.
+    StepDef("custom-flows", "Rewrite the custom sign-in / sign-up flows against authClient", ("client",)),
     StepDef("tokens", "Replace session tokens, session claims and JWT templates", ("server-auth",), ("tokens",)),
     StepDef("webhooks", "Move Clerk webhook handlers into Better Auth hooks", ("setup",), ("webhooks",)),
     StepDef("billing", "Rebuild billing on @better-auth/stripe", ("server-auth", "ui"), ("billing",)),
@@ -49,8 +52,8 @@ STEP_DEFS: tuple[StepDef, ...] = (
     StepDef("mfa", "Carry over TOTP secrets and plan MFA / passkey re-enrolment", ("user-import",), ("mfa",),
             related="mfa"),
     StepDef("session-cutover", "Cut over: every Clerk session ends, users sign in again",
-            ("user-import", "organizations", "server-auth", "middleware", "client", "ui", "tokens", "webhooks",
-             "billing", "social", "mfa"), ("session-cutover",), always=True, related="sessions"),
+            ("user-import", "organizations", "server-auth", "middleware", "client", "ui", "custom-flows", "tokens",
+             "webhooks", "billing", "social", "mfa"), ("session-cutover",), always=True, related="sessions"),
     StepDef("cleanup", "Remove Clerk packages, imports and environment variables", ("session-cutover",),
             ("cleanup",), always=True),
     StepDef("qa", "QA: verify every flow against the migrated data", ("cleanup",), ("qa",), always=True),
@@ -94,6 +97,8 @@ def primary_step(f: Finding, params: ModelParams, middleware_files: set[str]) ->
         return "organizations"
     if f.code in HOSTED_UI_CODES:
         return "ui"
+    if cat == "custom-flow":
+        return "custom-flows"
     if cat in ("ui-component", "hook", "platform"):
         return "client"
     if cat in ("server-helper", "backend-api"):
@@ -287,6 +292,7 @@ def _details(step_id: str, step: Step, facts: Facts) -> str:
                            "and the plugin hooks."),
         "ui": lambda: ("Build pages/components for each prebuilt Clerk component below on authClient, or mount "
                        "the @daveyplate/better-auth-ui equivalents."),
+        "custom-flows": lambda: _custom_flow_details(facts),
         "tokens": lambda: _token_details(facts),
         "webhooks": lambda: ("Move each handled event into an in-process hook, then delete the webhook route: "
                              + "; ".join(f"{e} -> {webhook_hook(e)}" for e in sorted(facts.webhook_events))
@@ -315,6 +321,16 @@ def _details(step_id: str, step: Step, facts: Facts) -> str:
                        "sign-out; the hard changes below first."),
     }
     return builders[step_id]()
+
+
+def _custom_flow_details(facts: Facts) -> str:
+    calls = Counter(f"{dict(f.details).get('type', f.package)}.{f.symbol}" for f in facts.findings
+                    if f.category == "custom-flow")
+    listed = ", ".join(f"{name} x{n}" if n > 1 else name for name, n in sorted(calls.items()))
+    return ("Clerk's custom flows drive one SignIn / SignUp resource through create, prepare and attempt steps, "
+            "then setActive; Better Auth has one client call per step (signIn.email, emailOtp, signIn.social, "
+            "twoFactor) and activates the session itself, so each flow is rewritten as a whole."
+            + (f" Calls: {listed}." if listed else ""))
 
 
 def _org_details(facts: Facts) -> str:

@@ -7,8 +7,9 @@ import re
 from typing import Callable
 
 # Files that never say "clerk" or "svix" cannot import a Clerk module (the JS family's test;
-# the ECMAScript reader's markers).
-JS_MARKERS = re.compile(rb"clerk|svix", re.IGNORECASE)
+# the ECMAScript reader's markers). The other words are in the names of the global interfaces
+# Clerk's types read without any import (`declare global { interface CustomJwtSessionClaims }`).
+JS_MARKERS = re.compile(rb"clerk|svix|sessionclaims|publicmetadata|privatemetadata|unsafemetadata", re.IGNORECASE)
 
 
 def substring_test(pattern: re.Pattern) -> Callable[[bytes], bool]:

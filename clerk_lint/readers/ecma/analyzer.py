@@ -7,7 +7,9 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import config_checks, env_checks, schema_checks
+from . import config_checks, env_checks, role_keys, schema_checks, type_uses
+from .value_flow import ValueFlow, annotated_seeds
+from ...classify.value_uses import drop_covered_role_keys, value_findings
 from ...concepts.secret_literals import may_hold_secret_literal
 from .bindings import Origin, Resolver
 from ...concepts.catalog import Catalog, is_clerk_module
@@ -41,6 +43,7 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "database.clerk-id-column": schema_checks.js_clerk_id_column,
     "config.convex-provider": config_checks.js_convex_issuer,
     "config.expo-plugin": config_checks.js_expo_plugin,
+    "strings.role-key": role_keys.js_role_key,
     "globals.clerk-global": lambda node, catalog: (text(node.parent), node.parent, ()) if node.parent is not None else "",
 }
 # Byte tests a file must pass for a check to have anything to find in it (most files of a
@@ -49,6 +52,7 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
 QUERY_GATES: dict[str, Callable[[bytes], bool]] = {
     "strings.secret-literal": may_hold_secret_literal,
     "strings.clerk-domain": config_checks.may_name_clerk_host,
+    "strings.role-key": role_keys.may_hold_role_key,
 }
 # Query purposes whose rules need no Clerk import in the file (env reads, Clerk-id columns,
 # Clerk hosts and keys in configs): run on every file that mentions clerk or svix.
@@ -152,8 +156,10 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     roots = framework_reads.roots(root, sdks, astro_global=astro_global) if sdks else []
     if not clerk_imports and not local_seeds and not local_reexports and not roots:
         if MARKERS.search(data):
-            result.findings.extend(_query_findings(lang, root, catalog, Classifier(catalog, locate),
-                                                   standalone_only=True))
+            classifier = Classifier(catalog, locate)
+            result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
+            if type_uses.may_augment_clerk_globals(data):
+                result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))
             result.findings = env_checks.drop_nested_reads(result.findings)
         return result
     classifier = Classifier(catalog, locate)
@@ -170,11 +176,17 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     for ident, origin in local_seeds:
         if scopes.is_definition(ident):
             seeds[ident.id] = (ident, origin)
+    type_imports = {n.local.text: (d.source, n.imported) for d in clerk_imports for n in d.names
+                     if n.local is not None and n.imported != "*"}
+    for ident_id, seed in annotated_seeds(lang, root, type_imports, scopes).items():
+        seeds.setdefault(ident_id, seed)
     resolver = Resolver(lang, root, scopes)
     if context is not None:
         resolver.lookup = context.lookup
+    resolver.flow = ValueFlow(scopes).bindings
     uses = resolver.uses(seeds)
     findings_by_use: dict[int, Finding] = {}
+    role_comparisons: list[Location] = []  # compared with a reported role read: their role keys are named
     for use in uses:
         if use.origin.app:
             continue  # an app namespace itself (passed on, re-exported): its members are the uses
@@ -182,6 +194,10 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         if finding is not None:
             result.findings.append(finding)
             findings_by_use[id(use)] = finding
+        result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+    result.findings.extend(type_uses.type_use_findings(lang, root, clerk_imports, scopes, classifier))
+    if type_uses.may_augment_clerk_globals(data):
+        result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))
     # An app namespace seeded for a member that turned out shadowed is no Clerk use.
     if clerk_imports or any(not o.app for _, o in local_seeds) or any(not u.origin.app for u in uses):
         result.findings.extend(_query_findings(lang, root, catalog, classifier))
@@ -198,4 +214,6 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
             finding = classifier.use_finding(use)
             if finding is not None:
                 result.findings.append(finding)
+            result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+    result.findings = drop_covered_role_keys(result.findings, role_comparisons)
     return result

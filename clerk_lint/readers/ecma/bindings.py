@@ -149,6 +149,14 @@ def _walk_chain(ref: ts.Node) -> tuple[list[Step], Optional[ts.Node], ts.Node]:
     return steps, None, node
 
 
+def _imported_name(ident: ts.Node) -> bool:
+    """`useUser` in `import { useUser as useAppUser } from "./hooks"`: the other module's
+    name, not a read of a binding here."""
+    parent = ident.parent
+    return parent is not None and parent.type == "import_specifier" and parent.child_by_field_name("alias") is not None \
+        and parent.child_by_field_name("name") == ident
+
+
 def _function_params(fn: ts.Node) -> list[ts.Node]:
     single = fn.child_by_field_name("parameter")
     if single is not None:
@@ -201,13 +209,16 @@ class Resolver:
         self._refs_by_name: dict[str, list[ts.Node]] = {}
         # module path, export name -> Clerk-backed export of an app module (cross-file only)
         self.lookup: Optional[Callable[[str, str], Optional[Origin]]] = None
+        # (use, its value) -> further bindings of that value (value_flow.ValueFlow.bindings)
+        self.flow: Optional[Callable[["Use", Origin], list[tuple[ts.Node, Origin]]]] = None
 
     def refs(self, name: str) -> list[ts.Node]:
         """The identifiers named `name` that are references (not declarations), in document order."""
         found = self._refs_by_name.get(name)
         if found is None:
             is_definition = self.scopes.is_definition
-            found = [r for r in self._by_text.get(name.encode("utf-8", "surrogateescape"), ()) if not is_definition(r)]
+            found = [r for r in self._by_text.get(name.encode("utf-8", "surrogateescape"), ())
+                     if not is_definition(r) and not _imported_name(r)]
             self._refs_by_name[name] = found
         return found
 
@@ -370,4 +381,6 @@ class Resolver:
                         ident = params[position]
                         if self.scopes.is_definition(ident):
                             out.append((ident, Origin(use.origin.module, export, (), use.origin.via, use.origin.related)))
+        if self.flow is not None:
+            out += self.flow(use, full)
         return out

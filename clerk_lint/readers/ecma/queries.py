@@ -45,7 +45,8 @@ def compiled(lang: str, purpose: str) -> ts.Query:
 # Purposes an analysis runs with captures() over a whole tree. They are compiled into one
 # query per language and run in one pass over the tree (about 3x cheaper than one pass each);
 # the result is kept for the tree most recently seen, so each purpose reads its share.
-TREE_PURPOSES = ("imports", "locals", "references", "env", "strings", "webhooks", "globals", "config", "database")
+TREE_PURPOSES = ("imports", "locals", "references", "env", "strings", "webhooks", "globals", "config", "database",
+                 "types")
 _SEP = "__"  # purpose + _SEP + capture name, in the merged query
 _CAPTURE_OR_SKIP = re.compile(r'"(?:[^"\\]|\\.)*"|;[^\n]*|@([\w.-]+)')
 

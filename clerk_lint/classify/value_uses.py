@@ -1,0 +1,69 @@
+"""Findings for what a file does with Clerk values (readers/ecma/value_flow): Clerk methods
+called on them, Clerk functions handed on, role comparisons, role keys in code."""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from ..findings import Finding, Location
+from ..readers.ecma import value_flow
+from ..readers.ecma.bindings import Use
+from .classifier import Classifier
+
+ROLE_CHECK_RULE, ROLE_KEY_RULE = "CLK510", "CLK509"
+
+
+def _span(location: Location) -> tuple:
+    return (location.line, location.column, location.end_line, location.end_column)
+
+
+def _within(inner: Location, outer: Location) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) \
+        and (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
+
+
+def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding],
+                   covered: list[Location]) -> list[Finding]:
+    """New findings for one use; `existing` is the finding the use already produced, whose
+    span a typed call does not repeat (`getToken()` is CLK503/CLK504 already). A role
+    comparison already reported as a role read (CLK507) goes to `covered` instead."""
+    catalog = classifier.catalog
+    module = use.origin.module
+    out: list[Finding] = []
+    taken = {_span(existing.location)} if existing is not None else set()
+    for call in value_flow.member_calls(use):
+        rule = catalog.rule_for_member(module, call.owner, call.member, "call")
+        if rule is None:
+            continue
+        finding = classifier.finding(rule, call.node, symbol=f"{call.member}()", module=module, detail=call.owner,
+                                     details=(("type", call.owner), ("member", call.member)),
+                                     via=use.origin.via, related=use.origin.related)
+        if _span(finding.location) not in taken:
+            taken.add(_span(finding.location))
+            out.append(finding)
+    passed = value_flow.handed_on(use)
+    if passed is not None and existing is None:
+        rule = catalog.rule_for_member(module, passed.owner, passed.member, "reference")
+        if rule is not None:
+            out.append(classifier.finding(rule, passed.node, symbol=passed.member, module=module, detail=passed.owner,
+                                          details=(("type", passed.owner), ("member", passed.member)),
+                                          via=use.origin.via, related=use.origin.related))
+    comparison = value_flow.role_comparison(use)
+    if comparison is not None and existing is not None:
+        covered.append(classifier.locate(comparison[0]))
+    elif comparison is not None:
+        node, other = comparison
+        rule = catalog.rule(ROLE_CHECK_RULE)
+        literal = other.strip("\"'`") if other[:1] in "\"'`" else ""
+        out.append(classifier.finding(rule, node, symbol=use.prefix_chain(len(use.steps)), module=module,
+                                      detail=literal, details=(("role", literal),) if literal else (),
+                                      via=use.origin.via, related=use.origin.related))
+    return out
+
+
+def drop_covered_role_keys(findings: Iterable[Finding], covered: Iterable[Location] = ()) -> list[Finding]:
+    """A role key inside a finding that already names it (a role check, `has({ role })`) or
+    inside a comparison with a reported role read is not reported twice."""
+    findings = list(findings)
+    covering = [f.location for f in findings if f.code != ROLE_KEY_RULE and f.details
+                and any(k == "role" for k, _ in f.details)] + list(covered)
+    return [f for f in findings if f.code != ROLE_KEY_RULE or not any(_within(f.location, c) for c in covering)]

@@ -1,0 +1,319 @@
+"""Follow Clerk values within one JS/TS file past where the binding layer stops, and say
+what the code does with them.
+
+Bindings (`Resolver._derived` asks `ValueFlow.bindings`): the parameter of a `.then(cb)` on a
+Clerk value, the element parameter of an array callback on a typed Clerk array
+(`memberships.data.map((m) => m.destroy())`), `for (const m of ...)`, and the parameters of a
+function or component of the same file a Clerk value is passed to (`remove(membership)`,
+`<Row membership={m} />`).
+
+Uses (`member_calls`, `handed_on`, `role_comparison`): Clerk methods called on those values,
+typed by Clerk's own interfaces (concepts/clerk_resources), Clerk functions passed on by
+reference (`createApi(getToken)`), and comparisons of a Clerk role (`membership.role === ...`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import tree_sitter as ts
+
+from ...concepts import clerk_resources
+from ...concepts.clerk_resources import ELEMENT, ELEMENT_CALLBACKS, Member, TypeRef
+from .bindings import Origin, Use, _function_params
+from .imports import pattern_names, text
+from .scopes import ScopeIndex
+
+FUNCTION_NODES = frozenset({"arrow_function", "function_expression", "function", "function_declaration"})
+COMPARISONS = frozenset({"===", "!==", "==", "!="})
+# Server helpers are not typed by clerk_resources; their role reads are named by the chain.
+ROLE_MEMBERS = frozenset({".orgRole"})
+
+
+@dataclass(frozen=True)
+class MemberCall:
+    owner: str  # the Clerk type, e.g. "SignInResource"
+    member: str
+    node: ts.Node  # the call expression
+
+
+@dataclass(frozen=True)
+class HandedOn:
+    owner: str
+    member: str
+    node: ts.Node  # the reference passed on
+
+
+def _ops(use: Use) -> list[str]:
+    return [step.op for step in use.steps]
+
+
+def _typed(use: Use) -> bool:
+    return use.origin.wrapper is None and not use.origin.app and not use.origin.fields and not use.framework
+
+
+def _function_node(definition: ts.Node) -> Optional[ts.Node]:
+    """The function a declared name stands for: `function f() {}` or `const f = () => {}`."""
+    parent = definition.parent
+    if parent is None:
+        return None
+    if parent.type in ("function_declaration", "generator_function_declaration") \
+            and parent.child_by_field_name("name") == definition:
+        return parent
+    if parent.type == "variable_declarator" and parent.child_by_field_name("name") == definition:
+        value = parent.child_by_field_name("value")
+        if value is not None and value.type in FUNCTION_NODES:
+            return value
+    return None
+
+
+def _argument_index(arguments: ts.Node, node: ts.Node) -> int:
+    position = 0
+    for child in arguments.named_children:
+        if child.type == "comment":
+            continue
+        if child == node:
+            return position
+        position += 1
+    return -1
+
+
+class ValueFlow:
+    def __init__(self, scopes: ScopeIndex):
+        self.scopes = scopes
+
+    # -- bindings ------------------------------------------------------------------
+
+    def bindings(self, use: Use, full: Origin) -> list[tuple[ts.Node, Origin]]:
+        if not _typed(use):
+            return []
+        out: list[tuple[ts.Node, Origin]] = []
+        origin = use.origin
+        ops = _ops(use)
+        for index, step in enumerate(use.steps[:-1]):
+            call = use.steps[index + 1]
+            if call.op != "()" or call.arguments is None:
+                continue
+            member = step.op[1:] if step.op.startswith(".") else ""
+            if member == "then":
+                value = origin.extend(ops[:index])
+            elif member in ELEMENT_CALLBACKS and self._is_array(origin, ops[:index]):
+                value = origin.extend(ops[:index] + [ELEMENT])
+            else:
+                continue
+            callback = next((a for a in call.arguments.named_children if a.type in FUNCTION_NODES), None)
+            if value is not None and callback is not None:
+                out += self._bind_params(callback, [value])
+        top = use.top
+        parent = top.parent if top is not None else None
+        if parent is None:
+            return out
+        if parent.type == "for_in_statement" and parent.child_by_field_name("right") == top \
+                and self._is_array(origin, ops):
+            left = parent.child_by_field_name("left")
+            element = origin.extend(ops + [ELEMENT])
+            if left is not None and element is not None:
+                out += self._bind_pattern(left, element)
+        elif parent.type == "arguments":
+            out += self._bind_argument(parent, top, full)
+        elif parent.type == "jsx_expression":
+            out += self._bind_prop(parent, full)
+        return out
+
+    def _is_array(self, origin: Origin, ops: list[str]) -> bool:
+        state = clerk_resources.state_of(origin.module, origin.export, (*origin.path, *ops))
+        return clerk_resources.is_array(state)
+
+    def _bind_pattern(self, pattern: ts.Node, value: Origin) -> list[tuple[ts.Node, Origin]]:
+        out = []
+        for path, ident in pattern_names(pattern):
+            if self.scopes.is_definition(ident):
+                bound = value.extend(path)
+                if bound is not None:
+                    out.append((ident, bound))
+        return out
+
+    def _bind_params(self, function: ts.Node, values: list[Optional[Origin]]) -> list[tuple[ts.Node, Origin]]:
+        out = []
+        for param, value in zip(_function_params(function), values):
+            if value is not None:
+                out += self._bind_pattern(param, value)
+        return out
+
+    def _local_function(self, callee: Optional[ts.Node]) -> Optional[ts.Node]:
+        if callee is None or callee.type != "identifier":
+            return None
+        definition = self.scopes.resolve(callee)
+        return _function_node(definition) if definition is not None else None
+
+    def _bind_argument(self, arguments: ts.Node, argument: ts.Node, value: Origin) -> list[tuple[ts.Node, Origin]]:
+        call = arguments.parent
+        if call is None or call.type != "call_expression":
+            return []
+        function = self._local_function(call.child_by_field_name("function"))
+        index = _argument_index(arguments, argument)
+        if function is None or index < 0:
+            return []
+        return self._bind_params(function, [None] * index + [value])
+
+    def _bind_prop(self, expression: ts.Node, value: Origin) -> list[tuple[ts.Node, Origin]]:
+        """`<Row membership={m} />` with `function Row({ membership })` in the same file."""
+        attribute = expression.parent
+        if attribute is None or attribute.type != "jsx_attribute":
+            return []
+        name = attribute.named_children[0] if attribute.named_children else None
+        element = attribute.parent
+        if name is None or element is None or element.type not in ("jsx_opening_element", "jsx_self_closing_element"):
+            return []
+        function = self._local_function(element.child_by_field_name("name"))
+        params = _function_params(function) if function is not None else []
+        if not params:
+            return []
+        prop = "." + text(name)
+        if params[0].type == "identifier":  # (props) => props.membership.destroy()
+            if not self.scopes.is_definition(params[0]):
+                return []
+            holder = Origin(value.module, value.export, value.path, value.via, value.related,
+                            fields=((prop[1:], value),))
+            return [(params[0], holder)]
+        out = []
+        for path, ident in pattern_names(params[0]):
+            if path[:1] == (prop,) and self.scopes.is_definition(ident):
+                bound = value.extend(path[1:])
+                if bound is not None:
+                    out.append((ident, bound))
+        return out
+
+
+# -- what a use does with a Clerk value ------------------------------------------------
+
+def member_calls(use: Use) -> list[MemberCall]:
+    """Clerk methods this use calls, past the point its value was bound."""
+    if not _typed(use) or not use.steps:
+        return []
+    origin = use.origin
+    found = clerk_resources.calls(origin.module, origin.export, origin.path, _ops(use))
+    return [MemberCall(c.owner, c.member, use.steps[c.index].node) for c in found]
+
+
+def _passing_position(top: ts.Node) -> bool:
+    """`f(x)`, `<C prop={x} />`, `f({ key: x })`, `f({ x })`: the value is handed to other code.
+    An object literal counts only as an argument or prop (a hook returning `{ signOut }` is a
+    wrapper, which cross-file analysis follows). Iterative: objects nest arbitrarily deep."""
+    node = top
+    while True:
+        parent = node.parent
+        if parent is None:
+            return False
+        if node.type == "shorthand_property_identifier":
+            if parent.type != "object":
+                return False
+            node = parent
+            continue
+        if parent.type == "arguments":
+            return True
+        if parent.type == "jsx_expression":
+            return parent.parent is not None and parent.parent.type == "jsx_attribute"
+        if parent.type == "pair" and parent.child_by_field_name("value") == node:
+            holder = parent.parent
+            if holder is None or holder.type != "object":
+                return False
+            node = holder
+            continue
+        return False
+
+
+def handed_on(use: Use) -> Optional[HandedOn]:
+    """A Clerk method passed on uncalled (`tokenProvider: getToken`, `onClick={signOut}`)."""
+    if not _typed(use) or use.top is None or not _passing_position(use.top):
+        return None
+    origin = use.origin
+    state = clerk_resources.state_of(origin.module, origin.export, (*origin.path, *_ops(use)))
+    if not isinstance(state, Member):
+        return None
+    return HandedOn(state.owner.name, state.name, use.top)
+
+
+def role_comparison(use: Use) -> Optional[tuple[ts.Node, str]]:
+    """`membership.role === "org:admin"`, `orgRole !== role`: (the comparison, the other side's text)."""
+    if use.top is None or use.origin.wrapper is not None or use.origin.app:
+        return None
+    parent = use.top.parent
+    if parent is None or parent.type != "binary_expression":
+        return None
+    operator = parent.child_by_field_name("operator")
+    if operator is None or text(operator) not in COMPARISONS:
+        return None
+    ops = (*use.origin.path, *_ops(use))
+    if not ops or not _is_role(use.origin, ops):
+        return None
+    other = parent.child_by_field_name("right" if parent.child_by_field_name("left") == use.top else "left")
+    return parent, text(other) if other is not None else ""
+
+
+def _is_role(origin: Origin, ops: tuple[str, ...]) -> bool:
+    if ops[-1] in ROLE_MEMBERS:
+        return True
+    if ops[-1] != ".role":
+        return False
+    holder = clerk_resources.state_of(origin.module, origin.export, ops[:-1])
+    return isinstance(holder, TypeRef)
+
+
+# -- values typed by a Clerk type annotation ----------------------------------------------
+
+def _annotated_binding(type_node: ts.Node) -> Optional[tuple[ts.Node, tuple[str, ...], bool]]:
+    """The name a type annotation types: `(m: T)`, `const m: T[] = ...`, or a destructured
+    prop `({ m }: { m: T })`; with the member path into the pattern and whether it is an array."""
+    node, array = type_node, False
+    parent = node.parent
+    if parent is not None and parent.type == "array_type":
+        node, parent, array = parent, parent.parent, True
+    if parent is None or parent.type != "type_annotation":
+        return None
+    holder = parent.parent
+    if holder is None:
+        return None
+    if holder.type in ("required_parameter", "optional_parameter"):
+        pattern = holder.child_by_field_name("pattern")
+        return (pattern, (), array) if pattern is not None and pattern.type == "identifier" else None
+    if holder.type == "variable_declarator":
+        name = holder.child_by_field_name("name")
+        return (name, (), array) if name is not None and name.type == "identifier" else None
+    if holder.type == "property_signature":  # ({ m }: { m: T }) => ...
+        key = holder.child_by_field_name("name")
+        object_type = holder.parent
+        annotation = object_type.parent if object_type is not None and object_type.type == "object_type" else None
+        param = annotation.parent if annotation is not None and annotation.type == "type_annotation" else None
+        if key is None or param is None or param.type not in ("required_parameter", "optional_parameter"):
+            return None
+        pattern = param.child_by_field_name("pattern")
+        if pattern is None or pattern.type != "object_pattern":
+            return None
+        for path, ident in pattern_names(pattern):
+            if path == ("." + text(key),):
+                return ident, (), array
+    return None
+
+
+def annotated_seeds(lang: str, root: ts.Node, type_imports: dict[bytes, tuple[str, str]],
+                    scopes: ScopeIndex) -> dict[int, tuple[ts.Node, Origin]]:
+    """Names declared with a Clerk resource type (`invitation: OrganizationInvitationResource`),
+    bound as values of that type so their method calls are found like those of a hook's result.
+    `type_imports`: local type name -> (Clerk module, exported type name)."""
+    from .queries import captures
+    seeds: dict[int, tuple[ts.Node, Origin]] = {}
+    if not type_imports:
+        return seeds
+    for node in captures(lang, "types", root).get("type-name", ()):
+        imported = type_imports.get(node.text)
+        if imported is None or clerk_resources.annotated(imported[1]) is None:
+            continue
+        found = _annotated_binding(node)
+        if found is None:
+            continue
+        ident, _, array = found
+        if scopes.is_definition(ident):
+            export = imported[1] + ("[]" if array else "")
+            seeds.setdefault(ident.id, (ident, Origin(imported[0], export, (clerk_resources.ANNOTATED,))))
+    return seeds
