@@ -22,7 +22,8 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from ..concepts.catalog import Catalog
-from ..concepts.env_vars import PREFIXES, is_clerk_env_name, unprefixed, advice_for
+from ..concepts.env_vars import (PREFIXES, PUBLISHABLE_RULE, SECRET_RULE, WEBHOOK_RULE, advice_for, classify,
+    is_clerk_env_name, unprefixed)
 from ..classify.classifier import Classifier
 from ..discover.kinds import Candidate
 from ..findings import FileAnalysis, FileProblem, Finding
@@ -34,6 +35,12 @@ from .text_analysis import marked_classifier, text_span
 TURBO_RULE = "CLK717"
 _MARKERS = re.compile(r"clerk", re.IGNORECASE)
 TURBO_LISTS = ("env", "globalEnv", "passThroughEnv", "globalPassThroughEnv")
+# What a turbo.json list names instead of each kind of Clerk variable.
+TURBO_ADVICE = {
+    SECRET_RULE: "list BETTER_AUTH_SECRET and BETTER_AUTH_URL instead",
+    PUBLISHABLE_RULE: "list the client's auth URL instead (e.g. NEXT_PUBLIC_BETTER_AUTH_URL), when the client needs one",
+    WEBHOOK_RULE: "Clerk webhook signing secret; drop it with the webhook route",
+}
 PLACES = {"turbo-json": "turbo.json", "wrangler": "wrangler config", "eas-json": "eas.json"}
 
 
@@ -58,10 +65,10 @@ def _turbo_entries(root: JsonNode) -> Iterator[tuple[str, JsonNode]]:
             if task.kind != "object":
                 continue
             for key in TURBO_LISTS:
-                yield from ((f"{task_key} {key}", n) for n in _strings(task.get(key)))
+                yield from ((f"{task_key.value} {key}", n) for n in _strings(task.get(key)))
             for n in _strings(task.get("dependsOn")):  # turbo < 2: "$CLERK_SECRET_KEY"
                 if isinstance(n.value, str) and n.value.startswith("$"):
-                    yield f"{task_key} dependsOn", n
+                    yield f"{task_key.value} dependsOn", n
 
 
 def _strings(node: Optional[JsonNode]) -> list[JsonNode]:
@@ -87,7 +94,8 @@ def _turbo_findings(text: str, root: JsonNode, catalog: Catalog, classifier: Cla
         if wildcard:
             detail = f"{where}: every Clerk variable{' exposed as ' + exposed if exposed else ''}; list BETTER_AUTH_* instead"
         else:
-            detail = f"{where}: {advice_for(tail)}"
+            code = classify(name, "", catalog, file_has_clerk=True)
+            detail = f"{where}: {TURBO_ADVICE.get(code) or advice_for(tail)}"
         details = (("variable", name), ("list", where), ("wildcard", "yes" if wildcard else "no"))
         out.append(classifier.finding(catalog.rule(TURBO_RULE), text_span(text, node.start + 1, node.end - 1),
                                       symbol=name, module="", detail=detail, details=details))

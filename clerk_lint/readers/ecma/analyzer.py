@@ -7,7 +7,7 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import config_checks, env_checks, schema_checks
+from . import config_checks, env_checks, env_schema, schema_checks
 from ...concepts.secret_literals import may_hold_secret_literal
 from .bindings import Origin, Resolver
 from ...concepts.catalog import Catalog, is_clerk_module
@@ -36,6 +36,7 @@ def _event_name(node: ts.Node, catalog: Catalog) -> str:
 QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "webhooks.event-comparison": _event_name,
     "env.clerk-env-read": env_checks.js_env_read,
+    "env.clerk-env-schema-key": env_schema.js_env_schema_key,
     "strings.secret-literal": env_checks.js_secret_literal,
     "strings.clerk-domain": config_checks.js_clerk_domain,
     "database.clerk-id-column": schema_checks.js_clerk_id_column,
