@@ -33,6 +33,12 @@ LANGUAGES: dict[str, str] = {
     "vercel.json": "json-config",
     "config.toml": "toml-config",
     "netlify.toml": "toml-config",
+    # Build and deploy configs that declare env variables (readers/build_config.py).
+    "turbo.json": "turbo-json",
+    "wrangler.toml": "wrangler",
+    "wrangler.json": "wrangler",
+    "wrangler.jsonc": "wrangler",
+    "eas.json": "eas-json",
 }
 
 # File-name patterns (fnmatch, lower-cased name), tried after exact names and extensions.

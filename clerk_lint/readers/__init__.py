@@ -40,6 +40,9 @@ READERS: dict[str, str] = {
     "dockerfile": "deploy_env",
     "render-yaml": "deploy_env",
     "fly-toml": "deploy_env",
+    "turbo-json": "build_config",
+    "wrangler": "build_config",
+    "eas-json": "build_config",
 }
 # The JS/TS family is read as one project: wrappers in the app's own modules are followed
 # across files (resolve/crossfile.py).

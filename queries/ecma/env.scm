@@ -45,3 +45,13 @@
   arguments: (arguments . (string (string_fragment) @clerk-env-read))
   (#eq? @_env "env")
   (#eq? @_get "get"))
+
+; Env schema entries: { CLERK_SECRET_KEY: z.string().min(1) } (t3-env createEnv server / client /
+; shared, zod / valibot / joi objects, envalid cleanEnv, envsafe): a variable key whose value is a
+; validator call (env_schema.js_env_schema_key keeps upper-case Clerk names).
+(pair
+  key: [
+    (property_identifier) @clerk-env-schema-key
+    (string (string_fragment) @clerk-env-schema-key)
+  ]
+  value: (call_expression))

@@ -7,7 +7,7 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import config_checks, env_checks, role_keys, schema_checks, type_uses
+from . import config_checks, env_checks, env_schema, role_keys, schema_checks, type_uses
 from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, value_findings
 from ...concepts.secret_literals import may_hold_secret_literal
@@ -38,6 +38,7 @@ def _event_name(node: ts.Node, catalog: Catalog) -> str:
 QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "webhooks.event-comparison": _event_name,
     "env.clerk-env-read": env_checks.js_env_read,
+    "env.clerk-env-schema-key": env_schema.js_env_schema_key,
     "strings.secret-literal": env_checks.js_secret_literal,
     "strings.clerk-domain": config_checks.js_clerk_domain,
     "database.clerk-id-column": schema_checks.js_clerk_id_column,
