@@ -150,14 +150,21 @@ class Facts:
         return {r: role_name(r) for r in sorted(self.roles)}
 
 
-def _add(table: dict[str, list[Finding]], key: str, f: Finding) -> None:
-    bucket = table.setdefault(key, [])
-    if f not in bucket:
-        bucket.append(f)
+# (table, key, finding) triples already recorded: a set, so collecting stays linear
+# in the number of findings instead of scanning each bucket list (quadratic on big apps).
+_Seen = set[tuple[int, str, Finding]]
+
+
+def _add(table: dict[str, list[Finding]], key: str, f: Finding, seen: _Seen) -> None:
+    marker = (id(table), key, f)
+    if marker not in seen:
+        seen.add(marker)
+        table.setdefault(key, []).append(f)
 
 
 def collect(result: ScanResult) -> Facts:
     facts = Facts(findings=list(result.findings), problems=list(result.problems))
+    seen: _Seen = set()
     c = facts.concerns
     for f in result.findings:
         facts.packages.add(f.package)
@@ -166,103 +173,103 @@ def collect(result: ScanResult) -> Facts:
             if not value:
                 continue
             if key == "role":
-                _add(facts.roles, value, f)
+                _add(facts.roles, value, f, seen)
             elif key == "permission":
-                _add(facts.permissions, value, f)
+                _add(facts.permissions, value, f, seen)
             elif key == "plan":
-                _add(facts.plans, value, f)
+                _add(facts.plans, value, f, seen)
             elif key == "feature":
-                _add(facts.features, value, f)
+                _add(facts.features, value, f, seen)
             elif key == "event" and f.category == "webhook":
-                _add(facts.webhook_events, value, f)
+                _add(facts.webhook_events, value, f, seen)
         for text in _texts(f):
             for match in _OAUTH.finditer(text):
                 name = match.group(1)
                 if name in OAUTH_PROVIDERS:
-                    _add(facts.providers, OAUTH_PROVIDERS[name], f)
+                    _add(facts.providers, OAUTH_PROVIDERS[name], f, seen)
                 else:
-                    _add(facts.generic_providers, name, f)
+                    _add(facts.generic_providers, name, f, seen)
             low = text.lower()
             for word, strategy in _STRATEGY_WORDS.items():
                 if word in low:
-                    _add(facts.strategies, strategy, f)
+                    _add(facts.strategies, strategy, f, seen)
         if f.code in ONE_TAP_CODES:
-            _add(facts.providers, "google", f)
+            _add(facts.providers, "google", f, seen)
         if f.category == "jwt-template":
-            _add(facts.jwt_templates, details.get("template", ""), f)
+            _add(facts.jwt_templates, details.get("template", ""), f, seen)
         if f.category == METADATA_CATEGORY:
-            _add(facts.metadata, f.symbol.rsplit(".", 1)[-1], f)
+            _add(facts.metadata, f.symbol.rsplit(".", 1)[-1], f, seen)
 
         # -- concerns ---------------------------------------------------------------
         if f.code in HOSTED_UI_CODES:
-            _add(c, "hosted-ui", f)
+            _add(c, "hosted-ui", f, seen)
         if f.code in SESSION_CODES or f.category in ("middleware", "session-token"):
-            _add(c, "sessions", f)
+            _add(c, "sessions", f, seen)
         if (f.code in MFA_CODES or (f.code == "CLK102" and f.symbol in SIGN_IN_UI_SYMBOLS)
                 or _mentions(f, _MFA_WORDS)):
-            _add(c, "mfa", f)
+            _add(c, "mfa", f, seen)
         if _mentions(f, _PASSKEY):
-            _add(c, "passkeys", f)
+            _add(c, "passkeys", f, seen)
         if f.category == "jwt-template":
-            _add(c, "jwt-templates", f)
+            _add(c, "jwt-templates", f, seen)
         if f.code in THIRD_PARTY_CODES:
-            _add(c, THIRD_PARTY_CODES[f.code], f)
+            _add(c, THIRD_PARTY_CODES[f.code], f, seen)
         if f.code in MAGIC_LINK_CODES or re.search(r"email.?link", f.symbol, re.I):
-            _add(facts.strategies, "magic-link", f)
+            _add(facts.strategies, "magic-link", f, seen)
         if f.code in TOKEN_VERIFY_CODES:
-            _add(c, "token-verification", f)
+            _add(c, "token-verification", f, seen)
         if f.category == "webhook":
-            _add(c, "webhooks", f)
+            _add(c, "webhooks", f, seen)
         event = details.get("event", "")
         if (f.code in SERVER_IDENTITY_CODES or f.category == BACKEND_API_CATEGORY
                 or f.code in CLERK_ID_COLUMN_CODES or f.category in DATA_CATEGORIES
                 or (f.category == "webhook" and event.startswith(("user.", "organization")))):
-            _add(c, "clerk-ids", f)
+            _add(c, "clerk-ids", f, seen)
         role_or_perm = any(k in details for k in ("role", "permission")) and f.category != "billing"
         if (f.code in ORG_CODES or (f.category == "authz-check" and role_or_perm)
                 or event.startswith("organization") or "organization" in f.symbol.lower()):
-            _add(c, "organizations", f)
+            _add(c, "organizations", f, seen)
         if f.code in BILLING_CODES or f.category == "billing" or _BILLING.search(f.symbol):
-            _add(c, "billing", f)
+            _add(c, "billing", f, seen)
         if f.code in ADMIN_CODES:
-            _add(c, "admin", f)
+            _add(c, "admin", f, seen)
         if f.code in WAITLIST_CODES:
-            _add(c, "waitlist", f)
+            _add(c, "waitlist", f, seen)
         if f.code in INVITATION_CODES:
-            _add(c, "invitations", f)
+            _add(c, "invitations", f, seen)
         if f.code in API_KEY_CODES or _mentions(f, _API_KEYS):
-            _add(c, "api-keys", f)
+            _add(c, "api-keys", f, seen)
         if _mentions(f, _SSO):
-            _add(c, "sso", f)
+            _add(c, "sso", f, seen)
         if f.category == METADATA_CATEGORY:
-            _add(c, "metadata", f)
+            _add(c, "metadata", f, seen)
         if f.code in SESSION_CLAIMS_CODES:
-            _add(c, "session-claims", f)
+            _add(c, "session-claims", f, seen)
         if f.code in ONE_TAP_CODES:
-            _add(c, "one-tap", f)
+            _add(c, "one-tap", f, seen)
         if f.indirect:
-            _add(c, "indirect", f)
+            _add(c, "indirect", f, seen)
         if _mentions(f, _PHONE):
-            _add(c, "phone", f)
+            _add(c, "phone", f, seen)
         if f.code in SSO_CALLBACK_CODES:
-            _add(c, "social", f)
+            _add(c, "social", f, seen)
     for evidence in facts.providers.values():
         for f in evidence:
-            _add(c, "social", f)
+            _add(c, "social", f, seen)
     for evidence in facts.generic_providers.values():
         for f in evidence:
-            _add(c, "social", f)
+            _add(c, "social", f, seen)
     for strategy, evidence in facts.strategies.items():
         concern = {"passkey": "passkeys", "totp": "mfa", "backup-code": "mfa", "sso": "sso",
                    "phone": "phone"}.get(strategy)
         if concern:
             for f in evidence:
-                _add(c, concern, f)
+                _add(c, concern, f, seen)
     if "sessions" not in c:
         # No provider, middleware or session API found: the server helpers are where sessions are read.
         for f in result.findings:
             if f.category == "server-helper" or f.category == "hook":
-                _add(c, "sessions", f)
+                _add(c, "sessions", f, seen)
     return facts
 
 
