@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from ..concepts.webhook_events import PAYLOAD_MARKERS
+
 # Files that never say "clerk" or "svix" cannot import a Clerk module (the JS family's test;
 # the ECMAScript reader's markers).
-JS_MARKERS = re.compile(rb"clerk|svix", re.IGNORECASE)
+# Also the words of Clerk's webhook payloads: a handler of them may name neither.
+JS_MARKERS = re.compile(rb"clerk|svix|" + PAYLOAD_MARKERS.pattern, re.IGNORECASE)
 
 
 def substring_test(pattern: re.Pattern) -> Callable[[bytes], bool]:

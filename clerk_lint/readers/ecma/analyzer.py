@@ -7,7 +7,7 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import config_checks, env_checks, schema_checks
+from . import config_checks, env_checks, schema_checks, webhook_payloads
 from ...concepts.secret_literals import may_hold_secret_literal
 from .bindings import Origin, Resolver
 from ...concepts.catalog import Catalog, is_clerk_module
@@ -85,6 +85,19 @@ def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Clas
     return out
 
 
+def _payload_findings(result: FileAnalysis, lang: str, root: ts.Node, relpath: str, data: bytes,
+                      catalog: Catalog, classifier: Classifier) -> None:
+    """Clerk webhook payloads handled without Clerk's helpers (webhook_payloads); a comparison
+    CLK602 already reports stays its finding."""
+    helper_spans = {(f.location.line, f.location.column) for f in result.findings if f.code == "CLK602"}
+
+    def taken(node: ts.Node) -> bool:
+        where = classifier.locate(node)
+        return (where.line, where.column) in helper_spans
+
+    result.findings.extend(webhook_payloads.findings(lang, root, relpath, data, catalog, classifier, taken))
+
+
 # Files that never say "clerk" or "svix" cannot import a Clerk module (cheap byte test).
 MARKERS = JS_MARKERS  # defined in prefilter.py, which scans read before loading this module
 
@@ -152,9 +165,10 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     roots = framework_reads.roots(root, sdks, astro_global=astro_global) if sdks else []
     if not clerk_imports and not local_seeds and not local_reexports and not roots:
         if MARKERS.search(data):
-            result.findings.extend(_query_findings(lang, root, catalog, Classifier(catalog, locate),
-                                                   standalone_only=True))
+            classifier = Classifier(catalog, locate)
+            result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
             result.findings = env_checks.drop_nested_reads(result.findings)
+            _payload_findings(result, lang, root, relpath, data, catalog, classifier)
         return result
     classifier = Classifier(catalog, locate)
     result.findings.extend(classifier.import_finding(d) for d in clerk_imports)
@@ -188,6 +202,8 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     elif MARKERS.search(data):
         result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
     result.findings = env_checks.drop_nested_reads(result.findings)
+    if MARKERS.search(data):
+        _payload_findings(result, lang, root, relpath, data, catalog, classifier)
     if context is not None:
         builder = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
         summary = builder.build(root, context.resolve, is_clerk_module)
