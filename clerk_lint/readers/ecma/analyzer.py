@@ -95,7 +95,9 @@ def _payload_findings(result: FileAnalysis, lang: str, root: ts.Node, relpath: s
         where = classifier.locate(node)
         return (where.line, where.column) in helper_spans
 
-    result.findings.extend(webhook_payloads.findings(lang, root, relpath, data, catalog, classifier, taken))
+    verified = any(f.code == "CLK601" or (f.code == "CLK001" and f.package.split("/")[0] == "svix")
+                   for f in result.findings)
+    result.findings.extend(webhook_payloads.findings(lang, root, relpath, data, catalog, classifier, taken, verified))
 
 
 # Files that never say "clerk" or "svix" cannot import a Clerk module (cheap byte test).

@@ -19,6 +19,8 @@ PAYLOAD_EVENT, HAND_ROLLED_SVIX, WEBHOOK_ROUTE = "CLK604", "CLK605", "CLK606"
 # Calls whose string arguments are the values a schema accepts (zod, valibot, yup, arktype).
 _SCHEMA_CALLS = frozenset({"literal", "enum", "picklist", "oneOf", "nativeEnum", "union", "includes"})
 _COMPARISONS = frozenset({"===", "==", "!==", "!="})
+# String methods that cut the `whsec_` prefix off to decode the key (not an env schema's startsWith).
+_STRIPPING = frozenset({"replace", "replaceAll", "split", "slice", "substring", "substr"})
 
 
 def _text(node) -> str:
@@ -70,9 +72,10 @@ def _is_header_read(string: ts.Node) -> bool:
 
 
 def findings(lang: str, root: ts.Node, relpath: str, data: bytes, catalog: Catalog,
-             classifier: Classifier, taken: Callable[[ts.Node], bool]) -> list[Finding]:
+             classifier: Classifier, taken: Callable[[ts.Node], bool], verified: bool) -> list[Finding]:
     """The file's CLK604-CLK606 findings; `taken(node)` says a span already holds a finding of
-    Clerk's own helpers (CLK602 on the same comparison), which wins."""
+    Clerk's own helpers (CLK602 on the same comparison), which wins; `verified`: the file
+    verifies with svix or Clerk's helper (CLK601), so its Svix header reads feed that."""
     strings = [n.parent for n in captures(lang, "strings", root).get("secret-literal", [])
                if n.parent is not None and n.parent.type == "string"]
     values = [(_text(s)[1:-1], s) for s in strings]
@@ -94,14 +97,15 @@ def findings(lang: str, root: ts.Node, relpath: str, data: bytes, catalog: Catal
         text.lower().replace("svix-", ""))  # Svix signs other services' webhooks too (Resend ...)
     svix_rule = catalog.rule(HAND_ROLLED_SVIX)
     reads_headers = False
-    if clerk_context:
+    if clerk_context and not verified:
         for value, node in values:
             low = value.lower()
             if low in SVIX_HEADERS and _is_header_read(node):
                 reads_headers = True
                 out.append(classifier.finding(svix_rule, node, symbol=value, module="",
                                               detail=f"reads the {low} header", details=(("svix", low),)))
-            elif low == SECRET_PREFIX and node.parent is not None and node.parent.type == "arguments":
+            elif (low == SECRET_PREFIX and node.parent is not None and node.parent.type == "arguments"
+                  and _callee_name(node.parent.parent) in _STRIPPING):
                 out.append(classifier.finding(svix_rule, node.parent.parent, symbol=SECRET_PREFIX, module="",
                                               detail="strips the whsec_ prefix of the signing secret",
                                               details=(("svix", "secret-prefix"),)))

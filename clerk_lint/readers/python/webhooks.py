@@ -11,6 +11,8 @@ from ...concepts.webhook_events import (SECRET_PREFIX, SVIX_HEADERS, SVIX_META_H
                                         has_payload_context, names_clerk, queued_event)
 
 SVIX_PIECE = "CLK607"
+# String methods that cut the `whsec_` prefix off to decode the key (not a settings validator).
+_STRIPPING = frozenset({"removeprefix", "replace", "split", "partition", "lstrip"})
 _LITERAL = frozenset({"Literal", "typing.Literal", "typing_extensions.Literal", "t.Literal"})
 
 
@@ -67,7 +69,8 @@ def svix_pieces(nodes, parents: dict, add) -> bool:
                 add(SVIX_PIECE, node, symbol=node.value, package="", detail=f"reads the {low} header",
                     details=(("svix", low),))
                 found = True
-        elif low == SECRET_PREFIX and type(parent) is ast.Call and node in parent.args:
+        elif (low == SECRET_PREFIX and type(parent) is ast.Call and node in parent.args
+              and type(parent.func) is ast.Attribute and parent.func.attr in _STRIPPING):
             add(SVIX_PIECE, parent, symbol=SECRET_PREFIX, package="",
                 detail="strips the whsec_ prefix of the signing secret", details=(("svix", "secret-prefix"),))
             found = True
