@@ -39,6 +39,7 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "strings.secret-literal": env_checks.js_secret_literal,
     "strings.clerk-domain": config_checks.js_clerk_domain,
     "database.clerk-id-column": schema_checks.js_clerk_id_column,
+    "database.clerk-id-index": schema_checks.js_clerk_id_index,
     "config.convex-provider": config_checks.js_convex_issuer,
     "config.expo-plugin": config_checks.js_expo_plugin,
     "globals.clerk-global": lambda node, catalog: (text(node.parent), node.parent, ()) if node.parent is not None else "",
