@@ -136,6 +136,7 @@ export const orgs = pgTable("orgs", (t) => ({
     result = scan_snippet(tmp_path, "db/schema.ts", text)
     assert found(result) == [(5, "CLK720", "users.clerkId (column clerk_id)"),
                              (6, "CLK720", "users.ownerId (column clerk_owner_id)"),
+                             (8, "CLK721", "index users_clerk_idx on clerkId"),
                              (11, "CLK720", "orgs.clerkOrgId")]
     assert result.findings[0].detail("column") == "clerk_id"
 
@@ -191,3 +192,24 @@ export async function sync(db: any, evt: { data: { id: string } }) {
 """
     result = scan_snippet(tmp_path, "sync.ts", text)
     assert [f for f in result.findings if f.code == "CLK720"] == []
+
+
+def test_prisma_and_sql_indexes_over_clerk_columns(tmp_path):
+    prisma = """model Member {
+  id          String @id
+  tenantRef   String // Clerk user id
+  email       String
+  @@index([tenantRef, email])
+  @@index([email])
+}
+"""
+    (tmp_path / "p").mkdir()
+    (tmp_path / "s").mkdir()
+    result = scan_snippet(tmp_path / "p", "schema.prisma", prisma)
+    assert [(f.location.line, f.code) for f in result.findings] == [(3, "CLK720"), (5, "CLK721")]
+    sql = """create table m (id int primary key, clerk_user_id text, email text, unique (clerk_user_id));
+create unique index m_email on m (email);
+create index concurrently if not exists m_clerk on public.m using btree (clerk_user_id);
+"""
+    result = scan_snippet(tmp_path / "s", "schema.sql", sql)
+    assert sorted((f.location.line, f.code) for f in result.findings) == [(1, "CLK720"), (1, "CLK721"), (3, "CLK721")]

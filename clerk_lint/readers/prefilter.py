@@ -6,10 +6,14 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from ..concepts.webhook_events import PAYLOAD_MARKERS
+
 # Files that never say "clerk" or "svix" cannot import a Clerk module (the JS family's test;
 # the ECMAScript reader's markers). The other words are in the names of the global interfaces
-# Clerk's types read without any import (`declare global { interface CustomJwtSessionClaims }`).
-JS_MARKERS = re.compile(rb"clerk|svix|sessionclaims|publicmetadata|privatemetadata|unsafemetadata", re.IGNORECASE)
+# Clerk's types read without any import (`declare global { interface CustomJwtSessionClaims }`)
+# and the words of Clerk's webhook payloads: a handler of them may name neither.
+JS_MARKERS = re.compile(rb"clerk|svix|sessionclaims|publicmetadata|privatemetadata|unsafemetadata|"
+                        + PAYLOAD_MARKERS.pattern, re.IGNORECASE)
 
 
 def substring_test(pattern: re.Pattern) -> Callable[[bytes], bool]:

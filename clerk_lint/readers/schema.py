@@ -6,7 +6,8 @@ kept as Better Auth's `user.id` (the migration script creates users with their C
 column becomes a foreign key to `user`, or it is remapped to the new ids. Supabase row-level
 security policies that read the Clerk session token's claims are rewritten too.
 
-Rules: CLK720 clerk-id-column (Prisma fields, SQL columns), CLK733
+Rules: CLK720 clerk-id-column (Prisma fields, SQL columns), CLK721 clerk-id-index (Prisma
+`@@index` / `@@unique` / `@@id`, SQL `CREATE INDEX` and `UNIQUE (...)` constraints), CLK733
 supabase-clerk-third-party-auth (RLS policies and functions that read Clerk's JWT claims).
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..findings import FileAnalysis, Finding
 from .source import SourceText
 from .text_analysis import marked_classifier, text_span
 
-COLUMN_RULE, SUPABASE_RULE = "CLK720", "CLK733"
+COLUMN_RULE, INDEX_RULE, SUPABASE_RULE = "CLK720", "CLK721", "CLK733"
 
 
 
@@ -330,6 +331,87 @@ def sql_jwt_uses(text: str) -> Iterator[JwtUse]:
             yield JwtUse("function", m.group("name"), "", start, start + len(m.group("name")), claims)
 
 
+# --------------------------------------------------------------------------- indexes
+
+
+@dataclass(frozen=True)
+class Index:
+    table: str
+    kind: str  # @@index | @@unique | @@id | index | unique index | unique
+    columns: tuple[str, ...]
+    start: int  # str offsets of the first Clerk-id column named in it
+    end: int
+
+
+_PRISMA_INDEX = re.compile(r"^\s*(?P<kind>@@(?:index|unique|id))\s*\(\s*(?:fields\s*:\s*)?\[(?P<cols>[^\]]*)\]")
+_SQL_CREATE_INDEX = re.compile(
+    rf"^\s*create\s+(?P<unique>unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:{_QNAME}\s+)?"
+    rf"on\s+(?:only\s+)?(?P<table>{_QNAME})\s*(?:using\s+\w+\s*)?\((?P<cols>[^;]*)\)", re.IGNORECASE | re.DOTALL)
+_SQL_UNIQUE = re.compile(r"\b(?P<kind>unique|primary\s+key)\s*(?:key\s*)?\((?P<cols>[^)]*)\)", re.IGNORECASE)
+
+
+def prisma_indexes(text: str, clerk_fields: set[tuple[str, str]]) -> Iterator[Index]:
+    model = None
+    offset = 0
+    for raw in text.split("\n"):
+        line_start = offset
+        offset += len(raw) + 1
+        if model is None:
+            m = _PRISMA_BLOCK.match(raw)
+            model = m.group(2) if m else None
+            continue
+        if raw.strip().startswith("}"):
+            model = None
+            continue
+        m = _PRISMA_INDEX.match(raw.split("//", 1)[0])
+        if m:
+            yield from _index(model, m.group("kind"), m.group("cols"), line_start + m.start("cols"), clerk_fields)
+
+
+def sql_indexes(text: str, clerk_columns: set[tuple[str, str]]) -> Iterator[Index]:
+    for stmt in split_sql(text):
+        m = _SQL_CREATE_INDEX.match(stmt.text)
+        if m:
+            table = _unquote(m.group("table").split(".")[-1])
+            kind = "unique index" if m.group("unique") else "index"
+            yield from _index(table, kind, m.group("cols"), stmt.start + m.start("cols"), clerk_columns)
+            continue
+        create, alter = _CREATE_TABLE.match(stmt.text), _ALTER_TABLE.match(stmt.text)
+        if create or alter:
+            table = _unquote((create or alter).group("table").split(".")[-1])
+            for u in _SQL_UNIQUE.finditer(stmt.text):
+                kind = "unique" if u.group("kind").lower() == "unique" else "primary key"
+                yield from _index(table, kind, u.group("cols"), stmt.start + u.start("cols"), clerk_columns)
+
+
+def _index(table: str, kind: str, cols: str, base: int, known: set[tuple[str, str]]) -> Iterator[Index]:
+    """The index when one of its columns holds Clerk ids (named after Clerk, or found so in this file)."""
+    names, first = [], None
+    for m in re.finditer(r'[A-Za-z_][\w$]*|"[^"]+"|`[^`]+`', cols):
+        word = m.group(0)
+        if word.lower() in ("sort", "asc", "desc", "length", "ops", "nulls", "first", "last", "collate"):
+            continue
+        name = _unquote(word)
+        names.append(name)
+        if first is None and (is_clerk_column_name(name) or (table, name) in known):
+            first = (base + m.start(), base + m.end())
+    if first is not None:
+        yield Index(table, kind, tuple(names), first[0], first[1])
+
+
+def index_findings(indexes: Iterator[Index], text: str, catalog: Catalog, classifier: Classifier,
+                   kind: str) -> list[Finding]:
+    rule = catalog.rule(INDEX_RULE)
+    out = []
+    for index in indexes:
+        detail = f"{index.kind} on {index.table}({', '.join(index.columns)})"
+        out.append(classifier.finding(rule, text_span(text, index.start, index.end), symbol=index.table,
+                                      module="", detail=detail,
+                                      details=(("table", index.table), ("index", index.kind),
+                                               ("column", ", ".join(index.columns)), ("schema", kind))))
+    return out
+
+
 # --------------------------------------------------------------------------- analyzer
 
 
@@ -383,8 +465,14 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
         return result
     text = source.text
     if candidate.language == "prisma":
-        result.findings.extend(column_findings(prisma_columns(text), text, catalog, classifier, "prisma"))
+        columns = list(prisma_columns(text))
+        result.findings.extend(column_findings(iter(columns), text, catalog, classifier, "prisma"))
+        known = {(c.table, c.name) for c in columns}
+        result.findings.extend(index_findings(prisma_indexes(text, known), text, catalog, classifier, "prisma"))
     elif candidate.language == "sql":
-        result.findings.extend(column_findings(sql_columns(text), text, catalog, classifier, "sql"))
+        columns = list(sql_columns(text))
+        result.findings.extend(column_findings(iter(columns), text, catalog, classifier, "sql"))
+        known = {(c.table, c.name) for c in columns}
+        result.findings.extend(index_findings(sql_indexes(text, known), text, catalog, classifier, "sql"))
         result.findings.extend(jwt_findings(sql_jwt_uses(text), text, catalog, classifier))
     return result

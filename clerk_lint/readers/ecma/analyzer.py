@@ -7,7 +7,7 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import config_checks, env_checks, env_schema, role_keys, schema_checks, type_uses
+from . import config_checks, env_checks, env_schema, role_keys, schema_checks, type_uses, webhook_payloads
 from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, value_findings
 from ...concepts.secret_literals import may_hold_secret_literal
@@ -42,6 +42,7 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "strings.secret-literal": env_checks.js_secret_literal,
     "strings.clerk-domain": config_checks.js_clerk_domain,
     "database.clerk-id-column": schema_checks.js_clerk_id_column,
+    "database.clerk-id-index": schema_checks.js_clerk_id_index,
     "config.convex-provider": config_checks.js_convex_issuer,
     "config.expo-plugin": config_checks.js_expo_plugin,
     "strings.role-key": role_keys.js_role_key,
@@ -88,6 +89,21 @@ def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Clas
                     symbol = detail
                 out.append(classifier.finding(rule, target, symbol=symbol, module="", detail=detail, details=details))
     return out
+
+
+def _payload_findings(result: FileAnalysis, lang: str, root: ts.Node, relpath: str, data: bytes,
+                      catalog: Catalog, classifier: Classifier) -> None:
+    """Clerk webhook payloads handled without Clerk's helpers (webhook_payloads); a comparison
+    CLK602 already reports stays its finding."""
+    helper_spans = {(f.location.line, f.location.column) for f in result.findings if f.code == "CLK602"}
+
+    def taken(node: ts.Node) -> bool:
+        where = classifier.locate(node)
+        return (where.line, where.column) in helper_spans
+
+    verified = any(f.code == "CLK601" or (f.code == "CLK001" and f.package.split("/")[0] == "svix")
+                   for f in result.findings)
+    result.findings.extend(webhook_payloads.findings(lang, root, relpath, data, catalog, classifier, taken, verified))
 
 
 # Files that never say "clerk" or "svix" cannot import a Clerk module (cheap byte test).
@@ -162,6 +178,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
             if type_uses.may_augment_clerk_globals(data):
                 result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))
             result.findings = env_checks.drop_nested_reads(result.findings)
+            _payload_findings(result, lang, root, relpath, data, catalog, classifier)
         return result
     classifier = Classifier(catalog, locate)
     result.findings.extend(classifier.import_finding(d) for d in clerk_imports)
@@ -205,6 +222,8 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     elif MARKERS.search(data):
         result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
     result.findings = env_checks.drop_nested_reads(result.findings)
+    if MARKERS.search(data):
+        _payload_findings(result, lang, root, relpath, data, catalog, classifier)
     if context is not None:
         builder = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
         summary = builder.build(root, context.resolve, is_clerk_module)

@@ -1,5 +1,6 @@
 """Checks the ECMAScript reader runs on captures of queries/ecma/database.scm and
-queries/typescript/database.scm: ORM schema fields that hold Clerk ids (CLK720)."""
+queries/typescript/database.scm: ORM schema fields that hold Clerk ids (CLK720), and the
+indexes and unique constraints over them (CLK721)."""
 from __future__ import annotations
 
 import re
@@ -146,3 +147,51 @@ def js_clerk_id_column(node, catalog: Catalog):
                 (("table", table), ("column", mapped or key), ("field", key), ("schema", "orm")))
     return ""
 
+
+
+_DRIZZLE_INDEXES = frozenset({"index", "uniqueIndex", "unique", "primaryKey"})
+
+
+def js_clerk_id_index(node, catalog: Catalog):
+    """`database.clerk-id-index`: an index or unique constraint over a Clerk-id column: Drizzle
+    `index("x").on(t.clerkUserId)` / `uniqueIndex` / `unique().on(...)`, Convex
+    `.index("by_clerkId", ["clerkId"])`, Mongoose `clerkId: { type: String, index: true }`."""
+    if node.type == "pair":
+        field = node.parent.parent if node.parent is not None else None  # { ... } -> the field's pair
+        if field is None or field.type != "pair":
+            return ""
+        key = _js_text(field.child_by_field_name("key")).strip("\"'`")
+        if not is_clerk_column_name(key):
+            return ""
+        kind = _js_text(node.child_by_field_name("key"))
+        return (f"{key} ({kind})", node, (("column", key), ("index", kind), ("schema", "orm")))
+    fn = node.child_by_field_name("function")
+    method = _js_text(fn.child_by_field_name("property")) if fn is not None else ""
+    args = node.child_by_field_name("arguments")
+    if args is None:
+        return ""
+    items = [c for c in args.named_children if c.type != "comment"]
+    if method == "on":
+        builder = fn.child_by_field_name("object")
+        inner = _innermost_call(builder) if builder is not None and builder.type == "call_expression" else None
+        name_node = inner.child_by_field_name("function") if inner is not None else None
+        builder_name = _js_text(name_node.child_by_field_name("property") if name_node is not None
+                                and name_node.type == "member_expression" else name_node)
+        if builder_name not in _DRIZZLE_INDEXES:
+            return ""
+        columns = [_js_text(c.child_by_field_name("property")) if c.type == "member_expression" else _js_text(c)
+                   for c in items]
+        index_name = _first_string_arg(inner)
+    elif method == "index" and len(items) >= 2 and items[0].type == "string" and items[1].type == "array":
+        builder_name = "index"
+        columns = [_js_text(c)[1:-1] for c in items[1].named_children if c.type == "string"]
+        index_name = _js_text(items[0])[1:-1]
+    else:
+        return ""
+    clerk = [c for c in columns if is_clerk_column_name(c)]
+    if not clerk:
+        return ""
+    shown = f"{builder_name} {index_name}" if index_name else builder_name
+    target = inner if method == "on" else fn.child_by_field_name("property")  # chained calls start lines above
+    return (f"{shown} on {', '.join(columns)}", target,
+            (("index", index_name or builder_name), ("column", ", ".join(clerk)), ("schema", "orm")))

@@ -25,13 +25,15 @@ from functools import lru_cache
 from typing import Optional
 
 from ...concepts.catalog import Catalog, Rule, webhook_hook
+from ...concepts.webhook_events import PAYLOAD_MARKERS
 from ...discover.kinds import Candidate
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from ..prefilter import substring_test
 from ..source import LineIndex, SourceText
 
 # A file that mentions none of these cannot match any Python rule (cheap byte test).
-MARKERS = re.compile(rb"clerk|svix|jwks|jose|jwt", re.IGNORECASE)
+# Also the words of Clerk's webhook payloads: a handler of them may name neither Clerk nor svix.
+MARKERS = re.compile(rb"clerk|svix|jwks|jose|jwt|" + PAYLOAD_MARKERS.pattern, re.IGNORECASE)
 # Files without a marker hold nothing to report; scan.scan_file asks this before decoding.
 may_matter = substring_test(MARKERS)
 CLERK_MENTION = re.compile(rb"clerk", re.IGNORECASE)
@@ -655,7 +657,8 @@ class _PyFile:
             self.site_codes.append(code)
 
     def _check_CLK841(self, node, val):
-        if not self.clerk_signal:
+        from . import webhooks
+        if not webhooks.has_clerk_context(self.relpath, self.source.text, self.clerk_signal):
             return None
         if not self._labels_of_args(node) & WEBHOOK_LABELS:
             return None
@@ -728,34 +731,45 @@ class _PyFile:
     # -- webhook events -----------------------------------------------------------------
 
     def _events(self) -> None:
-        if not (self.clerk_signal or self.has_svix):
-            return
+        from . import webhooks
         from .bindings import string_value
         events = self.catalog.webhook_events
+        positions = []  # the string nodes at places a handler checks an event name
 
-        def report(expr) -> None:
+        def collect(expr) -> None:
             if type(expr) in (ast.Tuple, ast.List, ast.Set):
                 for element in expr.elts:
-                    report(element)
-                return
-            value = string_value(expr)
-            if value in events:
-                target = webhook_hook(value)
-                self.add(WEBHOOK_EVENT, expr, symbol=value, package="", detail=target,
-                         details=(("event", value),))
+                    collect(element)
+            elif string_value(expr) is not None:
+                positions.append(expr)
 
         for node in self.b.nodes:
             t = type(node)
             if t is ast.Compare:
-                report(node.left)
+                collect(node.left)
                 for comparator in node.comparators:
-                    report(comparator)
+                    collect(comparator)
             elif t is ast.MatchValue:
-                report(node.value)
+                collect(node.value)
             elif t is ast.Dict:
                 for key in node.keys:
                     if key is not None:
-                        report(key)
+                        collect(key)
+            elif t is ast.Subscript:
+                positions.extend(webhooks.literal_values(node))  # Literal["user.created"] payload models
+            elif t is ast.Constant and type(node.value) is str and node.value[:6].lower() == "clerk/":
+                positions.append(node)  # queued under Clerk's name: clerk/user.created
+        event_of = webhooks.event_filter(events, self.relpath, self.source.text, self.clerk_signal or self.has_svix,
+                                         [string_value(p) for p in positions]) if positions else None
+        for expr in positions:
+            value = string_value(expr)
+            event = event_of(value)
+            if event is not None:
+                self.add(WEBHOOK_EVENT, expr, symbol=value, package="", detail=webhook_hook(event),
+                         details=(("event", event),))
+        if not self.has_svix and webhooks.has_clerk_context(self.relpath, self.source.text, self.clerk_signal
+                                                            or any(f.code == WEBHOOK_EVENT for _, f in self.found)):
+            webhooks.svix_pieces(self.b.nodes, self.b.parents, self.add)
 
     # -- pydantic settings --------------------------------------------------------------
 
