@@ -16,12 +16,9 @@ PACKAGE = pathlib.Path(clerk_lint.__file__).parent
 SHARED_READER_MODULES = {"source", "text_analysis", "prefilter", "formats", "env_assignments"}
 ALLOWED_READER_PAIRS = {("sfc", "ecma")}
 
-# Sideways imports that predate the stage folders; each goes when its concept module lands
-# (vercel.json / netlify.toml env maps: one file kind read by two readers). Listed so the set can only shrink: a new one fails, and so
-# does a listed one that is gone (delete it here).
-KNOWN_SIDEWAYS = {
-    ("clerk_lint.readers.app_config", "clerk_lint.readers.deploy_env"),
-}
+# Sideways imports that predate the stage folders. Empty now: a file kind two readers understand
+# is listed with both in readers.READERS. Kept so a new one fails loudly.
+KNOWN_SIDEWAYS: set[tuple[str, str]] = set()
 
 
 def _module_name(path: pathlib.Path) -> str:

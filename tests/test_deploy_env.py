@@ -196,3 +196,16 @@ def test_vercel_json_and_netlify_toml_env_maps(tmp_path):
     got = sorted((f.location.path, f.location.line, f.code) for f in run_scan([tmp_path], CATALOG).findings)
     assert got == [("netlify.toml", 5, "CLK711"), ("netlify.toml", 7, "CLK712"), ("netlify.toml", 7, "CLK715"),
                    ("vercel.json", 3, "CLK710"), ("vercel.json", 6, "CLK713")]
+
+
+def test_vercel_json_that_does_not_parse_is_one_parse_problem_not_an_internal_error(tmp_path):
+    # Two readers read vercel.json: the config one reports the parse problem and keeps the Clerk
+    # hosts it finds in strings; the env-map one steps aside instead of failing a second time.
+    (tmp_path / "vercel.json").write_text(
+        '{\n  "env": {\n    "CLERK_SECRET_KEY": "@clerk-secret-key",\n  }\n  "oops"\n'
+        '  "rewrites": [{ "source": "/auth", "destination": "https://accounts.clerk.dev" }]\n}\n',
+        encoding="utf-8")
+    result = run_scan([tmp_path], CATALOG)
+    assert [(p.path, p.kind) for p in result.problems] == [("vercel.json", "parse-partial")]
+    assert "internal error" not in result.problems[0].reason
+    assert {f.location.line for f in result.findings} == {6}

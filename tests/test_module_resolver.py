@@ -7,6 +7,7 @@ from typing import Optional
 
 import pytest
 
+from clerk_lint.resolve import import_tokens, project_files
 from clerk_lint.resolve import module_resolver as mr
 from clerk_lint.readers.formats.jsonc import loads_jsonc, parse_json
 from clerk_lint.resolve.module_resolver import ModuleResolver
@@ -455,13 +456,14 @@ def test_extends_cycle_and_broken_configs_never_raise(tmp_path):
 
 def test_reads_each_file_once(repo, monkeypatch):
     reads: list[str] = []
-    real = mr._read_text
+    real = project_files.read_text
 
     def counting(path, *args, **kwargs):
         reads.append(path)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(mr, "_read_text", counting)
+    monkeypatch.setattr(project_files, "read_text", counting)  # JSON files
+    monkeypatch.setattr(mr, "read_text", counting)  # pnpm-workspace.yaml
     r = ModuleResolver([repo])
     for _ in range(3):
         for importer, spec, expected in CASES:
@@ -507,7 +509,7 @@ def test_tokens_contents(repo):
     clerk_only = b'import { auth } from "@clerk/nextjs/server";\nconst { userId } = await auth();\n'
     assert not any(t.encode() in clerk_only for t in auth)
     button = r.tokens(repo / "apps/web/src/components/Button/index.tsx")
-    assert seg("Button") | seg("index") | set(mr.DOTS_TOKENS) <= button
+    assert seg("Button") | seg("index") | set(import_tokens.DOTS_TOKENS) <= button
     entry = r.tokens(repo / "packages/auth/src/index.ts")
     assert {'"@acme/auth', "'@acme/auth"} <= entry
     assert seg("auth") <= entry  # the package folder, for "../../packages/auth"
@@ -528,9 +530,9 @@ def test_tokens_contents(repo):
 def test_dots_tokens_cover_every_dots_only_specifier():
     for spec in (".", "..", "./", "../", "./.", "../..", "../../", "../../..", "./..", "../../../"):
         for q in ('"', "'", "`"):
-            assert any(t in q + spec + q for t in mr.DOTS_TOKENS), (spec, q)
+            assert any(t in q + spec + q for t in import_tokens.DOTS_TOKENS), (spec, q)
     for text in ('"Loading..."', "'and so on.'", '"a/b/"', "'https://x.dev/'"):
-        assert not any(t in text for t in mr.DOTS_TOKENS), text
+        assert not any(t in text for t in import_tokens.DOTS_TOKENS), text
 
 
 def test_tokens_for_alias_whose_capture_skips_the_name(tmp_path):

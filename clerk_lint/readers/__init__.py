@@ -7,17 +7,19 @@ and, when its first step is a byte test that ends the analysis, also
 so the scan skips plain-ASCII files that fail it without decoding them. Readers never import
 each other; what they share is asked from `concepts/` (env variables, Clerk ids, hosts,
 secrets, packages) or read with `formats/` (positions in JSON, YAML, dotenv ...). The one
-exception is by design: single-file components hand their scripts to `ecma/`.
+exception is by design: single-file components hand their scripts to `ecma/`. A file kind
+two readers understand lists both (vercel.json is an app config and a deploy env map): each
+reads the file on its own and the findings are joined, in the order listed.
 """
 from __future__ import annotations
 
 import importlib
 from types import ModuleType
-from typing import Optional
+from typing import Union
 
 # language (discover.kinds) -> reader module in this package. Modules are imported on first
 # use, so a scan only loads the grammars it needs.
-READERS: dict[str, str] = {
+READERS: dict[str, Union[str, tuple[str, ...]]] = {
     "javascript": "ecma.analyzer",
     "typescript": "ecma.analyzer",
     "tsx": "ecma.analyzer",
@@ -32,8 +34,8 @@ READERS: dict[str, str] = {
     "dotenv": "dotenv",
     "prisma": "schema",
     "sql": "schema",
-    "json-config": "app_config",
-    "toml-config": "app_config",
+    "json-config": ("app_config", "deploy_env"),  # deploy_env: vercel.json's env map
+    "toml-config": ("app_config", "deploy_env"),  # deploy_env: netlify.toml's [*.environment]
     "github-actions": "deploy_env",
     "gitlab-ci": "deploy_env",
     "docker-compose": "deploy_env",
@@ -49,11 +51,16 @@ READERS: dict[str, str] = {
 PROJECT_READER = "ecma.analyzer"
 
 
-def reader_for(language: str) -> Optional[ModuleType]:
-    name = READERS.get(language)
-    return importlib.import_module(f".{name}", __name__) if name else None
+def _names(language: str) -> tuple[str, ...]:
+    names = READERS.get(language, ())
+    return (names,) if isinstance(names, str) else names
+
+
+def readers_for(language: str) -> list[ModuleType]:
+    """The reader modules of a file kind, in the order their findings are joined."""
+    return [importlib.import_module(f".{name}", __name__) for name in _names(language)]
 
 
 def in_project(language: str) -> bool:
     """Whether files of this language are read as one project (cross-file)."""
-    return READERS.get(language) == PROJECT_READER
+    return PROJECT_READER in _names(language)

@@ -184,8 +184,4 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
                                            partial=True))
         hits = _string_hits(text)
     result.findings.extend(_findings(hits, text, catalog, classifier))
-    if not result.problems:  # vercel.json env / netlify.toml [*.environment]: the CI/deploy env rules
-        from .deploy_env import config_env_findings
-
-        result.findings.extend(config_env_findings(candidate, text, catalog, classifier))
     return result

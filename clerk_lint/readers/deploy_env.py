@@ -26,6 +26,7 @@ from ..findings import FileAnalysis, Finding
 from ..concepts.secrets import redact_line
 from .source import SourceText
 from .text_analysis import marked_classifier, text_span
+from .formats.jsonc import JsonError
 from .formats.yaml_lines import strip_comment
 
 STORE_RULE, LITERAL_RULE = "CLK716", "CLK715"
@@ -328,20 +329,25 @@ def _literal_findings(catalog: Catalog, classifier: Classifier, text: str, line:
     return out
 
 
+# Config files that also carry an env map; the rest of their kind is app_config's alone.
+CONFIG_PLACES = {"vercel.json": "vercel-json", "netlify.toml": "netlify-toml"}
+
+
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
     result = FileAnalysis()
+    kind = candidate.language
+    if kind in ("json-config", "toml-config"):
+        kind = CONFIG_PLACES.get(candidate.relpath.rsplit("/", 1)[-1])
+        if kind is None:
+            return result
     classifier = marked_classifier(source, candidate, catalog, _MARKERS)
     if classifier is None:
         return result
-    result.findings.extend(place_findings(candidate.language, source.text, catalog, classifier))
+    try:
+        result.findings.extend(place_findings(kind, source.text, catalog, classifier))
+    except JsonError:  # a vercel.json that does not parse: app_config reports it, once
+        pass
     return result
-
-
-def config_env_findings(candidate: Candidate, text: str, catalog: Catalog, classifier: Classifier) -> list[Finding]:
-    """The env maps of vercel.json and netlify.toml, for readers/app_config.py (which reads those files)."""
-    name = candidate.relpath.rsplit("/", 1)[-1]
-    kind = {"vercel.json": "vercel-json", "netlify.toml": "netlify-toml"}.get(name)
-    return place_findings(kind, text, catalog, classifier) if kind else []
 
 
 def place_findings(kind: str, text: str, catalog: Catalog, classifier: Classifier) -> list[Finding]:

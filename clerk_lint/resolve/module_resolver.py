@@ -53,32 +53,35 @@ Unreadable or malformed files are treated as absent; nothing here raises for
 bad input.
 
 The string work lives beside it: `specifiers.py` (extensions, `exports` / `imports` maps),
-`globs.py` (workspace globs), `pnpm_workspace.py` (pnpm-workspace.yaml's package list).
+`globs.py` (workspace globs), `pnpm_workspace.py` (pnpm-workspace.yaml's package list); the
+cached file system is `project_files.py`, the importers' prefilter ``tokens`` `import_tokens.py`.
+
+Over 500 lines on purpose: tsconfig loading, workspace maps, package entries and probing are
+one resolution algorithm whose steps call each other in both directions (a tsconfig
+``extends`` is resolved like a package; a package entry is probed like a relative file).
 """
 from __future__ import annotations
 
 import os
 import re
-from typing import Iterable, Optional, Sequence
-
 from pathlib import Path
+from typing import Optional, Sequence
 
 from ..discover.kinds import DEFAULT_SKIP_DIRS
-from ..discover.upward import nearest_upward
-from ..readers.formats.jsonc import Json, loads_jsonc
 from .globs import glob_parts, glob_regex, has_magic, segment_regex
+from .import_tokens import ImportTokens
 from .pnpm_workspace import parse_pnpm_packages
-from .specifiers import (EXTENSIONS, JS_TO_TS, code_ext, exports_map, file_stem, flatten_conditions, is_dts,
-    match_map, split_bare, strip_code_ext, targets_for)
+from .project_files import CONFIG_NAMES, DIR, FILE, ProjectFiles, read_text
+from .specifiers import (EXTENSIONS, JS_TO_TS, code_ext, exports_map, is_dts, match_map, split_bare,
+    strip_code_ext, targets_for)
 
-CONFIG_NAMES: tuple[str, ...] = ("tsconfig.json", "jsconfig.json")
 
 # package.json fields naming the package's entry, in the order they are tried.
 ENTRY_FIELDS: tuple[str, ...] = ("source", "module", "main", "types", "typings")
 # Build-output folders mapped back to src/, and flavour folders under them
 # (dist/esm/index.js, dist/types/index.d.ts) that are dropped too.
-BUILD_DIRS = frozenset({"dist", "build", "lib", "out"})
-FLAVOUR_DIRS = frozenset({"esm", "cjs", "es", "mjs", "module", "modules", "commonjs", "types", "typings",
+BUILDDIRS = frozenset({"dist", "build", "lib", "out"})
+FLAVOURDIRS = frozenset({"esm", "cjs", "es", "mjs", "module", "modules", "commonjs", "types", "typings",
                           "umd", "node", "browser", "src"})
 
 NODE_BUILTINS = frozenset(
@@ -89,34 +92,6 @@ NODE_BUILTINS = frozenset(
 )
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")  # node:, bun:, https:, data:, virtual:
-_MAX_JSON_BYTES = 8_000_000
-
-_DIR, _FILE = 1, 2
-_QUOTES = ('"', "'", "`")
-# Every specifier made only of dots and slashes (".", "..", "./", "../..", "../../"),
-# quoted, contains one of these.
-DOTS_TOKENS = frozenset(t for q in _QUOTES for t in (q + "." + q, q + ".." + q, "/.." + q, "/." + q, "./" + q))
-
-
-def _segment_tokens(name: str) -> set[str]:
-    """A name that starts a path segment of the specifier: after "/" or the opening quote."""
-    return {"/" + name, *(q + name for q in _QUOTES)}
-
-
-def _prefix_tokens(spec: str) -> set[str]:
-    """A string the specifier starts with."""
-    return {q + spec for q in _QUOTES}
-
-def _read_text(path: str, limit: int = _MAX_JSON_BYTES) -> Optional[str]:
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(limit + 1)
-    except (OSError, ValueError):
-        return None
-    if len(raw) > limit:
-        return None
-    return raw.decode("utf-8", errors="replace")
-
 
 # --------------------------------------------------------------------------- records
 
@@ -175,15 +150,14 @@ class _Workspace:
 # --------------------------------------------------------------------------- resolver
 
 
-class ModuleResolver:
+class ModuleResolver(ImportTokens, ProjectFiles):
     """Resolve import specifiers to project files under (or around) ``roots``."""
 
     def __init__(self, roots: Sequence[Path]):
+        ProjectFiles.__init__(self)
         self.roots: list[str] = [os.path.abspath(os.fspath(r)) for r in roots]
         # the same roots with links resolved, to map link targets back to scanned spellings
         self._root_reals: list[tuple[str, str]] = [(os.path.realpath(r), r) for r in self.roots]
-        self._listings: dict[str, Optional[dict[str, int]]] = {}
-        self._json: dict[str, Optional[Json]] = {}
         self._configs: dict[str, Optional[_Config]] = {}
         self._nearest_config: dict[str, Optional[_Config]] = {}
         self._options: dict[str, Optional[_Config]] = {}
@@ -210,100 +184,6 @@ class ModuleResolver:
                 found = None
             self._memo[key] = found
         return Path(found) if found is not None else None
-
-    def prepare_tokens(self) -> None:
-        """Walk the roots for tokens() now (one directory walk), e.g. while workers are busy."""
-        self._walk_roots()
-
-    def tokens(self, target: Path) -> frozenset[str]:
-        """Strings at least one of which occurs in every file that imports ``target``.
-
-        Tokens are anchored to the specifier's quotes and slashes so they stay
-        selective in a Clerk codebase where "auth" is everywhere: for
-        ``lib/auth.ts`` they are ``/auth``, ``"auth``, ``'auth`` and
-        ```auth``. An index file (or a package entry) adds its folder's name the
-        same way, and the quoted forms of dots-only specifiers (``"."``,
-        ``".."``, ``../"`` ...); a package entry or ``exports`` target adds the
-        quoted package name (``"@acme/auth``); an alias that does not spell the
-        file's name (``"@auth": ["./src/lib/session.ts"]``) adds the quoted
-        alias. An empty string in the set means no cheap test is possible
-        (every file passes)."""
-        path = os.path.abspath(os.fspath(target))
-        try:
-            return self._token_memo[path]
-        except KeyError:
-            pass
-        try:
-            toks = frozenset(self._tokens(path))
-        except (OSError, ValueError, TypeError, RecursionError):
-            toks = frozenset({""})
-        self._token_memo[path] = toks
-        return toks
-
-    # ------------------------------------------------------------------ file system (cached)
-
-    def _ls(self, folder: str) -> Optional[dict[str, int]]:
-        try:
-            return self._listings[folder]
-        except KeyError:
-            pass
-        listing: Optional[dict[str, int]] = {}
-        try:
-            with os.scandir(folder) as it:
-                for entry in it:
-                    try:
-                        if entry.is_dir():
-                            listing[entry.name] = _DIR
-                        elif entry.is_file():
-                            listing[entry.name] = _FILE
-                    except OSError:
-                        continue
-        except (OSError, ValueError):
-            listing = None
-        self._listings[folder] = listing
-        return listing
-
-    def _kind(self, path: str) -> int:
-        folder, name = os.path.split(path)
-        if not name:
-            return _DIR if self._ls(path) is not None else 0
-        listing = self._ls(folder)
-        return listing.get(name, 0) if listing else 0
-
-    def _is_file(self, path: str) -> bool:
-        return self._kind(path) == _FILE
-
-    def _is_dir(self, path: str) -> bool:
-        return self._kind(path) == _DIR
-
-    def _is_boundary(self, folder: str) -> bool:
-        listing = self._ls(folder)
-        return bool(listing) and ".git" in listing
-
-    def _load_json(self, path: str) -> Optional[Json]:
-        try:
-            return self._json[path]
-        except KeyError:
-            pass
-        data: Optional[Json] = None
-        if self._is_file(path):
-            text = _read_text(path)
-            if text is not None:
-                try:
-                    data = loads_jsonc(text)
-                except (ValueError, RecursionError):
-                    data = None
-        self._json[path] = data
-        return data
-
-    def _pkg_json(self, folder: str) -> Optional[dict]:
-        data = self._load_json(os.path.join(folder, "package.json"))
-        return data if isinstance(data, dict) else None
-
-    def _upward(self, folder: str, memo: dict, found) -> Optional[object]:
-        """The first non-None ``found(dir)`` from ``folder`` up (memoised for every
-        folder on the way; a folder holding .git is the last one asked)."""
-        return nearest_upward(folder, memo, found, self._is_boundary)
 
     # ------------------------------------------------------------------ probing
 
@@ -439,7 +319,7 @@ class ModuleResolver:
         if not listing:
             return None
         for name in CONFIG_NAMES:
-            if listing.get(name) == _FILE:
+            if listing.get(name) == FILE:
                 cfg = self._load_config(os.path.join(folder, name))
                 if cfg is not None:
                     return cfg
@@ -504,7 +384,7 @@ class ModuleResolver:
             return None
         globs: list[str] = []
         marked = False
-        if listing.get("package.json") == _FILE:
+        if listing.get("package.json") == FILE:
             pj = self._pkg_json(folder) or {}
             ws = pj.get("workspaces")
             if isinstance(ws, dict):
@@ -512,12 +392,12 @@ class ModuleResolver:
             if isinstance(ws, list):
                 marked = True
                 globs += [g for g in ws if isinstance(g, str)]
-        if listing.get("pnpm-workspace.yaml") == _FILE:
-            text = _read_text(os.path.join(folder, "pnpm-workspace.yaml"))
+        if listing.get("pnpm-workspace.yaml") == FILE:
+            text = read_text(os.path.join(folder, "pnpm-workspace.yaml"))
             if text is not None:
                 marked = True
                 globs += parse_pnpm_packages(text)
-        if listing.get("lerna.json") == _FILE:
+        if listing.get("lerna.json") == FILE:
             lerna = self._load_json(os.path.join(folder, "lerna.json"))
             if isinstance(lerna, dict) and isinstance(lerna.get("packages"), list):
                 marked = True
@@ -575,7 +455,7 @@ class ModuleResolver:
                 if len(visited) > 200_000:
                     continue
                 for name, kind in listing.items():
-                    if kind == _DIR and not name.startswith(".") and name not in DEFAULT_SKIP_DIRS:
+                    if kind == DIR and not name.startswith(".") and name not in DEFAULT_SKIP_DIRS:
                         child = os.path.join(folder, name)
                         if os.path.islink(child):
                             real = os.path.realpath(child)
@@ -585,7 +465,7 @@ class ModuleResolver:
             elif has_magic(part):
                 rx = re.compile(segment_regex(part) + r"\Z")
                 for name, kind in (self._ls(folder) or {}).items():
-                    if kind != _DIR or name in ("node_modules", ".git"):
+                    if kind != DIR or name in ("node_modules", ".git"):
                         continue
                     if name.startswith(".") and not part.startswith("."):
                         continue
@@ -607,7 +487,7 @@ class ModuleResolver:
         """The nearest folder upward holding a package.json."""
         def found(d: str) -> Optional[str]:
             listing = self._ls(d)
-            return d if listing and listing.get("package.json") == _FILE else None
+            return d if listing and listing.get("package.json") == FILE else None
         return self._upward(folder, self._nearest_pkg, found)
 
     def _node_modules_dir(self, folder: str, name: str) -> Optional[str]:
@@ -701,10 +581,10 @@ class ModuleResolver:
         """Where the source of a build output path may live: dist/esm/x.js -> src/x."""
         parts = strip_code_ext(os.path.normpath(rel).replace(os.sep, "/")).split("/")
         out = []
-        if len(parts) > 1 and parts[0] in BUILD_DIRS:
+        if len(parts) > 1 and parts[0] in BUILDDIRS:
             rest = parts[1:]
             out.append("/".join(["src", *rest]))
-            if len(rest) > 1 and rest[0] in FLAVOUR_DIRS:
+            if len(rest) > 1 and rest[0] in FLAVOURDIRS:
                 out.append("/".join(["src", *rest[1:]]))
             out.append("/".join(rest))
         out.append("/".join(parts))
@@ -780,198 +660,3 @@ class ModuleResolver:
         if pkg_dir is None:
             return None
         return self._package_entry(pkg_dir, sub)
-
-    # ------------------------------------------------------------------ tokens
-
-    def _walk_roots(self) -> tuple[list[str], list[str]]:
-        """Every tsconfig/jsconfig and package.json folder under the roots (plus
-        the configs and workspace roots above them), found once."""
-        if self._walked is not None:
-            return self._walked
-        configs: list[str] = []
-        pkgs: list[str] = []
-        seen: set[str] = set()
-        for root in self.roots:
-            start = root if self._is_dir(root) else os.path.dirname(root)
-            above = self._options_for(start)
-            if above is not None:
-                configs.append(above.path)
-            near = self._upward(start, self._nearest_config, self._config_in)
-            if near is not None:
-                configs.append(near.path)
-            ws = self._workspace(start)
-            if ws is not None:
-                pkgs.append(ws.root)
-                pkgs += self._packages(ws).values()
-            stack = [start]
-            while stack:
-                folder = stack.pop()
-                if folder in seen:
-                    continue
-                seen.add(folder)
-                listing = self._ls(folder) or {}
-                for name, kind in listing.items():
-                    if kind == _DIR:
-                        if name not in DEFAULT_SKIP_DIRS and name != ".git":
-                            child = os.path.join(folder, name)
-                            if not os.path.islink(child):
-                                stack.append(child)
-                    elif name in CONFIG_NAMES:
-                        configs.append(os.path.join(folder, name))
-                    elif name == "package.json":
-                        pkgs.append(folder)
-        self._walked = (list(dict.fromkeys(configs)), list(dict.fromkeys(pkgs)))
-        return self._walked
-
-    def _forms(self, target: str, entry_dirs: Iterable[str]) -> set[str]:
-        """Paths a resolution may start from and end at ``target``."""
-        forms = {target}
-        name = os.path.basename(target)
-        ext = code_ext(name)
-        if is_dts(name):
-            forms.add(strip_code_ext(target))
-        elif ext in EXTENSIONS:
-            bare = target[: -len(ext)]
-            forms.add(bare)
-            for js_ext, ts_exts in JS_TO_TS.items():
-                if ext in ts_exts:
-                    forms.add(bare + js_ext)
-            if os.path.basename(bare) == "index":
-                folder = os.path.dirname(target)
-                forms.update((folder, folder + os.sep))
-        for folder in entry_dirs:
-            forms.update((folder, folder + os.sep))
-        return forms
-
-    def _tokens(self, target: str) -> set[str]:
-        name = os.path.basename(target)
-        folder = os.path.dirname(target)
-        tokens: set[str] = set()
-        stem = file_stem(name)
-        if stem:
-            tokens |= _segment_tokens(stem)
-        index_like = stem == "index"
-        if index_like:
-            tokens |= _segment_tokens(os.path.basename(folder))
-        entry_dirs: list[str] = []
-        # Packages (or package-like folders) the file is an entry of.
-        cur = folder
-        while True:
-            listing = self._ls(cur)
-            if listing and listing.get("package.json") == _FILE:
-                pj = self._pkg_json(cur) or {}
-                pkg_name = pj.get("name") if isinstance(pj.get("name"), str) else ""
-                if self._package_entry(cur, ".") == target or self._package_entry(cur, ".", False) == target:
-                    entry_dirs.append(cur)
-                    index_like = True
-                    tokens |= _segment_tokens(os.path.basename(cur))
-                    if pkg_name:
-                        tokens |= _prefix_tokens(pkg_name)
-                if pkg_name and self._exported(cur, pj, target):
-                    tokens |= _prefix_tokens(pkg_name)
-            if self._is_boundary(cur):
-                break
-            parent = os.path.dirname(cur)
-            if parent == cur:
-                break
-            cur = parent
-        if index_like:
-            tokens |= DOTS_TOKENS  # "." / ".." / "../" from inside the folder
-
-        base = frozenset(tokens)
-
-        def covered(spec: str) -> bool:
-            return all(any(t in q + spec + q for t in base) for q in _QUOTES)
-
-        extra: set[str] = set()
-        forms = self._forms(target, entry_dirs)
-        config_paths, pkg_dirs = self._walk_roots()
-        configs: dict[str, _Config] = {}
-        for path in config_paths:
-            cfg = self._load_config(path)
-            if cfg is None:
-                continue
-            configs[cfg.path] = cfg
-            for ref in cfg.references:
-                rcfg = self._load_config(ref)
-                if rcfg is not None:
-                    configs[rcfg.path] = rcfg
-        for cfg in list(self._configs.values()):
-            if cfg is not None:
-                configs.setdefault(cfg.path, cfg)
-        for cfg in configs.values():
-            root = cfg.paths_root
-            for key, targets in (cfg.paths or {}).items():
-                if isinstance(key, str) and isinstance(targets, list):
-                    self._alias_tokens(key, [os.path.normpath(os.path.join(root, t)) for t in targets
-                                             if isinstance(t, str) and t], forms, covered, extra)
-        for pkg_dir in pkg_dirs:
-            imports = (self._pkg_json(pkg_dir) or {}).get("imports")
-            if not isinstance(imports, dict):
-                continue
-            for key, entry in imports.items():
-                if not isinstance(key, str):
-                    continue
-                flat: list[str] = []
-                flatten_conditions(entry, flat)
-                rel = [os.path.normpath(os.path.join(pkg_dir, t)) for t in flat if t.startswith("./")]
-                self._alias_tokens(key, rel, forms, covered, extra)
-                for t in flat:
-                    if t.startswith(("./", "../", "/", "#")):
-                        continue
-                    if "*" in key or "*" in t:
-                        kpre = key.split("*", 1)[0]
-                        extra.update(_prefix_tokens(kpre) if kpre else {""})
-                    elif self._resolve(pkg_dir, t) == target and not covered(key):
-                        extra |= _prefix_tokens(key)
-        return tokens | extra
-
-    def _exported(self, pkg_dir: str, pj: dict, target: str) -> bool:
-        """Whether a subpath in the package's exports map names ``target``."""
-        emap = exports_map(pj.get("exports"))
-        if not emap or not target.startswith(pkg_dir.rstrip(os.sep) + os.sep):
-            return False
-        forms: Optional[set[str]] = None
-        for key, entry in emap.items():
-            if key == ".":
-                continue
-            if "*" not in key and not key.endswith("/"):
-                if self._package_entry(pkg_dir, key) == target:
-                    return True
-                continue
-            if forms is None:
-                forms = self._forms(target, ())
-            for pattern in targets_for(entry, ""):
-                if key.endswith("/") and "*" not in key:
-                    pattern += "*"  # legacy folder export: "./": "./src/"
-                if pattern.count("*") != 1:
-                    continue
-                # the target itself, or the source a missing build output came from
-                for guess in [pattern, *self._source_guesses(pattern)]:
-                    pre, suf = os.path.normpath(os.path.join(pkg_dir, guess)).split("*")
-                    if any(len(f) > len(pre) + len(suf) and f.startswith(pre) and f.endswith(suf) for f in forms):
-                        return True
-        return False
-
-    @staticmethod
-    def _alias_tokens(key: str, targets: list[str], forms: set[str], covered, out: set[str]) -> None:
-        """Add the specifier(s) through which alias ``key`` reaches one of ``forms``
-        when they do not already contain a token."""
-        key_star = key.count("*") == 1
-        for full in targets:
-            if key_star and full.count("*") == 1:
-                kpre, ksuf = key.split("*")
-                tpre, tsuf = full.split("*")
-                for form in forms:
-                    if (len(form) >= len(tpre) + len(tsuf) and form.startswith(tpre) and form.endswith(tsuf)):
-                        captured = form[len(tpre): len(form) - len(tsuf)].replace(os.sep, "/")
-                        spec = kpre + captured + ksuf
-                        if not covered(spec):
-                            out |= _prefix_tokens(spec)
-            elif key_star:
-                if full in forms:  # every specifier the key matches lands on the target
-                    kpre, ksuf = key.split("*")
-                    # "" when the key is a bare "*": no cheap test is possible
-                    out.update(_prefix_tokens(kpre) if kpre else {ksuf})
-            elif full in forms and not covered(key):
-                out |= _prefix_tokens(key)

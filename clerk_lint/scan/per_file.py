@@ -11,7 +11,7 @@ from ..concepts.catalog import Catalog
 from ..discover.kinds import Candidate
 from ..filters import suppressions
 from ..findings import FileAnalysis, FileProblem, Finding
-from ..readers import reader_for
+from ..readers import readers_for
 from ..readers.source import SourceText, clip_line, decode_source, is_plain_ascii, read_bytes
 from .fingerprints import hashes_of_lines
 
@@ -66,20 +66,27 @@ def finish(analysis: FileAnalysis, source: SourceText, problems: list[FileProble
 
 def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
               context: object = None) -> tuple[list[Finding], list[FileProblem]]:
-    analyzer = reader_for(candidate.language)
-    if analyzer is None:
+    readers = readers_for(candidate.language)
+    if not readers:
         return [], []
     problems: list[FileProblem] = []
     try:
         raw, problem = read_bytes(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
-        may_matter = getattr(analyzer, "may_matter", None)  # the analyzer's own first test, on bytes
-        if raw is not None and may_matter is not None and is_plain_ascii(raw) and not may_matter(raw):
-            return [], []  # nothing to decode, nothing the analyzer could report
+        if raw is not None and is_plain_ascii(raw):
+            # each reader's own first test, on bytes: nothing to decode for a reader that says no
+            readers = [r for r in readers if getattr(r, "may_matter", None) is None or r.may_matter(raw)]
+            if not readers:
+                return [], []
         source, problem = decode_source(raw, candidate.relpath) if raw is not None else (None, problem)
         problems += [problem] if problem is not None else []
         if source is None:
             return [], problems
-        return finish(analyze_safely(analyzer, source, candidate, catalog, context), source, problems)
+        analysis = FileAnalysis()
+        for reader in readers:
+            part = analyze_safely(reader, source, candidate, catalog, context)
+            analysis.findings.extend(part.findings)
+            analysis.problems.extend(part.problems)
+        return finish(analysis, source, problems)
     except Exception as exc:  # reading or post-processing; same rule as _analyze
         return [], merge_problems(problems + [internal_error(candidate.relpath, exc)])
 

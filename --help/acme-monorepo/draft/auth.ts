@@ -1,0 +1,106 @@
+// Drafted by clerk-lint from the Clerk usage it found (better-auth 1.7.25).
+// A starting point: read every TODO, then move the file where your app keeps its auth code.
+
+import { betterAuth } from "better-auth";
+import { hashPassword, verifyPassword } from "better-auth/crypto";
+import { organization } from "better-auth/plugins";
+import { nextCookies } from "better-auth/next-js";
+import bcrypt from "bcryptjs";
+import { Pool } from "pg";
+import { ac, roles } from "./permissions";
+
+// Better Auth's built-in Kysely adapter on a pg Pool; `npx auth migrate` creates the tables.
+
+/** Clerk sent these emails for you; now your email provider does. */
+async function sendEmail(to: string, subject: string, text: string): Promise<void> {
+  // TODO: auth.ts sendEmail: send with your email provider (Resend, SES, Postmark, SMTP ...).
+  throw new Error(`sendEmail not implemented (to ${to}: ${subject}: ${text.length} chars)`);
+}
+
+/** Clerk's password digests are bcrypt ($2a$ / $2b$); new passwords use Better Auth's scrypt. */
+function isBcrypt(hash: string): boolean {
+  return /^\$2[aby]\$/.test(hash);
+}
+
+export const auth = betterAuth({
+  database: new Pool({ connectionString: process.env.DATABASE_URL }),
+  emailAndPassword: {
+    enabled: true,
+    // Imported Clerk users keep their passwords: their bcrypt digests verify with bcrypt, every
+    // other hash with Better Auth's default scrypt (scripts/import-clerk-users.ts copies the digests).
+    password: {
+      hash: (password) => hashPassword(password),
+      verify: ({ hash, password }) =>
+        isBcrypt(hash) ? bcrypt.compare(password, hash) : verifyPassword({ hash, password }),
+    },
+    sendResetPassword: async ({ user, url }) => {
+      await sendEmail(user.email, "Reset your password", `Reset your password: ${url}`);
+    },
+  },
+  emailVerification: {
+    sendVerificationEmail: async ({ user, url }) => {
+      await sendEmail(user.email, "Verify your email", `Verify your email: ${url}`);
+    },
+  },
+  // Clerk metadata read in code: publicMetadata (apps/web/src/components/AccountMenu.tsx:8, apps/web/src/components/Greeting.tsx:8).
+  // TODO: auth.ts user.additionalFields: one JSON field per Clerk metadata bag, or one typed field per key you actually use
+  user: {
+    additionalFields: {
+      publicMetadata: { type: "json", required: false, input: false },
+    },
+  },
+  // Clerk webhook handlers become in-process hooks (they run for writes made through Better Auth).
+  databaseHooks: {
+    user: {
+      create: {
+        // Clerk webhook user.created (handled at apps/web/src/app/api/webhooks/identity/route.ts:7, apps/web/src/app/api/webhooks/identity/route.ts:18)
+        after: async (user) => {
+          // TODO: auth.ts databaseHooks.user.create.after: move the body of the Clerk user.created handler here
+          void user;
+        },
+      },
+      update: {
+        // Clerk webhook user.updated (handled at apps/web/src/app/api/webhooks/identity/route.ts:13)
+        after: async (user) => {
+          // TODO: auth.ts databaseHooks.user.update.after: move the body of the Clerk user.updated handler here
+          void user;
+        },
+      },
+      delete: {
+        // Clerk webhook user.deleted (handled at apps/web/src/app/api/webhooks/identity/route.ts:13)
+        after: async (user) => {
+          // TODO: auth.ts databaseHooks.user.delete.after: move the body of the Clerk user.deleted handler here
+          void user;
+        },
+      },
+    },
+    session: {
+      delete: {
+        // Clerk webhook session.ended (handled at apps/web/src/app/api/webhooks/identity/route.ts:13)
+        after: async (session) => {
+          // TODO: auth.ts databaseHooks.session.delete.after: move the body of the Clerk session.ended handler here
+          void session;
+        },
+      },
+    },
+  },
+  plugins: [
+    // Organizations: apps/web/src/app/api/webhooks/identity/route.ts:10, apps/web/src/app/api/webhooks/identity/route.ts:21, packages/auth/src/hooks.ts:13.
+    // Roles: org:admin -> admin (permissions.ts).
+    organization({
+      ac,
+      roles,
+      creatorRole: "admin", // Clerk makes the creator org:admin (Better Auth default: owner)
+      organizationHooks: {
+        // Clerk webhook organizationMembership.created (handled at apps/web/src/app/api/webhooks/identity/route.ts:10, apps/web/src/app/api/webhooks/identity/route.ts:21)
+        afterAddMember: async ({ member, user, organization }) => {
+          // TODO: auth.ts organizationHooks.afterAddMember: move the body of the Clerk organizationMembership.created handler here
+          void [member, user, organization];
+        },
+      },
+    }),
+    nextCookies(), // keep last: lets server actions set auth cookies
+  ],
+});
+
+export type Session = typeof auth.$Infer.Session;

@@ -1,0 +1,19 @@
+// Drafted by clerk-lint from the Clerk usage it found (better-auth 1.7.25).
+// A starting point: read every TODO, then move the file where your app keeps its auth code.
+
+import { createAuthClient } from "better-auth/client";
+import { twoFactorClient } from "better-auth/client/plugins";
+
+// Replaces ClerkProvider: no provider component, import authClient where it is needed.
+export const authClient = createAuthClient({
+  plugins: [
+    twoFactorClient({
+      onTwoFactorRedirect() {
+        // TODO: auth-client.ts: the page that asks for the second factor (authClient.twoFactor.verifyTotp)
+        window.location.href = "/two-factor";
+      },
+    }),
+  ],
+});
+
+export type Session = typeof authClient.$Infer.Session;

@@ -1,0 +1,12 @@
+// Drafted by clerk-lint from the Clerk usage it found (better-auth 1.7.25).
+// A starting point: read every TODO, then move the file where your app keeps its auth code.
+
+import { createAuthClient } from "better-auth/react";
+
+// Replaces ClerkProvider: no provider component, import authClient where it is needed.
+export const authClient = createAuthClient({
+  plugins: [
+  ],
+});
+
+export type Session = typeof authClient.$Infer.Session;

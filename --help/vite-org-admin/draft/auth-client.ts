@@ -1,0 +1,23 @@
+// Drafted by clerk-lint from the Clerk usage it found (better-auth 1.7.25).
+// A starting point: read every TODO, then move the file where your app keeps its auth code.
+
+import { createAuthClient } from "better-auth/react";
+import { organizationClient, twoFactorClient } from "better-auth/client/plugins";
+import { ac, roles } from "./permissions";
+
+// Replaces ClerkProvider: no provider component, import authClient where it is needed.
+export const authClient = createAuthClient({
+  // TODO: auth-client.ts baseURL: the origin of your Better Auth server
+  baseURL: "http://localhost:3000",
+  plugins: [
+    organizationClient({ ac, roles }), // lets checkRolePermission run synchronously
+    twoFactorClient({
+      onTwoFactorRedirect() {
+        // TODO: auth-client.ts: the page that asks for the second factor (authClient.twoFactor.verifyTotp)
+        window.location.href = "/two-factor";
+      },
+    }),
+  ],
+});
+
+export type Session = typeof authClient.$Infer.Session;
