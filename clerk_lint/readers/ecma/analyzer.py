@@ -211,7 +211,9 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         finding = classifier.use_finding(use)
         if finding is not None:
             result.findings.append(finding)
-            findings_by_use[id(use)] = finding
+            # A read of a bound value does not stand for it: a wrapper returning it wraps the call.
+            if not catalog.rule(finding.code).after_binding:
+                findings_by_use[id(use)] = finding
         result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
     result.findings.extend(type_uses.type_use_findings(lang, root, clerk_imports, scopes, classifier))
     if type_uses.may_augment_clerk_globals(data):

@@ -27,6 +27,12 @@ CALLBACK_PARAMS: dict[tuple[str, str], dict[int, str]] = {
     ("@clerk/nextjs", "clerkMiddleware()"): {0: "auth"},
     ("@clerk/astro/server", "clerkMiddleware()"): {0: "auth"},
 }
+# The same for handlers given as properties of an options object: v4
+# `authMiddleware({ afterAuth(auth, req) {...} })` hands them the auth object.
+OPTION_CALLBACKS: dict[tuple[str, str], dict[str, dict[int, str]]] = {
+    (module, "authMiddleware()"): {"afterAuth": {0: "auth"}, "beforeAuth": {0: "auth"}}
+    for module in ("@clerk/nextjs", "@clerk/nextjs/server")
+}
 
 
 ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression"})
@@ -169,6 +175,21 @@ def _function_params(fn: ts.Node) -> list[ts.Node]:
         if p.type in ("required_parameter", "optional_parameter"):
             p = p.child_by_field_name("pattern") or p
         out.append(p)
+    return out
+
+
+def _option_functions(obj: ts.Node) -> list[tuple[str, ts.Node]]:
+    """`{ afterAuth(auth) {}, beforeAuth: (auth) => {} }`: (property name, function)."""
+    out = []
+    for prop in obj.named_children:
+        if prop.type == "method_definition":
+            name = prop.child_by_field_name("name")
+            if name is not None:
+                out.append((text(name), prop))
+        elif prop.type == "pair":
+            key, value = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+            if key is not None and value is not None and value.type in ("arrow_function", "function_expression", "function"):
+                out.append((text(key).strip("\"'"), value))
     return out
 
 
@@ -369,12 +390,18 @@ class Resolver:
         for index, step in enumerate(use.steps):
             if step.op != "()" or step.arguments is None:
                 continue
-            binder = CALLBACK_PARAMS.get((use.origin.module, use.prefix_chain(index + 1)))
-            if not binder:
+            key = (use.origin.module, use.prefix_chain(index + 1))
+            binder = CALLBACK_PARAMS.get(key)
+            options = OPTION_CALLBACKS.get(key)
+            if not binder and not options:
                 continue
+            callbacks = []
             for arg in step.arguments.named_children:
-                if arg.type not in ("arrow_function", "function_expression", "function"):
-                    continue
+                if binder and arg.type in ("arrow_function", "function_expression", "function"):
+                    callbacks.append((arg, binder))
+                elif options and arg.type == "object":
+                    callbacks += [(fn, options[name]) for name, fn in _option_functions(arg) if name in options]
+            for arg, binder in callbacks:
                 params = _function_params(arg)
                 for position, export in binder.items():
                     if position < len(params) and params[position].type == "identifier":
