@@ -7,7 +7,7 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import config_checks, env_checks, env_schema, role_keys, schema_checks, type_uses, webhook_payloads
+from . import config_checks, env_checks, env_schema, role_keys, schema_checks, trpc_context, type_uses, webhook_payloads
 from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, value_findings
 from ...concepts.secret_literals import may_hold_secret_literal
@@ -205,16 +205,27 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     uses = resolver.uses(seeds)
     findings_by_use: dict[int, Finding] = {}
     role_comparisons: list[Location] = []  # compared with a reported role read: their role keys are named
-    for use in uses:
-        if use.origin.app:
-            continue  # an app namespace itself (passed on, re-exported): its members are the uses
-        finding = classifier.use_finding(use)
-        if finding is not None:
-            result.findings.append(finding)
-            # A read of a bound value does not stand for it: a wrapper returning it wraps the call.
-            if not catalog.rule(finding.code).after_binding:
-                findings_by_use[id(use)] = finding
-        result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+
+    def classify(found: list) -> None:
+        for use in found:
+            if use.origin.app or use.origin.context is not None:
+                continue  # an app namespace or a tRPC builder itself: its members and callbacks are the uses
+            finding = classifier.use_finding(use)
+            if finding is not None:
+                result.findings.append(finding)
+                # A read of a bound value does not stand for it: a wrapper returning it wraps the call.
+                if not catalog.rule(finding.code).after_binding:
+                    findings_by_use[id(use)] = finding
+            result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+
+    classify(uses)
+    # tRPC builders of a Clerk-backed context defined here (their factory judged like a wrapper).
+    builders = trpc_context.builder_seeds(data, root, imports, resolver,
+                                          SummaryBuilder(relpath, resolver, uses, findings_by_use, locate))
+    if builders:
+        more = resolver.uses({k: v for k, v in builders.items() if k not in resolver.bound})
+        classify(more)
+        uses = sorted(uses + more, key=lambda u: (u.ref.start_byte, u.origin.chain))
     result.findings.extend(type_uses.type_use_findings(lang, root, clerk_imports, scopes, classifier))
     if type_uses.may_augment_clerk_globals(data):
         result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))

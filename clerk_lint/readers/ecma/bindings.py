@@ -68,6 +68,9 @@ class Origin:
     # `fields`: the value is an object a wrapper returned, with these Clerk-valued properties.
     app: bool = False
     fields: tuple[tuple[str, "Origin"], ...] = ()
+    # A tRPC builder (`t`, `t.procedure.use(...)`, an imported `protectedProcedure`) whose
+    # callbacks receive `{ ctx }` holding this Clerk-backed context (trpc_context.py).
+    context: Optional["Origin"] = None
 
     @property
     def chain(self) -> str:
@@ -79,6 +82,8 @@ class Origin:
 
     def extend(self, steps: Iterable[str]) -> Optional["Origin"]:
         steps = tuple(steps)
+        if self.context is not None:
+            return self  # `t.procedure.use(mw).input(schema)`: still a builder of the same context
         if self.app or self.fields:
             # An app namespace's members are looked up by Resolver; an unknown field is no Clerk value.
             if not steps:
@@ -92,8 +97,13 @@ class Origin:
     def through(self, name: str, where: Optional[Location] = None) -> "Origin":
         """The same value reached through one more app module or wrapper."""
         related = ((where,) if where is not None else ()) + self.related
+        context = None
+        if self.context is not None:  # its fields carry their own via: reached through `name` too
+            context = self.context.through(name, where)
+            context = Origin(context.module, context.export, context.path, context.via, context.related,
+                             fields=tuple((k, o.through(name, where)) for k, o in self.context.fields))
         return Origin(self.module, self.export, self.path, (name,) + self.via, related, self.wrapper,
-                      self.app, self.fields)
+                      self.app, self.fields, context)
 
     def field(self, op: str) -> Optional["Origin"]:
         """The Clerk value an object origin holds at `.name` (`fields`), or None."""
@@ -408,6 +418,33 @@ class Resolver:
                         ident = params[position]
                         if self.scopes.is_definition(ident):
                             out.append((ident, Origin(use.origin.module, export, (), use.origin.via, use.origin.related)))
+        if use.origin.context is not None:
+            out += self._context_params(use, use.origin.context)
         if self.flow is not None:
             out += self.flow(use, full)
+        return out
+
+    def _context_params(self, use: Use, context: Origin) -> list[tuple[ts.Node, Origin]]:
+        """`.query(({ ctx }) => ...)`, `.use(({ ctx, next }) => ...)` on a tRPC builder: the
+        callback's first parameter holds the context at `.ctx`."""
+        out: list[tuple[ts.Node, Origin]] = []
+        for step in use.steps:
+            if step.op != "()" or step.arguments is None:
+                continue
+            for arg in step.arguments.named_children:
+                if arg.type not in ("arrow_function", "function_expression", "function"):
+                    continue
+                params = _function_params(arg)
+                if not params:
+                    continue
+                if params[0].type == "identifier":  # (opts) => opts.ctx.auth
+                    if self.scopes.is_definition(params[0]):
+                        out.append((params[0], Origin(context.module, context.export, context.path, context.via,
+                                                      context.related, fields=(("ctx", context),))))
+                    continue
+                for path, ident in pattern_names(params[0]):
+                    if path[:1] == (".ctx",) and self.scopes.is_definition(ident):
+                        bound = context.extend(path[1:])
+                        if bound is not None:
+                            out.append((ident, bound))
         return out
