@@ -64,6 +64,9 @@ class RuleExamples:
     # and the snippet's path in that package (e.g. "src/pages/api/me.ts"); "" for defaults.
     package_json: str = ""
     file: str = ""
+    # Other modules of the snippet's project (path -> source), for cross-file rules (CLK006);
+    # like package_json, only the snippet's own findings count.
+    files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,7 @@ def _rule_from_table(table: dict, source_file: str) -> Rule:
             valid=_tuple(ex.get("valid"), "valid", where),
             package_json=ex.get("package_json", ""),
             file=ex.get("file", ""),
+            files=tuple(sorted((str(k), str(v)) for k, v in (ex.get("files") or {}).items())),
         ),
         modules=_tuple(table.get("modules"), "modules", where) or DEFAULT_MODULES,
         symbols=_tuple(table.get("symbols"), "symbols", where),

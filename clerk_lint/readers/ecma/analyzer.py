@@ -131,6 +131,29 @@ def _reads_clerk_member(data: bytes, local: ts.Node, statement: ts.Node, origin:
     return False
 
 
+APP_IMPORT_RULE = "CLK006"
+
+
+def _app_import_findings(imports: list, local_seeds: list[tuple[ts.Node, Origin]], classifier: Classifier,
+                         catalog: Catalog) -> list[Finding]:
+    """The import line of an app module's Clerk-backed export (a wrapper, a re-export, a tRPC
+    procedure of a Clerk context): the file changes when that module does."""
+    if not local_seeds:
+        return []
+    seeded = {ident.id: origin for ident, origin in local_seeds}
+    rule = catalog.rule(APP_IMPORT_RULE)
+    out = []
+    for decl in imports:
+        names = [(n, seeded[n.local.id]) for n in decl.names if n.local is not None and n.local.id in seeded]
+        if not names:
+            continue
+        first = next((o for _, o in names if not o.app), names[0][1])
+        symbols = ", ".join(n.imported if n.imported != "*" else text(n.local) for n, _ in names)
+        out.append(classifier.finding(rule, decl.node, symbol=symbols, module=decl.source, detail=symbols,
+                                      via=first.via, related=first.related))
+    return out
+
+
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: Optional[ModuleContext] = None) -> FileAnalysis:
     sdks = may_read_framework_auth(candidate.path, source.data)
     if context is None and not sdks and not MARKERS.search(source.data):
@@ -182,6 +205,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         return result
     classifier = Classifier(catalog, locate)
     result.findings.extend(classifier.import_finding(d) for d in clerk_imports)
+    result.findings.extend(_app_import_findings(imports, local_seeds, classifier, catalog))
 
     scopes = ScopeIndex(lang, root)
     seeds: dict[int, tuple[ts.Node, Origin]] = {}

@@ -35,6 +35,7 @@ OPTION_CALLBACKS: dict[tuple[str, str], dict[str, dict[int, str]]] = {
 }
 
 
+ROUTER_STEPS = frozenset({".router", ".mergeRouters", ".createCallerFactory"})
 ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression"})
 
 
@@ -83,7 +84,9 @@ class Origin:
     def extend(self, steps: Iterable[str]) -> Optional["Origin"]:
         steps = tuple(steps)
         if self.context is not None:
-            return self  # `t.procedure.use(mw).input(schema)`: still a builder of the same context
+            # `t.procedure.use(mw).input(schema)`: still a builder of the same context; a router
+            # (`t.router`, `t.mergeRouters`) holds no ctx of its own, its procedures are the uses.
+            return None if any(step in ROUTER_STEPS for step in steps) else self
         if self.app or self.fields:
             # An app namespace's members are looked up by Resolver; an unknown field is no Clerk value.
             if not steps:
