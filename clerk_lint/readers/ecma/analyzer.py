@@ -135,12 +135,16 @@ APP_IMPORT_RULE = "CLK006"
 
 
 def _app_import_findings(imports: list, local_seeds: list[tuple[ts.Node, Origin]], classifier: Classifier,
-                         catalog: Catalog) -> list[Finding]:
+                         catalog: Catalog, found: list[Finding]) -> list[Finding]:
     """The import line of an app module's Clerk-backed export (a wrapper, a re-export, a tRPC
-    procedure of a Clerk context): the file changes when that module does."""
+    procedure of a Clerk context): the file changes when that module does. A tRPC procedure
+    counts only where this file reads Clerk values from its context (`found`: the file's
+    findings so far); a router reading only `ctx.db` does not change."""
     if not local_seeds:
         return []
-    seeded = {ident.id: origin for ident, origin in local_seeds}
+    read_through = {f.via[0] for f in found if f.via}
+    seeded = {ident.id: origin for ident, origin in local_seeds
+              if origin.context is None or origin.via[:1] and origin.via[0] in read_through}
     rule = catalog.rule(APP_IMPORT_RULE)
     out = []
     for decl in imports:
@@ -205,7 +209,6 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         return result
     classifier = Classifier(catalog, locate)
     result.findings.extend(classifier.import_finding(d) for d in clerk_imports)
-    result.findings.extend(_app_import_findings(imports, local_seeds, classifier, catalog))
 
     scopes = ScopeIndex(lang, root)
     seeds: dict[int, tuple[ts.Node, Origin]] = {}
@@ -250,6 +253,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         more = resolver.uses({k: v for k, v in builders.items() if k not in resolver.bound})
         classify(more)
         uses = sorted(uses + more, key=lambda u: (u.ref.start_byte, u.origin.chain))
+    result.findings.extend(_app_import_findings(imports, local_seeds, classifier, catalog, result.findings))
     result.findings.extend(type_uses.type_use_findings(lang, root, clerk_imports, scopes, classifier))
     if type_uses.may_augment_clerk_globals(data):
         result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))
