@@ -114,7 +114,7 @@ class Classifier:
         """Chain rules, shortest prefix first. A derived value is only interesting past the
         point it was bound (`first` = 1): its own declaration was reported already."""
         origin = use.origin
-        if first and not use.steps:
+        if first and not use.steps and use.destructured:
             # A name bound to a read (`const { userId } = await auth()`): each read of it.
             rule = self.catalog.rule_for_chain(origin.module, origin.chain, frozenset())
             if rule is not None and rule.after_binding:

@@ -129,6 +129,9 @@ class Use:
     top: Optional[ts.Node] = None  # outermost expression of the chain
     reexport: bool = False  # `export { name }` of the binding
     framework: bool = False  # a read of the auth value a framework object carries (framework_reads.py)
+    # The name was destructured here (`const { userId } = await auth()`): a bare read of it is a
+    # read of that member; `const id = await requireUserId()` only holds what the wrapper read.
+    destructured: bool = False
 
     def prefix_chain(self, count: int) -> str:
         return self.origin.chain + "".join(step.op for step in self.steps[:count])
@@ -235,6 +238,7 @@ class Resolver:
         self.scopes = scopes
         self.bound: dict[int, Origin] = {}  # definition id -> what it holds
         self.binding_source: dict[int, Use] = {}  # derived definition id -> the use it was computed from
+        self.destructured: set[int] = set()  # definitions bound from a pattern path (Use.destructured)
         # Every identifier by its bytes; a name's list is sorted out (declarations dropped) the
         # first time that name is bound, which is for a handful of names per file.
         self._by_text: dict[bytes, list[ts.Node]] = {}
@@ -275,6 +279,7 @@ class Resolver:
                 use = self._use(ref, origin)
                 if use is None or use.jsx is not None and use.jsx.type == "jsx_closing_element":
                     continue
+                use.destructured = definition.id in self.destructured
                 found.append(use)
                 work.extend(self._derived(use))
         found.sort(key=lambda u: (u.ref.start_byte, u.origin.chain))
@@ -399,6 +404,8 @@ class Resolver:
                             continue
                         out.append((ident, value))
                         self.binding_source[ident.id] = use
+                        if path:
+                            self.destructured.add(ident.id)
         # Callback parameters (clerkMiddleware((auth, req) => ...)).
         for index, step in enumerate(use.steps):
             if step.op != "()" or step.arguments is None:
