@@ -279,7 +279,7 @@ class Resolver:
                 use = self._use(ref, origin)
                 if use is None or use.jsx is not None and use.jsx.type == "jsx_closing_element":
                     continue
-                use.destructured = definition.id in self.destructured
+                use.destructured = use.destructured or definition.id in self.destructured
                 found.append(use)
                 work.extend(self._derived(use))
         found.sort(key=lambda u: (u.ref.start_byte, u.origin.chain))
@@ -358,8 +358,10 @@ class Resolver:
         if parent is not None and parent.type == "export_specifier":
             return Use(ref, origin, top=ref, reexport=True)
         steps, jsx, top = _walk_chain(ref)
+        read_here = False  # `ctx.userId` of a returned object / context: that member is read here
         if origin.app or origin.fields:
             while (origin.app or origin.fields) and steps:  # `lib.session.requireUser()`
+                read_here = not origin.app
                 origin = self.member(origin, steps[0].op)
                 if origin is None:
                     return None
@@ -367,7 +369,7 @@ class Resolver:
         elif origin.export == NAMESPACE and not origin.path and steps and steps[0].op.startswith("."):
             origin = origin.extend([steps[0].op])
             steps = steps[1:]
-        return Use(ref, origin, steps, jsx, top)
+        return Use(ref, origin, steps, jsx, top, destructured=read_here)
 
     def member(self, origin: Origin, op: str) -> Optional[Origin]:
         """`.name` of an app namespace (the module's Clerk-backed export, as a named import of it
