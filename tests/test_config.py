@@ -125,14 +125,15 @@ def test_config_applies_and_flags_override(tmp_path):
     write(tmp_path, {"app/page.tsx": PAGE, "app/api/route.ts": SERVER,
                      "pyproject.toml": '[tool.clerk-lint]\nignore = ["CLK0"]\nfail-on = "hard"\n'})
     result = run(tmp_path, "scan", "--format", "json")
-    assert codes(result) == ["CLK201", "CLK301"]
+    assert codes(result) == ["CLK201", "CLK301", "CLK511"]
     assert result.exit_code == 0  # nothing hard: fail-on from the config
     assert run(tmp_path, "scan", "--fail-on", "moderate").exit_code == 1
-    assert codes(run(tmp_path, "scan", "--format", "json", "--ignore", "CLK3")) == ["CLK001", "CLK001", "CLK201"]
+    assert codes(run(tmp_path, "scan", "--format", "json", "--ignore", "CLK3")) == ["CLK001", "CLK001", "CLK201",
+                                                                                          "CLK511"]
     assert codes(run(tmp_path, "scan", "--format", "json", "--select", "CLK001,CLK201")) == ["CLK001", "CLK001",
                                                                                             "CLK201"]
     assert codes(run(tmp_path, "scan", "--format", "json", "--no-config")) == ["CLK001", "CLK001", "CLK201",
-                                                                              "CLK301"]
+                                                                              "CLK301", "CLK511"]
 
 
 def test_include_exclude_and_max_file_size_from_config(tmp_path):

@@ -15,8 +15,10 @@ def scan(root: Path):
     return run_scan([root], load_catalog())
 
 
-def codes_at(result, path: str) -> list[tuple[int, str, tuple]]:
-    return [(f.location.line, f.code, f.via) for f in result.findings if f.location.path == path]
+def codes_at(result, path: str, imports: bool = False) -> list[tuple[int, str, tuple]]:
+    """Findings at `path`; the import lines of Clerk-backed app modules (CLK006) only with `imports`."""
+    return [(f.location.line, f.code, f.via) for f in result.findings
+            if f.location.path == path and (imports or f.code != "CLK006")]
 
 
 def test_wrapper_result_two_hops_and_component(tmp_path):
@@ -51,6 +53,9 @@ def test_wrapper_result_two_hops_and_component(tmp_path):
     assert (4, "CLK301", ("requireUserId", "getUserId", "auth")) in page
     assert (5, "CLK108", ("Gate", "SignedIn")) in page
     assert len(page) == 2
+    # Each import of a Clerk-backed app module is itself a finding, with the wrapper chain.
+    assert [c for c in codes_at(result, "app/page.tsx", imports=True) if c[1] == "CLK006"] == [
+        (1, "CLK006", ("requireUserId", "getUserId", "requireUserId")), (2, "CLK006", ("Gate", "Gate"))]
     # The wrapper definitions are the related locations, outermost first.
     call = next(f for f in result.findings if f.location.path == "app/page.tsx" and f.code == "CLK301")
     assert [r.path for r in call.related] == ["lib/account.ts", "lib/session.ts"]
@@ -86,7 +91,8 @@ def test_parameters_and_unrelated_results_are_not_wrappers(tmp_path):
     })
     result = scan(tmp_path)
     assert codes_at(result, "app/page.ts") == []
-    assert [c for _, c, _ in codes_at(result, "lib/log.ts")] == ["CLK001", "CLK301"]
+    assert [c for _, c, _ in codes_at(result, "lib/log.ts")] == ["CLK001", "CLK301", "CLK511"]
+    assert codes_at(result, "app/page.ts", imports=True) == []  # imports of non-wrappers are no findings
 
 
 def test_workspace_package_with_star_reexport_and_path_alias(tmp_path):

@@ -385,3 +385,15 @@ def test_cli_plan_reads_config_and_price_file(tmp_path):
     res = runner.invoke(main, ["plan", str(bad)])
     assert res.exit_code == 2
     assert "no_such_thing" in res.output or "no-such-thing" in res.output
+
+
+def test_trpc_context_auth_checks_are_an_authorization_risk(scans):
+    # t3-clerk-app: routers read ctx.auth from a context built on getAuth() in another module.
+    plan = _plan(scans["t3-clerk-app"])
+    risk = _risk(plan, "context-authz")
+    assert risk is not None and risk["severity"] == "warning"
+    assert "src/server/api/routers/post.ts:13" in risk["evidence"]
+    assert "src/server/api/routers/note.ts:16" in risk["evidence"]
+    assert not any(e.startswith("src/server/legacy/") for e in risk["evidence"])  # next-auth context
+    # An app reading Clerk's auth object directly has no such risk.
+    assert _risk(_plan(scans["nextjs-app-router"]), "context-authz") is None

@@ -33,8 +33,11 @@ def test_rule_example(rule, kind, index, snippet, tmp_path):
     (tmp_path / name).write_text(snippet, encoding="utf-8")
     if rule.examples.package_json:  # the project the snippet lives in; its own findings are not the rule's
         (tmp_path / "package.json").write_text(rule.examples.package_json, encoding="utf-8")
+    for other, source in rule.examples.files:
+        (tmp_path / other).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / other).write_text(source, encoding="utf-8")
     result = run_scan([tmp_path], CATALOG)
-    if rule.examples.package_json:
+    if rule.examples.package_json or rule.examples.files:
         result.findings = [f for f in result.findings if f.location.path == name]
     expected = expected_in_text(name, snippet)
     if kind == "invalid":

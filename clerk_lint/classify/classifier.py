@@ -114,6 +114,13 @@ class Classifier:
         """Chain rules, shortest prefix first. A derived value is only interesting past the
         point it was bound (`first` = 1): its own declaration was reported already."""
         origin = use.origin
+        if first and not use.steps and use.destructured:
+            # A name bound to a read (`const { userId } = await auth()`): each read of it.
+            rule = self.catalog.rule_for_chain(origin.module, origin.chain, frozenset())
+            if rule is not None and rule.after_binding:
+                return self.finding(rule, use.ref, symbol=origin.chain, module=origin.module, detail="",
+                                    details=(), via=origin.via, related=origin.related)
+            return None
         for count in range(first, len(use.steps) + 1):
             if count == 0:
                 node, arguments = use.ref, None
@@ -123,6 +130,8 @@ class Classifier:
             facts = call_arg_facts(arguments) if arguments is not None else {}
             chain = use.prefix_chain(count)
             rule = self.catalog.rule_for_chain(origin.module, chain, frozenset(facts))
+            if rule is not None and rule.after_binding and origin.direct and use.steps[0].op == "()":
+                continue
             if rule is not None:
                 detail = _detail(facts)
                 return self.finding(rule, node, symbol=chain, module=origin.module, detail=detail,

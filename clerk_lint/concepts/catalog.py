@@ -64,6 +64,9 @@ class RuleExamples:
     # and the snippet's path in that package (e.g. "src/pages/api/me.ts"); "" for defaults.
     package_json: str = ""
     file: str = ""
+    # Other modules of the snippet's project (path -> source), for cross-file rules (CLK006);
+    # like package_json, only the snippet's own findings count.
+    files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,10 @@ class Rule:
     # types, matched where the member is called ("call") or handed on uncalled ("reference").
     members: tuple[str, ...] = ()
     member_use: str = "call"
+    # Chain rules on a call's result that yield to the call's own finding when the call is
+    # read in place (`getAuth(req).userId` is the getAuth finding; `const a = getAuth(req)`
+    # then `a.userId` is this rule's).
+    after_binding: bool = False
     source_file: str = ""
 
     def applies_to_module(self, module: str) -> bool:
@@ -135,7 +142,7 @@ def _tuple(value, key: str, where: str) -> tuple[str, ...]:
 _RULE_KEYS = {
     "code", "name", "title", "category", "difficulty", "effort_hours", "message", "modules",
     "symbols", "kinds", "chains", "arg_keys", "query", "better_auth", "docs", "examples",
-    "members", "member_use",
+    "members", "member_use", "after_binding",
 }
 
 
@@ -185,6 +192,7 @@ def _rule_from_table(table: dict, source_file: str) -> Rule:
             valid=_tuple(ex.get("valid"), "valid", where),
             package_json=ex.get("package_json", ""),
             file=ex.get("file", ""),
+            files=tuple(sorted((str(k), str(v)) for k, v in (ex.get("files") or {}).items())),
         ),
         modules=_tuple(table.get("modules"), "modules", where) or DEFAULT_MODULES,
         symbols=_tuple(table.get("symbols"), "symbols", where),
@@ -194,6 +202,7 @@ def _rule_from_table(table: dict, source_file: str) -> Rule:
         query=table.get("query", ""),
         members=_tuple(table.get("members"), "members", where),
         member_use=_member_use(table.get("member_use", "call"), where),
+        after_binding=bool(table.get("after_binding", False)),
         source_file=source_file,
     )
 

@@ -33,6 +33,7 @@ API_KEY_CODES = frozenset({"CLK115"})
 ONE_TAP_CODES = frozenset({"CLK113"})
 SSO_CALLBACK_CODES = frozenset({"CLK111", "CLK902"})  # OAuth redirect flows
 METADATA_CATEGORY = "metadata"
+AUTHZ_CATEGORY = "authz-check"  # auth reads, has(), role checks
 CLERK_ID_COLUMN_CODES = frozenset({"CLK720"})      # database columns holding Clerk ids
 SUPABASE_RLS_CODES = frozenset({"CLK733"})         # Supabase policies reading Clerk token claims
 # Third parties configured to trust Clerk-issued tokens (besides JWT templates).
@@ -249,6 +250,8 @@ def collect(result: ScanResult) -> Facts:
             _add(c, "one-tap", f, seen)
         if f.indirect:
             _add(c, "indirect", f, seen)
+            if f.category == AUTHZ_CATEGORY:  # `ctx.auth.userId` in a tRPC router, a wrapper's has()
+                _add(c, "context-authz", f, seen)
         if _mentions(f, _PHONE):
             _add(c, "phone", f, seen)
         if f.code in SSO_CALLBACK_CODES:

@@ -173,6 +173,16 @@ def _indirect(facts: Facts, ev: list[Finding]) -> str:
             "but its callers may depend on Clerk-shaped return values.")
 
 
+def _context_authz(facts: Facts, ev: list[Finding]) -> str:
+    files = sorted({f.location.path for f in ev})
+    chains = sorted({f.via[0] for f in ev if f.via})
+    return (f"{len(ev)} authorization check(s) in {len(files)} file(s) read Clerk's auth object through the app's "
+            f"own request context or wrappers ({', '.join(chains[:4])}): tRPC procedures and middlewares reading "
+            "ctx.auth.userId / orgId / has(). Load the Better Auth session once in the context "
+            "(auth.api.getSession({ headers })) and rewrite each check against it (session.user.id, "
+            "session.session.activeOrganizationId, auth.api.hasPermission); a null session is the signed-out case.")
+
+
 def _problems(facts: Facts) -> list[Risk]:
     if not facts.problems:
         return []
@@ -246,6 +256,8 @@ _BUILDERS: tuple[Callable[[Facts], list[Risk]], ...] = (
          "Application invitations, allowlists and blocklists live in Clerk; rebuild them with "
          "databaseHooks.user.create.before (or disableSignUp + admin-created users) and re-send pending "
          "invitations after cutover."),
+    _Row("context-authz", "context-authz", "warning", "Authorization checks read Clerk auth through the app's context",
+         _context_authz),
     _problems,
     _Row("wrappers", "indirect", "unknown", "Clerk APIs reached through the app's own wrappers", _indirect),
     _dashboard,

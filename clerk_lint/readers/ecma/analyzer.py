@@ -7,7 +7,7 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import config_checks, env_checks, env_schema, role_keys, schema_checks, type_uses, webhook_payloads
+from . import config_checks, env_checks, env_schema, role_keys, schema_checks, trpc_context, type_uses, webhook_payloads
 from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, value_findings
 from ...concepts.secret_literals import may_hold_secret_literal
@@ -131,6 +131,33 @@ def _reads_clerk_member(data: bytes, local: ts.Node, statement: ts.Node, origin:
     return False
 
 
+APP_IMPORT_RULE = "CLK006"
+
+
+def _app_import_findings(imports: list, local_seeds: list[tuple[ts.Node, Origin]], classifier: Classifier,
+                         catalog: Catalog, found: list[Finding]) -> list[Finding]:
+    """The import line of an app module's Clerk-backed export (a wrapper, a re-export, a tRPC
+    procedure of a Clerk context): the file changes when that module does. A tRPC procedure
+    counts only where this file reads Clerk values from its context (`found`: the file's
+    findings so far); a router reading only `ctx.db` does not change."""
+    if not local_seeds:
+        return []
+    read_through = {f.via[0] for f in found if f.via}
+    seeded = {ident.id: origin for ident, origin in local_seeds
+              if origin.context is None or origin.via[:1] and origin.via[0] in read_through}
+    rule = catalog.rule(APP_IMPORT_RULE)
+    out = []
+    for decl in imports:
+        names = [(n, seeded[n.local.id]) for n in decl.names if n.local is not None and n.local.id in seeded]
+        if not names:
+            continue
+        first = next((o for _, o in names if not o.app), names[0][1])
+        symbols = ", ".join(n.imported if n.imported != "*" else text(n.local) for n, _ in names)
+        out.append(classifier.finding(rule, decl.node, symbol=symbols, module=decl.source, detail=symbols,
+                                      via=first.via, related=first.related))
+    return out
+
+
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: Optional[ModuleContext] = None) -> FileAnalysis:
     sdks = may_read_framework_auth(candidate.path, source.data)
     if context is None and not sdks and not MARKERS.search(source.data):
@@ -205,14 +232,28 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     uses = resolver.uses(seeds)
     findings_by_use: dict[int, Finding] = {}
     role_comparisons: list[Location] = []  # compared with a reported role read: their role keys are named
-    for use in uses:
-        if use.origin.app:
-            continue  # an app namespace itself (passed on, re-exported): its members are the uses
-        finding = classifier.use_finding(use)
-        if finding is not None:
-            result.findings.append(finding)
-            findings_by_use[id(use)] = finding
-        result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+
+    def classify(found: list) -> None:
+        for use in found:
+            if use.origin.app or use.origin.context is not None:
+                continue  # an app namespace or a tRPC builder itself: its members and callbacks are the uses
+            finding = classifier.use_finding(use)
+            if finding is not None:
+                result.findings.append(finding)
+                # A read of a bound value does not stand for it: a wrapper returning it wraps the call.
+                if not catalog.rule(finding.code).after_binding:
+                    findings_by_use[id(use)] = finding
+            result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+
+    classify(uses)
+    # tRPC builders of a Clerk-backed context defined here (their factory judged like a wrapper).
+    builders = trpc_context.builder_seeds(data, root, imports, resolver,
+                                          SummaryBuilder(relpath, resolver, uses, findings_by_use, locate))
+    if builders:
+        more = resolver.uses({k: v for k, v in builders.items() if k not in resolver.bound})
+        classify(more)
+        uses = sorted(uses + more, key=lambda u: (u.ref.start_byte, u.origin.chain))
+    result.findings.extend(_app_import_findings(imports, local_seeds, classifier, catalog, result.findings))
     result.findings.extend(type_uses.type_use_findings(lang, root, clerk_imports, scopes, classifier))
     if type_uses.may_augment_clerk_globals(data):
         result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))

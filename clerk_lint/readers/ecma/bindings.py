@@ -27,8 +27,15 @@ CALLBACK_PARAMS: dict[tuple[str, str], dict[int, str]] = {
     ("@clerk/nextjs", "clerkMiddleware()"): {0: "auth"},
     ("@clerk/astro/server", "clerkMiddleware()"): {0: "auth"},
 }
+# The same for handlers given as properties of an options object: v4
+# `authMiddleware({ afterAuth(auth, req) {...} })` hands them the auth object.
+OPTION_CALLBACKS: dict[tuple[str, str], dict[str, dict[int, str]]] = {
+    (module, "authMiddleware()"): {"afterAuth": {0: "auth"}, "beforeAuth": {0: "auth"}}
+    for module in ("@clerk/nextjs", "@clerk/nextjs/server")
+}
 
 
+ROUTER_STEPS = frozenset({".router", ".mergeRouters", ".createCallerFactory"})
 ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression"})
 
 
@@ -62,6 +69,9 @@ class Origin:
     # `fields`: the value is an object a wrapper returned, with these Clerk-valued properties.
     app: bool = False
     fields: tuple[tuple[str, "Origin"], ...] = ()
+    # A tRPC builder (`t`, `t.procedure.use(...)`, an imported `protectedProcedure`) whose
+    # callbacks receive `{ ctx }` holding this Clerk-backed context (trpc_context.py).
+    context: Optional["Origin"] = None
 
     @property
     def chain(self) -> str:
@@ -73,6 +83,10 @@ class Origin:
 
     def extend(self, steps: Iterable[str]) -> Optional["Origin"]:
         steps = tuple(steps)
+        if self.context is not None:
+            # `t.procedure.use(mw).input(schema)`: still a builder of the same context; a router
+            # (`t.router`, `t.mergeRouters`) holds no ctx of its own, its procedures are the uses.
+            return None if any(step in ROUTER_STEPS for step in steps) else self
         if self.app or self.fields:
             # An app namespace's members are looked up by Resolver; an unknown field is no Clerk value.
             if not steps:
@@ -86,8 +100,13 @@ class Origin:
     def through(self, name: str, where: Optional[Location] = None) -> "Origin":
         """The same value reached through one more app module or wrapper."""
         related = ((where,) if where is not None else ()) + self.related
+        context = None
+        if self.context is not None:  # its fields carry their own via: reached through `name` too
+            context = self.context.through(name, where)
+            context = Origin(context.module, context.export, context.path, context.via, context.related,
+                             fields=tuple((k, o.through(name, where)) for k, o in self.context.fields))
         return Origin(self.module, self.export, self.path, (name,) + self.via, related, self.wrapper,
-                      self.app, self.fields)
+                      self.app, self.fields, context)
 
     def field(self, op: str) -> Optional["Origin"]:
         """The Clerk value an object origin holds at `.name` (`fields`), or None."""
@@ -110,6 +129,9 @@ class Use:
     top: Optional[ts.Node] = None  # outermost expression of the chain
     reexport: bool = False  # `export { name }` of the binding
     framework: bool = False  # a read of the auth value a framework object carries (framework_reads.py)
+    # The name was destructured here (`const { userId } = await auth()`): a bare read of it is a
+    # read of that member; `const id = await requireUserId()` only holds what the wrapper read.
+    destructured: bool = False
 
     def prefix_chain(self, count: int) -> str:
         return self.origin.chain + "".join(step.op for step in self.steps[:count])
@@ -172,6 +194,21 @@ def _function_params(fn: ts.Node) -> list[ts.Node]:
     return out
 
 
+def _option_functions(obj: ts.Node) -> list[tuple[str, ts.Node]]:
+    """`{ afterAuth(auth) {}, beforeAuth: (auth) => {} }`: (property name, function)."""
+    out = []
+    for prop in obj.named_children:
+        if prop.type == "method_definition":
+            name = prop.child_by_field_name("name")
+            if name is not None:
+                out.append((text(name), prop))
+        elif prop.type == "pair":
+            key, value = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+            if key is not None and value is not None and value.type in ("arrow_function", "function_expression", "function"):
+                out.append((text(key).strip("\"'"), value))
+    return out
+
+
 def value_of(use: Use) -> Optional[Origin]:
     """The Clerk value at the top of a use's chain, or None when it is not one we follow
     (a wrapper whose result is not a Clerk value)."""
@@ -201,6 +238,7 @@ class Resolver:
         self.scopes = scopes
         self.bound: dict[int, Origin] = {}  # definition id -> what it holds
         self.binding_source: dict[int, Use] = {}  # derived definition id -> the use it was computed from
+        self.destructured: set[int] = set()  # definitions bound from a pattern path (Use.destructured)
         # Every identifier by its bytes; a name's list is sorted out (declarations dropped) the
         # first time that name is bound, which is for a handful of names per file.
         self._by_text: dict[bytes, list[ts.Node]] = {}
@@ -241,6 +279,7 @@ class Resolver:
                 use = self._use(ref, origin)
                 if use is None or use.jsx is not None and use.jsx.type == "jsx_closing_element":
                     continue
+                use.destructured = use.destructured or definition.id in self.destructured
                 found.append(use)
                 work.extend(self._derived(use))
         found.sort(key=lambda u: (u.ref.start_byte, u.origin.chain))
@@ -319,8 +358,10 @@ class Resolver:
         if parent is not None and parent.type == "export_specifier":
             return Use(ref, origin, top=ref, reexport=True)
         steps, jsx, top = _walk_chain(ref)
+        read_here = False  # `ctx.userId` of a returned object / context: that member is read here
         if origin.app or origin.fields:
             while (origin.app or origin.fields) and steps:  # `lib.session.requireUser()`
+                read_here = not origin.app
                 origin = self.member(origin, steps[0].op)
                 if origin is None:
                     return None
@@ -328,7 +369,7 @@ class Resolver:
         elif origin.export == NAMESPACE and not origin.path and steps and steps[0].op.startswith("."):
             origin = origin.extend([steps[0].op])
             steps = steps[1:]
-        return Use(ref, origin, steps, jsx, top)
+        return Use(ref, origin, steps, jsx, top, destructured=read_here)
 
     def member(self, origin: Origin, op: str) -> Optional[Origin]:
         """`.name` of an app namespace (the module's Clerk-backed export, as a named import of it
@@ -365,22 +406,57 @@ class Resolver:
                             continue
                         out.append((ident, value))
                         self.binding_source[ident.id] = use
+                        if path:
+                            self.destructured.add(ident.id)
         # Callback parameters (clerkMiddleware((auth, req) => ...)).
         for index, step in enumerate(use.steps):
             if step.op != "()" or step.arguments is None:
                 continue
-            binder = CALLBACK_PARAMS.get((use.origin.module, use.prefix_chain(index + 1)))
-            if not binder:
+            key = (use.origin.module, use.prefix_chain(index + 1))
+            binder = CALLBACK_PARAMS.get(key)
+            options = OPTION_CALLBACKS.get(key)
+            if not binder and not options:
                 continue
+            callbacks = []
             for arg in step.arguments.named_children:
-                if arg.type not in ("arrow_function", "function_expression", "function"):
-                    continue
+                if binder and arg.type in ("arrow_function", "function_expression", "function"):
+                    callbacks.append((arg, binder))
+                elif options and arg.type == "object":
+                    callbacks += [(fn, options[name]) for name, fn in _option_functions(arg) if name in options]
+            for arg, binder in callbacks:
                 params = _function_params(arg)
                 for position, export in binder.items():
                     if position < len(params) and params[position].type == "identifier":
                         ident = params[position]
                         if self.scopes.is_definition(ident):
                             out.append((ident, Origin(use.origin.module, export, (), use.origin.via, use.origin.related)))
+        if use.origin.context is not None:
+            out += self._context_params(use, use.origin.context)
         if self.flow is not None:
             out += self.flow(use, full)
+        return out
+
+    def _context_params(self, use: Use, context: Origin) -> list[tuple[ts.Node, Origin]]:
+        """`.query(({ ctx }) => ...)`, `.use(({ ctx, next }) => ...)` on a tRPC builder: the
+        callback's first parameter holds the context at `.ctx`."""
+        out: list[tuple[ts.Node, Origin]] = []
+        for step in use.steps:
+            if step.op != "()" or step.arguments is None:
+                continue
+            for arg in step.arguments.named_children:
+                if arg.type not in ("arrow_function", "function_expression", "function"):
+                    continue
+                params = _function_params(arg)
+                if not params:
+                    continue
+                if params[0].type == "identifier":  # (opts) => opts.ctx.auth
+                    if self.scopes.is_definition(params[0]):
+                        out.append((params[0], Origin(context.module, context.export, context.path, context.via,
+                                                      context.related, fields=(("ctx", context),))))
+                    continue
+                for path, ident in pattern_names(params[0]):
+                    if path[:1] == (".ctx",) and self.scopes.is_definition(ident):
+                        bound = context.extend(path[1:])
+                        if bound is not None:
+                            out.append((ident, bound))
         return out

@@ -162,6 +162,7 @@ class SummaryBuilder:
     # -- what a node holds ------------------------------------------------------
 
     def _origin_of_expression(self, expr: ts.Node) -> tuple[Optional[Origin], Optional[Use]]:
+        outer = expr  # a chain's top may be `await auth()` itself (its use.top), not the call inside
         expr = _strip(expr)
         if expr.type == "binary_expression" and expr.child_by_field_name("operator") is not None \
                 and text(expr.child_by_field_name("operator")) in ("??", "||", "&&"):
@@ -174,7 +175,7 @@ class SummaryBuilder:
                         return found
             return None, None
         for use in self.uses:
-            if use.top is not None and use.top.id == expr.id:
+            if use.top is not None and use.top.id in (expr.id, outer.id):
                 return value_of(use), use
         if expr.type in ("identifier", "shorthand_property_identifier"):
             target = self.resolver.scopes.resolve(expr)

@@ -1,0 +1,87 @@
+"""tRPC contexts built from Clerk auth: the ctx reads of procedures in other modules."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from clerk_lint.concepts.catalog import load_catalog
+from clerk_lint.scan.driver import run_scan
+from cli_helpers import write
+
+ROUTER = (
+    'import { createTRPCRouter, protectedProcedure } from "./trpc";\n'
+    "export const r = createTRPCRouter({\n"
+    "  a: protectedProcedure.query(({ ctx }) => ctx.auth.userId),\n"
+    "  b: protectedProcedure.query((opts) => opts.ctx.auth.orgId),\n"
+    "  c: protectedProcedure.query(({ ctx: { auth } }) => auth.has({ role: \"org:admin\" })),\n"
+    "  d: protectedProcedure.query(({ ctx }) => ctx.db.users.findMany()),\n"
+    "});\n"
+)
+
+
+def findings_at(root: Path, path: str) -> list[tuple[int, str, tuple]]:
+    result = run_scan([root], load_catalog())
+    return [(f.location.line, f.code, f.via) for f in result.findings if f.location.path == path]
+
+
+def test_context_from_another_module_and_awaited_auth(tmp_path):
+    write(tmp_path, {
+        "context.ts": (
+            'import { auth } from "@clerk/nextjs/server";\n'
+            'import { db } from "./db";\n'
+            "export const createContext = async () => ({ auth: await auth(), db });\n"
+        ),
+        "db.ts": "export const db = {} as any;\n",
+        "trpc.ts": (
+            'import { initTRPC } from "@trpc/server";\n'
+            'import { createContext } from "./context";\n'
+            "type Context = Awaited<ReturnType<typeof createContext>>;\n"
+            "const t = initTRPC.context<Context>().create();\n"
+            "export const createTRPCRouter = t.router;\n"
+            "export const protectedProcedure = t.procedure.use(({ ctx, next }) => next({ ctx: { auth: ctx.auth } }));\n"
+        ),
+        "router.ts": ROUTER,
+    })
+    got = findings_at(tmp_path, "router.ts")
+    codes = [(line, code) for line, code, _ in got]
+    assert codes == [(1, "CLK006"), (3, "CLK511"), (4, "CLK511"), (5, "CLK501")]
+    assert all(via and via[0] == "trpc.ts" for _, _, via in got)
+    assert [c for _, c, _ in findings_at(tmp_path, "trpc.ts")] == ["CLK006"]  # imports the Clerk-backed factory
+
+
+def test_context_fields_taken_from_clerk(tmp_path):
+    write(tmp_path, {
+        "trpc.ts": (
+            'import { initTRPC } from "@trpc/server";\n'
+            'import { getAuth } from "@clerk/nextjs/server";\n'
+            "export function createTRPCContext({ req }: { req: any }) {\n"
+            "  const { userId } = getAuth(req);\n"
+            "  return { userId };\n"
+            "}\n"
+            "const t = initTRPC.context<typeof createTRPCContext>().create();\n"
+            "export const createTRPCRouter = t.router;\n"
+            "export const protectedProcedure = t.procedure;\n"
+        ),
+        "router.ts": (
+            'import { createTRPCRouter, protectedProcedure } from "./trpc";\n'
+            "export const r = createTRPCRouter({\n"
+            "  me: protectedProcedure.query(({ ctx }) => ctx.userId),\n"
+            "});\n"
+        ),
+    })
+    assert [(line, code) for line, code, _ in findings_at(tmp_path, "router.ts")] == [(1, "CLK006"), (3, "CLK511")]
+
+
+def test_contexts_not_built_from_clerk_are_silent(tmp_path):
+    write(tmp_path, {
+        "trpc.ts": (
+            'import { initTRPC } from "@trpc/server";\n'
+            'import { getServerSession } from "next-auth";\n'
+            "export const createContext = async () => ({ auth: await getServerSession() });\n"
+            "const t = initTRPC.context<typeof createContext>().create();\n"
+            "export const createTRPCRouter = t.router;\n"
+            "export const protectedProcedure = t.procedure;\n"
+        ),
+        "router.ts": ROUTER,
+    })
+    assert findings_at(tmp_path, "router.ts") == []
+    assert findings_at(tmp_path, "trpc.ts") == []
