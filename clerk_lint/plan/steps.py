@@ -169,10 +169,13 @@ def build_steps(facts: Facts, params: ModelParams) -> list[Step]:
     findings = facts.findings
     hours = finding_hours(findings, params)
     middleware_files = {f.location.path for f in findings if f.category == "middleware"}
+    flow_hooks = _flow_hooks(findings)
     primary: dict[int, str] = {}
     for i, f in enumerate(findings):
         if f.category not in IMPORT_CATEGORIES:
             primary[i] = primary_step(f, params, middleware_files, facts.authz)
+            if primary[i] == "client" and (f.location.path, f.symbol) in flow_hooks:
+                primary[i] = "custom-flows"  # the hook that hands out the flow is rewritten with it
     # An import is rewritten together with the code that uses it: the step that owns most of the
     # file's other findings (earliest step on a tie); a file of imports only goes to cleanup.
     order_index = {s.id: n for n, s in enumerate(STEP_DEFS)}
@@ -265,6 +268,21 @@ def build_steps(facts: Facts, params: ModelParams) -> list[Step]:
 
 
 QA_SHARE = "qa-share"  # the fixed-hours key of QA's share of the other steps
+
+
+def _flow_hooks(findings: list[Finding]) -> set[tuple[str, str]]:
+    """(file, hook) pairs whose returned value a custom flow in that file drives: the `type` of a
+    custom-flow call names it (UseSignInReturn -> useSignIn, useSSO() -> useSSO)."""
+    out: set[tuple[str, str]] = set()
+    for f in findings:
+        if f.category != "custom-flow":
+            continue
+        t = dict(f.details).get("type", "")
+        if t.startswith("Use") and t.endswith("Return"):
+            out.add((f.location.path, "use" + t[3:-len("Return")]))
+        elif t.startswith("use") and t.endswith("()"):
+            out.add((f.location.path, t[:-2]))
+    return out
 
 
 def _fallback_evidence(facts: Facts) -> list[Finding]:
