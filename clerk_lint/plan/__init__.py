@@ -135,11 +135,11 @@ def _infrastructure(facts: Facts, params: ModelParams, mau: Optional[int]) -> li
             ("compute headroom", params.compute.low, params.compute.high)]
     if mau is not None:
         emails = mau * params.emails_per_mau / 1000
-        rows.append((f"email ({_count(mau * params.emails_per_mau)} messages)",
+        rows.append((f"email, {_count(mau * params.emails_per_mau)} messages",
                      emails * params.email_price_per_1000.low, emails * params.email_price_per_1000.high))
         if facts.has("phone"):
             sms = mau * params.sms_per_mau
-            rows.append((f"SMS ({_count(sms)} messages)", sms * params.sms_price.low, sms * params.sms_price.high))
+            rows.append((f"SMS, {_count(sms)} messages", sms * params.sms_price.low, sms * params.sms_price.high))
     return [{"item": name, "low": whole(lo), "high": whole(hi)} for name, lo, hi in rows]
 
 

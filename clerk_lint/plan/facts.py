@@ -166,6 +166,16 @@ class Facts:
         return self.concerns.get(concern, [])
 
     @property
+    def clerk_id_column_names(self) -> dict[str, list[str]]:
+        """`table.column` (else the finding's symbol) -> the file:line locations naming it."""
+        named: dict[str, list[str]] = {}
+        for f in self.clerk_id_columns:
+            d = dict(f.details)
+            table, column = d.get("table", ""), d.get("column", "") or d.get("field", "")
+            named.setdefault(f"{table}.{column}" if table and column else f.symbol, []).append(loc(f))
+        return named
+
+    @property
     def custom_permissions(self) -> dict[str, list[str]]:
         """feature -> actions, from the non-system permissions seen in code (sorted)."""
         out: dict[str, set[str]] = {}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Union
 
 from ..findings import Finding
-from .facts import DEFAULT_ORG_ROLES, Facts, loc, locations
+from .facts import DEFAULT_ORG_ROLES, Facts, locations
 
 SEVERITIES = ("blocker", "warning", "unknown")
 HARD = ("hard", "blocker")
@@ -190,18 +190,12 @@ def _problems(facts: Facts) -> list[Risk]:
 
 
 def _clerk_ids(facts: Facts, ev: list[Finding]) -> str:
-    columns = facts.clerk_id_columns
+    named = facts.clerk_id_column_names
     detail = ("userId / orgId from Clerk (user_..., org_...) key the app's own rows, webhook mirrors and "
               "Backend API calls. Keep them as Better Auth primary keys (adapter.create with forceAllowId, as "
               "the import script does) so existing foreign keys stay valid, or map old ids to new ones in every "
               "table and external system.")
-    if columns:
-        named: dict[str, list[str]] = {}
-        for f in columns:
-            d = dict(f.details)
-            table, column = d.get("table", ""), d.get("column", "") or d.get("field", "")
-            name = f"{table}.{column}" if table and column else f.symbol
-            named.setdefault(name, []).append(loc(f))
+    if named:
         detail += " Columns holding Clerk ids: " + ", ".join(f"{n} ({', '.join(l)})" for n, l in named.items()) + "."
     else:
         detail += (" Which columns store them? No schema column holding a Clerk id was found in the scanned files "

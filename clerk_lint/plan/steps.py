@@ -329,7 +329,8 @@ def _details(step_id: str, step: Step, facts: Facts) -> str:
             "(forceAllowId), a 'credential' account per password digest, and one account per external account. "
             "Dry-run on staging, then re-run at cutover for users created since."
             + (f" Metadata read in code: {', '.join(sorted(facts.metadata))} -> user.additionalFields."
-               if facts.metadata else "")),
+               if facts.metadata else "")
+            + _id_columns(facts)),
         "organizations": lambda: _org_details(facts),
         "server-auth": lambda: ("Replace auth()/currentUser()/getAuth() with auth.api.getSession({ headers }) and "
                                 "clerkClient calls with auth.api endpoints (admin / organization plugins); each "
@@ -382,6 +383,12 @@ def _custom_flow_details(facts: Facts) -> str:
             "then setActive; Better Auth has one client call per step (signIn.email, emailOtp, signIn.social, "
             "twoFactor) and activates the session itself, so each flow is rewritten as a whole."
             + (f" Calls: {listed}." if listed else ""))
+
+
+def _id_columns(facts: Facts) -> str:
+    names = list(facts.clerk_id_column_names)
+    return (f" Columns holding Clerk ids keep their values (ids kept as primary keys): {', '.join(names)}."
+            if names else "")
 
 
 def _authz_details(facts: Facts) -> str:
