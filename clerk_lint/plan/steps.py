@@ -326,7 +326,10 @@ def _details(step_id: str, step: Step, facts: Facts) -> str:
         "user-import": lambda: (
             "Export the Dashboard CSV (password digests, TOTP secrets) and join it with the Backend API user list "
             "(metadata, external accounts, images, bans) on the user id. Insert users keeping Clerk ids "
-            "(forceAllowId), a 'credential' account per password digest, and one account per external account. "
+            "(forceAllowId), "
+            + ("a 'credential' account per password digest, " if facts.has("passwords") else
+               "a 'credential' account per password digest if users have passwords (an open question), ")
+            + "and one account per external account. "
             "Dry-run on staging, then re-run at cutover for users created since."
             + (f" Metadata read in code: {', '.join(sorted(facts.metadata))} -> user.additionalFields."
                if facts.metadata else "")
@@ -365,14 +368,31 @@ def _details(step_id: str, step: Step, facts: Facts) -> str:
                         "exported: tell affected users to generate new backup codes and re-register passkeys."),
         "session-cutover": lambda: ("Freeze Clerk sign-ups, run the final import, deploy, and announce that everyone "
                                     "signs in again (or dual-run Clerk for existing sessions until they expire)."),
-        "cleanup": lambda: ("Remove every Clerk import listed below, then the @clerk/* (and svix) packages, "
-                            "CLERK_* / NEXT_PUBLIC_CLERK_* environment variables, and the Clerk webhook endpoint in "
-                            "the dashboard."),
-        "qa": lambda: ("Test sign-up, sign-in with every enabled method, password of a migrated user, social "
-                       "sign-in, MFA of a migrated user, organization roles and permissions, session expiry and "
-                       "sign-out; the hard changes below first."),
+        "cleanup": lambda: ("Remove every Clerk import listed below, then the @clerk/* "
+                            + ("(and svix) " if "svix" in facts.packages else "")
+                            + "packages and the CLERK_* / NEXT_PUBLIC_CLERK_* environment variables"
+                            + (", and the Clerk webhook endpoint in the dashboard." if facts.has("webhooks") else ".")),
+        "qa": lambda: _qa_details(facts),
     }
     return builders[step_id]()
+
+
+# What QA tests, each only when its concern has evidence (sign-in and sessions always).
+_QA_CHECKS = (
+    ("passwords", "the password of a migrated user"), ("social", "social sign-in"),
+    ("mfa", "MFA of a migrated user"), ("organizations", "organization roles and permissions"),
+    ("authorization", "every authorization check, allowed and denied"), ("billing", "subscriptions and plan checks"),
+    ("webhooks", "what the old webhook handlers did, now from hooks"),
+    ("token-verification", "services that receive tokens"),
+)
+
+
+def _qa_details(facts: Facts) -> str:
+    checks = ["sign-up", "sign-in with every enabled method"]
+    checks += [text for concern, text in _QA_CHECKS if facts.has(concern)]
+    checks += ["session expiry and sign-out"]
+    hard = any(f.difficulty in ("hard", "blocker") for f in facts.findings)
+    return "Test " + ", ".join(checks) + ("; the hard changes below first." if hard else "; at the places below.")
 
 
 def _custom_flow_details(facts: Facts) -> str:
