@@ -16,7 +16,7 @@ import pytest
 from clerk_lint.concepts.catalog import Catalog, load_catalog
 from clerk_lint.plan import ModelParams, build_plan
 from clerk_lint.plan.model import ROLES
-from clerk_lint.plan.facts import authz_categories, collect
+from clerk_lint.plan.facts import authz_categories
 from clerk_lint.plan.render_markdown import render_markdown
 from clerk_lint.report.html import render_plan
 from clerk_lint.scan.driver import run_scan

@@ -2,7 +2,7 @@
 Auth migration, computed from a `ScanResult` and the rule `Catalog` only (never from source text).
 
     plan = build_plan(result, catalog, ModelParams.load(), mau=25_000)
-    plan["risks"], plan["effort"], plan["cost"], plan["steps"], plan["open_questions"]
+    plan["risks"], plan["effort"], plan["cost"], plan["steps"], plan["open_questions"], plan["files_to_change"]
 """
 from __future__ import annotations
 
