@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..findings import FileProblem, Finding, ScanResult
+
+if TYPE_CHECKING:
+    from ..concepts.catalog import Catalog
 
 # Rule codes grouped by the migration concern they are evidence for. Codes are stable (never
 # reused), so a concern keeps its meaning when rules are added; new rules are picked up through
@@ -23,6 +26,8 @@ BILLING_CODES = frozenset({"CLK114", "CLK208", "CLK502"})
 SESSION_CODES = frozenset({"CLK101", "CLK204", "CLK303", "CLK307", "CLK309", "CLK404"})
 MFA_CODES = frozenset({"CLK105", "CLK205", "CLK207", "CLK922"})  # where users enrol or pass a second factor
 SIGN_IN_UI_SYMBOLS = frozenset({"SignIn", "AuthView"})
+SIGN_IN_UI_CODES = frozenset({"CLK102", "CLK103"})    # <SignIn/> / <SignUp/>, sign-in buttons
+HOSTED_UI_SIGN_IN_CODES = frozenset({"CLK111"})       # redirect callbacks of hosted sign-in
 SERVER_IDENTITY_CODES = frozenset({"CLK301", "CLK302", "CLK306"})  # hand out userId / orgId
 BACKEND_API_CATEGORY = "backend-api"
 TOKEN_VERIFY_CODES = frozenset({"CLK307", "CLK504", "CLK811", "CLK820", "CLK821"})
@@ -41,6 +46,13 @@ THIRD_PARTY_CODES = {"CLK733": "supabase", "CLK731": "convex", "CLK936": "convex
 MAGIC_LINK_CODES = frozenset({"CLK930"})
 JWT_VERIFY_CODES = frozenset({"CLK307", "CLK811", "CLK820", "CLK821"})
 DATA_CATEGORIES = ("schema", "database", "data")
+# Authorization work: categories the catalog's authz family defines, minus the token / metadata /
+# billing ones it also holds (those have steps of their own). Read from the catalog so new authz
+# rules (tRPC / context checks) land here without a code list.
+AUTHZ_FAMILY = "authz_tokens"
+NOT_AUTHZ_CATEGORIES = frozenset({"jwt-template", "session-token", "metadata", "billing", "import", "type",
+                                  "hook", "server-helper", "ui-component", "backend-api", "middleware"})
+DEFAULT_AUTHZ_CATEGORIES = frozenset({"authz-check"})
 SESSION_CLAIMS_CODES = frozenset({"CLK506"})
 
 # Clerk's system roles and the Better Auth organization plugin's defaults.
@@ -88,6 +100,16 @@ _SSO = re.compile(r"saml|enterprise.?(sso|connection)|samlConnections|enterprise
 _API_KEYS = re.compile(r"apiKeys|api_key|APIKeys", re.I)
 _PHONE = re.compile(r"phone", re.I)
 _BILLING = re.compile(r"\.billing\.|Billing")
+_PASSWORD = re.compile(r"password", re.I)
+
+
+def authz_categories(catalog: Optional["Catalog"]) -> frozenset[str]:
+    """Finding categories that are authorization work, from the rule catalog's authz family."""
+    if catalog is None:
+        return DEFAULT_AUTHZ_CATEGORIES
+    cats = {r.category for r in catalog.rules
+            if r.source_file.rsplit("/", 1)[-1].split(".")[0] == AUTHZ_FAMILY or r.category.startswith("authz")}
+    return frozenset(cats - NOT_AUTHZ_CATEGORIES) | DEFAULT_AUTHZ_CATEGORIES
 
 
 def role_name(clerk_role: str) -> str:
@@ -128,12 +150,31 @@ class Facts:
     metadata: dict[str, list[Finding]] = field(default_factory=dict)       # publicMetadata / privateMetadata / unsafeMetadata
     concerns: dict[str, list[Finding]] = field(default_factory=dict)       # concern name -> evidence
     packages: set[str] = field(default_factory=set)
+    authz: frozenset[str] = DEFAULT_AUTHZ_CATEGORIES                      # authorization categories
+
+    def is_authz(self, f: Finding) -> bool:
+        return f.category in self.authz
+
+    @property
+    def clerk_id_columns(self) -> list[Finding]:
+        """Findings of schema columns / indexes holding Clerk ids (CLK720, CLK721 ...)."""
+        return [f for f in self.findings if f.code in CLERK_ID_COLUMN_CODES or f.category in DATA_CATEGORIES]
 
     def has(self, concern: str) -> bool:
         return bool(self.concerns.get(concern))
 
     def evidence(self, concern: str) -> list[Finding]:
         return self.concerns.get(concern, [])
+
+    @property
+    def clerk_id_column_names(self) -> dict[str, list[str]]:
+        """`table.column` (else the finding's symbol) -> the file:line locations naming it."""
+        named: dict[str, list[str]] = {}
+        for f in self.clerk_id_columns:
+            d = dict(f.details)
+            table, column = d.get("table", ""), d.get("column", "") or d.get("field", "")
+            named.setdefault(f"{table}.{column}" if table and column else f.symbol, []).append(loc(f))
+        return named
 
     @property
     def custom_permissions(self) -> dict[str, list[str]]:
@@ -163,8 +204,8 @@ def _add(table: dict[str, list[Finding]], key: str, f: Finding, seen: _Seen) -> 
         table.setdefault(key, []).append(f)
 
 
-def collect(result: ScanResult) -> Facts:
-    facts = Facts(findings=list(result.findings), problems=list(result.problems))
+def collect(result: ScanResult, catalog: Optional["Catalog"] = None) -> Facts:
+    facts = Facts(findings=list(result.findings), problems=list(result.problems), authz=authz_categories(catalog))
     seen: _Seen = set()
     c = facts.concerns
     for f in result.findings:
@@ -256,6 +297,12 @@ def collect(result: ScanResult) -> Facts:
             _add(c, "phone", f, seen)
         if f.code in SSO_CALLBACK_CODES:
             _add(c, "social", f, seen)
+        if _mentions(f, _PASSWORD):
+            _add(c, "passwords", f, seen)
+        if f.category in facts.authz:
+            _add(c, "authorization", f, seen)
+        if f.category == "custom-flow" or f.code in SIGN_IN_UI_CODES or f.code in HOSTED_UI_SIGN_IN_CODES:
+            _add(c, "sign-in", f, seen)
     for evidence in facts.providers.values():
         for f in evidence:
             _add(c, "social", f, seen)

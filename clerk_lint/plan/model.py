@@ -331,3 +331,29 @@ class Pricing:
         return {"mau": mau, "plan": plan["name"], "base": base, "overage": round(overage, 2),
                 "overage_tiers": lines, "addons": addons, "monthly": round(total, 2),
                 "currency": self.currency, "as_of": self.as_of, "source": self.source}
+
+
+# -- printed numbers ---------------------------------------------------------------------------------
+
+
+def whole(x: float) -> int:
+    """Money in whole currency units, halves up (round() would send 0.5 to the even side)."""
+    return int(math.floor(x + 0.5))
+
+
+def share_out(total: float, weights: Mapping[str, float], unit: float) -> dict[str, float]:
+    """Split `total` (a multiple of `unit`) over the rows of `weights` in proportion, in whole
+    units, largest remainder first: each row is rounded once and the rows add up to `total`."""
+    unit = unit if unit > 0 else 0.01
+    units = int(round(total / unit))
+    weight = sum(w for w in weights.values() if w > 0)
+    if not weights:
+        return {}
+    if weight <= 0:
+        return {k: 0.0 for k in weights}
+    exact = {k: max(w, 0.0) / weight * units for k, w in weights.items()}
+    out = {k: int(math.floor(v)) for k, v in exact.items()}
+    left = units - sum(out.values())
+    for k in sorted(exact, key=lambda k: (-(exact[k] - out[k]), list(weights).index(k)))[:max(left, 0)]:
+        out[k] += 1
+    return {k: round(v * unit, 2) for k, v in out.items()}

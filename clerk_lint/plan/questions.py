@@ -62,6 +62,16 @@ def _billing_plans(facts: Facts) -> str:
             + ", and how are current subscribers moved to your Stripe account?")
 
 
+def _dashboard(facts: Facts) -> list[Question]:
+    return [Question(
+        "dashboard-settings",
+        "Which settings live only in the Clerk dashboard: enabled sign-in methods and identifiers, OAuth provider "
+        "credentials, JWT template claims, custom roles and permissions, session lifetime and token claims, "
+        "email/SMS templates, allowed redirect origins, allow/block lists, restrictions, webhook endpoints and "
+        "their subscribers?",
+        "No scan can see them: export or screenshot them before the Clerk instance is shut down.")]
+
+
 def _unscanned(facts: Facts) -> list[Question]:
     if not facts.problems:
         return []
@@ -81,12 +91,16 @@ class _Row:
     why: str
     concerns: tuple[str, ...] = ()
     codes: frozenset[str] = frozenset()
+    absent: str = ""       # asked only while this concern has no evidence (the scan could not decide it)
+    always: bool = False   # asked even without evidence
 
     def __call__(self, facts: Facts) -> list[Question]:
+        if self.absent and facts.has(self.absent):
+            return []
         ev = [f for f in facts.findings if f.code in self.codes] if self.codes else []
         for concern in self.concerns:
             ev = ev + facts.evidence(concern)
-        if not ev:
+        if not ev and not self.always:
             return []
         question = self.question if isinstance(self.question, str) else self.question(facts)
         return [Question(self.key, question, self.why, locations(ev))]
@@ -142,7 +156,13 @@ _BUILDERS: tuple[Callable[[Facts], list[Question]], ...] = (
          "Clerk delivered them; with Better Auth your sendVerificationEmail / sendResetPassword / "
          "sendInvitationEmail callbacks do.",
          codes=frozenset({"CLK102", "CLK205", "CLK405"})),
+    _Row("passwords",
+         "Do users sign in with a password? If so, the import keeps their bcrypt digests (a bcrypt verify "
+         "step, about 1 h); if not, there is no password step.",
+         "No finding names a password: the sign-in methods enabled in the Clerk dashboard decide it.",
+         ("sign-in",), absent="passwords", always=True),
     _unscanned,
+    _dashboard,
 )
 
 

@@ -21,6 +21,8 @@ def _num(x) -> str:
         return "—"
     if isinstance(x, float):
         return f"{x:,.2f}".rstrip("0").rstrip(".") if x != int(x) else f"{int(x):,}"
+    if isinstance(x, bool):
+        return str(x)
     return f"{x:,}" if isinstance(x, int) else str(x)
 
 
@@ -44,39 +46,55 @@ def render_markdown(plan: dict) -> str:
 
     out += ["", "## Effort", "", "| low | likely | high | t-shirt |", "|---|---|---|---|",
             f"| {_num(h['low'])} h | {_num(h['likely'])} h | {_num(h['high'])} h | {e['tshirt']} |",
-            "", "| role | hours |", "|---|---|"]
+            "", e["rounding"], "", "| role | hours |", "|---|---|"]
     for role, hours in e["roles"].items():
         out.append(f"| {role} | {_num(hours)} |")
-    out += ["", "| category (findings) | hours |", "|---|---|"]
+    out.append(f"| **total** | **{_num(h['likely'])}** |")
+    out += ["", "| where the hours come from | hours |", "|---|---|"]
     for cat, hours in e["by_category"].items():
-        out.append(f"| {_cell(cat)} | {_num(hours)} |")
-    out += ["", "| fixed task | hours |", "|---|---|"]
+        out.append(f"| findings: {_cell(cat)} | {_num(hours)} |")
     for name, hours in e["fixed_tasks"].items():
         out.append(f"| {_cell(name)} | {_num(hours)} |")
+    out.append(f"| **total** | **{_num(h['likely'])}** |")
     rng = e["range"]
     out += ["", f"Range: low = likely × {rng['low_factor']}, high = likely × {rng['high_factor']} "
             f"({rng['problems']} file problem(s), {rng['indirect_findings']} indirect finding(s), "
             f"{rng['blocker_risks']} blocker risk(s))."]
 
     cur = c["currency"]
-    out += ["", "## Cost", "", f"| item | low ({cur}) | high ({cur}) |", "|---|---|---|",
-            f"| labor (one-off) | {_num(c['labor']['low'])} | {_num(c['labor']['high'])} |",
-            f"| tooling (one-off) | {_num(c['tooling']['low'])} | {_num(c['tooling']['high'])} |",
-            f"| self-hosted infrastructure (monthly) | {_num(c['infrastructure_monthly']['low'])} | "
-            f"{_num(c['infrastructure_monthly']['high'])} |"]
+    out += ["", "## Cost", "", f"| labor by role | hours | rate ({cur}/h) | {cur} |", "|---|---|---|---|"]
+    for row in c["labor_by_role"]:
+        out.append(f"| {row['role']} | {_num(row['hours'])} | {_num(row['rate'])} | {_num(row['amount'])} |")
+    lab = c["labor"]
+    out.append(f"| **labor, likely** | **{_num(h['likely'])}** | | **{_num(lab['likely'])}** |")
+    out += ["", f"| item | low ({cur}) | high ({cur}) |", "|---|---|---|",
+            f"| labor (one-off: likely × {rng['low_factor']} / × {rng['high_factor']}) | {_num(lab['low'])} | "
+            f"{_num(lab['high'])} |",
+            f"| tooling (one-off) | {_num(c['tooling']['low'])} | {_num(c['tooling']['high'])} |"]
+    for row in c["infrastructure_rows"]:
+        out.append(f"| {_cell(row['item'])} (monthly) | {_num(row['low'])} | {_num(row['high'])} |")
+    infra = c["infrastructure_monthly"]
+    out.append(f"| **self-hosted infrastructure (monthly)** | **{_num(infra['low'])}** | **{_num(infra['high'])}** |")
     if "clerk_monthly" in c:
         bill = c["clerk_monthly"]
-        out.append(f"| Clerk at {_num(bill['mau'])} MAU (monthly, plan {bill['plan']}) | {_num(bill['monthly'])} | "
-                   f"{_num(bill['monthly'])} |")
-        out.append(f"| monthly savings | {_num(c['monthly_savings']['low'])} | {_num(c['monthly_savings']['high'])} |")
+        out += ["", f"| Clerk at {_num(bill['mau'])} MAU (monthly) | {cur} |", "|---|---|"]
+        for row in bill["rows"]:
+            out.append(f"| {_cell(row['item'])} | {_num(row['amount'])} |")
+        out.append(f"| **Clerk (monthly)** | **{_num(bill['monthly'])}** |")
         be = c["break_even_months"]
-        out.append(f"| break-even (months) | {_num(be['low'])} | {_num(be['high'])} |")
+        out += ["", f"| comparison | low ({cur}) | high ({cur}) |", "|---|---|---|",
+                f"| monthly savings (Clerk − self-hosted high / low) | {_num(c['monthly_savings']['low'])} | "
+                f"{_num(c['monthly_savings']['high'])} |",
+                f"| break-even (months: one-off low / high ÷ savings high / low) | {_num(be['low'])} | "
+                f"{_num(be['high'])} |",
+                "", f"**{c['break_even']['verdict']}**"]
     out += [""] + [f"- {_cell(a)}" for a in c["assumptions"]]
 
     out += ["", "## Steps", "", "| # | step | hours | after | locations |", "|---|---|---|---|---|"]
     for st in plan["steps"]:
         after = ", ".join(str(d) for d in st["depends_on"]) or "—"
         out.append(f"| {st['order']} | {_cell(st['title'])} | {_num(st['hours'])} | {after} | {len(st['locations'])} |")
+    out.append(f"| | **total** | **{_num(h['likely'])}** | | |")
     for st in plan["steps"]:
         out += ["", f"### {st['order']}. {st['title']} ({_num(st['hours'])} h)", "", st["details"]]
         if st["locations"]:
@@ -84,6 +102,12 @@ def render_markdown(plan: dict) -> str:
             for loc in st["locations"]:
                 mark = "" if loc["primary"] else " _(related)_"
                 out.append(f"- `{loc['location']}` {loc['code']}: {loc['change']}{mark}")
+
+    out += ["", f"## Files to change ({len(plan['files_to_change'])})", "",
+            "Every file with a finding and every file a step names.", "",
+            "| file | findings | steps |", "|---|---|---|"]
+    for entry in plan["files_to_change"]:
+        out.append(f"| `{_cell(entry['path'])}` | {entry['findings']} | {', '.join(map(str, entry['steps'])) or '—'} |")
 
     out += ["", "## Open questions", ""]
     for n, q in enumerate(plan["open_questions"], 1):

@@ -1,14 +1,14 @@
 """Migration risks, each backed by the findings (or file problems) that show it.
 
-A risk is listed only when it has evidence, except the dashboard-only settings, which every Clerk
-app has and no scan can see. Severity: `blocker` = must be solved before cutover and has no
+A risk is listed only when it has evidence (file:line of findings, or the path of a file that
+could not be read); what no scan can see (dashboard-only settings) is an open question instead. Severity: `blocker` = must be solved before cutover and has no
 ready-made Better Auth equivalent; `warning` = known work with a documented path; `unknown` =
 something the scan could not see.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Union
+from typing import Callable, Optional, Union
 
 from ..findings import Finding
 from .facts import DEFAULT_ORG_ROLES, Facts, locations
@@ -199,12 +199,28 @@ def _problems(facts: Facts) -> list[Risk]:
                  [p.path for p in facts.problems])]
 
 
-def _dashboard(facts: Facts) -> list[Risk]:
-    return [Risk("dashboard-settings", "unknown", "Settings that live only in the Clerk dashboard",
-                 "No scan can see: enabled sign-in methods and identifiers, OAuth provider credentials, JWT template "
-                 "claims, custom roles and permissions, session lifetime and token claims, email/SMS templates, "
-                 "allowed redirect origins, allow/block lists, restrictions, webhook endpoints and their "
-                 "subscribers. Export or screenshot them before the Clerk instance is shut down.", [])]
+def _clerk_ids(facts: Facts, ev: list[Finding]) -> str:
+    named = facts.clerk_id_column_names
+    detail = ("userId / orgId from Clerk (user_..., org_...) key the app's own rows, webhook mirrors and "
+              "Backend API calls. Keep them as Better Auth primary keys (adapter.create with forceAllowId, as "
+              "the import script does) so existing foreign keys stay valid, or map old ids to new ones in every "
+              "table and external system.")
+    if named:
+        detail += " Columns holding Clerk ids: " + ", ".join(f"{n} ({', '.join(l)})" for n, l in named.items()) + "."
+    else:
+        detail += (" Which columns store them? No schema column holding a Clerk id was found in the scanned files "
+                   "(the evidence is where the app reads or passes the ids).")
+    return detail
+
+
+def _authorization(facts: Facts, ev: list[Finding]) -> str:
+    checks: dict[str, None] = {}
+    for f in ev:
+        checks.setdefault(f.symbol, None)
+    return ("These checks decide who may do what from the Clerk session (route guards, API / tRPC context, "
+            "has() / protect()); each must be re-implemented on the Better Auth session with the same outcome "
+            "(401/403, redirect), and tested per role: a check that silently passes is an authorization hole. "
+            f"Checks: {', '.join(checks)}.")
 
 
 @dataclass(frozen=True)
@@ -216,11 +232,15 @@ class _Row:
     severity: Union[str, Callable[[list[Finding]], str]]
     title: str
     detail: Union[str, Callable[[Facts, list[Finding]], str]]
+    lead: Optional[Callable[[Facts], list[Finding]]] = None  # evidence listed first (e.g. the id columns)
 
     def __call__(self, facts: Facts) -> list[Risk]:
         ev = facts.evidence(self.concern)
         if not ev:
             return []
+        if self.lead:
+            first = self.lead(facts)
+            ev = first + [f for f in ev if f not in set(first)]
         severity = self.severity if isinstance(self.severity, str) else self.severity(ev)
         detail = self.detail if isinstance(self.detail, str) else self.detail(facts, ev)
         return [Risk(self.key, severity, self.title, detail, locations(ev))]
@@ -238,10 +258,9 @@ _BUILDERS: tuple[Callable[[Facts], list[Risk]], ...] = (
          "revokes sessions must be switched in the same release."),
     _Row("mfa", "mfa", "warning", "MFA and passkeys: only TOTP secrets move", _mfa),
     _Row("clerk-ids", "clerk-ids", "warning", "Clerk user and organization ids are stored in the app's data",
-         "userId / orgId from Clerk (user_..., org_...) key the app's own rows, webhook mirrors and "
-         "Backend API calls. Keep them as Better Auth primary keys (adapter.create with forceAllowId, as "
-         "the import script does) so existing foreign keys stay valid, or map old ids to new ones in every "
-         "table and external system."),
+         _clerk_ids, lead=lambda facts: facts.clerk_id_columns),
+    _Row("authorization", "authorization", "warning", "Authorization checks read the Clerk session",
+         _authorization),
     _Row("organizations", "organizations", "warning", "Organization roles and permissions move into code",
          _organizations),
     _Row("webhooks", "webhooks", "warning", "Webhook consumers must become Better Auth hooks", _webhooks),
@@ -260,7 +279,6 @@ _BUILDERS: tuple[Callable[[Facts], list[Risk]], ...] = (
          _context_authz),
     _problems,
     _Row("wrappers", "indirect", "unknown", "Clerk APIs reached through the app's own wrappers", _indirect),
-    _dashboard,
 )
 
 

@@ -31,14 +31,19 @@ class StepDef:
 
 STEP_DEFS: tuple[StepDef, ...] = (
     StepDef("setup", "Set up Better Auth, its database adapter and schema", (), ("setup",), always=True),
+    # only with password evidence (fixed task `when`); otherwise an open question asks
     StepDef("password-hasher", "Verify imported Clerk password digests with bcrypt", ("setup",),
-            ("password-hasher",), always=True),
+            ("password-hasher",), related="passwords"),
     StepDef("user-import", "Export users from Clerk and import users, accounts and metadata", ("password-hasher",),
-            ("user-import",), always=True),
+            ("user-import",), always=True, related="clerk-ids"),
     StepDef("organizations", "Enable the organization plugin, map roles to access control, import organizations",
             ("user-import",), ("organizations",), related="organizations"),
     StepDef("server-auth", "Replace server-side auth helpers and Backend API calls", ("setup",)),
     StepDef("middleware", "Replace the Clerk middleware", ("server-auth",)),
+    # Checks that gate a request on the session (auth.protect(), has() without a role, tRPC /
+    # API context guards): authorization work, re-done on the Better Auth session.
+    StepDef("authorization", "Re-implement authorization checks (route guards, API / tRPC context) on the "
+            "Better Auth session", ("server-auth",), related="authorization"),
     StepDef("client", "Replace the provider, client hooks and control components", ("setup",)),
     StepDef("ui", "Rebuild the prebuilt Clerk UI", ("client",)),
     # Custom sign-in / sign-up flows (CLK210-CLK213, CLK221, CLK222): each call is one step
@@ -52,7 +57,7 @@ STEP_DEFS: tuple[StepDef, ...] = (
     StepDef("mfa", "Carry over TOTP secrets and plan MFA / passkey re-enrolment", ("user-import",), ("mfa",),
             related="mfa"),
     StepDef("session-cutover", "Cut over: every Clerk session ends, users sign in again",
-            ("user-import", "organizations", "server-auth", "middleware", "client", "ui", "custom-flows", "tokens",
+            ("user-import", "organizations", "server-auth", "middleware", "authorization", "client", "ui", "custom-flows", "tokens",
              "webhooks", "billing", "social", "mfa"), ("session-cutover",), always=True, related="sessions"),
     StepDef("cleanup", "Remove Clerk packages, imports and environment variables", ("session-cutover",),
             ("cleanup",), always=True),
@@ -63,9 +68,12 @@ IMPORT_CATEGORIES = ("import", "type")
 DEVOPS_CATEGORIES = ("env", "config", "manifest", "dependency")
 QA_CATEGORIES = ("testing",)
 UI_CATEGORIES = ("theming", "localization")
+CLIENT_CATEGORIES = ("ui-component", "hook", "platform", "resource-method")
+MANIFEST_CATEGORIES = ("dependency", "manifest")
 
 
-def primary_step(f: Finding, params: ModelParams, middleware_files: set[str]) -> str:
+def primary_step(f: Finding, params: ModelParams, middleware_files: set[str],
+                 authz: frozenset[str] = frozenset({"authz-check"})) -> str:
     """The step whose work removes this finding (imports are decided per file afterwards)."""
     cat = f.category
     details = dict(f.details)
@@ -91,15 +99,17 @@ def primary_step(f: Finding, params: ModelParams, middleware_files: set[str]) ->
         return "qa"
     if cat in UI_CATEGORIES:
         return "ui"
-    if cat == "middleware" or (f.location.path in middleware_files and cat in ("authz-check", "server-helper")):
+    if cat == "middleware" or (f.location.path in middleware_files and (cat in authz or cat == "server-helper")):
         return "middleware"
-    if f.code in ("CLK109", "CLK507") or (cat == "authz-check" and ("role" in details or "permission" in details)):
+    if f.code in ("CLK109", "CLK507") or (cat in authz and ("role" in details or "permission" in details)):
         return "organizations"
+    if cat in authz:
+        return "authorization"
     if f.code in HOSTED_UI_CODES:
         return "ui"
     if cat == "custom-flow":
         return "custom-flows"
-    if cat in ("ui-component", "hook", "platform"):
+    if cat in CLIENT_CATEGORIES:
         return "client"
     if cat in ("server-helper", "backend-api"):
         return "server-auth"
@@ -132,10 +142,15 @@ class Step:
     locations: list[StepLocation] = field(default_factory=list)
     details: str = ""
 
+    @property
+    def files(self) -> list[str]:
+        """The files this step names (its locations), in order."""
+        return list(dict.fromkeys(l.location.rsplit(":", 1)[0] for l in self.locations))
+
     def to_dict(self, params: ModelParams) -> dict:
         return {"order": self.order, "id": self.id, "title": self.title, "hours": params.round(self.hours),
                 "depends_on": list(self.depends_on), "locations": [l.to_dict() for l in self.locations],
-                "details": self.details}
+                "files": self.files, "details": self.details}
 
 
 def _fixed_count(task_per: str, facts: Facts) -> int:
@@ -154,10 +169,13 @@ def build_steps(facts: Facts, params: ModelParams) -> list[Step]:
     findings = facts.findings
     hours = finding_hours(findings, params)
     middleware_files = {f.location.path for f in findings if f.category == "middleware"}
+    flow_hooks = _flow_hooks(findings)
     primary: dict[int, str] = {}
     for i, f in enumerate(findings):
         if f.category not in IMPORT_CATEGORIES:
-            primary[i] = primary_step(f, params, middleware_files)
+            primary[i] = primary_step(f, params, middleware_files, facts.authz)
+            if primary[i] == "client" and (f.location.path, f.symbol) in flow_hooks:
+                primary[i] = "custom-flows"  # the hook that hands out the flow is rewritten with it
     # An import is rewritten together with the code that uses it: the step that owns most of the
     # file's other findings (earliest step on a tie); a file of imports only goes to cleanup.
     order_index = {s.id: n for n, s in enumerate(STEP_DEFS)}
@@ -187,6 +205,11 @@ def build_steps(facts: Facts, params: ModelParams) -> list[Step]:
         related = facts.evidence(d.related) if d.related else []
         if d.id == "cleanup":
             related = [f for f in findings if f.category in IMPORT_CATEGORIES + DEVOPS_CATEGORIES]
+        elif d.id == "setup":
+            # the Clerk packages are what the Better Auth instance replaces
+            related = [f for f in findings if f.category in MANIFEST_CATEGORIES]
+        if not related and not step.locations:
+            related = _fallback_evidence(facts)
         seen = {(l.location, l.code, l.symbol) for l in step.locations}
         for f in related:
             key = (loc(f), f.code, f.symbol)
@@ -219,7 +242,7 @@ def build_steps(facts: Facts, params: ModelParams) -> list[Step]:
         qa.hours += task.hours
         for role, share in task.roles.items():
             _add_role(qa.role_hours, role, task.hours * share)
-    qa.fixed_hours["qa_share"] = params.qa_share * others
+    qa.fixed_hours[QA_SHARE] = params.qa_share * others
     qa.hours += params.qa_share * others
     _add_role(qa.role_hours, "qa", params.qa_share * others)
     seen = {(l.location, l.code, l.symbol) for l in qa.locations}
@@ -227,6 +250,9 @@ def build_steps(facts: Facts, params: ModelParams) -> list[Step]:
         if f.difficulty in ("hard", "blocker") and (loc(f), f.code, f.symbol) not in seen:
             qa.locations.append(StepLocation(loc(f), f.code, f.symbol, "test this flow end to end after the change",
                                              False))
+    if not qa.locations:
+        qa.locations = [StepLocation(loc(f), f.code, f.symbol, "test this flow end to end after the change", False)
+                        for f in _fallback_evidence(facts)]
     included.append(qa_def)
 
     ids = [d.id for d in included]
@@ -239,6 +265,30 @@ def build_steps(facts: Facts, params: ModelParams) -> list[Step]:
         step.details = _details(d.id, step, facts)
         result.append(step)
     return result
+
+
+QA_SHARE = "qa-share"  # the fixed-hours key of QA's share of the other steps
+
+
+def _flow_hooks(findings: list[Finding]) -> set[tuple[str, str]]:
+    """(file, hook) pairs whose returned value a custom flow in that file drives: the `type` of a
+    custom-flow call names it (UseSignInReturn -> useSignIn, useSSO() -> useSSO)."""
+    out: set[tuple[str, str]] = set()
+    for f in findings:
+        if f.category != "custom-flow":
+            continue
+        t = dict(f.details).get("type", "")
+        if t.startswith("Use") and t.endswith("Return"):
+            out.add((f.location.path, "use" + t[3:-len("Return")]))
+        elif t.startswith("use") and t.endswith("()"):
+            out.add((f.location.path, t[:-2]))
+    return out
+
+
+def _fallback_evidence(facts: Facts) -> list[Finding]:
+    """What a step that every migration has cites when its own concern has no finding: where the
+    app reads the Clerk session or user, else every finding."""
+    return facts.evidence("sessions") or facts.findings
 
 
 def _resolve_deps(step_id: str, present: set[str]) -> set[str]:
@@ -276,14 +326,19 @@ def _details(step_id: str, step: Step, facts: Facts) -> str:
         "user-import": lambda: (
             "Export the Dashboard CSV (password digests, TOTP secrets) and join it with the Backend API user list "
             "(metadata, external accounts, images, bans) on the user id. Insert users keeping Clerk ids "
-            "(forceAllowId), a 'credential' account per password digest, and one account per external account. "
+            "(forceAllowId), "
+            + ("a 'credential' account per password digest, " if facts.has("passwords") else
+               "a 'credential' account per password digest if users have passwords (an open question), ")
+            + "and one account per external account. "
             "Dry-run on staging, then re-run at cutover for users created since."
             + (f" Metadata read in code: {', '.join(sorted(facts.metadata))} -> user.additionalFields."
-               if facts.metadata else "")),
+               if facts.metadata else "")
+            + _id_columns(facts)),
         "organizations": lambda: _org_details(facts),
         "server-auth": lambda: ("Replace auth()/currentUser()/getAuth() with auth.api.getSession({ headers }) and "
                                 "clerkClient calls with auth.api endpoints (admin / organization plugins); each "
                                 "location below names the replacement."),
+        "authorization": lambda: _authz_details(facts),
         "middleware": lambda: ("Replace the Clerk middleware with an optimistic getSessionCookie() check "
                                "(better-auth/cookies) and keep real checks (auth.api.getSession) in pages and "
                                "route handlers; public/protected route lists become your own matcher."),
@@ -313,14 +368,31 @@ def _details(step_id: str, step: Step, facts: Facts) -> str:
                         "exported: tell affected users to generate new backup codes and re-register passkeys."),
         "session-cutover": lambda: ("Freeze Clerk sign-ups, run the final import, deploy, and announce that everyone "
                                     "signs in again (or dual-run Clerk for existing sessions until they expire)."),
-        "cleanup": lambda: ("Remove every Clerk import listed below, then the @clerk/* (and svix) packages, "
-                            "CLERK_* / NEXT_PUBLIC_CLERK_* environment variables, and the Clerk webhook endpoint in "
-                            "the dashboard."),
-        "qa": lambda: ("Test sign-up, sign-in with every enabled method, password of a migrated user, social "
-                       "sign-in, MFA of a migrated user, organization roles and permissions, session expiry and "
-                       "sign-out; the hard changes below first."),
+        "cleanup": lambda: ("Remove every Clerk import listed below, then the @clerk/* "
+                            + ("(and svix) " if "svix" in facts.packages else "")
+                            + "packages and the CLERK_* / NEXT_PUBLIC_CLERK_* environment variables"
+                            + (", and the Clerk webhook endpoint in the dashboard." if facts.has("webhooks") else ".")),
+        "qa": lambda: _qa_details(facts),
     }
     return builders[step_id]()
+
+
+# What QA tests, each only when its concern has evidence (sign-in and sessions always).
+_QA_CHECKS = (
+    ("passwords", "the password of a migrated user"), ("social", "social sign-in"),
+    ("mfa", "MFA of a migrated user"), ("organizations", "organization roles and permissions"),
+    ("authorization", "every authorization check, allowed and denied"), ("billing", "subscriptions and plan checks"),
+    ("webhooks", "what the old webhook handlers did, now from hooks"),
+    ("token-verification", "services that receive tokens"),
+)
+
+
+def _qa_details(facts: Facts) -> str:
+    checks = ["sign-up", "sign-in with every enabled method"]
+    checks += [text for concern, text in _QA_CHECKS if facts.has(concern)]
+    checks += ["session expiry and sign-out"]
+    hard = any(f.difficulty in ("hard", "blocker") for f in facts.findings)
+    return "Test " + ", ".join(checks) + ("; the hard changes below first." if hard else "; at the places below.")
 
 
 def _custom_flow_details(facts: Facts) -> str:
@@ -331,6 +403,21 @@ def _custom_flow_details(facts: Facts) -> str:
             "then setActive; Better Auth has one client call per step (signIn.email, emailOtp, signIn.social, "
             "twoFactor) and activates the session itself, so each flow is rewritten as a whole."
             + (f" Calls: {listed}." if listed else ""))
+
+
+def _id_columns(facts: Facts) -> str:
+    names = list(facts.clerk_id_column_names)
+    return (f" Columns holding Clerk ids keep their values (ids kept as primary keys): {', '.join(names)}."
+            if names else "")
+
+
+def _authz_details(facts: Facts) -> str:
+    checks = Counter(f.symbol for f in facts.evidence("authorization") if f.category in facts.authz)
+    listed = ", ".join(f"{name} x{n}" if n > 1 else name for name, n in sorted(checks.items()))
+    return ("Each check below gates a request on the Clerk session; re-implement it on "
+            "auth.api.getSession({ headers }) (in a tRPC / API context: put the session on the context and keep "
+            "the guard in the procedure or middleware that read it), returning the same 401/403 or redirect."
+            + (f" Checks: {listed}." if listed else ""))
 
 
 def _org_details(facts: Facts) -> str:

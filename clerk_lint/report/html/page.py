@@ -108,6 +108,10 @@ def render_plan(plan: dict) -> str:
     cost_rows = [(name.replace("_", " "), f"{v.get('low', '')} – {v.get('high', '')}")
                  for name, v in cost.items() if isinstance(v, dict) and {"low", "high"} <= set(v)]
     body.append(_table(f"Cost ({currency})", ["Item", "Low – high"], cost_rows))
+    if effort.get("rounding"):
+        body.append(f"<p>{_e(effort['rounding'])}</p>")
+    if cost.get("break_even", {}).get("verdict"):
+        body.append(f"<p><strong>{_e(cost['break_even']['verdict'])}</strong></p>")
     if cost.get("assumptions"):
         body.append("<h3>Assumptions</h3><ul>" + "".join(f"<li>{_e(a)}</li>" for a in cost["assumptions"]) + "</ul>")
     steps = plan.get("steps", [])
@@ -125,6 +129,11 @@ def render_plan(plan: dict) -> str:
         body += [f"<li><p><strong>{_e(q.get('question', ''))}</strong></p><p>{_e(q.get('why', ''))}</p>"
                  f"<p class=\"locs\">{_locations(q.get('evidence', []))}</p></li>" for q in questions]
         body.append("</ul>")
+    files = plan.get("files_to_change", [])
+    if files:
+        body.append("<h2>Files to change</h2>" + _table(f"{len(files)} files", ["File", "Findings", "Steps"],
+                    ([f.get("path", ""), f.get("findings", 0), ", ".join(map(str, f.get("steps", [])))] for f in files),
+                    frozenset({1})))
     rules = summary.get("rules", {})
     if rules:
         body.append("<h2>Rules found</h2>" + _table("Rules", ["Code", "Title"], rules.items()))
