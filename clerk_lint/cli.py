@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, progress
 from .concepts.catalog import CatalogError, load_catalog
 from .config import Config
 from .findings import DIFFICULTIES, difficulty_rank
@@ -67,6 +67,16 @@ def write_output(text: str, output: str | None) -> None:
         raise
 
 
+def _quiet_option(command):
+    return click.option("--quiet", "-q", is_flag=True,
+                        help="No progress line on stderr (it only shows on a terminal, for phases over a second).")(command)
+
+
+def _showing_progress(settings: dict):
+    """The progress display for this command: on a terminal only, coloured only where colour is wanted."""
+    return progress.showing(progress.wanted(sys.stderr, settings.get("quiet", False)), color=color_wanted(sys.stderr))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="clerk-lint")
 def main() -> None:
@@ -110,15 +120,21 @@ def _selection_options(command):
 @click.option("--cache-dir", type=click.Path(path_type=Path),
               help="Keep per-file results in this folder and reuse them while the files are unchanged.")
 @_selection_options
+@_quiet_option
 @click.pass_context
 def scan(ctx, paths, fmt, output, fail_on, exit_zero, include, exclude, max_file_size, follow_symlinks, color,
          baseline_file, no_baseline, diff_ref, **_) -> None:
     """Scan PATHS (default: the current directory) for Clerk usage."""
+    settings, cfg = _settings(ctx)
+    baseline_file = baseline_file or (None if no_baseline else cfg.baseline)
+    with _showing_progress(settings):
+        _scan_and_write(settings, fmt, output, color, baseline_file, diff_ref, paths)
+
+
+def _scan_and_write(settings: dict, fmt, output, color, baseline_file, diff_ref, paths) -> None:
     from .report import render
 
-    settings, cfg = _settings(ctx)
-    fail_on = settings["fail_on"]
-    baseline_file = baseline_file or (None if no_baseline else cfg.baseline)
+    fail_on, exit_zero = settings["fail_on"], settings["exit_zero"]
     catalog, result = _run(settings)
     if baseline_file is not None or diff_ref:  # imported only then: a pre-commit run stays light
         from .filters.baseline import BaselineError, load as load_baseline, mark
@@ -138,7 +154,8 @@ def scan(ctx, paths, fmt, output, fail_on, exit_zero, include, exclude, max_file
     if fmt != "sarif":
         result = dataclasses.replace(result, findings=reported)
     use_color = color if color is not None else (fmt == "text" and not output and color_wanted(sys.stdout))
-    write_output(render(fmt, result, catalog, color=use_color, hidden=hidden), output)
+    with progress.phase("writing the report"):
+        write_output(render(fmt, result, catalog, color=use_color, hidden=hidden), output)
     for problem in result.problems:  # after the report: a failed write stays a one-line error
         line = printable(f"{problem.path}: {problem.reason}").replace("\r", "\\r").replace("\n", "\\n")
         click.echo(f"clerk-lint: warning: {line}", err=True)
@@ -190,7 +207,7 @@ def _run(settings: dict):
     options = ScanOptions(include=tuple(settings["include"]), exclude=tuple(settings["exclude"]),
                           max_bytes=settings["max_file_size"], follow_symlinks=settings["follow_symlinks"],
                           jobs=settings.get("jobs"), cache_dir=settings.get("cache_dir"),
-                          progress=sys.stderr.isatty())
+)
     select, ignore = split_selectors(settings["select"]), split_selectors(settings["ignore"])
     try:
         catalog = load_catalog()
@@ -215,16 +232,19 @@ def _run(settings: dict):
               help="Skip (and report) files larger than this many bytes.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root.")
 @_selection_options
+@_quiet_option
 @click.pass_context
 def baseline_command(ctx, paths, output, **_) -> None:
     """Record the current findings of PATHS so `scan --baseline` reports only new ones."""
     from .filters.baseline import render as render_baseline
 
     settings, cfg = _settings(ctx)
-    _, result = _run(settings)
-    target = output or (str(cfg.baseline) if cfg.baseline else "clerk-lint-baseline.json")
-    kept = [f for f in result.findings if not f.suppression]
-    write_output(render_baseline(kept), target)
+    with _showing_progress(settings):
+        _, result = _run(settings)
+        target = output or (str(cfg.baseline) if cfg.baseline else "clerk-lint-baseline.json")
+        kept = [f for f in result.findings if not f.suppression]
+        with progress.phase("writing the baseline"):
+            write_output(render_baseline(kept), target)
     if target != "-":
         click.echo(f"clerk-lint: recorded {len(kept)} finding{'s' if len(kept) != 1 else ''} in {target}", err=True)
 
@@ -280,6 +300,7 @@ def _scan_options(command):
               help="Clerk price table (TOML or JSON, the shape of the bundled pricing.toml).")
 @_scan_options
 @_selection_options
+@_quiet_option
 @click.pass_context
 def plan_command(ctx, paths, fmt, output, mau, pricing_file, **_) -> None:
     """Migration plan for PATHS: risks, effort, cost, ordered steps, open questions."""
@@ -299,16 +320,19 @@ def plan_command(ctx, paths, fmt, output, mau, pricing_file, **_) -> None:
     except (ModelError, ValueError, TypeError) as exc:
         where = f"{cfg.path}: [plan]: " if cfg.path and (overrides or config_mau is not None) else ""
         raise FatalError(f"{where}{exc}") from None
-    catalog, result = _run(settings)
-    result = dataclasses.replace(result, findings=[f for f in result.findings if not f.suppression])
-    plan = build_plan(result, catalog, params, mau=mau, pricing=pricing)
-    if fmt == "html":
-        from .report.html import render_plan
+    with _showing_progress(settings):
+        catalog, result = _run(settings)
+        result = dataclasses.replace(result, findings=[f for f in result.findings if not f.suppression])
+        with progress.phase("building the plan"):
+            plan = build_plan(result, catalog, params, mau=mau, pricing=pricing)
+        with progress.phase("writing the plan"):
+            if fmt == "html":
+                from .report.html import render_plan
 
-        text = render_plan(plan)
-    else:
-        text = json.dumps(plan, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_markdown(plan)
-    write_output(text, output)
+                text = render_plan(plan)
+            else:
+                text = json.dumps(plan, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_markdown(plan)
+            write_output(text, output)
 
 
 @main.command("draft")
@@ -318,18 +342,21 @@ def plan_command(ctx, paths, fmt, output, mau, pricing_file, **_) -> None:
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in --out.")
 @_scan_options
 @_selection_options
+@_quiet_option
 @click.pass_context
 def draft_command(ctx, paths, out_dir, force, **_) -> None:
     """Write Better Auth starter files (auth.ts, auth-client.ts, handler, middleware, import script) for PATHS."""
     from .draft import DraftError, build_draft, write_draft
 
     settings, _cfg = _settings(ctx)
-    catalog, result = _run(settings)
-    files = build_draft(result, catalog, list(paths) or [Path(".")])
-    try:
-        written = write_draft(files, out_dir, force=force)
-    except DraftError as exc:
-        raise FatalError(str(exc)) from None
+    with _showing_progress(settings):
+        catalog, result = _run(settings)
+        with progress.phase("writing the draft"):
+            files = build_draft(result, catalog, list(paths) or [Path(".")])
+            try:
+                written = write_draft(files, out_dir, force=force)
+            except DraftError as exc:
+                raise FatalError(str(exc)) from None
     for path in written:
         click.echo(printable(str(path)))
 

@@ -2,7 +2,6 @@
 content-hash cache, the merged queries, the byte prefilter and the fast line fingerprints."""
 from __future__ import annotations
 
-import io
 import random
 import re
 from pathlib import Path
@@ -194,7 +193,7 @@ def test_substring_test_agrees_with_the_regex():
             assert test(data) == (pattern.search(data) is not None), (pattern, data)
 
 
-# --------------------------------------------------------------------------- jobs and progress
+# --------------------------------------------------------------------------- jobs (progress: test_progress.py)
 
 
 def test_automatic_jobs():
@@ -203,45 +202,6 @@ def test_automatic_jobs():
     assert parallel.effective_jobs(None, 100_000) == parallel.available_cpus()
     assert parallel.effective_jobs(8, 3 * parallel.CHUNK_FILES) == 3  # never more workers than chunks
     assert parallel.effective_jobs(2, 1) == 1
-
-
-class _Tty(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_only_on_a_terminal_and_for_long_scans(monkeypatch):
-    monkeypatch.setattr(parallel, "PROGRESS_INTERVAL", 0.0)
-    quiet = io.StringIO()
-    progress = parallel.Progress(5000, stream=quiet)
-    progress.update(10)
-    progress.close()
-    assert quiet.getvalue() == ""
-
-    short = _Tty()
-    progress = parallel.Progress(parallel.PROGRESS_MIN_FILES, stream=short)
-    progress.update(10)
-    assert short.getvalue() == ""
-
-    tty = _Tty()
-    progress = parallel.Progress(5000, stream=tty)
-    progress.update(1234)
-    progress.update(5000)
-    progress.close()
-    assert tty.getvalue() == "\rscanned 1234/5000 files\rscanned 5000/5000 files\r\x1b[K"
-
-    disabled = _Tty()
-    progress = parallel.Progress(5000, stream=disabled, enabled=False)
-    progress.update(1)
-    assert disabled.getvalue() == ""
-
-
-def test_a_scan_without_a_terminal_prints_no_progress(tmp_path, monkeypatch, capsys):
-    root = write(tmp_path / "app", PROJECT)
-    monkeypatch.chdir(root)
-    monkeypatch.setattr(parallel, "PROGRESS_MIN_FILES", 0)
-    run_scan([Path(".")], load_catalog(), ScanOptions(progress=True))
-    assert "scanned" not in capsys.readouterr().err
 
 
 def test_broken_worker_pool_falls_back_to_one_process(tmp_path, small_chunks, monkeypatch):

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
+from .. import progress
 from ..concepts.catalog import Catalog, is_clerk_module
 from ..discover.kinds import Candidate
 from ..findings import FileAnalysis, FileProblem
@@ -192,7 +193,7 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
         if analysis is not None and analysis.summary is not None:
             project.summaries[key] = analysis.summary
             changed.add(key)
-    for _ in range(MAX_ROUNDS):
+    for n in range(MAX_ROUNDS):
         if not changed:
             break
         tokens: set[str] = set()
@@ -202,15 +203,16 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
         changed = set()
         if pattern is None:
             break
-        analyses = run_round(pattern, project.summaries) if run_round is not None else None
-        if analyses is None:
-            analyses = {}
-            for candidate in candidates:
-                data = _peek(candidate, max_bytes)
-                if data is not None and pattern.search(data):
-                    source, _ = read(candidate)
-                    if source is not None:
-                        analyses[str(candidate.path)] = analyze(candidate, source, FileContext(project, candidate))
+        with progress.phase(f"cross-file round {n + 2}"):  # round 1 is the per-file scan
+            analyses = run_round(pattern, project.summaries) if run_round is not None else None
+            if analyses is None:
+                analyses = {}
+                for candidate in candidates:
+                    data = _peek(candidate, max_bytes)
+                    if data is not None and pattern.search(data):
+                        source, _ = read(candidate)
+                        if source is not None:
+                            analyses[str(candidate.path)] = analyze(candidate, source, FileContext(project, candidate))
         summaries = dict(project.summaries)
         for key, analysis in analyses.items():
             results[key] = (analysis, results[key][1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence
 
+from .. import progress
 from ..concepts.catalog import Catalog
 from ..discover.kinds import Candidate
 from ..discover.walk import discover
@@ -59,8 +60,9 @@ def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: Sca
 
 
 def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = ScanOptions()) -> ScanResult:
-    candidates, problems = discover(paths, include=options.include, exclude=options.exclude,
-                                    follow_symlinks=options.follow_symlinks)
+    with progress.phase("finding files"):
+        candidates, problems = discover(paths, include=options.include, exclude=options.exclude,
+                                        follow_symlinks=options.follow_symlinks)
     result = ScanResult(root=".", problems=list(problems))
     from .parallel import Session
 
@@ -85,7 +87,8 @@ def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = Sca
     with Session(candidates, catalog, options, project) as session:  # worker processes, when worth it
         first = session.first_pass(meanwhile)  # per-file work
         if js_family:
-            _scan_js_project(js_family, catalog, options, result, first, session.run_round, project)
+            with progress.phase("cross-file pass"):
+                _scan_js_project(js_family, catalog, options, result, first, session.run_round, project)
     for candidate in candidates:
         if not in_project(candidate.language):
             findings, file_problems = first.get(str(candidate.path), ([], []))

@@ -1,4 +1,4 @@
-"""The per-file part of a scan, in worker processes for large scans, and the progress line.
+"""The per-file part of a scan, in worker processes for large scans.
 
 Most of a scan is per file: read it, apply the byte prefilter, analyze it on its own. For
 the JS/TS family that is round 1 of the cross-file pass (``crossfile.first_round``, which
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import os
 import sys
-import time
-from typing import Callable, Optional, Sequence, TextIO
+from typing import Callable, Optional, Sequence
 
+from .. import progress as progress_line
 from ..discover.kinds import Candidate
 from ..readers import in_project
 from . import per_file
@@ -25,8 +25,6 @@ from . import per_file
 # the grammars and compile the queries they need, costs more than it saves on small trees).
 PARALLEL_MIN_FILES = 1500
 CHUNK_FILES = 48  # files per task: small enough to balance, large enough to amortise IPC
-PROGRESS_MIN_FILES = 500
-PROGRESS_INTERVAL = 0.2  # seconds between progress line updates
 
 # In a worker: (candidates, catalog, options, project() maker, cache or None), set by _init.
 _STATE: Optional[tuple] = None
@@ -46,41 +44,6 @@ def effective_jobs(requested: Optional[int], n_files: int) -> int:
     else:
         jobs = requested
     return max(1, min(jobs, -(-n_files // CHUNK_FILES)))
-
-
-class Progress:
-    """One updating stderr line, "scanned 1234/20000 files", for long scans on a terminal."""
-
-    def __init__(self, total: int, stream: Optional[TextIO] = None, enabled: bool = True):
-        self.stream = stream if stream is not None else sys.stderr
-        self.total = total
-        self.active = bool(enabled and total > PROGRESS_MIN_FILES and _isatty(self.stream))
-        self.last = 0.0
-        self.shown = False
-
-    def update(self, done: int) -> None:
-        if not self.active:
-            return
-        now = time.monotonic()
-        if now - self.last < PROGRESS_INTERVAL and done < self.total:
-            return
-        self.last = now
-        self.stream.write(f"\rscanned {done}/{self.total} files")
-        self.stream.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r\033[K")  # erase the line: the report starts clean
-            self.stream.flush()
-            self.shown = False
-
-
-def _isatty(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 # --------------------------------------------------------------------------- per file
@@ -281,7 +244,7 @@ class Session:
             self.pool = None  # no process pool here (sandbox, no semaphores): one process
         return self.pool is not None
 
-    def _map(self, fn, tasks: list[tuple], progress: Optional[Progress] = None, sizes: Optional[list[int]] = None,
+    def _map(self, fn, tasks: list[tuple], progress: Optional[progress_line.Phase] = None, sizes: Optional[list[int]] = None,
              meanwhile: Optional[Callable[[], None]] = None):
         """fn(*task) for every task on the pool, results in task order; None when the pool broke.
         ``meanwhile()`` runs here once the tasks are submitted."""
@@ -310,9 +273,8 @@ class Session:
         caller's own work, run once while workers are busy; never in one process, where it
         would only come first (the caller does it afterwards if it still needs it)."""
         n = len(self.candidates)
-        progress = Progress(n, enabled=getattr(self.options, "progress", False))
         results = FirstPass()
-        try:
+        with progress_line.phase("scanning files", n) as progress:
             if self.jobs > 1 and self._start():
                 chunks = [(a, min(a + CHUNK_FILES, n)) for a in range(0, n, CHUNK_FILES)]
                 done = self._map(_work, [(chunk,) for chunk in chunks], progress, [b - a for a, b in chunks],
@@ -331,8 +293,6 @@ class Session:
                 progress.update(i + 1)
             self.first = results
             return results
-        finally:
-            progress.close()
 
     def run_round(self, pattern, summaries: dict) -> Optional[dict]:
         """A later cross-file round on the workers (see crossfile.analyze_project): path ->

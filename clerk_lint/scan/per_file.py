@@ -24,7 +24,6 @@ class ScanOptions:
     follow_symlinks: bool = False
     jobs: Optional[int] = 1  # worker processes for the per-file pass; None or 0: automatic (parallel.py)
     cache_dir: Optional[str] = None  # reuse per-file results across runs (cache.py)
-    progress: bool = False  # "scanned n/N files" on stderr for long scans, when it is a terminal
 
 
 def with_line_hashes(findings: list[Finding], text: str) -> list[Finding]:
