@@ -77,7 +77,29 @@ def _showing_progress(settings: dict):
     return progress.showing(progress.wanted(sys.stderr, settings.get("quiet", False)), color=color_wanted(sys.stderr))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """Usage errors as one stderr line (the README promises it), not click's usage banner."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "clerk-lint"
+            click.echo(f"{printable(command)}: error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        # standalone_mode=False hands back ctx.exit()'s code instead of exiting
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="clerk-lint")
 def main() -> None:
     """Find every Clerk dependency in a codebase and plan the move to Better Auth."""

@@ -27,6 +27,13 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _escape_path(path: str) -> str:
+    """A file name holding a newline or other control character would split or forge report lines."""
+    # only control characters: surrogate escapes of non-UTF-8 names are left to printable()
+    return "".join(ch.encode("unicode_escape").decode("ascii") if ord(ch) < 32 or ord(ch) == 127 else ch
+                   for ch in path)
+
+
 def render(result: ScanResult, catalog: Catalog, *, color: bool = False,
            hidden: Optional[dict[str, int]] = None, **_: object) -> str:
     def paint(text: str, style: dict) -> str:
@@ -37,13 +44,14 @@ def render(result: ScanResult, catalog: Catalog, *, color: bool = False,
         groups.setdefault(finding.location.path, []).append(finding)
 
     lines: list[str] = []
-    for path, findings in groups.items():
+    for raw_path, findings in groups.items():
+        path = _escape_path(raw_path)
         lines.append(paint(f"{path} ({_plural(len(findings), 'finding')})", _BOLD))
         for f in findings:
             loc = f.location
             code = paint(f.code, _COLORS.get(f.difficulty, {}))
             message = " ".join(f.message.splitlines())  # one finding, one line
-            lines.append(f"{loc.path}:{loc.line}:{loc.column}: {code} {message}{via_suffix(f)}")
+            lines.append(f"{path}:{loc.line}:{loc.column}: {code} {message}{via_suffix(f)}")
         lines.append("")
 
     total = len(result.findings)
