@@ -415,6 +415,8 @@ class _PyFile:
         self._strings()
         self._events()
         self._settings_classes()
+        from .models import ModelFields
+        ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run()
         self._wrappers()
         return FileAnalysis(findings=[f for _, f in self.found])
 
