@@ -28,8 +28,8 @@ def run(args: list[str], cwd: Path, out: Path, hide: str = "") -> None:
 
 
 def main() -> int:
-    if len(sys.argv) != 2:
-        print(__doc__.strip().splitlines()[0], file=sys.stderr)
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
+        print(__doc__.strip(), file=sys.stderr)
         return 2
     dest = Path(sys.argv[1]).resolve()
     shutil.rmtree(dest, ignore_errors=True)
