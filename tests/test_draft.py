@@ -23,7 +23,7 @@ from clerk_lint.concepts.catalog import load_catalog
 from clerk_lint.cli import main
 from clerk_lint.draft import DraftError, build_draft, detect, write_draft
 from clerk_lint.draft.packages import NPM_INSTALL_FLAGS, PACKAGES, TYPECHECK_ONLY
-from clerk_lint.draft.render import CLIENT_PLUGINS
+from clerk_lint.draft.client_ts import CLIENT_PLUGINS
 from clerk_lint.plan.facts import better_auth_plugins, collect
 from clerk_lint.scan.driver import run_scan
 from cli_helpers import write

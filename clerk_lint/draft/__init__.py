@@ -15,9 +15,15 @@ from typing import Iterable
 from ..concepts.catalog import Catalog
 from ..findings import ScanResult
 from ..plan.facts import better_auth_plugins, collect
+from .auth_ts import render_auth
+from .client_ts import render_client
+from .context import Ctx
 from .detect import Project, detect
-from .render import (Ctx, render_auth, render_client, render_env, render_handlers, render_import_script,
-    render_permissions, render_readme)
+from .env_example import render_env
+from .handlers import render_handlers
+from .import_script import render_import_script
+from .permissions_ts import render_permissions
+from .readme import render_readme
 
 __all__ = ["build_draft", "write_draft", "DraftError", "Project", "detect"]
 
