@@ -209,3 +209,25 @@ def test_vercel_json_that_does_not_parse_is_one_parse_problem_not_an_internal_er
     assert [(p.path, p.kind) for p in result.problems] == [("vercel.json", "parse-partial")]
     assert "internal error" not in result.problems[0].reason
     assert {f.location.line for f in result.findings} == {6}
+
+
+def test_shared_yaml_reader_gives_keys_items_nesting_and_positions():
+    from clerk_lint.readers.formats.yaml_lines import yaml_lines
+
+    text = ("services:\n"
+            "  web:\n"
+            "    environment:\n"
+            "      - CLERK_SECRET_KEY  # from the host\n"
+            "    command: |\n"
+            "      CLERK_X=1 node server.js\n"
+            "  \"worker\": {}\n")
+    lines = list(yaml_lines(text))
+    assert [(y.key, y.parent) for y in lines if y.key] == [
+        ("services", ""), ("web", "services"), ("environment", "web"), ("command", "web"), ("worker", "services")]
+    item = lines[3]
+    assert item.parent == "environment" and item.code == "      - CLERK_SECRET_KEY"
+    assert text[item.start + item.item_start:].startswith("CLERK_SECRET_KEY  #")
+    assert lines[5].in_block and lines[5].key is None  # a block scalar's text is not parsed
+    worker = lines[6]
+    assert text[worker.start + worker.key_start:worker.start + worker.key_end] == "worker"
+    assert worker.value == "{}" and text[worker.start + worker.value_start:].startswith("{}")

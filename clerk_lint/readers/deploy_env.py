@@ -1,8 +1,8 @@
 """Where Clerk's variables are provided outside .env files: CI workflows (GitHub Actions,
 GitLab CI), docker compose files, Dockerfiles, Render blueprints and fly.toml.
 
-Files are read line by line (no YAML parser: keys at any indentation, `KEY: value`,
-`- KEY=value`, Dockerfile `ARG` / `ENV A=1 B=2` / legacy `ENV KEY value`, shell `KEY=value`
+Files are read line by line (YAML through `formats.yaml_lines`: keys at any indentation,
+`KEY: value`, `- KEY=value`; Dockerfile `ARG` / `ENV A=1 B=2` / legacy `ENV KEY value`, shell `KEY=value`
 in `run:` / `RUN` lines). Every Clerk variable set there is reported with the .env rules
 (CLK710-CLK713, classified by `concepts.env_vars.classify`); a value taken from the CI
 provider's own store (`${{ secrets.CLERK_SECRET_KEY }}`, `${{ vars.X }}`, a GitLab CI/CD
@@ -27,7 +27,7 @@ from ..concepts.secrets import redact_line
 from .source import SourceText
 from .text_analysis import marked_classifier, text_span
 from .formats.jsonc import JsonError
-from .formats.yaml_lines import strip_comment
+from .formats.yaml_lines import BLOCK_SCALAR, strip_comment, unquote, yaml_lines
 
 STORE_RULE, LITERAL_RULE = "CLK716", "CLK715"
 
@@ -62,11 +62,8 @@ _SHELL_ASSIGN = re.compile(r"(?<![\w$.\-/])(?P<name>" + _NAME + r")=(?P<value>\"
 # BuildKit secret mounts: RUN --mount=type=secret,id=clerk_secret_key
 _SECRET_MOUNT = re.compile(r"type=secret[^\s]*?\bid=(?P<name>" + _NAME + r")|\bid=(?P<name2>" + _NAME + r")[^\s]*type=secret")
 
-# YAML: `key: value`, `- key: value`, "quoted key": value.
-_YAML_KEY = re.compile(r"^(?P<indent>[ \t]*(?:-[ \t]+)*)(?P<q>[\"']?)(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)(?P=q)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*$")
-# YAML list item `- KEY=value` / `- "KEY=value"` / `- KEY` (compose environment, build args).
-_YAML_ITEM = re.compile(r"^(?P<indent>[ \t]*)-[ \t]+(?P<q>[\"']?)(?P<name>" + _NAME + r")(?:=(?P<value>[^\"']*))?(?P=q)[ \t]*$")
-_BLOCK_SCALAR = re.compile(r"^[|>][+-]?\d*$")
+# A YAML list item's value `KEY=value` / `"KEY=value"` / `KEY` (compose environment, build args).
+_ENV_ITEM = re.compile(r"(?P<q>[\"']?)(?P<name>" + _NAME + r")(?:=(?P<value>[^\"']*))?(?P=q)[ \t]*$")
 # Blocks whose keys are environment variables.
 ENV_BLOCKS = frozenset({"env", "environment", "variables", "args", "secrets", "build-args", "build_args", "envvars"})
 
@@ -82,68 +79,30 @@ class _Line:
 # --------------------------------------------------------------------------- parsing
 
 
-def _unquote(value: str, start: int) -> tuple[str, int]:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1], start + 1
-    return value, start
-
-
 def _yaml_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
     """(line index, line, assignments, in a block scalar) for each line of a YAML file."""
-    stack: list[tuple[int, str]] = []  # (indent, key) of the enclosing mappings
-    block_indent: Optional[int] = None  # inside `run: |` text deeper than this
-    offset = 0
-    for i, line in enumerate(text.split("\n")):
-        base = offset
-        offset += len(line) + 1
-        stripped = line.lstrip(" \t")
-        indent = len(line) - len(stripped)
-        if block_indent is not None:
-            if not stripped or indent > block_indent:
-                yield i, line, [], True
-                continue
-            block_indent = None
-        if not stripped or stripped.startswith("#"):
-            yield i, line, [], False
-            continue
+    for y in yaml_lines(text):
         found: list[Assignment] = []
-        code = strip_comment(line)
-        m = _YAML_KEY.match(code)
-        if m:
-            key_indent = len(m.group("indent"))
-            while stack and stack[-1][0] >= key_indent:
-                stack.pop()
-            parent = stack[-1][1] if stack else ""
-            raw = m.group("value") or ""
-            value = raw
-            vstart = base + (m.start("value") if m.group("value") is not None else m.end())
-            if _BLOCK_SCALAR.match(value):
-                block_indent = indent
-            key = m.group("key")
-            if key == "key" and parent == "envvars":  # Render: - key: NAME
-                name, nstart = _unquote(value, vstart)
-                if re.fullmatch(_NAME, name):
-                    found.append(Assignment(name, "", nstart, nstart + len(name), nstart + len(name),
-                                            nstart + len(name), i + 1))
-            elif parent in ENV_BLOCKS or key == key.upper():
-                v, vs = _unquote(value, vstart)
-                found.append(Assignment(key, v if not _BLOCK_SCALAR.match(value) else "", base + m.start("key"),
-                                        base + m.end("key"), vs, vs + len(v), i + 1))
-            stack.append((key_indent, key.lower()))
-        else:
-            item = _YAML_ITEM.match(code)
-            if item:
-                while stack and stack[-1][0] > indent:
-                    stack.pop()
-                parent = stack[-1][1] if stack else ""
+        base, i = y.start, y.index
+        if y.key == "key" and y.parent == "envvars":  # Render: - key: NAME
+            name, nstart = unquote(y.value, base + y.value_start)
+            if re.fullmatch(_NAME, name):
+                found.append(Assignment(name, "", nstart, nstart + len(name), nstart + len(name),
+                                        nstart + len(name), i + 1))
+        elif y.key is not None and (y.parent in ENV_BLOCKS or y.key == y.key.upper()):
+            v, vs = unquote(y.value, base + y.value_start)
+            found.append(Assignment(y.key, v if not BLOCK_SCALAR.match(y.value) else "", base + y.key_start,
+                                    base + y.key_end, vs, vs + len(v), i + 1))
+        elif y.item_start is not None:
+            item = _ENV_ITEM.match(y.code, y.item_start)
+            if item and (y.parent in ENV_BLOCKS or item.group("value") is not None):
                 name = item.group("name")
-                if parent in ENV_BLOCKS or item.group("value") is not None:
-                    # a bare `- NAME` passes the variable on from the host environment
-                    value = item.group("value") if item.group("value") is not None else "$" + name
-                    vs = base + (item.start("value") if item.group("value") is not None else item.end("name"))
-                    found.append(Assignment(name, value, base + item.start("name"), base + item.end("name"), vs,
-                                            vs + len(value), i + 1))
-        yield i, line, found, False
+                # a bare `- NAME` passes the variable on from the host environment
+                value = item.group("value") if item.group("value") is not None else "$" + name
+                vs = base + (item.start("value") if item.group("value") is not None else item.end("name"))
+                found.append(Assignment(name, value, base + item.start("name"), base + item.end("name"), vs,
+                                        vs + len(value), i + 1))
+        yield i, y.text, found, y.in_block
 
 
 def _docker_tokens(s: str, base: int) -> Iterator[tuple[str, int]]:
@@ -182,7 +141,7 @@ def _dockerfile_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], b
                 if re.fullmatch(_NAME, name):
                     vstart = tokens[1][1] if len(tokens) > 1 else start + len(name)
                     value = text[vstart:base + rest_start + len(body)].strip() if len(tokens) > 1 else ""
-                    value, vstart = _unquote(value, vstart)
+                    value, vstart = unquote(value, vstart)
                     found.append(Assignment(name, value, start, start + len(name), vstart, vstart + len(value), i + 1))
             else:
                 for token, start in tokens:
@@ -190,7 +149,7 @@ def _dockerfile_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], b
                     if not re.fullmatch(_NAME, name):
                         continue
                     vstart = start + len(name) + len(eq)
-                    value, vstart = _unquote(value, vstart)
+                    value, vstart = unquote(value, vstart)
                     if not eq and instruction == "ARG":  # given by `docker build --build-arg`
                         value = "$" + name
                     found.append(Assignment(name, value, start, start + len(name), vstart, vstart + len(value), i + 1))
@@ -213,7 +172,7 @@ def _toml_lines(text: str, env_table=lambda t: t == "env") -> Iterator[tuple[int
             table = t.group(1).lower()
         m = re.match(r"^[ \t]*(?P<key>" + _NAME + r")[ \t]*=[ \t]*(?P<value>\"[^\"]*\"|'[^']*'|[^\s#]*)", line)
         if m and (env_table(table) or m.group("key") == m.group("key").upper()):
-            value, vs = _unquote(m.group("value"), base + m.start("value"))
+            value, vs = unquote(m.group("value"), base + m.start("value"))
             found.append(Assignment(m.group("key"), value, base + m.start("key"), base + m.end("key"), vs,
                                     vs + len(value), i + 1))
         yield i, line, found, False
@@ -252,7 +211,7 @@ def _other_refs(kind: str, line: str, base: int) -> list[tuple[str, int, int]]:
 def _shell_assignments(line: str, base: int, number: int) -> list[Assignment]:
     out = []
     for m in _SHELL_ASSIGN.finditer(line):
-        value, vs = _unquote(m.group("value"), base + m.start("value"))
+        value, vs = unquote(m.group("value"), base + m.start("value"))
         out.append(Assignment(m.group("name"), value, base + m.start("name"), base + m.end("name"), vs,
                               vs + len(value), number))
     return out
