@@ -35,7 +35,7 @@ def _vars(palette: dict[str, str]) -> str:
 CSS = (":root{" + _vars(LIGHT) + "}\n@media (prefers-color-scheme:dark){:root{" + _vars(DARK) + "}}\n" + """
 *{box-sizing:border-box}
 :root{color-scheme:light dark}
-body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
+body{margin:0;background:var(--bg);color:var(--fg);font:1rem/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
 main{max-width:76rem;margin:0 auto;padding:1.5rem}
 a{color:var(--link)}
 h1{font-size:1.8rem;margin:0 0 .25rem;line-height:1.25}
@@ -85,8 +85,9 @@ border:1px solid var(--muted);border-radius:4px;padding:.2rem .4rem}
 :focus-visible{outline:3px solid var(--link);outline-offset:2px}
 @media (max-width:40rem){main{padding:.75rem}h1{font-size:1.4rem}.grid{grid-template-columns:1fr}}
 @media print{:root{--bg:#fff;--fg:#000;--muted:#333;--line:#999;--card:#fff;--link:#000}
-main{max-width:none;padding:0}.scroll{overflow:visible}.timeline,table.findings{min-width:0}
-tr,li,.chart,.rule{break-inside:avoid}h2,h3,h4,caption{break-after:avoid}
+html{font-size:11px}main{max-width:none;padding:0}.scroll{overflow:visible}.timeline,table.findings{min-width:0}
+pre{white-space:pre-wrap;overflow:visible}
+tr,li,.chart{break-inside:avoid}h2,h3,h4,caption{break-after:avoid}
 .badge{border:1px solid #000;color:#000;background:none}#filters,nav.toc{display:none}
 a{text-decoration:none}}
 """)
