@@ -161,10 +161,13 @@ def check_self_contained(page: Page, raw: str) -> None:
     assert "@import" not in raw and not re.search(r"url\(", "".join(t for tag, _, t in page.closed if tag == "style"))
     csp = next(a["content"] for tag, a in page.elements if tag == "meta" and a.get("http-equiv") == "Content-Security-Policy")
     assert "default-src 'none'" in csp and "connect-src 'none'" in csp
-    scripts = [t for tag, _, t in page.closed if tag == "script"]
-    assert len(scripts) == 1
-    digest = base64.b64encode(hashlib.sha256(scripts[0].encode("utf-8")).digest()).decode()
-    assert f"script-src 'sha256-{digest}'" in csp, "the CSP does not allow the page's own script"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    for tag in ("script", "style"):
+        texts = [t for name, _, t in page.closed if name == tag]
+        assert len(texts) == 1
+        digest = base64.b64encode(hashlib.sha256(texts[0].encode("utf-8")).digest()).decode()
+        assert f"{tag}-src 'sha256-{digest}'" in csp, f"the CSP does not allow the page's own {tag}"
+    assert not [a for _, a in page.elements if "style" in a or any(k.startswith("on") for k in a)]
 
 
 def check_no_secret(text: str, app: str) -> None:
