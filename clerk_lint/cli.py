@@ -350,8 +350,9 @@ def plan_command(ctx, paths, fmt, output, mau, pricing_file, **_) -> None:
         with progress.phase("writing the plan"):
             if fmt == "html":
                 from .report.html import render_plan
+                from .report.json_report import to_document
 
-                text = render_plan(plan)
+                text = render_plan(plan, to_document(result), catalog)
             else:
                 text = json.dumps(plan, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_markdown(plan)
             write_output(text, output)
