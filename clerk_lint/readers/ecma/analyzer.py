@@ -7,7 +7,8 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import config_checks, env_checks, env_schema, role_keys, schema_checks, trpc_context, type_uses, webhook_payloads
+from . import (config_checks, env_checks, env_schema, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
+    webhook_payloads)
 from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, value_findings
 from ...concepts.secret_literals import may_hold_secret_literal
@@ -254,6 +255,8 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         classify(more)
         uses = sorted(uses + more, key=lambda u: (u.ref.start_byte, u.origin.chain))
     result.findings.extend(_app_import_findings(imports, local_seeds, classifier, catalog, result.findings))
+    result.id_writes = stored_ids.id_writes(uses, imports, context.resolve if context is not None else None, relpath,
+                                            lambda node: locate(node).line)
     result.findings.extend(type_uses.type_use_findings(lang, root, clerk_imports, scopes, classifier))
     if type_uses.may_augment_clerk_globals(data):
         result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))
