@@ -98,6 +98,13 @@ class StoredIdWrite:
     line: int
     mode: str = "write"  # "write" | "filter"
     module: str = ""
+    # "clerk": read from Clerk's SDK; "convex-identity": Convex's `getUserIdentity().subject`, a
+    # Clerk user id only in a project whose Convex trusts Clerk's tokens (CONVEX_CLERK_CODES).
+    source: str = "clerk"
+
+
+# Findings that say a project's Convex takes Clerk's tokens (auth.config.ts, ConvexProviderWithClerk).
+CONVEX_CLERK_CODES = frozenset({"CLK731", "CLK936"})
 
 
 def writers_detail(writes: "list[StoredIdWrite]", limit: int = 3) -> str:

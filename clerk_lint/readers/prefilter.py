@@ -11,8 +11,9 @@ from ..concepts.webhook_events import PAYLOAD_MARKERS
 # Files that never say "clerk" or "svix" cannot import a Clerk module (the JS family's test;
 # the ECMAScript reader's markers). The other words are in the names of the global interfaces
 # Clerk's types read without any import (`declare global { interface CustomJwtSessionClaims }`)
-# and the words of Clerk's webhook payloads: a handler of them may name neither.
-JS_MARKERS = re.compile(rb"clerk|svix|sessionclaims|publicmetadata|privatemetadata|unsafemetadata|"
+# and the words of Clerk's webhook payloads: a handler of them may name neither. Convex functions
+# read the Clerk user's id as `getUserIdentity().subject` (stored ids, stored_ids.py).
+JS_MARKERS = re.compile(rb"clerk|svix|sessionclaims|publicmetadata|privatemetadata|unsafemetadata|getuseridentity|"
                         + PAYLOAD_MARKERS.pattern, re.IGNORECASE)
 
 

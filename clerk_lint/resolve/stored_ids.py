@@ -61,6 +61,8 @@ def _column_finding(classifier: Classifier, catalog: Catalog, node, table: str, 
     kinds = kinds_label(writes)
     shown = f"{table}.{column}" + (f" (column {db_name})" if db_name and db_name != column else "")
     detail = f"{shown} holds Clerk {kinds} ids: {writers_detail(writes)}"
+    if "session" in kinds:
+        detail += " (Clerk sessions are not imported: Better Auth's sessions have ids of their own)"
     writers = ", ".join(dict.fromkeys(f"{w.path}:{w.line}" for w in sorted(writes, key=lambda w: (w.path, w.line))))
     details = (("table", table), ("column", db_name or column), ("field", column), ("schema", schema),
                ("reason", "written"), ("kind", kinds), ("writers", writers))

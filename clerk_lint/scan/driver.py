@@ -6,6 +6,7 @@ from typing import Optional, Sequence
 
 from .. import progress
 from ..concepts.catalog import Catalog
+from ..concepts.clerk_ids import CONVEX_CLERK_CODES
 from ..discover.kinds import Candidate
 from ..discover.walk import discover
 from ..discover.workspaces import package_folders
@@ -71,6 +72,9 @@ def _stored_id_columns(writes: list, candidates: list[Candidate], catalog: Catal
     def read(candidate: Candidate):
         return read_source(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
 
+    # Convex's identity holds Clerk's user id only where Convex takes Clerk's tokens.
+    if not any(f.code in CONVEX_CLERK_CODES for f in result.findings):
+        writes = [w for w in writes if w.source != "convex-identity"]
     try:
         for candidate, source, analysis in declaration_findings(writes, candidates, catalog, read):
             findings, problems = finish(analysis, source, [])
@@ -94,6 +98,7 @@ def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = Sca
         project = Project(js_family, catalog)
 
     packages: list = []
+    writes: list = []
 
     def meanwhile() -> None:
         """The parent's own one-off work, done while the workers run the per-file pass."""
@@ -109,13 +114,13 @@ def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = Sca
         if js_family:
             with progress.phase("cross-file pass"):
                 writes = _scan_js_project(js_family, catalog, options, result, first, session.run_round, project)
-            if writes:
-                _stored_id_columns(writes, candidates, catalog, options, result)
     for candidate in candidates:
         if not in_project(candidate.language):
             findings, file_problems = first.get(str(candidate.path), ([], []))
             result.findings.extend(findings)
             result.problems.extend(file_problems)
+    if writes:
+        _stored_id_columns(writes, candidates, catalog, options, result)
     result.files_scanned = len(candidates)
     result.packages = packages[0] if packages else package_folders(candidates)
     return result.sorted()

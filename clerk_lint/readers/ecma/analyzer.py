@@ -207,6 +207,8 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                 result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))
             result.findings = env_checks.drop_nested_reads(result.findings)
             _payload_findings(result, lang, root, relpath, data, catalog, classifier)
+        result.id_writes = stored_ids.id_writes([], imports, context.resolve if context is not None else None, relpath,
+                                                lambda node: locate(node).line, root, data)
         return result
     classifier = Classifier(catalog, locate)
     result.findings.extend(classifier.import_finding(d) for d in clerk_imports)
@@ -256,7 +258,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         uses = sorted(uses + more, key=lambda u: (u.ref.start_byte, u.origin.chain))
     result.findings.extend(_app_import_findings(imports, local_seeds, classifier, catalog, result.findings))
     result.id_writes = stored_ids.id_writes(uses, imports, context.resolve if context is not None else None, relpath,
-                                            lambda node: locate(node).line)
+                                            lambda node: locate(node).line, root, data)
     result.findings.extend(type_uses.type_use_findings(lang, root, clerk_imports, scopes, classifier))
     if type_uses.may_augment_clerk_globals(data):
         result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))

@@ -53,6 +53,71 @@ def _id_values(uses: Iterable[Use]) -> dict[int, tuple[ts.Node, str, str]]:
     return out
 
 
+def _identity_values(root: ts.Node, data: bytes) -> dict[int, tuple[ts.Node, str, str]]:
+    """Convex: `identity.subject` of `const identity = await ctx.auth.getUserIdentity()` (and
+    of a variable holding it), the signed-in user's id as Convex's auth provider issued it."""
+    out: dict[int, tuple[ts.Node, str, str]] = {}
+    if b"getUserIdentity" not in data:
+        return out
+    for call in _calls_named(root, "getUserIdentity"):
+        holder = call.parent
+        while holder is not None and holder.type in _TRANSPARENT:
+            holder = holder.parent
+        if holder is not None and holder.type == "member_expression" and text(holder.child_by_field_name("property")) == "subject":
+            out[holder.id] = (holder, "user", text(holder))  # (await ctx.auth.getUserIdentity())?.subject
+            continue
+        if holder is None or holder.type != "variable_declarator" or holder.child_by_field_name("name").type != "identifier":
+            continue
+        scope = _enclosing_function(holder)
+        name = text(holder.child_by_field_name("name"))
+        for read in _member_reads(scope, name, "subject"):
+            out[read.id] = (read, "user", text(read))
+            declarator = read.parent
+            if declarator is not None and declarator.type == "variable_declarator" \
+                    and declarator.child_by_field_name("name").type == "identifier":  # const userId = identity.subject
+                alias = text(declarator.child_by_field_name("name"))
+                for ident in _identifiers(scope, alias):
+                    if ident.parent is not None and ident.parent != declarator:
+                        out[ident.id] = (ident, "user", alias)
+    return out
+
+
+def _calls_named(root: ts.Node, method: str) -> list[ts.Node]:
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type == "member_expression" and text(fn.child_by_field_name("property")) == method:
+                out.append(node)
+        stack.extend(node.named_children)
+    return out
+
+
+def _enclosing_function(node: ts.Node) -> ts.Node:
+    while node.parent is not None and node.type not in ("arrow_function", "function_declaration", "function_expression",
+                                                        "method_definition"):
+        node = node.parent
+    return node
+
+
+def _identifiers(scope: ts.Node, name: str) -> Iterable[ts.Node]:
+    stack = [scope]
+    while stack:
+        node = stack.pop()
+        if node.type in ("identifier", "shorthand_property_identifier") and text(node) == name:
+            yield node
+        stack.extend(node.named_children)
+
+
+def _member_reads(scope: ts.Node, name: str, member: str) -> Iterable[ts.Node]:
+    for ident in _identifiers(scope, name):
+        parent = ident.parent
+        if parent is not None and parent.type == "member_expression" and parent.child_by_field_name("object") == ident \
+                and text(parent.child_by_field_name("property")) == member:
+            yield parent
+
+
 def _holder(node: ts.Node) -> tuple[Optional[ts.Node], ts.Node]:
     """(the pair or shorthand property the value sits in, the outermost wrapper), or (None, node)."""
     while True:
@@ -229,9 +294,12 @@ def _drizzle_filter(call: ts.Node, value: ts.Node, tables: _Tables) -> Optional[
 
 
 def id_writes(uses: Iterable[Use], imports: list[ImportDecl], resolve: Optional[Resolve], relpath: str,
-              line_of: Callable[[ts.Node], int]) -> list[StoredIdWrite]:
+              line_of: Callable[[ts.Node], int], root: Optional[ts.Node] = None,
+              data: bytes = b"") -> list[StoredIdWrite]:
     """The file's writes of Clerk ids into columns not named after Clerk (those are CLK720 already)."""
     values = _id_values(uses)
+    identity = _identity_values(root, data) if root is not None else {}
+    values.update(identity)
     if not values:
         return []
     tables = _Tables(imports, resolve)
@@ -253,7 +321,8 @@ def id_writes(uses: Iterable[Use], imports: list[ImportDecl], resolve: Optional[
         if record is None or is_clerk_column_name(record[3]):
             continue
         orm, table, module, column, mode = record
-        write = StoredIdWrite(orm, table, column, kind, " ".join(shown.split()), relpath, line_of(node), mode, module)
+        write = StoredIdWrite(orm, table, column, kind, " ".join(shown.split()).rstrip("!"), relpath, line_of(node), mode,
+                              module, "convex-identity" if node.id in identity else "clerk")
         if write not in seen:
             seen.add(write)
             out.append(write)
