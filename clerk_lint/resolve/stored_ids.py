@@ -104,7 +104,7 @@ def _js_findings(source: SourceText, candidate: Candidate, catalog: Catalog, dri
             filled.append(column)
             out.append(_column_finding(classifier, catalog, found[0], name, column, schema, writes, found[1]))
         for node, builder, index_name, columns in table.indexes:
-            hit = [c for c in columns if c in filled]
+            hit = [table.columns[c][1] or c for c in columns if c in filled]
             if hit and not any(is_clerk_column_name(c) for c in columns):
                 out.append(_index_finding(classifier, catalog, node, name, builder, index_name, columns, hit, schema))
     return out

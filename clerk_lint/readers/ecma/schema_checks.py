@@ -169,12 +169,38 @@ def js_clerk_id_index(node, catalog: Catalog):
     if parts is None:
         return ""
     builder_name, index_name, columns, target = parts
-    clerk = [c for c in columns if is_clerk_column_name(c)]
+    mapped = _mapped_names(node) if builder_name in _DRIZZLE_INDEXES else {}
+    clerk = [c for c in columns if is_clerk_column_name(c) or is_clerk_column_name(mapped.get(c, ""))]
     if not clerk:
         return ""
     shown = f"{builder_name} {index_name}" if index_name else builder_name
     return (f"{shown} on {', '.join(columns)}", target,
             (("index", index_name or builder_name), ("column", ", ".join(clerk)), ("schema", "orm")))
+
+
+def _mapped_names(index) -> dict[str, str]:
+    """Column key -> database name of the Drizzle table an index callback belongs to
+    (`userId: text("clerk_user_id")`), found up the tree from the index call."""
+    node = index
+    for _ in range(12):
+        node = node.parent
+        if node is None:
+            return {}
+        if node.type == "arguments":
+            items = [c for c in node.named_children if c.type != "comment"]
+            columns = items[1] if len(items) >= 3 else None
+            while columns is not None and columns.type in ("arrow_function", "parenthesized_expression"):
+                columns = columns.child_by_field_name("body") if columns.type == "arrow_function" else (
+                    columns.named_children[0] if columns.named_children else None)
+            if columns is not None and columns.type == "object" and not (items[1].start_byte <= index.start_byte < items[1].end_byte):
+                out = {}
+                for pair in columns.named_children:
+                    if pair.type == "pair":
+                        is_column, db_name = _column_definition(pair.child_by_field_name("value"))
+                        if is_column and db_name:
+                            out[_js_text(pair.child_by_field_name("key")).strip("\"'`")] = db_name
+                return out
+    return {}
 
 
 def index_parts(node):
