@@ -14,7 +14,8 @@ import pytest
 from clerk_lint.concepts.catalog import load_catalog
 from clerk_lint.discover.walk import Candidate
 from clerk_lint.readers.python import analyzer as py_analyzer
-from clerk_lint.readers.python.analyzer import _glob, analyze, is_python_rule
+from clerk_lint.readers.python.analyzer import analyze
+from clerk_lint.readers.python.path_rules import _glob, is_python_rule
 from clerk_lint.scan.driver import run_scan
 from clerk_lint.readers.source import SourceText
 from cli_helpers import fresh_scan

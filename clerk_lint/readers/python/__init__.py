@@ -1,1 +1,1 @@
-"""Python sources through libcst: bindings and rules."""
+"""Python sources through the standard library's ast: scopes, bindings, the walker and its rules."""

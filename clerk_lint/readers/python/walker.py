@@ -1,0 +1,289 @@
+"""One Python file, walked: the passes over its ``ast`` nodes that find Clerk uses (imports,
+call and subscript sites matched against the path rules, bare references, string literals,
+webhook event names, pydantic settings, model columns), then the wrappers pass.
+
+Conditional path rules (a Clerk value must flow into the call) are in ``checks.py``.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from ...concepts.catalog import Catalog, Rule, webhook_hook
+from ...discover.kinds import Candidate
+from ...findings import FileAnalysis, Finding, Location
+from ..source import LineIndex, SourceText
+from . import webhooks
+from .bindings import Bindings
+from .checks import CHECKS, unresolved_http
+from .labels import CLERK_ENV_NAME, literal_labels, string_value
+from .models import ModelFields
+from .path_rules import path_rules_of
+from .syntax import call_args, import_module
+from .vocabulary import (AUTH_DEPENDENCY, CLERK_MENTION, CLERK_URL, DOTTED, ENV_READ, JWKS, JWT_DECODE,
+                         KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, SETTINGS_BASES, WEBHOOK_EVENT,
+                         env_advice, module_code)
+from .wrappers import Decorator, WrapperPass
+
+
+class PyFile:
+    """One file's findings as the passes add them (``add`` keeps one per rule and node); the
+    checks and the wrappers pass are handed this object and use ``b``, ``add``, ``span``."""
+
+    def __init__(self, tree: ast.Module, source: SourceText, candidate: Candidate, catalog: Catalog,
+                 index: LineIndex):
+        self.b = Bindings(tree, source.data, index.starts)
+        self.source = source
+        self.candidate = candidate
+        self.relpath = candidate.relpath
+        self.catalog = catalog
+        self.index = index
+        self.path_rules = path_rules_of(catalog)
+        self.found: list[tuple[object, Finding]] = []
+        self._seen: set[tuple[str, int]] = set()
+        self.site_spans: list[tuple[int, int]] = []
+        self.site_codes: list[str] = []
+        self.depends_sites: list = []
+        self.has_svix = False
+        self.clerk_signal = bool(CLERK_MENTION.search(source.data))
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    def span(self, node) -> tuple[int, int]:
+        """[start, end) in UTF-8 bytes of SourceText.data."""
+        if type(node) is Decorator:
+            return node.start, node.end
+        return self.b.span(node)
+
+    def locate(self, node) -> Location:
+        start, end = self.span(node)
+        return self.index.location(self.relpath, start, end)
+
+    def add(self, code: str, node, *, symbol: str, package: str, detail: str = "", details: tuple = (),
+            via: tuple = (), related: tuple = (), span: Optional[tuple[int, int]] = None) -> Optional[Finding]:
+        key = (code, id(node))
+        if key in self._seen:
+            return None
+        self._seen.add(key)
+        rule = self.catalog.rule(code)
+        message = rule.format_message(symbol=symbol, package=package, detail=detail)
+        location = self.index.location(self.relpath, *span) if span is not None else self.locate(node)
+        finding = Finding(
+            code=rule.code, rule_name=rule.name, symbol=symbol, package=package, category=rule.category,
+            difficulty=rule.difficulty, better_auth=rule.better_auth, effort_hours=rule.effort_hours,
+            message=message, location=location, via=via, related=related, details=details,
+        )
+        self.found.append((node, finding))
+        return finding
+
+    # -- passes -----------------------------------------------------------------------
+
+    def run(self) -> FileAnalysis:
+        self._imports()
+        self._sites()
+        self._strings()
+        self._events()
+        self._settings_classes()
+        ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run()
+        WrapperPass(self).run()
+        return FileAnalysis(findings=[f for _, f in self.found])
+
+    def _imports(self) -> None:
+        for node in self.b.nodes:
+            t = type(node)
+            if t is ast.Import:
+                modules = [a.name for a in node.names]
+                names_for = {m: m for m in modules}
+            elif t is ast.ImportFrom:
+                module = import_module(node)
+                if module.startswith("."):
+                    continue
+                modules = [module]
+                names_for = {module: ", ".join(a.name for a in node.names)}  # "*" for a star import
+            else:
+                continue
+            for module in modules:
+                top = module.split(".", 1)[0]
+                code = module_code(top, self.candidate)
+                if code is None:
+                    continue
+                if top == "svix":
+                    self.has_svix = True
+                detail = names_for[module]
+                self.add(code, node, symbol=detail, package=module, detail=detail, details=(("names", detail),))
+                break
+
+    def _sites(self) -> None:
+        b = self.b
+        for node in b.nodes:
+            t = type(node)
+            if t is ast.Call or t is ast.Subscript:
+                val = b.value(node)
+                if val is None:
+                    if t is ast.Call:
+                        unresolved_http(self, node)
+                elif t is ast.Subscript or b.value(node.func) is not None:
+                    # (a call of a local factory returning a Clerk value is not itself a use:
+                    # the factory's own body is)
+                    self._match_site(node, val)
+            elif t is ast.Name or t is ast.Attribute:
+                self._bare_reference(node)
+
+    def _match_site(self, node, val) -> None:
+        path = val.path
+        for rule in self.path_rules.matching(path):
+            if rule.code == AUTH_DEPENDENCY:
+                self.depends_sites.append((node, val))
+                return
+            if rule.code == JWKS and self.inside(node, (JWT_DECODE, JWKS)):
+                return  # `import_key_set(requests.get(url).json())`: one finding for the key source
+            check = CHECKS.get(rule.code)
+            result = check(self, node, val) if check is not None else self._sdk_detail(node, rule)
+            if result is None:
+                continue
+            symbol, detail, details = result
+            if self.add(rule.code, node, symbol=symbol or self._symbol(val), package=val.module,
+                        detail=detail, details=details) and rule.code != ENV_READ:
+                self.site_spans.append(self.span(node))
+                self.site_codes.append(rule.code)
+            return
+
+    def inside(self, node, codes) -> bool:
+        start, end = self.span(node)
+        return any(s <= start and end <= e and code in codes
+                   for (s, e), code in zip(self.site_spans, self.site_codes))
+
+    def _symbol(self, val) -> str:
+        return val.chain if val.top in SDK_MODULES | KNOWN_COMMUNITY else val.path
+
+    def _sdk_detail(self, node, rule: Rule):
+        if type(node) is ast.Call:
+            _, keywords = call_args(node)
+            keys = ", ".join(keywords)
+            if rule.code == "CLK812" and not keys:
+                keys = "no options"
+            return "", keys, ((("keywords", keys),) if keywords else ())
+        return "", "", ()
+
+    def _bare_reference(self, node) -> None:
+        """A Clerk export used without a call (`permission_classes = [ClerkAuthenticated]`)."""
+        parent = self.b.parents.get(node)
+        pt = type(parent)
+        if pt is ast.Attribute or pt is ast.Subscript:
+            if parent.value is node:
+                return
+        elif pt is ast.Call and parent.func is node:
+            return
+        val = self.b.value(node)
+        if val is None or not val.chain or "(" in val.chain or "[" in val.chain:
+            return
+        for rule in self.path_rules.matching(val.path):
+            if rule.code != AUTH_DEPENDENCY:
+                self.add(rule.code, node, symbol=val.chain, package=val.module, detail="")
+                return
+
+    # -- string literals ----------------------------------------------------------------
+
+    def _strings(self) -> None:
+        b = self.b
+        for node in b.nodes:
+            t = type(node)
+            if t is ast.Constant:
+                value = node.value
+                if type(value) is not str:
+                    continue
+            elif t is ast.JoinedStr:
+                value = None
+            else:
+                continue
+            parent = b.parents.get(node)
+            pt = type(parent)
+            if pt is ast.Expr or pt is ast.JoinedStr or pt is ast.FormattedValue:
+                continue  # docstrings and bare string statements; parts of an f-string
+            if value is not None and (DOTTED.fullmatch(value) or value in NAMED_MODULES):
+                self._dotted_string(node, value)
+                continue
+            if value is None:
+                labels = set()
+                for part in node.values:
+                    if type(part) is ast.Constant and type(part.value) is str:
+                        labels |= literal_labels(part.value)
+            else:
+                labels = literal_labels(value)
+            if not labels & {"url:backend", "url:frontend"}:
+                continue
+            start, end = self.span(node)
+            if any(s <= start and end <= e for s, e in self.site_spans):
+                continue
+            url = b.render(node).split("?", 1)[0]
+            self.add(CLERK_URL, node, symbol=url, package="", detail=url, details=(("url", url),))
+
+    def _dotted_string(self, node, value: str) -> None:
+        """`"clerk_django.middlewares.clerk.ClerkAuthMiddleware"` in settings (MIDDLEWARE,
+        INSTALLED_APPS, REST_FRAMEWORK classes): an import by name."""
+        top = value.split(".", 1)[0]
+        code = module_code(top, self.candidate)
+        if code is None or top == "svix":
+            return
+        for rule in self.path_rules.matching(value):
+            if rule.code != AUTH_DEPENDENCY:
+                self.add(rule.code, node, symbol=value.rsplit(".", 1)[-1], package=value.rsplit(".", 1)[0])
+                return
+        self.add(code, node, symbol=value, package=value, detail=value, details=(("names", value),))
+
+    # -- webhook events -----------------------------------------------------------------
+
+    def _events(self) -> None:
+        events = self.catalog.webhook_events
+        positions = []  # the string nodes at places a handler checks an event name
+
+        def collect(expr) -> None:
+            if type(expr) in (ast.Tuple, ast.List, ast.Set):
+                for element in expr.elts:
+                    collect(element)
+            elif string_value(expr) is not None:
+                positions.append(expr)
+
+        for node in self.b.nodes:
+            t = type(node)
+            if t is ast.Compare:
+                collect(node.left)
+                for comparator in node.comparators:
+                    collect(comparator)
+            elif t is ast.MatchValue:
+                collect(node.value)
+            elif t is ast.Dict:
+                for key in node.keys:
+                    if key is not None:
+                        collect(key)
+            elif t is ast.Subscript:
+                positions.extend(webhooks.literal_values(node))  # Literal["user.created"] payload models
+            elif t is ast.Constant and type(node.value) is str and node.value[:6].lower() == "clerk/":
+                positions.append(node)  # queued under Clerk's name: clerk/user.created
+        event_of = webhooks.event_filter(events, self.relpath, self.source.text, self.clerk_signal or self.has_svix,
+                                         [string_value(p) for p in positions]) if positions else None
+        for expr in positions:
+            value = string_value(expr)
+            event = event_of(value)
+            if event is not None:
+                self.add(WEBHOOK_EVENT, expr, symbol=value, package="", detail=webhook_hook(event),
+                         details=(("event", event),))
+        if not self.has_svix and webhooks.has_clerk_context(self.relpath, self.source.text, self.clerk_signal
+                                                            or any(f.code == WEBHOOK_EVENT for _, f in self.found)):
+            webhooks.svix_pieces(self.b.nodes, self.b.parents, self.add)
+
+    # -- pydantic settings --------------------------------------------------------------
+
+    def _settings_classes(self) -> None:
+        for node in self.b.nodes:
+            if type(node) is not ast.ClassDef:
+                continue
+            bases = [self.b.value(base) for base in node.bases]
+            if not any(v is not None and SETTINGS_BASES.match(v.path) for v in bases):
+                continue
+            for stmt in node.body:
+                if type(stmt) is ast.AnnAssign and type(stmt.target) is ast.Name:
+                    name = stmt.target.id.upper()
+                    if CLERK_ENV_NAME.match(name) or name in self.catalog.env_vars:
+                        self.add(ENV_READ, stmt.target, symbol=name, package="pydantic-settings",
+                                 detail=env_advice(name), details=(("env", name),))
