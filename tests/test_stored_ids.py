@@ -188,3 +188,20 @@ def test_informational_findings_beside_others_still_fail_on_the_others(tmp_path)
     assert result.exit_code == 1
     assert "app.ts (1 finding)" in result.output and "carries Clerk ids: 1 file" in result.output
     assert "Found 3 findings in 2 files" in result.output
+
+
+def test_python_names_carrying_clerk_ids(tmp_path):
+    write(tmp_path, {"app/users.py": '''"""Looks users up by their Clerk id (request.clerk_user_id)."""
+from app.db import Account
+
+
+def get_by_clerk_id(session, clerk_id: str):
+    return session.query(Account).filter_by(clerk_user_id=clerk_id).first()
+
+
+def label(clerkship_year: int, clerk_client_name: str) -> str:
+    return f"{clerkship_year} {clerk_client_name}"
+'''})
+    result = run_scan([tmp_path], CATALOG)
+    assert [(f.location.line, f.code, f.symbol) for f in result.findings] == [
+        (5, "CLK726", "get_by_clerk_id, clerk_id"), (6, "CLK726", "clerk_user_id, clerk_id")]
