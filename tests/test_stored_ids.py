@@ -205,3 +205,16 @@ def label(clerkship_year: int, clerk_client_name: str) -> str:
     result = run_scan([tmp_path], CATALOG)
     assert [(f.location.line, f.code, f.symbol) for f in result.findings] == [
         (5, "CLK726", "get_by_clerk_id, clerk_id"), (6, "CLK726", "clerk_user_id, clerk_id")]
+
+
+def test_python_messages_naming_clerk_variables(tmp_path):
+    write(tmp_path, {"app/config.py": '''import os
+
+SECRET = os.environ.get("APP_SECRET")
+if not SECRET:
+    raise RuntimeError("CLERK_SECRET_KEY is not set: copy it from the Clerk dashboard")
+NAME = "CLERK_SECRET_KEY"
+print("Write to SUPPORT_CLERK_EMAIL")
+'''})
+    result = run_scan([tmp_path], CATALOG)
+    assert [(f.location.line, f.code, f.symbol) for f in result.findings] == [(5, "CLK719", "CLERK_SECRET_KEY")]

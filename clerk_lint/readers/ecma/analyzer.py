@@ -42,6 +42,7 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "env.clerk-env-read": env_checks.js_env_read,
     "env.clerk-env-schema-key": env_schema.js_env_schema_key,
     "strings.secret-literal": env_checks.js_secret_literal,
+    "strings.clerk-env-named": env_checks.js_env_named,
     "strings.clerk-domain": config_checks.js_clerk_domain,
     "database.clerk-id-column": schema_checks.js_clerk_id_column,
     "database.clerk-id-index": schema_checks.js_clerk_id_index,
@@ -57,6 +58,7 @@ QUERY_GATES: dict[str, Callable[[bytes], bool]] = {
     "strings.secret-literal": may_hold_secret_literal,
     "strings.clerk-domain": config_checks.may_name_clerk_host,
     "strings.role-key": role_keys.may_hold_role_key,
+    "strings.clerk-env-named": env_checks.may_name_variable,
 }
 # Query purposes whose rules need no Clerk import in the file (env reads, Clerk-id columns,
 # Clerk hosts and keys in configs): run on every file that mentions clerk or svix.
@@ -116,6 +118,7 @@ def _carried_findings(result: FileAnalysis, root: ts.Node, data: bytes, catalog:
     def finding(node: ts.Node, names: str) -> Finding:
         return classifier.finding(rule, node, symbol=names, module="", detail=names, details=(("names", names),))
 
+    result.findings = env_checks.drop_line_followers(result.findings)
     taken = {f.location.line for f in result.findings}
     result.findings.extend(carried_ids.carried_ids(root, data, finding, taken, lambda node: classifier.locate(node).line))
 
