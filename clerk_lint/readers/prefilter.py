@@ -19,10 +19,11 @@ JS_MARKERS = re.compile(rb"clerk|svix|sessionclaims|publicmetadata|privatemetada
 
 def substring_test(pattern: re.Pattern) -> Callable[[bytes], bool]:
     """``pattern.search(data) is not None`` as plain substring tests when the pattern is a
-    case-insensitive alternation of lower-case ASCII words (about 8x faster on typical
+    case-insensitive alternation of lower-case ASCII words, dots escaped (about 8x faster on typical
     source files); any other pattern is searched as it is."""
-    if pattern.flags & re.IGNORECASE and re.fullmatch(rb"[a-z0-9_]+(?:\|[a-z0-9_]+)*", pattern.pattern):
-        words = tuple(pattern.pattern.split(b"|"))
+    word = rb"(?:[a-z0-9_]|\\\.)+"  # lower-case words, dots escaped
+    if pattern.flags & re.IGNORECASE and re.fullmatch(word + rb"(?:\|" + word + rb")*", pattern.pattern):
+        words = tuple(w.replace(b"\\.", b".") for w in pattern.pattern.split(b"|"))
 
         def test(data: bytes) -> bool:
             low = data.lower()  # ASCII-only, as IGNORECASE is for a bytes pattern
