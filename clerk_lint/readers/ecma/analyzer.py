@@ -123,6 +123,11 @@ def _carried_findings(result: FileAnalysis, root: ts.Node, data: bytes, catalog:
     result.findings.extend(carried_ids.carried_ids(root, data, finding, taken, lambda node: classifier.locate(node).line))
 
 
+def _handled_events(result: FileAnalysis) -> set[str]:
+    """The Clerk webhook events the file branches on from raw payloads (CLK604)."""
+    return {f.detail("event") or "" for f in result.findings if f.code == webhook_payloads.PAYLOAD_EVENT} - {""}
+
+
 # Files that never say "clerk" or "svix" cannot import a Clerk module (cheap byte test).
 MARKERS = JS_MARKERS  # defined in prefilter.py, which scans read before loading this module
 
@@ -225,7 +230,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
             _payload_findings(result, lang, root, relpath, data, catalog, classifier)
             _carried_findings(result, root, data, catalog, classifier)
         result.id_writes = stored_ids.id_writes([], imports, context.resolve if context is not None else None, relpath,
-                                                lambda node: locate(node).line, root, data)
+                                                lambda node: locate(node).line, root, data, _handled_events(result))
         return result
     classifier = Classifier(catalog, locate)
     result.findings.extend(classifier.import_finding(d) for d in clerk_imports)
@@ -274,8 +279,6 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         classify(more)
         uses = sorted(uses + more, key=lambda u: (u.ref.start_byte, u.origin.chain))
     result.findings.extend(_app_import_findings(imports, local_seeds, classifier, catalog, result.findings))
-    result.id_writes = stored_ids.id_writes(uses, imports, context.resolve if context is not None else None, relpath,
-                                            lambda node: locate(node).line, root, data)
     result.findings.extend(type_uses.type_use_findings(lang, root, clerk_imports, scopes, classifier))
     if type_uses.may_augment_clerk_globals(data):
         result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))
@@ -300,4 +303,6 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
             result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
     result.findings = drop_covered_role_keys(result.findings, role_comparisons)
     _carried_findings(result, root, data, catalog, classifier)
+    result.id_writes = stored_ids.id_writes(uses, imports, context.resolve if context is not None else None, relpath,
+                                            lambda node: locate(node).line, root, data, _handled_events(result))
     return result

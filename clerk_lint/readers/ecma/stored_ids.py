@@ -82,6 +82,61 @@ def _identity_values(root: ts.Node, data: bytes) -> dict[int, tuple[ts.Node, str
     return out
 
 
+def _payload_values(root: ts.Node, events: set[str]) -> dict[int, tuple[ts.Node, str, str]]:
+    """In a handler of Clerk's webhook payloads (`events`: the Clerk events the file branches on):
+    `evt.data.id` of the event whose `evt.type` it compares or switches on, the id of the
+    user / organization the event is about."""
+    out: dict[int, tuple[ts.Node, str, str]] = {}
+    families = {e.split(".", 1)[0] for e in events}
+    kind = "user" if families == {"user"} else "organization" if families == {"organization"} else "id"
+    holders: set[str] = set()
+    stack = [root]
+    nodes = []
+    while stack:
+        node = stack.pop()
+        if node.type == "member_expression":
+            nodes.append(node)
+            if text(node.child_by_field_name("property")) == "type":
+                obj = node.child_by_field_name("object")
+                parent = node.parent
+                while parent is not None and parent.type in _TRANSPARENT:
+                    parent = parent.parent
+                if obj is not None and obj.type == "identifier" and parent is not None and parent.type in (
+                        "switch_statement", "binary_expression", "parenthesized_expression"):
+                    holders.add(text(obj))
+        stack.extend(node.named_children)
+    for node in nodes:
+        obj = node.child_by_field_name("object")
+        if text(node.child_by_field_name("property")) == "id" and obj is not None and obj.type == "member_expression" \
+                and text(obj.child_by_field_name("property")) == "data" and text(obj.child_by_field_name("object")) in holders:
+            parent = node.parent
+            if parent is not None and parent.type == "member_expression" and parent.child_by_field_name("object") == node:
+                continue  # evt.data.id.length: not the id itself
+            out[node.id] = (node, _branch_kind(node, events) or kind, text(node))
+    return out
+
+
+_EVENT_KINDS = {"user": "user", "organization": "organization", "session": "session",
+                "organizationMembership": "membership", "organizationInvitation": "invitation"}
+
+
+def _branch_kind(node: ts.Node, events: set[str]) -> str:
+    """The kind of id `evt.data.id` is in the `case` / `if` branch around it (`case "user.created":`)."""
+    while node is not None:
+        if node.type == "switch_case":
+            value = node.child_by_field_name("value")
+            event = text(value)[1:-1] if value is not None and value.type == "string" else ""
+            if event in events:
+                return _EVENT_KINDS.get(event.split(".", 1)[0], "id")
+        if node.type == "if_statement":
+            condition = text(node.child_by_field_name("condition"))
+            found = [e for e in events if f'"{e}"' in condition or f"'{e}'" in condition]
+            if len(found) == 1:
+                return _EVENT_KINDS.get(found[0].split(".", 1)[0], "id")
+        node = node.parent
+    return ""
+
+
 def _calls_named(root: ts.Node, method: str) -> list[ts.Node]:
     out, stack = [], [root]
     while stack:
@@ -295,11 +350,15 @@ def _drizzle_filter(call: ts.Node, value: ts.Node, tables: _Tables) -> Optional[
 
 def id_writes(uses: Iterable[Use], imports: list[ImportDecl], resolve: Optional[Resolve], relpath: str,
               line_of: Callable[[ts.Node], int], root: Optional[ts.Node] = None,
-              data: bytes = b"") -> list[StoredIdWrite]:
-    """The file's writes of Clerk ids into columns not named after Clerk (those are CLK720 already)."""
+              data: bytes = b"", events: Optional[set[str]] = None) -> list[StoredIdWrite]:
+    """The file's writes of Clerk ids into columns not named after Clerk (those are CLK720 already).
+    `events`: the Clerk webhook events the file handles from raw payloads (CLK604)."""
     values = _id_values(uses)
     identity = _identity_values(root, data) if root is not None else {}
     values.update(identity)
+    if events and root is not None:
+        for key, value in _payload_values(root, events).items():
+            values.setdefault(key, value)
     if not values:
         return []
     tables = _Tables(imports, resolve)
