@@ -28,6 +28,9 @@ from ..readers.text_analysis import text_span
 INDEX_RULE = "CLK721"
 JS_LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
 Read = Callable[[Candidate], tuple[Optional[SourceText], Optional[FileProblem]]]
+# (importing file, specifier) -> the project file it names (the module resolver), or None.
+Resolve = Callable[[str, str], Optional[str]]
+MAX_REEXPORTS = 4  # `@repo/db` -> src/index.ts -> src/schema.ts ...
 Written = dict[str, list[StoredIdWrite]]  # column -> its writers
 
 
@@ -152,17 +155,47 @@ def _text_findings(source: SourceText, candidate: Candidate, catalog: Catalog, g
     return out
 
 
+def _follow_reexports(groups: _Groups, by_path: dict[str, Candidate], read: Read, resolve: Optional[Resolve]) -> None:
+    """A table imported from a module that only re-exports it (`export * from "./schema"`, a
+    package's index) is looked for where it is declared."""
+    from ..readers.ecma.table_declarations import drizzle_table, parse_module, reexport_sources
+
+    pending = [(module, binding) for module, tables in groups.drizzle.items() for binding in list(tables)]
+    for _ in range(MAX_REEXPORTS):
+        moved = []
+        for module, binding in pending:
+            candidate = by_path.get(module)
+            source = read(candidate)[0] if candidate is not None and candidate.language in JS_LANGUAGES else None
+            if source is None:
+                continue
+            root = parse_module(source.data, candidate.language)
+            if drizzle_table(root, binding) is not None or resolve is None:
+                continue
+            for specifier, name in reexport_sources(root, candidate.language, binding):
+                target = resolve(module, specifier)
+                if target is not None and target in by_path:
+                    written = groups.drizzle[module].pop(binding, {})
+                    for column, writes in written.items():
+                        groups.drizzle[target][name][column].extend(writes)
+                    moved.append((target, name))
+                    break
+        pending = moved
+        if not pending:
+            return
+
+
 def declaration_findings(writes: Sequence[StoredIdWrite], candidates: Sequence[Candidate], catalog: Catalog,
-                         read: Read) -> list[tuple[Candidate, SourceText, FileAnalysis]]:
+                         read: Read, resolve: Optional[Resolve] = None) -> list[tuple[Candidate, SourceText, FileAnalysis]]:
     """(declaring file, its source, its new findings) for every column the writes fill."""
     if not writes:
         return []
     by_path = {str(c.path): c for c in candidates}
     by_relpath = {c.relpath: c for c in candidates}
     groups = _Groups(writes, by_relpath)
+    _follow_reexports(groups, by_path, read, resolve)
     wanted: dict[str, Candidate] = {}
-    for module in groups.drizzle:
-        if module in by_path:
+    for module, tables in groups.drizzle.items():
+        if module in by_path and tables:
             wanted[module] = by_path[module]
     for c in candidates:
         if (c.language == "prisma" and (groups.prisma or groups.sql)) or (c.language == "sql" and groups.sql):

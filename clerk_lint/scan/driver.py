@@ -65,7 +65,7 @@ def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: Sca
 
 
 def _stored_id_columns(writes: list, candidates: list[Candidate], catalog: Catalog, options: ScanOptions,
-                       result: ScanResult) -> None:
+                       result: ScanResult, project=None) -> None:
     """The declarations of the columns code fills with Clerk ids (resolve/stored_ids.py)."""
     from ..resolve.stored_ids import declaration_findings
 
@@ -75,8 +75,12 @@ def _stored_id_columns(writes: list, candidates: list[Candidate], catalog: Catal
     # Convex's identity holds Clerk's user id only where Convex takes Clerk's tokens.
     if not any(f.code in CONVEX_CLERK_CODES for f in result.findings):
         writes = [w for w in writes if w.source != "convex-identity"]
+    def resolve(importer: str, specifier: str):
+        target = project.resolver.resolve(Path(importer), specifier) if project is not None else None
+        return str(target) if target is not None else None
+
     try:
-        for candidate, source, analysis in declaration_findings(writes, candidates, catalog, read):
+        for candidate, source, analysis in declaration_findings(writes, candidates, catalog, read, resolve):
             findings, problems = finish(analysis, source, [])
             result.findings.extend(findings)
     except Exception as exc:  # a bug here must not cost the findings of the scan
@@ -120,7 +124,7 @@ def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = Sca
             result.findings.extend(findings)
             result.problems.extend(file_problems)
     if writes:
-        _stored_id_columns(writes, candidates, catalog, options, result)
+        _stored_id_columns(writes, candidates, catalog, options, result, project)
     result.files_scanned = len(candidates)
     result.packages = packages[0] if packages else package_folders(candidates)
     return result.sorted()

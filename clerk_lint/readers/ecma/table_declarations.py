@@ -158,3 +158,22 @@ def captures_calls(root: ts.Node, name: str) -> list[ts.Node]:
 
 def parse_module(data: bytes, lang: str) -> ts.Node:
     return parse(data, lang).root_node
+
+
+def reexport_sources(root: ts.Node, lang: str, binding: str) -> list[tuple[str, str]]:
+    """Where a module that does not declare `binding` re-exports it from: (specifier, name there)
+    for `export { posts } from "./schema"`, `export { t as posts } from ...` and `export * from`."""
+    from .imports import find_imports
+
+    out = []
+    for decl in find_imports(lang, root):
+        if decl.kind != "reexport":
+            continue
+        for name in decl.names:
+            if name.exported_as == binding and name.imported != "*":
+                out.append((decl.source, name.imported))
+            elif name.imported == "*" and name.exported_as in ("", "*"):  # `export * from` (not `* as ns`)
+                out.append((decl.source, binding))
+        if not decl.names:
+            out.append((decl.source, binding))
+    return out
