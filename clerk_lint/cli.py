@@ -126,6 +126,8 @@ def _selection_options(command):
 @click.option("--output", "-o", help="Write the report to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(DIFFICULTIES), default="trivial", show_default=True,
               help="Exit 1 when a finding is at or above this difficulty.")
+@click.option("--fail-on-informational", is_flag=True,
+              help="Let informational findings (CLK726, code carrying Clerk ids) count for --fail-on too.")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 when the scan itself succeeds.")
 @click.option("--include", multiple=True, help="Only scan files matching this gitignore-style glob (repeatable).")
 @click.option("--exclude", multiple=True, help="Skip files matching this gitignore-style glob (repeatable).")
@@ -184,7 +186,9 @@ def _scan_and_write(settings: dict, fmt, output, color, baseline_file, diff_ref,
     if fmt != "sarif" and any(hidden.values()):
         click.echo("clerk-lint: not shown: " + ", ".join(f"{n} {why}" for why, n in hidden.items() if n), err=True)
     threshold = difficulty_rank(fail_on)
-    failing = any(difficulty_rank(f.difficulty) >= threshold for f in reported)
+    counted = reported if settings.get("fail_on_informational") else [
+        f for f in reported if not catalog.rule(f.code).informational]
+    failing = any(difficulty_rank(f.difficulty) >= threshold for f in counted)
     sys.exit(1 if failing and not exit_zero else 0)
 
 
@@ -211,7 +215,8 @@ def _settings(ctx: click.Context) -> tuple[dict, Config]:
         cfg = load_config(list(params["paths"]), params.get("config_file"), params.get("no_config", False))
     except ConfigError as exc:
         raise FatalError(str(exc)) from None
-    for name in ("include", "exclude", "select", "ignore", "fail_on", "max_file_size", "follow_symlinks"):
+    for name in ("include", "exclude", "select", "ignore", "fail_on", "fail_on_informational", "max_file_size",
+                 "follow_symlinks"):
         value = getattr(cfg, name)
         if name in params and value is not None and ctx.get_parameter_source(name) is ParameterSource.DEFAULT:
             params[name] = value
@@ -350,8 +355,9 @@ def plan_command(ctx, paths, fmt, output, mau, pricing_file, **_) -> None:
         with progress.phase("writing the plan"):
             if fmt == "html":
                 from .report.html import render_plan
+                from .report.json_report import to_document
 
-                text = render_plan(plan)
+                text = render_plan(plan, to_document(result), catalog)
             else:
                 text = json.dumps(plan, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_markdown(plan)
             write_output(text, output)

@@ -15,6 +15,7 @@ Keys (in `.clerk-lint.toml` at the top level, in pyproject.toml under `[tool.cle
     select = ["CLK2", "CLK301"]      # codes, code prefixes or rule names; default: all
     ignore = ["CLK0"]
     fail-on = "moderate"              # trivial | moderate | hard | blocker
+    fail-on-informational = false     # informational rules (CLK726) count for fail-on too
     baseline = "clerk-lint-baseline.json"   # relative to the config file's folder
     max-file-size = 1000000           # bytes
     follow-symlinks = false
@@ -49,8 +50,8 @@ CONFIG_NAMES = (".clerk-lint.toml", "pyproject.toml")
 SECTION = "[tool.clerk-lint]"
 
 _STRING_LISTS = ("include", "exclude", "select", "ignore")
-KNOWN_KEYS = ("include", "exclude", "select", "ignore", "fail-on", "baseline", "max-file-size",
-              "follow-symlinks", "plan")
+KNOWN_KEYS = ("include", "exclude", "select", "ignore", "fail-on", "fail-on-informational", "baseline",
+              "max-file-size", "follow-symlinks", "plan")
 
 
 class ConfigError(Exception):
@@ -65,6 +66,7 @@ class Config:
     select: Optional[tuple[str, ...]] = None
     ignore: Optional[tuple[str, ...]] = None
     fail_on: Optional[str] = None
+    fail_on_informational: Optional[bool] = None
     baseline: Optional[Path] = None  # resolved against the config file's folder
     max_file_size: Optional[int] = None
     follow_symlinks: Optional[bool] = None
@@ -125,9 +127,9 @@ def parse(path: Path, table: dict) -> Config:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{where}: 'max-file-size' must be a positive integer (bytes)")
             values[attr] = value
-        elif key == "follow-symlinks":
+        elif key in ("follow-symlinks", "fail-on-informational"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{where}: 'follow-symlinks' must be true or false")
+                raise ConfigError(f"{where}: '{key}' must be true or false")
             values[attr] = value
         elif key == "plan":
             if not isinstance(value, dict):

@@ -102,6 +102,9 @@ class FileAnalysis:
     findings: list[Finding] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     summary: object = None  # what the module exports that is Clerk-backed (cross-file resolution)
+    # Clerk ids written into (or compared with) columns, for the project pass that finds the
+    # columns' declarations (concepts.clerk_ids.StoredIdWrite; resolve/stored_ids.py).
+    id_writes: list = field(default_factory=list)
 
 
 @dataclass

@@ -4,8 +4,8 @@
     python scripts/snapshot_outputs.py /tmp/after       # on the new one
     diff -r /tmp/before /tmp/after                      # a refactor must print nothing
 
-Per app: the scan in every format, `rules` / `explain`, the plan (markdown and JSON, with and
-without --mau) and the draft's files. Runs the installed `clerk-lint` from the fixture's
+Per app: the scan in every format, `rules` / `explain`, the plan (markdown, JSON and HTML, with
+and without --mau) and the draft's files. Runs the installed `clerk-lint` from the fixture's
 folder so paths in the outputs are the same whatever the checkout's location.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-SCAN_FORMATS = ("text", "json", "sarif", "github", "gitlab")
+SCAN_FORMATS = ("text", "json", "sarif", "github", "gitlab", "html")
 
 
 def run(args: list[str], cwd: Path, out: Path, hide: str = "") -> None:
@@ -41,7 +41,7 @@ def main() -> int:
         for fmt in SCAN_FORMATS:
             run(["scan", ".", "--no-config", "--format", fmt], app, out / f"scan.{fmt}")
         run(["scan", ".", "--no-config", "--format", "json", "--jobs", "2"], app, out / "scan.jobs2.json")
-        for fmt in ("markdown", "json"):
+        for fmt in ("markdown", "json", "html"):
             run(["plan", ".", "--no-config", "--format", fmt], app, out / f"plan.{fmt}")
             run(["plan", ".", "--no-config", "--format", fmt, "--mau", "25000"], app, out / f"plan.mau.{fmt}")
         # The draft goes straight into the snapshot: the paths it prints are the same every run.

@@ -69,7 +69,7 @@ build:
   script:
     - npm ci
     - echo "VITE_CLERK_PUBLISHABLE_KEY=$VITE_CLERK_PUBLISHABLE_KEY" >> .env # expect: CLK716
-    - echo $NEXT_PUBLIC_CLERK_SIGN_IN_URL
+    - echo $NEXT_PUBLIC_CLERK_SIGN_IN_URL # expect: CLK719
     - echo $CI_COMMIT_SHA
 """),
     "compose-map": ("compose.yaml", """services:

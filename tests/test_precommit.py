@@ -123,6 +123,8 @@ def _hook_filter():
     "backend/app.py", "a.js", "b.jsx", "c.mjs", "d.cjs", "e.ts", "f.tsx",
     ".env", ".env.local", "apps/web/.env.production", "package.json", "apps/api/pyproject.toml",
     "requirements.txt", "requirements-dev.in", "prisma/schema.prisma",
+    "turbo.json", "apps/worker/wrangler.toml", "wrangler.jsonc", "apps/mobile/app.json", "apps/mobile/eas.json",
+    "apps/mobile/app.config.ts", "apps/api/settings.py",
 ])
 def test_hook_selects_every_kind_of_file_clerk_lint_scans(name):
     files, exclude = _hook_filter()
@@ -230,6 +232,38 @@ def test_try_repo_on_staged_files_covers_extensions_identify_does_not_tag(tmp_pa
     for line in (direct.stdout + direct.stderr).splitlines():
         if line.strip():
             assert line in out, f"{line!r} missing from the hook's output:\n{out}"
+
+
+def test_try_repo_on_staged_build_configs_and_informational_findings(tmp_path, hook_repo, pre_commit_env):
+    """turbo.json, wrangler, Expo's app.json / app.config.ts and eas.json reach clerk-lint when
+    staged; a commit whose only findings are informational (CLK726) passes."""
+    files = {
+        "turbo.json": '{ "globalEnv": ["CLERK_SECRET_KEY", "DATABASE_URL"], "tasks": { "build": {} } }\n',
+        "apps/worker/wrangler.toml": 'name = "w"\n[vars]\nCLERK_SIGN_IN_URL = "/sign-in"\n',
+        "apps/mobile/app.json": '{ "expo": { "name": "m", "extra": { "clerkSignInUrl": "/sign-in" } } }\n',
+        "apps/mobile/eas.json": '{ "build": { "production": { "env": { "CLERK_SIGN_UP_URL": "/sign-up" } } } }\n',
+        "apps/mobile/app.config.ts": 'export default { extra: { key: process.env.EXPO_PUBLIC_CLERK_PUBLISHABLE_KEY } };\n',
+    }
+    target = make_repo(tmp_path / "app", {})
+    git(target, "commit", "-q", "--allow-empty", "-m", "empty")
+    for rel, text in files.items():
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        (target / rel).write_text(text, encoding="utf-8")
+    git(target, "add", "-A")
+    proc = try_repo(target, hook_repo, pre_commit_env, "--verbose")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    found = {line.split(":", 1)[0] for line in finding_lines(out)}
+    assert found == set(files), out
+
+    carrier = make_repo(tmp_path / "carrier", {})
+    git(carrier, "commit", "-q", "--allow-empty", "-m", "empty")
+    (carrier / "users.ts").write_text("export const byClerkId = (clerkId: string) => clerkId;\n", encoding="utf-8")
+    git(carrier, "add", "-A")
+    proc = try_repo(carrier, hook_repo, pre_commit_env, "--verbose")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "carries Clerk ids: 1 file" in out, out
 
 
 def test_installed_hook_blocks_a_commit_until_the_finding_is_baselined(tmp_path, hook_repo, pre_commit_env):

@@ -95,6 +95,10 @@ class Rule:
     # read in place (`getAuth(req).userId` is the getAuth finding; `const a = getAuth(req)`
     # then `a.userId` is this rule's).
     after_binding: bool = False
+    # Informational rules (what a rename would touch, not migration work), named by the title of
+    # their own group in the text report ("carries Clerk ids"); outside --fail-on unless
+    # --fail-on-informational. Their difficulty is trivial, so their SARIF level is `note`.
+    informational: str = ""
     source_file: str = ""
 
     def applies_to_module(self, module: str) -> bool:
@@ -142,7 +146,7 @@ def _tuple(value, key: str, where: str) -> tuple[str, ...]:
 _RULE_KEYS = {
     "code", "name", "title", "category", "difficulty", "effort_hours", "message", "modules",
     "symbols", "kinds", "chains", "arg_keys", "query", "better_auth", "docs", "examples",
-    "members", "member_use", "after_binding",
+    "members", "member_use", "after_binding", "informational",
 }
 
 
@@ -203,6 +207,7 @@ def _rule_from_table(table: dict, source_file: str) -> Rule:
         members=_tuple(table.get("members"), "members", where),
         member_use=_member_use(table.get("member_use", "call"), where),
         after_binding=bool(table.get("after_binding", False)),
+        informational=str(table.get("informational", "")),
         source_file=source_file,
     )
 

@@ -158,3 +158,34 @@ READ_ADVICE = {
     WEBHOOK_RULE: "goes with the webhook route: handlers move to databaseHooks",
 }
 
+
+
+# --------------------------------------------------------------------------- named in text
+NAMED_RULE = "CLK719"
+# Upper-case words holding CLERK: the spelling of an env variable in a message or a script.
+_UPPER_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9_]*(?![A-Za-z0-9_])")
+# What a message or script names instead, by kind of Clerk variable.
+NAMED_ADVICE = {
+    SECRET_RULE: "name BETTER_AUTH_SECRET (and BETTER_AUTH_URL) instead",
+    PUBLISHABLE_RULE: "name the client's auth URL instead (e.g. NEXT_PUBLIC_BETTER_AUTH_URL), or drop it",
+    WEBHOOK_RULE: "goes with the webhook route",
+}
+
+
+def named_variables(text: str, catalog: Optional[Catalog] = None) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each Clerk variable a text spells out in capitals: `Missing
+    CLERK_SECRET_KEY`, `test -n "$NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"` (not `SUPPORT_CLERK_EMAIL`,
+    nor prose saying Clerk)."""
+    if "CLERK" not in text:
+        return []
+    return [(m.start(), m.end(), m.group(0)) for m in _UPPER_WORD.finditer(text)
+            if "CLERK" in m.group(0) and is_clerk_env_name(m.group(0), catalog)]
+
+
+def named_detail(names: list[str], catalog: Catalog) -> str:
+    """`CLERK_SECRET_KEY: name BETTER_AUTH_SECRET ... instead; ...` for the names a text spells."""
+    parts = []
+    for name in dict.fromkeys(names):
+        code = classify(name, "", catalog, file_has_clerk=True)
+        parts.append(f"{name}: {NAMED_ADVICE.get(code) or advice_for(unprefixed(name))}")
+    return "; ".join(parts)

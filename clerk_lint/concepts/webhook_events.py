@@ -34,7 +34,11 @@ _QUEUED = re.compile(r"^clerk[/:.](?P<event>[A-Za-z]+\.[A-Za-z]+)$", re.IGNORECA
 # prefilters add it to their own markers). Lower-case words: substring_test keeps its fast path.
 PAYLOAD_MARKERS = re.compile(
     rb"organizationmembership|organizationinvitation|organizationdomain|waitlistentry"
-    rb"|email_addresses|primary_email_address_id|public_metadata|whsec_", re.IGNORECASE)
+    rb"|email_addresses|primary_email_address_id|public_metadata|whsec_"
+    # the other Clerk-only event names (a handler may name nothing else of Clerk's)
+    rb"|session\.created|session\.ended|session\.removed|session\.revoked|email\.created|sms\.created"
+    rb"|role\.created|role\.updated|role\.deleted|permission\.created|permission\.updated|permission\.deleted"
+    rb"|paymentattempt|subscriptionitem", re.IGNORECASE)
 
 # clerk, ClerkWebhook, clerkId, clerk_id, CLERK_SECRET_KEY; not clerkenwell or bookclerk.
 _CLERK_WORD = re.compile(r"(?<![a-z])[cC]lerk(?![a-z]{3})|(?<![A-Z])CLERK")

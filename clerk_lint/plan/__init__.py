@@ -17,6 +17,7 @@ from .model import ROLES, ModelError, ModelParams, Pricing, share_out, whole
 from .questions import build_questions
 from .risks import build_risks
 from .steps import QA_SHARE, build_steps
+from .where import where_effort
 
 __all__ = ["build_plan", "ModelParams", "ModelError", "Pricing", "collect"]
 
@@ -41,6 +42,7 @@ def build_plan(result: ScanResult, catalog: Catalog, params: Optional[ModelParam
     steps = build_steps(facts, params)
     questions = build_questions(facts)
     effort, role_hours, high_mult = _effort(facts, steps, risks, params)
+    effort.update(where_effort(facts.findings, result.packages, params, round(sum(effort["by_category"].values()), 2)))
     cost = _cost(facts, role_hours, high_mult, params, mau, pricing)
     rules_used = sorted({f.code for f in facts.findings})
     return {

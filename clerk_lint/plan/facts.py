@@ -39,7 +39,8 @@ ONE_TAP_CODES = frozenset({"CLK113"})
 SSO_CALLBACK_CODES = frozenset({"CLK111", "CLK902"})  # OAuth redirect flows
 METADATA_CATEGORY = "metadata"
 AUTHZ_CATEGORY = "authz-check"  # auth reads, has(), role checks
-CLERK_ID_COLUMN_CODES = frozenset({"CLK720", "CLK722"})  # database columns holding Clerk ids
+CLERK_ID_COLUMN_CODES = frozenset({"CLK720", "CLK722", "CLK724"})  # database columns holding Clerk ids
+ID_CARRY_CATEGORY = "id-carry"  # code moving Clerk ids around (CLK726): touched only by a column rename
 SUPABASE_RLS_CODES = frozenset({"CLK733"})         # Supabase policies reading Clerk token claims
 # Third parties configured to trust Clerk-issued tokens (besides JWT templates).
 THIRD_PARTY_CODES = {"CLK733": "supabase", "CLK731": "convex", "CLK936": "convex"}

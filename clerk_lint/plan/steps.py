@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..concepts.catalog import webhook_hook
 from ..findings import Finding
-from .facts import (BILLING_CODES, CLERK_ID_COLUMN_CODES, DATA_CATEGORIES, HOSTED_UI_CODES, ONE_TAP_CODES,
+from .facts import (BILLING_CODES, CLERK_ID_COLUMN_CODES, DATA_CATEGORIES, HOSTED_UI_CODES, ID_CARRY_CATEGORY, ONE_TAP_CODES,
     SSO_CALLBACK_CODES, THIRD_PARTY_CODES, TOKEN_VERIFY_CODES, Facts, better_auth_plugins, loc)
 from .model import ModelParams, finding_hours
 
@@ -84,7 +84,7 @@ def primary_step(f: Finding, params: ModelParams, middleware_files: set[str],
         return "social"
     if f.code in THIRD_PARTY_CODES or f.code in TOKEN_VERIFY_CODES:
         return "tokens"
-    if f.code in CLERK_ID_COLUMN_CODES or cat in DATA_CATEGORIES:
+    if f.code in CLERK_ID_COLUMN_CODES or cat in DATA_CATEGORIES or cat == ID_CARRY_CATEGORY:
         return "user-import"
     # then categories
     if cat == "webhook":

@@ -2,6 +2,9 @@
 config that trusts Clerk as its token issuer, the Expo config plugin, and Supabase's
 third-party auth setting.
 
+Expo's `extra` values (app.json) are env settings under other names: a Clerk key there is
+reported with the env rules (CLK710-CLK713) as eas.json's build env is.
+
 File kinds handled here: JSON configs (`app.json` of Expo, `vercel.json`) and TOML configs
 (`supabase/config.toml`, `netlify.toml`). The same checks run on JS/TS configs
 (`next.config.mjs`, `convex/auth.config.ts`, `app.config.ts`) in the ECMAScript reader
@@ -12,6 +15,7 @@ CLK733 supabase-clerk-third-party-auth (the SQL side is in readers/schema.py).
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from dataclasses import dataclass
@@ -27,6 +31,7 @@ from ..concepts.clerk_hosts import clerk_hosts, host_detail
 from ..classify.classifier import Classifier
 from ..discover.kinds import Candidate
 from ..findings import FileAnalysis, FileProblem, Finding
+from .env_assignments import Assignment, env_findings
 from .formats.jsonc import JsonError, JsonNode, parse_json
 from .source import SourceText
 from .text_analysis import marked_classifier, text_span
@@ -90,6 +95,32 @@ def json_config_hits(text: str) -> list[ConfigHit]:
             hits.append(ConfigHit(DOMAIN_RULE, hosts, f"{hosts}: {advice}", node.start + 1, node.end - 1,
                                   (("hosts", hosts), ("path", where))))
     return hits
+
+
+def env_name(key: str) -> str:
+    """The env spelling of a config key: clerkPublishableKey -> CLERK_PUBLISHABLE_KEY."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key)
+    return re.sub(r"[^A-Za-z0-9]+", "_", spaced).upper()
+
+
+def expo_extra_assignments(text: str) -> list[Assignment]:
+    """The string values of Expo's `extra` (`expo.extra` in app.json, or a bare `extra`), which
+    the app reads at runtime through expo-constants: a Clerk key or setting there is an env
+    setting under another name (`clerkPublishableKey`)."""
+    root = parse_json(text)
+    if root.kind != "object":
+        return []
+    expo = root.get("expo")
+    extra = (expo if expo is not None and expo.kind == "object" else root).get("extra")
+    if extra is None or extra.kind != "object":
+        return []
+    out = []
+    for k, v in extra.pairs:
+        if v.kind != "string":
+            continue
+        out.append(Assignment(env_name(str(k.value)), str(v.value), k.start + 1, k.end - 1, v.start + 1, v.end - 1,
+                              text.count("\n", 0, k.start) + 1, label=str(k.value)))
+    return out
 
 
 # --------------------------------------------------------------------------- TOML configs
@@ -184,4 +215,10 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
                                            partial=True))
         hits = _string_hits(text)
     result.findings.extend(_findings(hits, text, catalog, classifier))
+    if candidate.language == "json-config" and not result.problems:
+        # A line whose value is a Clerk host is that finding (CLK730); the env rules take the rest.
+        hosts = {f.location.line for f in result.findings}
+        extra = env_findings(text, catalog, classifier, expo_extra_assignments(text))
+        result.findings.extend(dataclasses.replace(f, details=f.details + (("place", "Expo extra"),))
+                               for f in extra if f.location.line not in hosts)
     return result

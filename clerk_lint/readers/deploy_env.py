@@ -18,8 +18,8 @@ from typing import Iterator, Optional
 from ..concepts.catalog import Catalog
 from ..classify.classifier import Classifier
 from ..discover.kinds import Candidate
-from ..concepts.env_vars import (PUBLISHABLE_RULE, SECRET_RULE, WEBHOOK_RULE, advice_for, classify,
-    is_clerk_env_name, unprefixed)
+from ..concepts.env_vars import (NAMED_RULE, PUBLISHABLE_RULE, SECRET_RULE, WEBHOOK_RULE, advice_for, classify,
+    is_clerk_env_name, named_detail, named_variables, unprefixed)
 from ..concepts.secret_literals import secret_literals
 from .env_assignments import Assignment, env_findings
 from ..findings import FileAnalysis, Finding
@@ -343,4 +343,28 @@ def place_findings(kind: str, text: str, catalog: Catalog, classifier: Classifie
             out += _literal_findings(catalog, classifier, text, line, base, held.assignments)
     env = env_findings(text, catalog, classifier, plain)
     out += [replace(f, details=f.details + (("place", place),)) for f in env]
+    return out + _named_findings(kind, text, catalog, classifier, {f.location.line for f in out}, place)
+
+
+def _named_findings(kind: str, text: str, catalog: Catalog, classifier: Classifier, busy: set[int],
+                    place: str) -> list[Finding]:
+    """Clerk variables a step checks or a message names (`test -n "$CLERK_SECRET_KEY"`, `echo
+    "Set CLERK_SECRET_KEY"`) on lines no other finding holds (CLK719)."""
+    out = []
+    offset = 0
+    for i, line in enumerate(text.split("\n")):
+        base = offset
+        offset += len(line) + 1
+        if i + 1 in busy:
+            continue
+        code = line if kind in ("dockerfile", "vercel-json") else strip_comment(line)
+        named = named_variables(code, catalog)
+        if not named:
+            continue
+        start, end, _ = named[0]
+        names = [name for _, _, name in named]
+        finding = classifier.finding(catalog.rule(NAMED_RULE), text_span(text, base + start, base + end),
+                                     symbol=names[0], module="", detail=named_detail(names, catalog),
+                                     details=(("variable", ", ".join(dict.fromkeys(names))), ("place", place)))
+        out.append(replace(finding, location=replace(finding.location, source_line=redact_line(line))))
     return out

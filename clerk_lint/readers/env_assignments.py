@@ -24,6 +24,7 @@ class Assignment:
     value_start: int
     value_end: int  # of the value's first line
     line: int  # 1-based
+    label: str = ""  # the key as the file writes it, when `name` is its env spelling (Expo `extra`)
 
 
 
@@ -69,7 +70,8 @@ def env_findings(text: str, catalog: Catalog, classifier: Classifier, assignment
         if exposed:
             details.append(("exposed_prefix", exposed))
         span = text_span(text, a.name_start, a.name_end)
-        finding = classifier.finding(rule, span, symbol=a.name, module="", detail=detail, details=tuple(details))
+        finding = classifier.finding(rule, span, symbol=a.label or a.name, module="", detail=detail,
+                                     details=tuple(details))
         line_text = lines[a.line - 1]
         loc = dataclasses.replace(finding.location, source_line=_masked_line(line_text, a, line_starts[a.line - 1]))
         out.append(dataclasses.replace(finding, location=loc))

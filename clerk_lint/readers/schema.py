@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from ..concepts.catalog import Catalog
 from ..concepts.clerk_ids import comment_mentions_clerk, is_clerk_column_name
@@ -48,7 +48,12 @@ _PRISMA_FIELD = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_]\w*)\s+(?P<type>[
 _PRISMA_MAP = re.compile(r"@map\(\s*(?:name\s*:\s*)?\"([^\"]+)\"")
 
 
-def prisma_columns(text: str) -> Iterator[Column]:
+# A column the caller knows holds Clerk ids although nothing in the schema says so (code writes
+# Clerk ids into it: resolve/stored_ids.py): (table or model, column, its @map name) -> bool.
+Written = Callable[[str, str, str], bool]
+
+
+def prisma_columns(text: str, written: Optional[Written] = None) -> Iterator[Column]:
     model = None
     offset = 0
     pending_doc = ""  # comment lines right above a field
@@ -85,6 +90,8 @@ def prisma_columns(text: str) -> Iterator[Column]:
             reason = "map"
         elif comment_mentions_clerk(comment) or comment_mentions_clerk(pending_doc):
             reason = "comment"
+        elif written is not None and written(model, name, mapped.group(1) if mapped else ""):
+            reason = "written"
         pending_doc = ""
         if reason:
             yield Column(model, name, m.group("type"), line_start + m.start("name"), line_start + m.end("name"),
@@ -242,7 +249,27 @@ def _line_comment(text: str, offset: int) -> str:
     return line[idx:] if idx != -1 else ""
 
 
-def sql_columns(text: str) -> Iterator[Column]:
+def prisma_table_names(text: str) -> dict[str, str]:
+    """Model -> the table it is stored in (`@@map("posts")`, else the model's name)."""
+    out: dict[str, str] = {}
+    model = None
+    for raw in text.split("\n"):
+        if model is None:
+            m = _PRISMA_BLOCK.match(raw)
+            if m and m.group(1) == "model":
+                model = m.group(2)
+                out[model] = model
+            continue
+        if raw.strip().startswith("}"):
+            model = None
+            continue
+        m = re.match(r'\s*@@map\(\s*(?:name\s*:\s*)?"([^"]+)"', raw)
+        if m:
+            out[model] = m.group(1)
+    return out
+
+
+def sql_columns(text: str, written: Optional[Written] = None) -> Iterator[Column]:
     for stmt in split_sql(text):
         m = _CREATE_TABLE.match(stmt.text)
         if m:
@@ -253,7 +280,7 @@ def sql_columns(text: str) -> Iterator[Column]:
                 if not col or col.group("name").lower() in _CONSTRAINT_WORDS:
                     continue
                 column = _sql_column(text, table, col.group("name"), col.group("type"), part,
-                                     offset + col.start("name"))
+                                     offset + col.start("name"), written)
                 if column:
                     yield column
             continue
@@ -267,7 +294,7 @@ def sql_columns(text: str) -> Iterator[Column]:
                 rest = m.group("body")[add.start():]
                 rest = rest.split(",", 1)[0]
                 column = _sql_column(text, table, add.group("name"), add.group("type"), rest,
-                                     body_start + add.start("name"))
+                                     body_start + add.start("name"), written)
                 if column:
                     yield column
             for ren in _RENAME_COLUMN.finditer(m.group("body")):
@@ -277,7 +304,8 @@ def sql_columns(text: str) -> Iterator[Column]:
                     yield Column(table, name, "", start, start + len(ren.group("name")), "name", "renamed")
 
 
-def _sql_column(text: str, table: str, raw_name: str, type_: str, definition: str, start: int) -> Optional[Column]:
+def _sql_column(text: str, table: str, raw_name: str, type_: str, definition: str, start: int,
+                written: Optional[Written] = None) -> Optional[Column]:
     name = _unquote(raw_name)
     reason = ""
     if is_clerk_column_name(name):
@@ -286,6 +314,8 @@ def _sql_column(text: str, table: str, raw_name: str, type_: str, definition: st
         reason = "jwt-default"
     elif comment_mentions_clerk(_line_comment(text, start)):
         reason = "comment"
+    elif written is not None and written(table, name, ""):
+        reason = "written"
     if not reason:
         return None
     return Column(table, name, type_.strip(), start, start + len(raw_name), reason,

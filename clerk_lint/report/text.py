@@ -4,6 +4,12 @@
     app/page.tsx:3:17: CLK201 useUser() from @clerk/nextjs: ...
     app/page.tsx:9:5: CLK201 useMe() from @clerk/nextjs: ... (via useMe -> useUser)
 
+Findings of informational rules (CLK726, code carrying Clerk ids) come after the others in a
+group of their own, one line per file:
+
+    carries Clerk ids: 2 files
+      lib/users.ts:4, 12, 20 (clerkId, getUserByClerkId)
+
 File problems are not listed here (the CLI prints them to stderr); the summary
 only counts them.
 """
@@ -34,14 +40,27 @@ def _escape_path(path: str) -> str:
                    for ch in path)
 
 
+def _informational(catalog: Catalog, code: str) -> str:
+    """The group title of an informational rule, "" for every other rule."""
+    try:
+        return catalog.rule(code).informational
+    except KeyError:
+        return ""
+
+
 def render(result: ScanResult, catalog: Catalog, *, color: bool = False,
            hidden: Optional[dict[str, int]] = None, **_: object) -> str:
     def paint(text: str, style: dict) -> str:
         return click.style(text, **style) if color and style else text
 
     groups: dict[str, list[Finding]] = {}
+    informational: dict[str, dict[str, list[Finding]]] = {}  # rule title -> path -> findings
     for finding in result.findings:
-        groups.setdefault(finding.location.path, []).append(finding)
+        group = _informational(catalog, finding.code)
+        if group:
+            informational.setdefault(group, {}).setdefault(finding.location.path, []).append(finding)
+        else:
+            groups.setdefault(finding.location.path, []).append(finding)
 
     lines: list[str] = []
     for raw_path, findings in groups.items():
@@ -53,11 +72,19 @@ def render(result: ScanResult, catalog: Catalog, *, color: bool = False,
             message = " ".join(f.message.splitlines())  # one finding, one line
             lines.append(f"{path}:{loc.line}:{loc.column}: {code} {message}{via_suffix(f)}")
         lines.append("")
+    for title, files in informational.items():
+        lines.append(paint(f"{title}: {_plural(len(files), 'file')}", _BOLD))
+        for raw_path, findings in files.items():
+            where = ", ".join(dict.fromkeys(str(f.location.line) for f in findings))
+            names = ", ".join(dict.fromkeys(n for f in findings for n in f.symbol.split(", ")))
+            lines.append(f"  {_escape_path(raw_path)}:{where} ({names})")
+        lines.append("")
 
     total = len(result.findings)
+    all_files = {f.location.path for f in result.findings}
     scanned = _plural(result.files_scanned, "file")
     if total:
-        lines.append(f"Found {_plural(total, 'finding')} in {_plural(len(groups), 'file')} ({scanned} scanned).")
+        lines.append(f"Found {_plural(total, 'finding')} in {_plural(len(all_files), 'file')} ({scanned} scanned).")
         difficulty = ", ".join(
             f"{paint(name, _COLORS.get(name, {}))} {n}" for name, n in by_difficulty(result.findings).items()
         )

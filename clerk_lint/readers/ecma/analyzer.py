@@ -7,9 +7,11 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import config_checks, env_checks, env_schema, role_keys, schema_checks, trpc_context, type_uses, webhook_payloads
+from . import (carried_ids, config_checks, env_checks, env_schema, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
+    webhook_payloads)
 from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, value_findings
+from ...concepts.clerk_ids import CARRY_RULE
 from ...concepts.secret_literals import may_hold_secret_literal
 from .bindings import Origin, Resolver
 from ...concepts.catalog import Catalog, is_clerk_module
@@ -40,6 +42,7 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "env.clerk-env-read": env_checks.js_env_read,
     "env.clerk-env-schema-key": env_schema.js_env_schema_key,
     "strings.secret-literal": env_checks.js_secret_literal,
+    "strings.clerk-env-named": env_checks.js_env_named,
     "strings.clerk-domain": config_checks.js_clerk_domain,
     "database.clerk-id-column": schema_checks.js_clerk_id_column,
     "database.clerk-id-index": schema_checks.js_clerk_id_index,
@@ -55,6 +58,7 @@ QUERY_GATES: dict[str, Callable[[bytes], bool]] = {
     "strings.secret-literal": may_hold_secret_literal,
     "strings.clerk-domain": config_checks.may_name_clerk_host,
     "strings.role-key": role_keys.may_hold_role_key,
+    "strings.clerk-env-named": env_checks.may_name_variable,
 }
 # Query purposes whose rules need no Clerk import in the file (env reads, Clerk-id columns,
 # Clerk hosts and keys in configs): run on every file that mentions clerk or svix.
@@ -104,6 +108,24 @@ def _payload_findings(result: FileAnalysis, lang: str, root: ts.Node, relpath: s
     verified = any(f.code == "CLK601" or (f.code == "CLK001" and f.package.split("/")[0] == "svix")
                    for f in result.findings)
     result.findings.extend(webhook_payloads.findings(lang, root, relpath, data, catalog, classifier, taken, verified))
+
+
+def _carried_findings(result: FileAnalysis, root: ts.Node, data: bytes, catalog: Catalog,
+                      classifier: Classifier) -> None:
+    """Names that carry Clerk ids (CLK726), on lines no other finding holds."""
+    rule = catalog.rule(CARRY_RULE)
+
+    def finding(node: ts.Node, names: str) -> Finding:
+        return classifier.finding(rule, node, symbol=names, module="", detail=names, details=(("names", names),))
+
+    result.findings = env_checks.drop_line_followers(result.findings)
+    taken = {f.location.line for f in result.findings}
+    result.findings.extend(carried_ids.carried_ids(root, data, finding, taken, lambda node: classifier.locate(node).line))
+
+
+def _handled_events(result: FileAnalysis) -> set[str]:
+    """The Clerk webhook events the file branches on from raw payloads (CLK604)."""
+    return {f.detail("event") or "" for f in result.findings if f.code == webhook_payloads.PAYLOAD_EVENT} - {""}
 
 
 # Files that never say "clerk" or "svix" cannot import a Clerk module (cheap byte test).
@@ -206,6 +228,9 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                 result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))
             result.findings = env_checks.drop_nested_reads(result.findings)
             _payload_findings(result, lang, root, relpath, data, catalog, classifier)
+            _carried_findings(result, root, data, catalog, classifier)
+        result.id_writes = stored_ids.id_writes([], imports, context.resolve if context is not None else None, relpath,
+                                                lambda node: locate(node).line, root, data, _handled_events(result))
         return result
     classifier = Classifier(catalog, locate)
     result.findings.extend(classifier.import_finding(d) for d in clerk_imports)
@@ -277,4 +302,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                 result.findings.append(finding)
             result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
     result.findings = drop_covered_role_keys(result.findings, role_comparisons)
+    _carried_findings(result, root, data, catalog, classifier)
+    result.id_writes = stored_ids.id_writes(uses, imports, context.resolve if context is not None else None, relpath,
+                                            lambda node: locate(node).line, root, data, _handled_events(result))
     return result

@@ -4,7 +4,8 @@ or (detail, node to report, details)."""
 from __future__ import annotations
 
 from ...concepts.catalog import Catalog
-from ...concepts.env_vars import READ_ADVICE, advice_for, classify, is_clerk_env_name, unprefixed
+from ...concepts.env_vars import (NAMED_RULE, READ_ADVICE, advice_for, classify, is_clerk_env_name, named_detail,
+    named_variables, unprefixed)
 from ...concepts.secret_literals import SECRET_LITERAL, secret_literals
 from ...findings import Finding
 
@@ -75,7 +76,25 @@ def js_secret_literal(node, catalog: Catalog):
     return "" if hit is None else (hit[2], target, hit[3])
 
 
+def may_name_variable(lowered: bytes) -> bool:
+    return b"clerk_" in lowered
+
+
+def js_env_named(node, catalog: Catalog):
+    """`strings.clerk-env-named`: a string spelling out a Clerk variable (`throw new Error("Missing
+    CLERK_SECRET_KEY")`, `requireEnv("CLERK_SECRET_KEY")`). A string on a line that holds another
+    finding (the read it explains, an env schema key) is dropped with drop_nested_reads."""
+    names = [name for _, _, name in named_variables(_text(node), catalog)]
+    if not names:
+        return ""
+    string = node.parent if node.parent is not None else node
+    shown = ", ".join(dict.fromkeys(names))
+    return (named_detail(names, catalog), string, (("variable", shown),))
+
+
 ENV_READ_RULE = "CLK714"
+# Findings that only restate what another finding on their line says.
+_LINE_FOLLOWERS = frozenset({NAMED_RULE})
 
 
 def drop_nested_reads(findings: list[Finding]) -> list[Finding]:
@@ -84,7 +103,7 @@ def drop_nested_reads(findings: list[Finding]) -> list[Finding]:
     `app.use(clerkPlugin, { publishableKey: ... })`) go away with it, so only the reads that
     outlive the Clerk code (startup checks, env schemas, config modules) are reported. Part of
     means: inside another finding's span, or on the line where another finding starts."""
-    containers = [f.location for f in findings if f.code != ENV_READ_RULE]
+    containers = [f.location for f in findings if f.code != ENV_READ_RULE and f.code not in _LINE_FOLLOWERS]
     if not containers:
         return findings
 
@@ -98,4 +117,10 @@ def drop_nested_reads(findings: list[Finding]) -> list[Finding]:
 
     return [f for f in findings
             if f.code != ENV_READ_RULE or not any(inside(f.location, outer) for outer in containers)]
+
+
+def drop_line_followers(findings: list[Finding]) -> list[Finding]:
+    """A Clerk variable named in a string (CLK719) on a line another finding holds is part of it."""
+    busy = {f.location.line for f in findings if f.code not in _LINE_FOLLOWERS}
+    return [f for f in findings if f.code not in _LINE_FOLLOWERS or f.location.line not in busy]
 

@@ -165,11 +165,52 @@ def js_clerk_id_index(node, catalog: Catalog):
             return ""
         kind = _js_text(node.child_by_field_name("key"))
         return (f"{key} ({kind})", node, (("column", key), ("index", kind), ("schema", "orm")))
+    parts = index_parts(node)
+    if parts is None:
+        return ""
+    builder_name, index_name, columns, target = parts
+    mapped = _mapped_names(node) if builder_name in _DRIZZLE_INDEXES else {}
+    clerk = [c for c in columns if is_clerk_column_name(c) or is_clerk_column_name(mapped.get(c, ""))]
+    if not clerk:
+        return ""
+    shown = f"{builder_name} {index_name}" if index_name else builder_name
+    return (f"{shown} on {', '.join(columns)}", target,
+            (("index", index_name or builder_name), ("column", ", ".join(clerk)), ("schema", "orm")))
+
+
+def _mapped_names(index) -> dict[str, str]:
+    """Column key -> database name of the Drizzle table an index callback belongs to
+    (`userId: text("clerk_user_id")`), found up the tree from the index call."""
+    node = index
+    for _ in range(12):
+        node = node.parent
+        if node is None:
+            return {}
+        if node.type == "arguments":
+            items = [c for c in node.named_children if c.type != "comment"]
+            columns = items[1] if len(items) >= 3 else None
+            while columns is not None and columns.type in ("arrow_function", "parenthesized_expression"):
+                columns = columns.child_by_field_name("body") if columns.type == "arrow_function" else (
+                    columns.named_children[0] if columns.named_children else None)
+            if columns is not None and columns.type == "object" and not (items[1].start_byte <= index.start_byte < items[1].end_byte):
+                out = {}
+                for pair in columns.named_children:
+                    if pair.type == "pair":
+                        is_column, db_name = _column_definition(pair.child_by_field_name("value"))
+                        if is_column and db_name:
+                            out[_js_text(pair.child_by_field_name("key")).strip("\"'`")] = db_name
+                return out
+    return {}
+
+
+def index_parts(node):
+    """(builder, index name, columns, node to report) of a Drizzle `index("x").on(t.a, t.b)` /
+    `uniqueIndex` / `unique().on` call or a Convex `.index("by_a", ["a"])` call, else None."""
     fn = node.child_by_field_name("function")
     method = _js_text(fn.child_by_field_name("property")) if fn is not None else ""
     args = node.child_by_field_name("arguments")
     if args is None:
-        return ""
+        return None
     items = [c for c in args.named_children if c.type != "comment"]
     if method == "on":
         builder = fn.child_by_field_name("object")
@@ -178,20 +219,11 @@ def js_clerk_id_index(node, catalog: Catalog):
         builder_name = _js_text(name_node.child_by_field_name("property") if name_node is not None
                                 and name_node.type == "member_expression" else name_node)
         if builder_name not in _DRIZZLE_INDEXES:
-            return ""
+            return None
         columns = [_js_text(c.child_by_field_name("property")) if c.type == "member_expression" else _js_text(c)
                    for c in items]
-        index_name = _first_string_arg(inner)
-    elif method == "index" and len(items) >= 2 and items[0].type == "string" and items[1].type == "array":
-        builder_name = "index"
+        return builder_name, _first_string_arg(inner), columns, inner  # chained calls start lines above
+    if method == "index" and len(items) >= 2 and items[0].type == "string" and items[1].type == "array":
         columns = [_js_text(c)[1:-1] for c in items[1].named_children if c.type == "string"]
-        index_name = _js_text(items[0])[1:-1]
-    else:
-        return ""
-    clerk = [c for c in columns if is_clerk_column_name(c)]
-    if not clerk:
-        return ""
-    shown = f"{builder_name} {index_name}" if index_name else builder_name
-    target = inner if method == "on" else fn.child_by_field_name("property")  # chained calls start lines above
-    return (f"{shown} on {', '.join(columns)}", target,
-            (("index", index_name or builder_name), ("column", ", ".join(clerk)), ("schema", "orm")))
+        return "index", _js_text(items[0])[1:-1], columns, fn.child_by_field_name("property")
+    return None

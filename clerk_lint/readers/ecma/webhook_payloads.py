@@ -5,7 +5,7 @@ names), a hand-rolled Svix check (header reads, `whsec_` handling, HMAC and comp
 route that receives them. Event names follow the gate of concepts/webhook_events."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Optional
 
 import tree_sitter as ts
 
@@ -83,6 +83,7 @@ def findings(lang: str, root: ts.Node, relpath: str, data: bytes, catalog: Catal
     text = data.decode("utf-8", "replace")
     gate = EventGate(events, relpath, text, [v for v, s in values if _is_event_position(s)])
     out: list[Finding] = []
+    handled: list[int] = []  # where the reported event names are
     event_rule = catalog.rule(PAYLOAD_EVENT)
     for value, node in values:
         queued = queued_event(value, events)  # `clerk/user.created` names Clerk wherever it is
@@ -93,6 +94,7 @@ def findings(lang: str, root: ts.Node, relpath: str, data: bytes, catalog: Catal
             continue
         out.append(classifier.finding(event_rule, node, symbol=value, module="", detail=webhook_hook(event),
                                       details=(("event", event),)))
+        handled.append(node.start_byte)
     clerk_context = names_clerk(relpath) or names_clerk(text) or bool(out) or has_payload_context(
         text.lower().replace("svix-", ""))  # Svix signs other services' webhooks too (Resend ...)
     svix_rule = catalog.rule(HAND_ROLLED_SVIX)
@@ -122,19 +124,55 @@ def findings(lang: str, root: ts.Node, relpath: str, data: bytes, catalog: Catal
             out.append(classifier.finding(svix_rule, call, symbol=callee, module="", detail=what,
                                           details=(("svix", callee),)))
     if found.get("route-call") or out:
-        out.extend(_routes(root, found.get("route-call", []), catalog, classifier, has_handler=bool(out)))
+        out.extend(_routes(root, found.get("route-call", []), catalog, classifier, has_handler=bool(out),
+                           handled=handled))
     return out
 
 
+def _declarations(root: ts.Node) -> dict[str, ts.Node]:
+    """Top-level functions and constants by name (a route's handler given by name)."""
+    out: dict[str, ts.Node] = {}
+    for statement in root.named_children:
+        node = statement.child_by_field_name("declaration") if statement.type == "export_statement" else statement
+        if node is None:
+            continue
+        if node.type == "function_declaration":
+            out[_text(node.child_by_field_name("name"))] = node
+        elif node.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in node.named_children:
+                if declarator.type == "variable_declarator":
+                    out[_text(declarator.child_by_field_name("name"))] = declarator
+    return out
+
+
+def _handlers(call: ts.Node, items: list[ts.Node]) -> list[ts.Node]:
+    """What a route call hands the request to: Convex `{ handler }`, Express / Hono later arguments."""
+    if items and items[0].type == "object":
+        return [pair.child_by_field_name("value") for pair in items[0].named_children
+                if pair.type == "pair" and _text(pair.child_by_field_name("key")).strip("\"'") == "handler"]
+    return items[1:]
+
+
 def _routes(root: ts.Node, calls: list[ts.Node], catalog: Catalog, classifier: Classifier,
-            has_handler: bool) -> list[Finding]:
+            has_handler: bool, handled: list[int] = ()) -> list[Finding]:
     """The registration of a route that receives Clerk's webhooks: a route call whose path names
-    Clerk or webhooks, or (in a file holding the handler) an exported POST handler."""
+    Clerk or webhooks, whose handler (inline, or a function of this file given by name) holds a
+    reported event branch, or (in a file holding the handler) an exported POST handler."""
     rule = catalog.rule(WEBHOOK_ROUTE)
     out = []
+    declared: Optional[dict[str, ts.Node]] = None
     for call in calls:
         args = call.child_by_field_name("arguments")
-        first = next((c for c in args.named_children if c.type != "comment"), None) if args is not None else None
+        items = [c for c in args.named_children if c.type != "comment"] if args is not None else []
+        first = items[0] if items else None
+        handles = False
+        for handler in _handlers(call, items) if handled else ():
+            if handler is not None and handler.type == "identifier":
+                if declared is None:
+                    declared = _declarations(root)
+                handler = declared.get(_text(handler))
+            if handler is not None and any(handler.start_byte <= start < handler.end_byte for start in handled):
+                handles = True
         path = ""
         if first is not None and first.type == "string":
             path = _text(first)[1:-1]
@@ -143,7 +181,7 @@ def _routes(root: ts.Node, calls: list[ts.Node], catalog: Catalog, classifier: C
                 if pair.type == "pair" and _text(pair.child_by_field_name("key")).strip("\"'") in ("path", "pathPrefix"):
                     value = pair.child_by_field_name("value")
                     path = _text(value)[1:-1] if value is not None and value.type == "string" else ""
-        if not path.startswith("/") or not (names_clerk(path) or (has_handler and "webhook" in path.lower())):
+        if not path.startswith("/") or not (handles or names_clerk(path) or (has_handler and "webhook" in path.lower())):
             continue
         out.append(classifier.finding(rule, call, symbol=path, module="", detail=path, details=(("route", path),)))
     if has_handler and not out:

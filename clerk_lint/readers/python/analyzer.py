@@ -71,6 +71,13 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
         return _fallback(source, candidate, catalog, index,
                          "too deeply nested to analyse: only import lines were scanned")
     result.problems[:0] = problems
+    if b"lerk" in source.data or b"LERK" in source.data:
+        from .carried_ids import carried_ids, named_in_messages
+
+        taken = {f.location.line for f in result.findings}
+        result.findings.extend(named_in_messages(tree, source, candidate.relpath, catalog, index, taken))
+        taken |= {f.location.line for f in result.findings}
+        result.findings.extend(carried_ids(tree, source, candidate.relpath, catalog, index, taken))
     return result
 
 

@@ -1,0 +1,46 @@
+"""Code that only carries Clerk ids around (CLK726, informational): variables, parameters,
+fields, object keys, query filters and column names in strings named after them (`clerkId`,
+`clerk_user_id`, `getUserByClerkId`, `.eq("clerk_id", id)`). One finding per line, and none
+on a line that holds another finding (the column declaration, the webhook branch, the
+auth read): what is left shows what renaming the column would touch."""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+import tree_sitter as ts
+
+from ...concepts.clerk_ids import is_clerk_id_name
+from ...findings import Finding
+
+_CANDIDATE = re.compile(rb"[A-Za-z0-9_$]*[cC][lL][eE][rR][kK][A-Za-z0-9_$]*")
+# Node kinds a name is carried in; strings count when the whole string is the name (a column
+# named in a query builder: `.eq("clerk_id", id)`, `select("id, clerk_id")` does not).
+_NAME_NODES = frozenset({"identifier", "property_identifier", "shorthand_property_identifier",
+                         "shorthand_property_identifier_pattern", "type_identifier", "private_property_identifier",
+                         "string_fragment"})
+
+
+def carried_ids(root: ts.Node, data: bytes, finding: Callable[[ts.Node, str], Finding],
+                taken_lines: set[int], line_of: Callable[[ts.Node], int]) -> list[Finding]:
+    """`finding(node, names)` makes the finding for a line's first name."""
+    by_line: dict[int, tuple[ts.Node, list[str]]] = {}
+    for match in _CANDIDATE.finditer(data):
+        word = match.group(0).decode("utf-8", "replace")
+        if not is_clerk_id_name(word):
+            continue
+        node = root.descendant_for_byte_range(match.start(), match.end())
+        if node is None or node.type not in _NAME_NODES or node.start_byte != match.start() \
+                or node.end_byte != match.end():
+            continue
+        if node.type == "string_fragment" and node.parent is not None and node.parent.type == "string" \
+                and node.parent.parent is not None and node.parent.parent.type == "import_statement":
+            continue
+        line = line_of(node)
+        if line in taken_lines:
+            continue
+        held = by_line.setdefault(line, (node, []))
+        if word not in held[1]:
+            held[1].append(word)
+    return [finding(node, ", ".join(names)) for _, (node, names) in sorted(by_line.items())]
+
