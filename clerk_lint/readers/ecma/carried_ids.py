@@ -13,7 +13,28 @@ import tree_sitter as ts
 from ...concepts.clerk_ids import is_clerk_id_name
 from ...findings import Finding
 
-_CANDIDATE = re.compile(rb"[A-Za-z0-9_$]*[cC][lL][eE][rR][kK][A-Za-z0-9_$]*")
+# Anchored on "clerk" and widened to the word around it: a pattern with a leading `[...]*`
+# retries every start inside a long run of word characters (quadratic on minified lines).
+_CLERK = re.compile(rb"[cC][lL][eE][rR][kK]")
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$")
+_WORD_AFTER = re.compile(rb"[A-Za-z0-9_$]*")
+_LOOK_BACK = 256  # longer names are not names anyone wrote by hand
+
+
+def _candidates(data: bytes):
+    """(start, end) of each word holding "clerk", once per word."""
+    last_end = -1
+    for hit in _CLERK.finditer(data):
+        if hit.start() < last_end:
+            continue
+        start, floor = hit.start(), max(0, hit.start() - _LOOK_BACK)
+        while start > floor and data[start - 1] in _WORD_BYTES:
+            start -= 1
+        end = _WORD_AFTER.match(data, hit.end()).end()
+        last_end = end
+        yield start, end
+
+
 # Node kinds a name is carried in; strings count when the whole string is the name (a column
 # named in a query builder: `.eq("clerk_id", id)`, `select("id, clerk_id")` does not).
 _NAME_NODES = frozenset({"identifier", "property_identifier", "shorthand_property_identifier",
@@ -25,13 +46,13 @@ def carried_ids(root: ts.Node, data: bytes, finding: Callable[[ts.Node, str], Fi
                 taken_lines: set[int], line_of: Callable[[ts.Node], int]) -> list[Finding]:
     """`finding(node, names)` makes the finding for a line's first name."""
     by_line: dict[int, tuple[ts.Node, list[str]]] = {}
-    for match in _CANDIDATE.finditer(data):
-        word = match.group(0).decode("utf-8", "replace")
+    for start, end in _candidates(data):
+        word = data[start:end].decode("utf-8", "replace")
         if not is_clerk_id_name(word):
             continue
-        node = root.descendant_for_byte_range(match.start(), match.end())
-        if node is None or node.type not in _NAME_NODES or node.start_byte != match.start() \
-                or node.end_byte != match.end():
+        node = root.descendant_for_byte_range(start, end)
+        if node is None or node.type not in _NAME_NODES or node.start_byte != start \
+                or node.end_byte != end:
             continue
         if node.type == "string_fragment" and node.parent is not None and node.parent.type == "string" \
                 and node.parent.parent is not None and node.parent.parent.type == "import_statement":
