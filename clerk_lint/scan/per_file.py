@@ -58,7 +58,8 @@ def _clipped(finding: Finding) -> Finding:
 def finish(analysis: FileAnalysis, source: SourceText, problems: list[FileProblem]) -> tuple[list[Finding], list[FileProblem]]:
     """Per-file post-processing once the analysis is final: fingerprints, suppressions."""
     findings = suppressions.apply(with_line_hashes(analysis.findings, source.text), source.text)
-    findings = [secrets.redact_finding(f) for f in findings]  # no report may repeat a secret
+    lines = source.text.split("\n") if findings else []
+    findings = [secrets.redact_finding(f, lines) for f in findings]  # no report may repeat a secret
     findings = [_clipped(f) for f in findings]  # after redaction: a clipped secret would escape it
     return findings, merge_problems(problems + analysis.problems)
 

@@ -16,6 +16,7 @@ from ..source import LineIndex, SourceText
 from . import webhooks
 from .bindings import Bindings
 from .checks import CHECKS, unresolved_http
+from .committed_secrets import secret_literal_findings
 from .labels import CLERK_ENV_NAME, literal_labels, string_value
 from .models import ModelFields
 from .path_rules import path_rules_of
@@ -82,6 +83,7 @@ class PyFile:
         self._imports()
         self._sites()
         self._strings()
+        secret_literal_findings(self)
         self._events()
         self._settings_classes()
         ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run()
