@@ -67,7 +67,7 @@ import re
 from pathlib import Path
 from typing import Optional, Sequence
 
-from ..discover.kinds import DEFAULT_SKIP_DIRS
+from ..discover.kinds import LISTING_SKIP_DIRS as DEFAULT_SKIP_DIRS
 from .globs import glob_parts, glob_regex, has_magic, segment_regex
 from .import_tokens import ImportTokens
 from .pnpm_workspace import parse_pnpm_packages
