@@ -12,7 +12,7 @@ import os
 import re
 from typing import Optional
 
-from ..discover.kinds import DEFAULT_SKIP_DIRS
+from ..discover.kinds import LISTING_SKIP_DIRS as DEFAULT_SKIP_DIRS
 from .globs import glob_parts, glob_regex, has_magic, segment_regex
 from .pnpm_workspace import parse_pnpm_packages
 from .project_files import DIR, FILE, read_text

@@ -22,6 +22,7 @@ class ScanOptions:
     exclude: tuple[str, ...] = ()
     max_bytes: int = 2_000_000
     follow_symlinks: bool = False
+    default_excludes: bool = True  # skip node_modules, dist, generated build/out/vendor ... (discover/kinds.py)
     jobs: Optional[int] = 1  # worker processes for the per-file pass; None or 0: automatic (parallel.py)
     cache_dir: Optional[str] = None  # reuse per-file results across runs (cache.py)
 
