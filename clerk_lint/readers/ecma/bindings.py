@@ -258,6 +258,8 @@ class Resolver:
         self.lookup: Optional[Callable[[str, str], Optional[Origin]]] = None
         # (use, its value) -> further bindings of that value (value_flow.ValueFlow.bindings)
         self.flow: Optional[Callable[["Use", Origin], list[tuple[ts.Node, Origin]]]] = None
+        # a use of a tRPC builder -> (the builder after its steps, bindings of its callbacks) (trpc_context)
+        self.builder: Optional[Callable[["Use"], tuple[Origin, list[tuple[ts.Node, Origin]]]]] = None
 
     def refs(self, name: str) -> list[ts.Node]:
         """The identifiers named `name` that are references (not declarations), in document order."""
@@ -402,6 +404,10 @@ class Resolver:
         full = value_of(use)
         if full is None:
             return out
+        if use.origin.context is not None and self.builder is not None:
+            # A tRPC builder: its callbacks' `{ ctx }`, and the builder its middlewares leave.
+            full, params = self.builder(use)
+            out += params
         holder, index = carried(top) if top is not None else (top, ())
         parent = holder.parent if holder is not None else None
         if parent is not None and parent.type == "variable_declarator" and parent.child_by_field_name("value") == holder:
@@ -447,33 +453,6 @@ class Resolver:
                         ident = params[position]
                         if self.scopes.is_definition(ident):
                             out.append((ident, Origin(use.origin.module, export, (), use.origin.via, use.origin.related)))
-        if use.origin.context is not None:
-            out += self._context_params(use, use.origin.context)
         if self.flow is not None:
             out += self.flow(use, full)
-        return out
-
-    def _context_params(self, use: Use, context: Origin) -> list[tuple[ts.Node, Origin]]:
-        """`.query(({ ctx }) => ...)`, `.use(({ ctx, next }) => ...)` on a tRPC builder: the
-        callback's first parameter holds the context at `.ctx`."""
-        out: list[tuple[ts.Node, Origin]] = []
-        for step in use.steps:
-            if step.op != "()" or step.arguments is None:
-                continue
-            for arg in step.arguments.named_children:
-                if arg.type not in ("arrow_function", "function_expression", "function"):
-                    continue
-                params = _function_params(arg)
-                if not params:
-                    continue
-                if params[0].type == "identifier":  # (opts) => opts.ctx.auth
-                    if self.scopes.is_definition(params[0]):
-                        out.append((params[0], Origin(context.module, context.export, context.path, context.via,
-                                                      context.related, fields=(("ctx", context),))))
-                    continue
-                for path, ident in pattern_names(params[0]):
-                    if path[:1] == (".ctx",) and self.scopes.is_definition(ident):
-                        bound = context.extend(path[1:])
-                        if bound is not None:
-                            out.append((ident, bound))
         return out
