@@ -76,8 +76,7 @@ def one_per_line(findings: list[Finding]) -> list[Finding]:
 def finish(analysis: FileAnalysis, source: SourceText, problems: list[FileProblem]) -> tuple[list[Finding], list[FileProblem]]:
     """Per-file post-processing once the analysis is final: repeats, fingerprints, suppressions."""
     findings = suppressions.apply(with_line_hashes(one_per_line(analysis.findings), source.text), source.text)
-    lines = source.text.split("
-") if findings else []
+    lines = source.text.split("\n") if findings else []
     findings = [secrets.redact_finding(f, lines) for f in findings]  # no report may repeat a secret
     findings = [_clipped(f) for f in findings]  # after redaction: a clipped secret would escape it
     return findings, merge_problems(problems + analysis.problems)
