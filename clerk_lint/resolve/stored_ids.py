@@ -6,7 +6,9 @@ the column's declaration, in whichever file declares it:
   module resolver when the writer was read), or the writer's own file;
 - a Prisma model by its client accessor (`db.post` -> `model Post`), or by its table name
   (`@@map`) for SQL-level writers;
-- a Convex table by its key in `defineSchema({...})`;
+- a Convex table by its key in `defineSchema({...})`; a Clerk id passed to another Convex
+  function (`ctx.runMutation(internal.users.upsert, { userId: evt.data.id })`) is followed into
+  that function's handler, whose writes are the caller's;
 - a SQL table (`CREATE TABLE`, `ALTER TABLE ... ADD COLUMN`) by name.
 
 An index over such a column is reported too (CLK721), unless one of its columns is named after
@@ -31,6 +33,7 @@ Read = Callable[[Candidate], tuple[Optional[SourceText], Optional[FileProblem]]]
 # (importing file, specifier) -> the project file it names (the module resolver), or None.
 Resolve = Callable[[str, str], Optional[str]]
 MAX_REEXPORTS = 4  # `@repo/db` -> src/index.ts -> src/schema.ts ...
+MAX_CONVEX_HOPS = 3  # an httpAction -> an internalMutation -> a helper mutation
 Written = dict[str, list[StoredIdWrite]]  # column -> its writers
 
 
@@ -184,6 +187,37 @@ def _follow_reexports(groups: _Groups, by_path: dict[str, Candidate], read: Read
             return
 
 
+def _follow_convex_calls(writes: list[StoredIdWrite], candidates: Sequence[Candidate], read: Read) -> list[StoredIdWrite]:
+    """The writes of Convex functions called with Clerk ids (`orm` "convex-fn": `table` is the
+    function's path under the functions folder `module`, `users.upsert`), added to `writes`."""
+    from ..readers.ecma.stored_ids import handler_writes
+
+    by_relpath = {c.relpath: c for c in candidates if c.language in JS_LANGUAGES}
+    out = [w for w in writes if w.orm != "convex-fn"]
+    pending = [w for w in writes if w.orm == "convex-fn"]
+    done: set[tuple[str, str, str]] = set()
+    for _ in range(MAX_CONVEX_HOPS):
+        calls: dict[tuple[str, str], list[StoredIdWrite]] = defaultdict(list)
+        for w in pending:
+            if (w.module, w.table, w.column) not in done:
+                done.add((w.module, w.table, w.column))
+                calls[(w.module, w.table)].append(w)
+        pending = []
+        for (folder, function), arguments in calls.items():
+            *parts, export = function.split(".")
+            stem = "/".join(([folder] if folder else []) + parts)
+            candidate = next((by_relpath[stem + ext] for ext in (".ts", ".js", ".tsx", ".jsx", ".mts", ".mjs")
+                              if stem + ext in by_relpath), None)
+            source = read(candidate)[0] if candidate is not None else None
+            if source is None:
+                continue
+            locate = LineIndex(source).locator(candidate.relpath)
+            for w in handler_writes(source.data, candidate.language, candidate.relpath, export, arguments,
+                                    lambda node: locate(node).line):
+                (pending if w.orm == "convex-fn" else out).append(w)
+    return out
+
+
 def declaration_findings(writes: Sequence[StoredIdWrite], candidates: Sequence[Candidate], catalog: Catalog,
                          read: Read, resolve: Optional[Resolve] = None) -> list[tuple[Candidate, SourceText, FileAnalysis]]:
     """(declaring file, its source, its new findings) for every column the writes fill."""
@@ -191,6 +225,8 @@ def declaration_findings(writes: Sequence[StoredIdWrite], candidates: Sequence[C
         return []
     by_path = {str(c.path): c for c in candidates}
     by_relpath = {c.relpath: c for c in candidates}
+    if any(w.orm == "convex-fn" for w in writes):
+        writes = _follow_convex_calls(list(writes), candidates, read)
     groups = _Groups(writes, by_relpath)
     _follow_reexports(groups, by_path, read, resolve)
     wanted: dict[str, Candidate] = {}
