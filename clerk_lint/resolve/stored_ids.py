@@ -63,15 +63,18 @@ class _Groups:
 
 
 def _column_finding(classifier: Classifier, catalog: Catalog, node, table: str, column: str, schema: str,
-                    writes: list[StoredIdWrite], db_name: str = ""):
+                    writes: list[StoredIdWrite], db_name: str = "", via: str = ""):
     kinds = kinds_label(writes)
     shown = f"{table}.{column}" + (f" (column {db_name})" if db_name and db_name != column else "")
-    detail = f"{shown} holds Clerk {kinds} ids: {writers_detail(writes)}"
+    detail = f"{shown} holds Clerk {kinds + ' ids' if kinds != 'id' else 'ids'}"
+    detail += f" (a relation links it to {via})" if via else ""
+    detail += f": {writers_detail(writes)}"
     if "session" in kinds:
         detail += " (Clerk sessions are not imported: Better Auth's sessions have ids of their own)"
     writers = ", ".join(dict.fromkeys(f"{w.path}:{w.line}" for w in sorted(writes, key=lambda w: (w.path, w.line))))
     details = (("table", table), ("column", db_name or column), ("field", column), ("schema", schema),
-               ("reason", "written"), ("kind", kinds), ("writers", writers))
+               ("reason", "written" if not via else "relation"), ("kind", kinds), ("writers", writers)) + (
+               (("via", via),) if via else ())
     return classifier.finding(catalog.rule(NEUTRAL_COLUMN_RULE), node, symbol=f"{table}.{column}", module="",
                               detail=detail, details=details)
 
@@ -122,17 +125,25 @@ def _text_findings(source: SourceText, candidate: Candidate, catalog: Catalog, g
     text = source.text
     classifier = Classifier(catalog, LineIndex(source).locator(candidate.relpath))
     found: dict[tuple[str, str], list[StoredIdWrite]] = {}
+    via: dict[tuple[str, str], str] = {}
 
     if candidate.language == "prisma":
         tables = prisma_table_names(text)
 
-        def written(model: str, name: str, mapped: str) -> bool:
+        def direct(model: str, name: str, mapped: str) -> list[StoredIdWrite]:
             writes = groups.prisma.get(_lower_first(model), {}).get(name, [])
             sql = groups.sql.get(tables.get(model, model).lower(), {})
-            writes = writes + sql.get((mapped or name).lower(), [])
+            return writes + sql.get((mapped or name).lower(), [])
+
+        linked = _prisma_linked(text, direct)
+
+        def written(model: str, name: str, mapped: str) -> bool:
+            writes = direct(model, name, mapped)
             if writes:
                 found[(model, name)] = writes
-            return bool(writes)
+            elif (model, name) in linked:
+                via[(model, name)], found[(model, name)] = linked[(model, name)]
+            return (model, name) in found
 
         columns = [c for c in prisma_columns(text, written) if c.reason == "written"]
         indexes = prisma_indexes(text, {(c.table, c.name) for c in columns})
@@ -148,13 +159,45 @@ def _text_findings(source: SourceText, candidate: Candidate, catalog: Catalog, g
         indexes = sql_indexes(text, {(c.table, c.name) for c in columns})
         schema = "sql"
     out = [_column_finding(classifier, catalog, text_span(text, c.start, c.end), c.table, c.name, schema,
-                           found[(c.table, c.name)]) for c in columns]
+                           found[(c.table, c.name)], via=via.get((c.table, c.name), "")) for c in columns]
     filled = {(c.table, c.name) for c in columns}
     for index in indexes:
         hit = [c for c in index.columns if (index.table, c) in filled]
         if hit and not any(is_clerk_column_name(c) for c in index.columns):
             out.append(_index_finding(classifier, catalog, text_span(text, index.start, index.end), index.table,
                                       index.kind, "", list(index.columns), hit, schema))
+    return out
+
+
+def _prisma_linked(text: str, direct: Callable[[str, str, str], list[StoredIdWrite]]) -> dict[tuple[str, str], tuple[str, list]]:
+    """Fields a relation links to a field code fills with Clerk ids (a foreign key and the key it
+    references hold the same ids): (model, field) -> ("Model.field" it is linked to, its writers).
+    Fields named after Clerk are CLK720 already and stay out (a link to one is not followed)."""
+    from ..readers.schema import prisma_columns, prisma_relations
+
+    links: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for model, field, target, ref in prisma_relations(text):
+        links[(model, field)].add((target, ref))
+        links[(target, ref)].add((model, field))
+    if not links:
+        return {}
+    seeds: dict[tuple[str, str], list[StoredIdWrite]] = {}
+
+    def collect(model: str, name: str, mapped: str) -> bool:
+        writes = direct(model, name, mapped) if (model, name) in links else []
+        if writes:
+            seeds[(model, name)] = writes
+        return False
+
+    named = {(c.table, c.name) for c in prisma_columns(text, collect)}
+    out: dict[tuple[str, str], tuple[str, list]] = {}
+    for seed, writes in seeds.items():
+        pending = [seed]
+        while pending:
+            for other in links[pending.pop()]:
+                if other not in seeds and other not in out and other not in named:
+                    out[other] = (f"{seed[0]}.{seed[1]}", writes)
+                    pending.append(other)
     return out
 
 

@@ -414,7 +414,8 @@ def id_writes(uses: Iterable[Use], imports: list[ImportDecl], resolve: Optional[
     values.update(identity)
     if events and root is not None:
         for key, value in _payload_values(root, events).items():
-            values.setdefault(key, value)
+            if key not in values or values[key][1] == "id":  # the event's branch names the kind
+                values[key] = value
     if not values:
         return []
     identity_ids = set(identity)
