@@ -352,3 +352,43 @@ export const postsRouter = router({
     assert _codes(result, "prisma/schema.prisma") == [(2, "CLK724"), (9, "CLK724"), (11, "CLK721")]
     author = next(f for f in result.findings if f.symbol == "Post.authorId")
     assert "written at src/server/routers/posts.ts:6 (authorId)" in author.message
+
+
+def test_drizzle_key_from_a_verified_webhook_carries_to_its_foreign_keys(tmp_path):
+    root = write(tmp_path, {"src/db/schema.ts": '''import { index, pgTable, serial, text } from "drizzle-orm/pg-core";
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull(),
+});
+
+export const posts = pgTable("posts", {
+  id: serial("id").primaryKey(),
+  authorId: text("author_id").notNull().references(() => users.id),
+  editorId: text("editor_id").references(() => editors.id),
+}, (t) => [index("posts_author_idx").on(t.authorId)]);
+
+export const editors = pgTable("editors", { id: text("id").primaryKey() });
+''', "src/app/api/webhooks/route.ts": '''import { Webhook } from "svix";
+import type { WebhookEvent } from "@clerk/nextjs/server";
+import { db } from "../../../db";
+import { editors, users } from "../../../db/schema";
+
+export async function POST(req: Request) {
+  const body = await req.text();
+  const evt = new Webhook(process.env.CLERK_WEBHOOK_SECRET!).verify(body, Object.fromEntries(req.headers)) as WebhookEvent;
+  switch (evt.type) {
+    case "user.created": {
+      const { id, email_addresses } = evt.data;
+      await db.insert(users).values({ id, email: email_addresses[0]?.email_address ?? "" });
+      await db.insert(editors).values({ id: crypto.randomUUID() });
+      break;
+    }
+  }
+  return new Response("ok");
+}
+'''})
+    result = run_scan([root], CATALOG)
+    assert _codes(result, "src/db/schema.ts") == [(4, "CLK724"), (10, "CLK724"), (12, "CLK721")]
+    author = next(f for f in result.findings if f.symbol == "posts.authorId")
+    assert "(a relation links it to users.id): written at src/app/api/webhooks/route.ts:12 (id)" in author.message

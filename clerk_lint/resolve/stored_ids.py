@@ -49,6 +49,7 @@ class _Groups:
         self.prisma: dict[str, Written] = defaultdict(lambda: defaultdict(list))
         self.convex: dict[str, Written] = defaultdict(lambda: defaultdict(list))
         self.sql: dict[str, Written] = defaultdict(lambda: defaultdict(list))
+        self.via: dict[tuple[str, str, str], str] = {}  # (module, binding, column) -> the key it references
         for w in writes:
             if w.orm == "drizzle":
                 module = w.module or (str(by_relpath[w.path].path) if w.path in by_relpath else "")
@@ -89,7 +90,7 @@ def _index_finding(classifier: Classifier, catalog: Catalog, node, table: str, k
 
 
 def _js_findings(source: SourceText, candidate: Candidate, catalog: Catalog, drizzle: dict[str, Written],
-                 convex: dict[str, Written]) -> list:
+                 convex: dict[str, Written], via: Optional[dict[tuple[str, str], str]] = None) -> list:
     from ..readers.ecma.table_declarations import convex_tables, drizzle_table, parse_module
 
     root = parse_module(source.data, candidate.language)
@@ -98,20 +99,21 @@ def _js_findings(source: SourceText, candidate: Candidate, catalog: Catalog, dri
     for binding, written in drizzle.items():
         table = drizzle_table(root, binding)
         if table is not None:
-            tables.append((table.name, table, written, "orm"))
+            tables.append((binding, table.name, table, written, "orm"))
     if convex:
         for key, table in convex_tables(root).items():
             if key in convex:
-                tables.append((key, table, convex[key], "convex"))
+                tables.append((key, key, table, convex[key], "convex"))
     out = []
-    for name, table, written, schema in tables:
+    for binding, name, table, written, schema in tables:
         filled = []
         for column, writes in sorted(written.items()):
             found = table.columns.get(column)
             if found is None or is_clerk_column_name(found[1] or column):
                 continue
             filled.append(column)
-            out.append(_column_finding(classifier, catalog, found[0], name, column, schema, writes, found[1]))
+            out.append(_column_finding(classifier, catalog, found[0], name, column, schema, writes, found[1],
+                                       (via or {}).get((binding, column), "") if schema == "orm" else ""))
         for node, builder, index_name, columns in table.indexes:
             hit = [table.columns[c][1] or c for c in columns if c in filled]
             if hit and not any(is_clerk_column_name(c) for c in columns):
@@ -201,6 +203,31 @@ def _prisma_linked(text: str, direct: Callable[[str, str, str], list[StoredIdWri
     return out
 
 
+def _drizzle_links(groups: _Groups, by_path: dict[str, Candidate], read: Read) -> None:
+    """Columns a Drizzle foreign key links to a column filled with Clerk ids (`.references(() =>
+    users.id)`, both ways, tables of one module) get that column's writers."""
+    from ..readers.ecma.table_declarations import drizzle_references, parse_module
+
+    for module, tables in list(groups.drizzle.items()):
+        candidate = by_path.get(module)
+        source = read(candidate)[0] if candidate is not None and candidate.language in JS_LANGUAGES else None
+        if source is None or b".references(" not in source.data:
+            continue
+        links: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+        for binding, column, target, key in drizzle_references(parse_module(source.data, candidate.language)):
+            links[(binding, column)].add((target, key))
+            links[(target, key)].add((binding, column))
+        seeds = [(b, c) for b, columns in tables.items() for c, writes in columns.items() if writes and (b, c) in links]
+        for seed in seeds:
+            pending = [seed]
+            while pending:
+                for binding, column in links[pending.pop()]:
+                    if not tables.get(binding, {}).get(column) and not is_clerk_column_name(column):
+                        tables[binding][column].extend(tables[seed[0]][seed[1]])
+                        groups.via[(module, binding, column)] = f"{seed[0]}.{seed[1]}"
+                        pending.append((binding, column))
+
+
 def _follow_reexports(groups: _Groups, by_path: dict[str, Candidate], read: Read, resolve: Optional[Resolve]) -> None:
     """A table imported from a module that only re-exports it (`export * from "./schema"`, a
     package's index) is looked for where it is declared."""
@@ -272,6 +299,7 @@ def declaration_findings(writes: Sequence[StoredIdWrite], candidates: Sequence[C
         writes = _follow_convex_calls(list(writes), candidates, read)
     groups = _Groups(writes, by_relpath)
     _follow_reexports(groups, by_path, read, resolve)
+    _drizzle_links(groups, by_path, read)
     wanted: dict[str, Candidate] = {}
     for module, tables in groups.drizzle.items():
         if module in by_path and tables:
@@ -285,7 +313,9 @@ def declaration_findings(writes: Sequence[StoredIdWrite], candidates: Sequence[C
         if source is None:
             continue
         if candidate.language in JS_LANGUAGES:
-            findings = _js_findings(source, candidate, catalog, groups.drizzle.get(str(candidate.path), {}), {})
+            module = str(candidate.path)
+            findings = _js_findings(source, candidate, catalog, groups.drizzle.get(module, {}), {},
+                                    {(b, c): v for (m, b, c), v in groups.via.items() if m == module})
         else:
             findings = _text_findings(source, candidate, catalog, groups)
         if findings:
