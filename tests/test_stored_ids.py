@@ -24,6 +24,8 @@ export async function create(name: string) {
   await prisma.project.findMany({ where: { ownerId: user!.id } });
   await supabase.from("invoices").insert({ customer_id: userId, amount: 1 });
   await prisma.project.update({ where: { id: "1" }, data: { name: "x" } });
+  await prisma.membership.findUnique({ where: { memberId_teamId: { memberId: userId!, teamId: "t" } } });
+  await prisma.membership.findMany({ where: { OR: [{ invitedBy: userId! }, { NOT: { teamId: "t" } }] } });
 }
 '''
 PRISMA = '''model Project {
@@ -41,6 +43,13 @@ model Invoice {
   id         String @id
   customerId String @map("customer_id")
   @@map("invoices")
+}
+
+model Membership {
+  memberId  String
+  teamId    String
+  invitedBy String?
+  @@id([memberId, teamId])
 }
 '''
 SQL = '''create table payouts (
@@ -62,7 +71,9 @@ def test_prisma_and_sql_declarations_named_by_their_writers(tmp_path):
     result = run_scan([root], CATALOG)
     # ownerId (create + where), tenant (@map), the @@index over ownerId; not name/email/@@index([email]);
     # invoices.customer_id through the Supabase writer, in the model (@@map) and the migration.
-    assert _codes(result, "prisma/schema.prisma") == [(3, "CLK724"), (4, "CLK724"), (8, "CLK721"), (14, "CLK724")]
+    # membership.memberId (a compound key's filter), invitedBy (in OR), their @@id; not teamId.
+    assert _codes(result, "prisma/schema.prisma") == [(3, "CLK724"), (4, "CLK724"), (8, "CLK721"), (14, "CLK724"),
+                                                      (19, "CLK724"), (21, "CLK724"), (22, "CLK721")]
     assert _codes(result, "supabase/migrations/001.sql") == [(3, "CLK724"), (6, "CLK721")]
     owner = next(f for f in result.findings if f.symbol == "Project.ownerId")
     assert "written at src/app/actions.ts:10 (userId)" in owner.message

@@ -36,6 +36,8 @@ _PRISMA_WRITES = frozenset({"create", "createMany", "createManyAndReturn", "upda
 _PRISMA_READS = frozenset({"findFirst", "findFirstOrThrow", "findUnique", "findUniqueOrThrow", "findMany",
                            "count", "delete", "deleteMany", "update", "updateMany", "upsert", "aggregate"})
 _PRISMA_PAYLOADS = {"data": "write", "create": "write", "update": "write", "where": "filter"}
+_PRISMA_LOGIC = frozenset({"AND", "OR", "NOT"})
+_MAX_FILTER_DEPTH = 4
 _DRIZZLE_FILTERS = frozenset({"eq", "ne", "inArray"})
 _SQL_WRITES = frozenset({"insert", "upsert", "update"})
 _SQL_TABLE_CALLS = frozenset({"from", "insertInto", "updateTable", "table", "into"})
@@ -340,10 +342,25 @@ def _payload_target(obj: ts.Node, tables: _Tables) -> Optional[tuple[str, str, s
                     return "sql", first, "", "filter"
             return None
     # Prisma: { data: {...} } / { where: {...} } / upsert's { create, update } argument of db.post.create(...)
-    pair = obj.parent
-    if pair is None or pair.type != "pair" or pair.child_by_field_name("value") != obj:
+    nested = False  # inside a filter's `AND: [...]` / `OR` / `NOT` or a compound key `userId_postId: {...}`
+    for _ in range(_MAX_FILTER_DEPTH):
+        pair = obj.parent.parent if obj.parent is not None and obj.parent.type == "array" else obj.parent
+        if pair is None or pair.type != "pair":
+            return None
+        key = _key(pair)
+        if key in _PRISMA_LOGIC or (key not in _PRISMA_PAYLOADS and "_" in key.strip("_")):
+            if pair.parent is None or pair.parent.type != "object":
+                return None
+            obj, nested = pair.parent, True
+            continue
+        if pair.child_by_field_name("value") != obj:
+            return None
+        break
+    else:
         return None
-    mode = _PRISMA_PAYLOADS.get(_key(pair))
+    mode = _PRISMA_PAYLOADS.get(key)
+    if nested and mode != "filter":
+        return None
     outer = pair.parent
     call = _call_of_argument(outer) if outer is not None and outer.type == "object" else None
     if mode is None or call is None:
