@@ -1,7 +1,7 @@
 """Command line: `clerk-lint scan | rules | explain`.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or fatal error
-(one line on stderr naming the cause).
+(one line on stderr naming the cause), 130 interrupted.
 """
 from __future__ import annotations
 
@@ -52,8 +52,26 @@ def _showing_progress(settings: dict):
     return progress.showing(progress.wanted(sys.stderr, settings.get("quiet", False)), color=color_wanted(sys.stderr))
 
 
+class Interrupted(click.ClickException):
+    """Ctrl-C / SIGINT: one line and exit 130 (128 + SIGINT), never 1, which means findings."""
+
+    exit_code = 130
+
+    def __init__(self) -> None:
+        super().__init__("interrupted")
+
+    def show(self, file=None) -> None:
+        click.echo("clerk-lint: interrupted", err=True)
+
+
 class _OneLineErrors(click.Group):
     """Usage errors as one stderr line (the README promises it), not click's usage banner."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before click's own handler, which prints a blank line and "Aborted!"
+            raise Interrupted() from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -67,9 +85,9 @@ class _OneLineErrors(click.Group):
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("Aborted!", err=True)
-            sys.exit(1)
+        except (click.Abort, KeyboardInterrupt):
+            Interrupted().show()
+            sys.exit(Interrupted.exit_code)
         # standalone_mode=False hands back ctx.exit()'s code instead of exiting
         sys.exit(rv if isinstance(rv, int) else 0)
 

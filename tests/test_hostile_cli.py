@@ -223,3 +223,98 @@ def test_signal_while_writing_leaves_no_temp_file(tmp_path, signum):
         proc.kill()
     assert proc.returncode != 0
     assert list(out.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- item 4: workers die with the parent
+
+_SLOW_WORKERS = """
+import sys, time
+import clerk_lint.scan.parallel as parallel
+real = parallel._work
+def slow(bounds):
+    time.sleep(120)
+    return real(bounds)
+slow.__qualname__ = slow.__name__ = "_work"  # pickled by name: the workers run this one
+slow.__module__ = parallel.__name__
+parallel._work = slow
+from clerk_lint.cli import main
+main(["scan", "--no-config", "--jobs", "2", "--format", "json", "."])
+"""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+def _start_slow_scan(tmp_path: Path) -> tuple[subprocess.Popen, list[int]]:
+    app = tmp_path / "app"
+    for i in range(120):
+        _put(app, f"src/m{i}.ts", f"export const m{i} = {i};\n")
+    _put(app, "src/page.tsx", CLERK_PAGE)
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_WORKERS], cwd=app, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    import time
+
+    deadline = time.monotonic() + TIMEOUT
+    while len(_children(proc.pid)) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert len(workers) >= 2, (workers, proc.poll())
+    time.sleep(0.3)  # past the workers' start-up
+    return proc, workers
+
+
+def _reap(proc: subprocess.Popen, workers: list[int]) -> list[int]:
+    import time
+
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [w for w in workers if _alive(w)]
+    for w in left:  # the test's own clean-up
+        os.kill(w, signal.SIGKILL)
+    return left
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
+def test_killed_parent_leaves_no_workers(tmp_path):
+    proc, workers = _start_slow_scan(tmp_path)
+    proc.kill()
+    try:
+        proc.communicate(timeout=20)  # the pipes close: no worker holds them
+        hung = False
+    except subprocess.TimeoutExpired:
+        hung = True
+    left = _reap(proc, workers)
+    proc.communicate()
+    assert not hung and not left
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
+def test_sigint_exits_130_with_one_line(tmp_path):
+    proc, workers = _start_slow_scan(tmp_path)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the whole process group
+    try:
+        out, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        raise AssertionError(f"still running after SIGINT: {err}")
+    finally:
+        left = _reap(proc, workers)
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert len(err.strip().splitlines()) == 1, err
+    assert out == "" and not left
