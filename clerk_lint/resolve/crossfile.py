@@ -39,6 +39,8 @@ class Project:
         self.roots = sorted({str(c.root) for c in candidates})
         self._resolver = None
         self.summaries: dict[str, ModuleSummary] = {}
+        self._stores_of: Optional[dict] = None  # the summaries `_stores` was computed from
+        self._stores: dict[str, Origin] = {}
 
     @property
     def resolver(self):
@@ -97,6 +99,26 @@ class Project:
         summary = self.summaries.get(module)
         return summary.types.get(name) if summary is not None else None
 
+    def store_keys(self) -> dict[str, Origin]:
+        """Request-scoped keys any module stores a Clerk value in (ModuleSummary.stores); the
+        first module in path order names a key stored in several."""
+        if self._stores_of is not self.summaries:
+            keys: dict[str, Origin] = {}
+            for path in sorted(self.summaries):
+                for key, origin in self.summaries[path].stores.items():
+                    keys.setdefault(key, origin)
+            self._stores_of, self._stores = self.summaries, keys
+        return self._stores
+
+
+def stored_tokens(summary: Optional[ModuleSummary]) -> set[str]:
+    """Bytes of the files that may read back what the module stores (`"userId"`, `locals.userId`)."""
+    if summary is None or not summary.stores:
+        return set()
+    from ..readers.ecma.value_stores import key_tokens
+
+    return {token for key in summary.stores for token in key_tokens(key)}
+
 
 def _reexported(found: Optional[Origin], display: str) -> Optional[Origin]:
     """`found` re-exported by the module `display`; a wrapper stays as it is (its findings show the wrapper chain)."""
@@ -119,6 +141,9 @@ class FileContext:
     def lookup_type(self, module: str, name: str) -> Optional[Origin]:
         return self.project.lookup_type(module, name)
 
+    def store_keys(self) -> dict[str, Origin]:
+        return self.project.store_keys()
+
 
 class FirstRoundContext(FileContext):
     """Round 1: imports resolve, but no module is known to be Clerk-backed yet."""
@@ -128,6 +153,9 @@ class FirstRoundContext(FileContext):
 
     def lookup_type(self, module: str, name: str) -> Optional[Origin]:
         return None
+
+    def store_keys(self) -> dict[str, Origin]:
+        return {}
 
 
 FirstRound = tuple[Optional[FileAnalysis], list[FileProblem]]
@@ -210,6 +238,7 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
         tokens: set[str] = set()
         for key in changed:
             tokens |= set(project.resolver.tokens(Path(key)))
+            tokens |= stored_tokens(project.summaries.get(key))
         pattern = _token_pattern(tokens)
         changed = set()
         if pattern is None:

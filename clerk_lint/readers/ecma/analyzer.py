@@ -13,12 +13,14 @@ from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, value_findings
 from ...concepts.clerk_ids import CARRY_RULE
 from ...concepts.secret_literals import may_hold_secret_literal
-from .bindings import Origin, Resolver
+from .bindings import Origin, Resolver, Use, value_of
 from ...concepts.catalog import Catalog, is_clerk_module
 from ...discover.kinds import Candidate
 from ...classify.classifier import Classifier
 from ...findings import FileAnalysis, FileProblem, Finding, Location
-from .exports import SummaryBuilder
+from .exports import ModuleSummary, SummaryBuilder
+from . import value_stores
+from ...classify.value_uses import read_finding, store_finding
 from . import framework_reads
 from .imports import find_imports, text
 from .parse import parse
@@ -138,6 +140,7 @@ class ModuleContext(Protocol):
     def resolve(self, specifier: str) -> Optional[str]: ...  # the project module it names, or None
     def lookup(self, module: str, name: str) -> Optional[Origin]: ...  # a Clerk-backed export of it
     def lookup_type(self, module: str, name: str) -> Optional[Origin]: ...  # the context a type of it names
+    def store_keys(self) -> dict[str, Origin]: ...  # request-scoped keys other modules store Clerk values in
 
 
 def _reads_clerk_member(data: bytes, local: ts.Node, statement: ts.Node, origin: Origin,
@@ -179,6 +182,76 @@ def _app_import_findings(imports: list, local_seeds: list[tuple[ts.Node, Origin]
         out.append(classifier.finding(rule, decl.node, symbol=symbols, module=decl.source, detail=symbols,
                                       via=first.via, related=first.related))
     return out
+
+
+def _store_keys(data: bytes, context: Optional[ModuleContext], sdks: frozenset[str],
+                clerk_imports: list) -> dict[str, Origin]:
+    """Request-scoped keys holding Clerk values this file may read back (value_stores): those
+    other modules store, and what @hono/clerk-auth's middleware stores, where the file's
+    bytes name them."""
+    keys: dict[str, Origin] = {}
+    if context is not None:
+        for key, origin in context.store_keys().items():
+            if any(token.encode("utf-8", "surrogateescape") in data for token in value_stores.key_tokens(key)):
+                keys[key] = origin
+    if value_stores.HONO_MODULE in sdks or any(d.source == value_stores.HONO_MODULE for d in clerk_imports):
+        for (kind, name), origin in value_stores.HONO_KEYS.items():
+            keys.setdefault(value_stores.store_key(kind, name), origin)
+    return keys
+
+
+def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Classifier, keys: dict[str, Origin],
+                result: FileAnalysis, role_comparisons: list) -> dict[str, Origin]:
+    """Clerk values the file keeps (CLK512) and request-scoped copies it reads back (CLK513 or
+    the read's own rule); returns the keys this file stores, for other modules."""
+    stores = value_stores.Stores(resolver.scopes, resolver.bound)
+    kept: dict[str, Origin] = {}
+    written: set[int] = set()
+
+    def writes(found: list) -> None:
+        for use in found:
+            value = value_of(use)
+            stored = stores.stored(use, value)
+            if stored is None:
+                continue
+            if stored.node.id not in written:
+                written.add(stored.node.id)
+                result.findings.append(store_finding(classifier, stored, use))
+            if stored.key is not None:
+                key = value_stores.store_key(*stored.key)
+                value = value.through(stored.place, classifier.locate(stored.node))
+                kept[key] = value_stores.merged(kept.get(key), stored.path, value)
+
+    def report(use: Use, finding) -> None:
+        if finding is not None:
+            result.findings.append(finding)
+        result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+
+    writes(uses)
+    read_uses: list = []
+    for node, origin, place in value_stores.reads(root, resolver.scopes, {**keys, **kept}, _assigned):
+        use = resolver._use(node, origin)  # an object stored whole: only its Clerk fields are followed
+        if use is None:
+            continue
+        if not origin.fields:
+            use.destructured = True  # `c.get("userId")` reads what was stored: a read of userId
+        finding = classifier.use_finding(use)
+        if finding is None and not origin.fields:
+            finding = read_finding(classifier, node, place, origin)
+        report(use, finding)
+        derived = {ident.id: (ident, o) for ident, o in resolver._derived(use) if ident.id not in resolver.bound}
+        more = resolver.uses(derived) if derived else []
+        for found in more:
+            report(found, classifier.use_finding(found))
+        read_uses += [use, *more]
+    writes(read_uses)  # `res.locals.orgId = c.get("clerkAuth").orgId`
+    return kept
+
+
+def _assigned(node: ts.Node) -> bool:
+    parent = node.parent
+    return parent is not None and parent.type in ("assignment_expression", "augmented_assignment_expression") \
+        and parent.child_by_field_name("left") == node
 
 
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: Optional[ModuleContext] = None) -> FileAnalysis:
@@ -228,7 +301,9 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                 if origin is not None and (not origin.app or _reads_clerk_member(data, name.local, decl.node, origin, context)):
                     local_seeds.append((name.local, origin))
     roots = framework_reads.roots(root, sdks, astro_global=astro_global) if sdks else []
-    if not clerk_imports and not local_seeds and not local_reexports and not roots and not type_contexts:
+    store_keys = _store_keys(data, context, sdks, clerk_imports)
+    if not clerk_imports and not local_seeds and not local_reexports and not roots and not type_contexts \
+            and not store_keys:
         if MARKERS.search(data):
             classifier = Classifier(catalog, locate)
             result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
@@ -304,13 +379,18 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         builder = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
         summary = builder.build(root, context.resolve, is_clerk_module)
         result.summary = None if summary.is_empty() else summary
-    if roots:
-        # After the summary: a handler reading `req.auth` is not a wrapper its callers inherit.
-        for use in resolver.framework_uses(roots):
-            finding = classifier.use_finding(use)
-            if finding is not None:
-                result.findings.append(finding)
-            result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+    framework_uses = resolver.framework_uses(roots) if roots else []
+    # After the summary: a handler reading `req.auth` is not a wrapper its callers inherit.
+    for use in framework_uses:
+        finding = classifier.use_finding(use)
+        if finding is not None:
+            result.findings.append(finding)
+        result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+    kept = _store_pass(root, uses + framework_uses, resolver, classifier, store_keys, result, role_comparisons)
+    if kept and context is not None:
+        summary = result.summary if result.summary is not None else ModuleSummary()
+        summary.stores = {**kept, **summary.stores}
+        result.summary = summary
     result.findings = drop_covered_role_keys(result.findings, role_comparisons)
     _carried_findings(result, root, data, catalog, classifier)
     result.id_writes = stored_ids.id_writes(uses, imports, context.resolve if context is not None else None, relpath,

@@ -48,10 +48,13 @@ class ModuleSummary:
     # `export type Context = Awaited<ReturnType<typeof createContext>>` of a Clerk-backed
     # factory: the type names what calling it gives (a tRPC / GraphQL context)
     types: dict[str, Origin] = field(default_factory=dict)
+    # request-scoped places the module stores Clerk values in (`c.set("userId", ...)`,
+    # `res.locals.userId = ...`): value_stores.store_key -> the value, read back in any module
+    stores: dict[str, Origin] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         return not (self.exports or self.forwards or self.clerk_stars or self.local_stars or self.namespaces
-                    or self.types)
+                    or self.types or self.stores)
 
 
 def _strip(node: ts.Node) -> ts.Node:
