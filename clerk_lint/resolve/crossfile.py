@@ -41,6 +41,8 @@ class Project:
         self.summaries: dict[str, ModuleSummary] = {}
         self._stores_of: Optional[dict] = None  # the summaries `_stores` was computed from
         self._stores: dict[str, Origin] = {}
+        self._passes_of: Optional[dict] = None
+        self._passes: dict[str, list] = {}
 
     @property
     def resolver(self):
@@ -99,6 +101,17 @@ class Project:
         summary = self.summaries.get(module)
         return summary.types.get(name) if summary is not None else None
 
+    def incoming(self, module: str) -> list:
+        """What other modules pass to `module` (passing.Pass), one value per receiving parameter:
+        the first caller in path order wins."""
+        if self._passes_of is not self.summaries:
+            by_target: dict[str, dict[tuple, object]] = {}
+            for path in sorted(self.summaries):
+                for item in self.summaries[path].passes:
+                    by_target.setdefault(item.target, {}).setdefault((item.name, item.kind, item.index), item)
+            self._passes_of, self._passes = self.summaries, {k: list(v.values()) for k, v in by_target.items()}
+        return self._passes.get(module, [])
+
     def store_keys(self) -> dict[str, Origin]:
         """Request-scoped keys any module stores a Clerk value in (ModuleSummary.stores); the
         first module in path order names a key stored in several."""
@@ -112,12 +125,16 @@ class Project:
 
 
 def stored_tokens(summary: Optional[ModuleSummary]) -> set[str]:
-    """Bytes of the files that may read back what the module stores (`"userId"`, `locals.userId`)."""
-    if summary is None or not summary.stores:
+    """Bytes of the files that may read back what the module stores (`"userId"`, `locals.userId`)
+    or receive what it passes on (the receiving export's name)."""
+    if summary is None or not (summary.stores or summary.passes):
         return set()
     from ..readers.ecma.value_stores import key_tokens
 
-    return {token for key in summary.stores for token in key_tokens(key)}
+    tokens = {token for key in summary.stores for token in key_tokens(key)}
+    # a module receiving a value names the export that receives it
+    tokens |= {p.name if p.name not in ("*", "default") else "export" for p in summary.passes}
+    return tokens
 
 
 def _reexported(found: Optional[Origin], display: str) -> Optional[Origin]:
@@ -144,6 +161,9 @@ class FileContext:
     def store_keys(self) -> dict[str, Origin]:
         return self.project.store_keys()
 
+    def incoming(self) -> list:
+        return self.project.incoming(str(self.candidate.path))
+
 
 class FirstRoundContext(FileContext):
     """Round 1: imports resolve, but no module is known to be Clerk-backed yet."""
@@ -156,6 +176,9 @@ class FirstRoundContext(FileContext):
 
     def store_keys(self) -> dict[str, Origin]:
         return {}
+
+    def incoming(self) -> list:
+        return []
 
 
 FirstRound = tuple[Optional[FileAnalysis], list[FileProblem]]

@@ -85,6 +85,9 @@ class Recorder:
     def store_keys(self):
         return self.context.store_keys()
 
+    def incoming(self):
+        return self.context.incoming()
+
 
 class Cache:
     def __init__(self, directory, fingerprint: Optional[str] = None):

@@ -19,7 +19,7 @@ from ...discover.kinds import Candidate
 from ...classify.classifier import Classifier
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from .exports import ModuleSummary, SummaryBuilder
-from . import value_stores
+from . import passing, value_stores
 from ...classify.value_uses import read_finding, store_finding
 from . import framework_reads
 from .imports import find_imports, text
@@ -141,6 +141,7 @@ class ModuleContext(Protocol):
     def lookup(self, module: str, name: str) -> Optional[Origin]: ...  # a Clerk-backed export of it
     def lookup_type(self, module: str, name: str) -> Optional[Origin]: ...  # the context a type of it names
     def store_keys(self) -> dict[str, Origin]: ...  # request-scoped keys other modules store Clerk values in
+    def incoming(self) -> list: ...  # Clerk values other modules pass to this one (passing.Pass)
 
 
 def _reads_clerk_member(data: bytes, local: ts.Node, statement: ts.Node, origin: Origin,
@@ -248,6 +249,21 @@ def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Class
     return kept
 
 
+def _passes(uses: list, imported, maps, scopes: ScopeIndex, relpath: str,
+            locate: Callable[[ts.Node], Location]) -> tuple:
+    """Clerk values this file hands to functions and resolver maps of other app modules (passing.Pass)."""
+    out = set(maps.passes)
+    for use in uses:
+        value = value_of(use)
+        if value is None or use.top is None or use.jsx is not None or value.app or value.context is not None:
+            continue
+        found = passing.argument_pass(use.top, value, imported, scopes,
+                                      lambda call, value=value: value.through(relpath, locate(call)))
+        if found is not None:
+            out.add(found)
+    return tuple(sorted(out, key=lambda p: (p.target, p.name, p.kind, p.index, p.value.chain)))
+
+
 def _assigned(node: ts.Node) -> bool:
     parent = node.parent
     return parent is not None and parent.type in ("assignment_expression", "augmented_assignment_expression") \
@@ -302,8 +318,9 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                     local_seeds.append((name.local, origin))
     roots = framework_reads.roots(root, sdks, astro_global=astro_global) if sdks else []
     store_keys = _store_keys(data, context, sdks, clerk_imports)
+    incoming = context.incoming() if context is not None else []
     if not clerk_imports and not local_seeds and not local_reexports and not roots and not type_contexts \
-            and not store_keys:
+            and not store_keys and not incoming:
         if MARKERS.search(data):
             classifier = Classifier(catalog, locate)
             result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
@@ -333,7 +350,15 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                      if n.local is not None and n.imported != "*"}
     for ident_id, seed in annotated_seeds(lang, root, type_imports, scopes).items():
         seeds.setdefault(ident_id, seed)
+    imported = passing.Imported(imports, context.resolve, is_clerk_module) if context is not None else None
+    maps = passing.ResolverMaps(scopes, imported or passing.Imported([], lambda s: None, is_clerk_module))
+    passing.incoming_seeds(root, scopes, incoming, maps)
+    passing.typed_context_seeds(root, scopes, type_contexts, maps)
+    for ident_id, seed in maps.seeds.items():
+        seeds.setdefault(ident_id, seed)
     resolver = Resolver(lang, root, scopes)
+    resolver.destructured |= maps.destructured
+    resolver.parameters = set(maps.seeds)  # values other modules pass in: no wrapper returns them (exports.py)
     if context is not None:
         resolver.lookup = context.lookup
     resolver.flow = ValueFlow(scopes).bindings
@@ -363,12 +388,23 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         more = resolver.uses({k: v for k, v in builders.items() if k not in resolver.bound})
         classify(more)
         uses = sorted(uses + more, key=lambda u: (u.ref.start_byte, u.origin.chain))
+    if passing.serves_graphql(imports):  # resolvers of a GraphQL server whose context is Clerk-backed
+        judge = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
+        for server_context in passing.server_contexts(root, judge.context_value):
+            for value in passing.server_resolvers(root):
+                maps.bind(value, server_context)
+        more = resolver.uses({k: v for k, v in maps.seeds.items() if k not in resolver.bound})
+        resolver.destructured |= maps.destructured
+        classify(more)
+        uses = sorted(uses + more, key=lambda u: (u.ref.start_byte, u.origin.chain))
     result.findings.extend(_app_import_findings(imports, local_seeds, classifier, catalog, result.findings))
     result.findings.extend(type_uses.type_use_findings(lang, root, clerk_imports, scopes, classifier))
     if type_uses.may_augment_clerk_globals(data):
         result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))
     # An app namespace seeded for a member that turned out shadowed is no Clerk use.
-    if clerk_imports or any(not o.app for _, o in local_seeds) or any(not u.origin.app for u in uses):
+    # Values other modules pass in make no Clerk module of this one (an analytics `track(name, props)`).
+    if clerk_imports or any(not o.app for _, o in local_seeds) \
+            or any(not u.origin.app and not resolver.from_parameter(u) for u in uses):
         result.findings.extend(_query_findings(lang, root, catalog, classifier))
     elif MARKERS.search(data):
         result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
@@ -387,9 +423,11 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
             result.findings.append(finding)
         result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
     kept = _store_pass(root, uses + framework_uses, resolver, classifier, store_keys, result, role_comparisons)
-    if kept and context is not None:
+    passes = _passes(uses + framework_uses, imported, maps, scopes, relpath, locate) if imported is not None else ()
+    if (kept or passes) and context is not None:
         summary = result.summary if result.summary is not None else ModuleSummary()
         summary.stores = {**kept, **summary.stores}
+        summary.passes = passes
         result.summary = summary
     result.findings = drop_covered_role_keys(result.findings, role_comparisons)
     _carried_findings(result, root, data, catalog, classifier)
