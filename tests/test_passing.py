@@ -120,6 +120,7 @@ def test_graphql_resolvers_across_modules_read_a_clerk_context(tmp_path):
     assert [(line, code) for line, code, _ in got["src/projects.ts"]] == [(2, "CLK511")]
     assert [(line, code) for line, code, _ in got["src/billing.ts"]] == [(3, "CLK501")]
     assert all(via == ("buildContext",) for f in RESOLVERS for _, _, via in got[f])
+    assert (9, "CLK514", ("buildContext",)) in got["src/server.ts"]  # where the context is wired in
 
 
 def test_yoga_inline_context_and_a_context_not_from_clerk(tmp_path):
@@ -143,4 +144,5 @@ def test_yoga_inline_context_and_a_context_not_from_clerk(tmp_path):
         **{"plain/" + k[4:]: v for k, v in RESOLVERS.items()},
     }))
     assert [(line, code) for line, code, _ in got["yoga/resolvers.ts"]] == [(1, "CLK511")]
+    assert (7, "CLK514") in [(line, code) for line, code, _ in got["yoga/server.ts"]]
     assert not any(path.startswith("plain/") for path in got)

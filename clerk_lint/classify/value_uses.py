@@ -89,3 +89,14 @@ def read_finding(classifier: Classifier, node, place: str, origin) -> Finding:
     return classifier.finding(classifier.catalog.rule(STORE_READ_RULE), node, symbol=place, module=origin.module,
                               detail=origin.chain, details=(("place", place), ("value", origin.chain)),
                               via=origin.via, related=origin.related)
+
+
+CONTEXT_RULE = "CLK514"
+
+
+def context_finding(classifier: Classifier, node, context) -> Finding:
+    """Where a request context built from Clerk auth is wired into a tRPC builder or a GraphQL
+    server: every procedure and resolver reading it depends on its shape."""
+    fields = ", ".join(name for name, _ in context.fields) or context.chain
+    return classifier.finding(classifier.catalog.rule(CONTEXT_RULE), node, symbol=context.chain, module=context.module,
+                              detail=fields, details=(("fields", fields),), via=context.via, related=context.related)

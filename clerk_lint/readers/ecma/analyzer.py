@@ -20,7 +20,7 @@ from ...classify.classifier import Classifier
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from .exports import ModuleSummary, SummaryBuilder
 from . import passing, value_stores
-from ...classify.value_uses import read_finding, store_finding
+from ...classify.value_uses import context_finding, read_finding, store_finding
 from . import framework_reads
 from .imports import find_imports, text
 from .parse import parse
@@ -381,22 +381,25 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
 
     classify(uses)
     # tRPC builders of a Clerk-backed context defined here (their factory judged like a wrapper).
+    wired: list = []  # (where a request context built from Clerk is wired in, the context)
     builders = trpc_context.builder_seeds(data, root, imports, resolver,
                                           SummaryBuilder(relpath, resolver, uses, findings_by_use, locate),
-                                          type_contexts)
+                                          type_contexts, wired)
     if builders:
         more = resolver.uses({k: v for k, v in builders.items() if k not in resolver.bound})
         classify(more)
         uses = sorted(uses + more, key=lambda u: (u.ref.start_byte, u.origin.chain))
     if passing.serves_graphql(imports):  # resolvers of a GraphQL server whose context is Clerk-backed
         judge = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
-        for server_context in passing.server_contexts(root, judge.context_value):
+        for option, server_context in passing.server_contexts(root, judge.context_value):
+            wired.append((option, server_context))
             for value in passing.server_resolvers(root):
                 maps.bind(value, server_context)
         more = resolver.uses({k: v for k, v in maps.seeds.items() if k not in resolver.bound})
         resolver.destructured |= maps.destructured
         classify(more)
         uses = sorted(uses + more, key=lambda u: (u.ref.start_byte, u.origin.chain))
+    result.findings.extend(context_finding(classifier, node, wired_context) for node, wired_context in wired)
     result.findings.extend(_app_import_findings(imports, local_seeds, classifier, catalog, result.findings))
     result.findings.extend(type_uses.type_use_findings(lang, root, clerk_imports, scopes, classifier))
     if type_uses.may_augment_clerk_globals(data):

@@ -148,13 +148,15 @@ def _option_pairs(root: ts.Node, key: str) -> Iterable[ts.Node]:
             yield value
 
 
-def server_contexts(root: ts.Node, context_of: Callable[[ts.Node], Optional[Origin]]) -> list[Origin]:
-    """The Clerk-backed contexts of the file's GraphQL servers: `context: buildContext` or an inline factory."""
+def server_contexts(root: ts.Node, context_of: Callable[[ts.Node], Optional[Origin]]) -> list[tuple[ts.Node, Origin]]:
+    """The Clerk-backed contexts of the file's GraphQL servers, each with the option that wires
+    it in: `context: buildContext` or an inline factory."""
     out = []
     for value in _option_pairs(root, "context"):
         found = context_of(_strip(value))
         if found is not None and (found.fields or found.wrapper is None):
-            out.append(found)
+            option = value.parent if value.parent is not None and value.parent.type == "pair" else value
+            out.append((option, found))
     return out
 
 
