@@ -98,5 +98,6 @@ def context_finding(classifier: Classifier, node, context) -> Finding:
     """Where a request context built from Clerk auth is wired into a tRPC builder or a GraphQL
     server: every procedure and resolver reading it depends on its shape."""
     fields = ", ".join(name for name, _ in context.fields) or context.chain
-    return classifier.finding(classifier.catalog.rule(CONTEXT_RULE), node, symbol=context.chain, module=context.module,
+    factory = next((name for name in context.via if name.isidentifier()), context.chain)  # createContext
+    return classifier.finding(classifier.catalog.rule(CONTEXT_RULE), node, symbol=factory, module=context.module,
                               detail=fields, details=(("fields", fields),), via=context.via, related=context.related)

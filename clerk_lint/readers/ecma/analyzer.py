@@ -202,9 +202,10 @@ def _store_keys(data: bytes, context: Optional[ModuleContext], sdks: frozenset[s
 
 
 def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Classifier, keys: dict[str, Origin],
-                result: FileAnalysis, role_comparisons: list) -> dict[str, Origin]:
+                result: FileAnalysis, role_comparisons: list) -> tuple[dict[str, Origin], list]:
     """Clerk values the file keeps (CLK512) and request-scoped copies it reads back (CLK513 or
-    the read's own rule); returns the keys this file stores, for other modules."""
+    the read's own rule); returns the keys this file stores, for other modules, and the uses
+    of what it read back."""
     stores = value_stores.Stores(resolver.scopes, resolver.bound)
     kept: dict[str, Origin] = {}
     written: set[int] = set()
@@ -246,7 +247,7 @@ def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Class
             report(found, classifier.use_finding(found))
         read_uses += [use, *more]
     writes(read_uses)  # `res.locals.orgId = c.get("clerkAuth").orgId`
-    return kept
+    return kept, read_uses
 
 
 def _passes(uses: list, imported, maps, scopes: ScopeIndex, relpath: str,
@@ -425,8 +426,10 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         if finding is not None:
             result.findings.append(finding)
         result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
-    kept = _store_pass(root, uses + framework_uses, resolver, classifier, store_keys, result, role_comparisons)
-    passes = _passes(uses + framework_uses, imported, maps, scopes, relpath, locate) if imported is not None else ()
+    kept, read_uses = _store_pass(root, uses + framework_uses, resolver, classifier, store_keys, result,
+                                  role_comparisons)
+    passes = _passes(uses + framework_uses + read_uses, imported, maps, scopes, relpath, locate) \
+        if imported is not None else ()
     if (kept or passes) and context is not None:
         summary = result.summary if result.summary is not None else ModuleSummary()
         summary.stores = {**kept, **summary.stores}
@@ -434,6 +437,6 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         result.summary = summary
     result.findings = drop_covered_role_keys(result.findings, role_comparisons)
     _carried_findings(result, root, data, catalog, classifier)
-    result.id_writes = stored_ids.id_writes(uses, imports, context.resolve if context is not None else None, relpath,
-                                            lambda node: locate(node).line, root, data, _handled_events(result))
+    result.id_writes = stored_ids.id_writes(uses + read_uses, imports, context.resolve if context is not None else None,
+                                            relpath, lambda node: locate(node).line, root, data, _handled_events(result))
     return result
