@@ -13,6 +13,7 @@ from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, value_findings
 from ...concepts.clerk_ids import CARRY_RULE
 from ...concepts.secret_literals import may_hold_secret_literal
+from ...concepts.webhook_events import is_svix_module, svix_serves_clerk
 from .bindings import Origin, Resolver, Use, value_of
 from ...concepts.catalog import Catalog, is_clerk_module
 from ...discover.kinds import Candidate
@@ -107,8 +108,7 @@ def _payload_findings(result: FileAnalysis, lang: str, root: ts.Node, relpath: s
         where = classifier.locate(node)
         return (where.line, where.column) in helper_spans
 
-    verified = any(f.code == "CLK601" or (f.code == "CLK001" and f.package.split("/")[0] == "svix")
-                   for f in result.findings)
+    verified = any(f.code == "CLK601" for f in result.findings)
     result.findings.extend(webhook_payloads.findings(lang, root, relpath, data, catalog, classifier, taken, verified))
 
 
@@ -294,6 +294,12 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                                            "parse-partial", partial=True))
     imports = find_imports(lang, root)
     clerk_imports = [d for d in imports if is_clerk_module(d.source)]
+    other_svix = any(is_svix_module(d.source) for d in clerk_imports) and not svix_serves_clerk(
+        relpath, data.decode("utf-8", "replace"), catalog.webhook_events)
+    if other_svix:
+        # svix verifying another sender's webhooks (Resend, billing): nothing of Clerk's, and
+        # its Svix headers are that sender's, no context for a generic event name.
+        clerk_imports = [d for d in clerk_imports if not is_svix_module(d.source)]
     local_seeds: list[tuple[ts.Node, Origin]] = []
     local_reexports = False
     type_contexts: dict[bytes, Origin] = {}  # imported type name -> the Clerk-backed context it names
@@ -328,7 +334,8 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
             if type_uses.may_augment_clerk_globals(data):
                 result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))
             result.findings = env_checks.drop_nested_reads(result.findings)
-            _payload_findings(result, lang, root, relpath, data, catalog, classifier)
+            if not other_svix:
+                _payload_findings(result, lang, root, relpath, data, catalog, classifier)
             _carried_findings(result, root, data, catalog, classifier)
         result.id_writes = stored_ids.id_writes([], imports, context.resolve if context is not None else None, relpath,
                                                 lambda node: locate(node).line, root, data, _handled_events(result))
@@ -413,7 +420,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     elif MARKERS.search(data):
         result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
     result.findings = env_checks.drop_nested_reads(result.findings)
-    if MARKERS.search(data):
+    if MARKERS.search(data) and not other_svix:
         _payload_findings(result, lang, root, relpath, data, catalog, classifier)
     if context is not None:
         builder = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
