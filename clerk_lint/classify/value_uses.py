@@ -67,3 +67,37 @@ def drop_covered_role_keys(findings: Iterable[Finding], covered: Iterable[Locati
     covering = [f.location for f in findings if f.code != ROLE_KEY_RULE and f.details
                 and any(k == "role" for k, _ in f.details)] + list(covered)
     return [f for f in findings if f.code != ROLE_KEY_RULE or not any(_within(f.location, c) for c in covering)]
+
+
+STORE_RULE, STORE_READ_RULE = "CLK512", "CLK513"
+
+
+def store_finding(classifier: Classifier, stored, use: Use) -> Finding:
+    """A Clerk value kept in a store, state, module variable or request-scoped place
+    (readers/ecma/value_stores.Stored)."""
+    value = use.prefix_chain(len(use.steps))
+    origin = use.origin
+    details = (("place", stored.place), ("value", value)) + ((("key", stored.key[1]),) if stored.key else ())
+    return classifier.finding(classifier.catalog.rule(STORE_RULE), stored.node, symbol=stored.place,
+                              module=origin.module, detail=value, details=details, via=origin.via,
+                              related=origin.related)
+
+
+def read_finding(classifier: Classifier, node, place: str, origin) -> Finding:
+    """A Clerk value read back from a request-scoped place (`c.get("clerkAuth")`, `res.locals.auth`)
+    where no rule of the value itself applies."""
+    return classifier.finding(classifier.catalog.rule(STORE_READ_RULE), node, symbol=place, module=origin.module,
+                              detail=origin.chain, details=(("place", place), ("value", origin.chain)),
+                              via=origin.via, related=origin.related)
+
+
+CONTEXT_RULE = "CLK514"
+
+
+def context_finding(classifier: Classifier, node, context) -> Finding:
+    """Where a request context built from Clerk auth is wired into a tRPC builder or a GraphQL
+    server: every procedure and resolver reading it depends on its shape."""
+    fields = ", ".join(name for name, _ in context.fields) or context.chain
+    factory = next((name for name in context.via if name.isidentifier()), context.chain)  # createContext
+    return classifier.finding(classifier.catalog.rule(CONTEXT_RULE), node, symbol=factory, module=context.module,
+                              detail=fields, details=(("fields", fields),), via=context.via, related=context.related)

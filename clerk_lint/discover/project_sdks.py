@@ -26,13 +26,14 @@ FRAMEWORK_SDKS = {
     "@clerk/clerk-sdk-node": "express",  # legacy: ClerkExpressWithAuth() / ClerkExpressRequireAuth()
     "@clerk/fastify": "fastify",
     "svelte-clerk": "sveltekit",  # community SDK: withClerkHandler() fills event.locals.auth
+    "@hono/clerk-auth": "hono",  # clerkMiddleware() stores the auth object: c.get("clerkAuth")
 }
 _DEP_KEYS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 MAX_LEVELS = 40
 
-# Bytes every such read contains (`locals.auth`, `context.auth`, `req.auth`): files without
+# Bytes every such read contains (`locals.auth`, `context.auth`, `req.auth`, `"clerkAuth"`): files without
 # them are never looked at for framework reads. `\b` keeps `.authorization` out.
-AUTH_READ = re.compile(rb"\.auth\b|\.currentUser\b")
+AUTH_READ = re.compile(rb"\.auth\b|\.currentUser\b|[\"']clerk(?:Auth)?[\"']")
 
 _folders: dict[str, Optional[str]] = {}  # folder -> the manifest that applies to it (or None)
 _manifests: dict[str, Optional[frozenset[str]]] = {}  # package.json -> its framework SDKs (None: no deps)
