@@ -20,7 +20,7 @@ from .labels import CLERK_ENV_NAME, literal_labels, string_value
 from .models import ModelFields
 from .path_rules import path_rules_of
 from .syntax import call_args, import_module
-from .vocabulary import (AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION, CLERK_URL, DOTTED, ENV_READ, JWKS, JWT_DECODE,
+from .vocabulary import (APP_IMPORT, AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION, CLERK_URL, DOTTED, ENV_READ, JWKS, JWT_DECODE,
                          KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, SETTINGS_BASES, WEBHOOK_EVENT,
                          env_advice, module_code)
 from .flow import Flow
@@ -96,6 +96,8 @@ class PyFile:
         wrappers = WrapperPass(self)
         wrappers.run()
         self.flow.report_reads()
+        if self.context is not None:
+            self._app_imports()
         summary = self._summary(wrappers.wrappers) if self.context is not None else None
         writes = self.flow.id_writes(self._model_module) if self.context is not None else []
         return FileAnalysis(findings=[f for _, f in self.found], summary=summary, id_writes=writes)
@@ -120,6 +122,28 @@ class PyFile:
                 return None
             module = module + name if module.endswith(".") else f"{module}.{name}"
         return None
+
+    def _app_imports(self) -> None:
+        """CLK006: `from app.auth import get_current_user` where the app's module is Clerk-backed."""
+        for node in self.b.nodes:
+            if type(node) is not ast.ImportFrom:
+                continue
+            module = import_module(node)
+            if module_code(module.lstrip(".").split(".", 1)[0], self.candidate) is not None and not module.startswith("."):
+                continue  # Clerk's own packages: CLK800 / CLK801
+            names, via = [], ()
+            for alias in node.names:
+                export = export_of(self.context, module, alias.name) if alias.name != "*" else None
+                if export is None or export.module:
+                    continue  # (a submodule: its users are found where they read its names)
+                names.append(alias.name)
+                if not via:
+                    via = export.wrapper[1] if export.wrapper else (
+                        export.returns.via if export.returns is not None and export.returns.via else (alias.name,))
+            if names:
+                shown = ", ".join(names)
+                self.add(APP_IMPORT, node, symbol=shown, package=module, detail=shown,
+                         details=(("names", shown),), via=via)
 
     def _model_module(self, module: str) -> str:
         return module_of(self.context, module)
