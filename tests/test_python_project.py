@@ -180,3 +180,73 @@ def test_modules_resolve_like_python(tmp_path):
     # from tests/ (src layout): the file with the longest shared folder, never a crash
     assert modules.resolve(str(tmp_path / "tests/test_auth.py"), "app.auth") is not None
     assert modules.resolve(routes, "requests") is None
+
+
+def test_clerk_ids_written_into_neutral_model_columns(tmp_path):
+    result = check(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/models.py": '''\
+            from django.db import models
+
+
+            class Order(models.Model):
+                owner_id = models.CharField(max_length=64)  # expect: CLK724
+                team = models.ForeignKey("Team", on_delete=models.CASCADE)  # expect: CLK724
+                note = models.TextField()
+                reviewer = models.CharField(max_length=64)
+            ''',
+        "shop/views.py": '''\
+            import jwt
+            from django.conf import settings
+
+            from shop.models import Order
+
+
+            def create(request, note: str):
+                claims = jwt.decode(request.headers["Authorization"], settings.CLERK_PEM_PUBLIC_KEY, algorithms=["RS256"])  # expect: CLK820
+                owner = claims["sub"]  # expect: CLK850
+                Order.objects.create(owner_id=owner, note=note, reviewer=request.user.username)
+                return Order.objects.filter(team_id=claims.get("org_id")).count()  # expect: CLK850
+            ''',
+    })
+    columns = {f.symbol: f for f in result.findings if f.code == "CLK724"}
+    assert set(columns) == {"Order.owner_id", "Order.team"}
+    assert "shop/views.py:10" in columns["Order.owner_id"].message
+    assert "organization" in columns["Order.team"].message
+
+
+def test_sqlalchemy_writes_and_look_alike_values(tmp_path):
+    result = check(tmp_path, {
+        "db.py": '''\
+            from sqlalchemy import String
+            from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+            class Base(DeclarativeBase):
+                pass
+
+
+            class Doc(Base):
+                __tablename__ = "docs"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                author: Mapped[str] = mapped_column(String(64))  # expect: CLK724
+                editor: Mapped[str] = mapped_column(String(64))
+            ''',
+        "api.py": '''\
+            import os
+
+            from clerk_backend_api import Clerk  # expect: CLK800
+            from sqlalchemy import insert, select
+
+            from db import Doc
+
+            clerk = Clerk(bearer_auth=os.environ["CLERK_SECRET_KEY"])  # expect: CLK802, CLK845
+
+
+            def save(session, user_id: str, editor_id: str):
+                user = clerk.users.get(user_id=user_id)  # expect: CLK803
+                session.execute(insert(Doc).values(author=user.id, editor=editor_id))
+                return session.scalars(select(Doc).where(Doc.editor == editor_id)).all()
+            ''',
+    })
+    assert [f.symbol for f in result.findings if f.code == "CLK724"] == ["Doc.author"]

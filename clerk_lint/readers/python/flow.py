@@ -330,7 +330,7 @@ class Flow:
         base = self.data(inner)
         if base is not None and base.kind == "event-data":
             if key == "id":
-                return _event_owner(base.events)
+                return _event_owner(self._branch_events(expr) or base.events)
             return "user" if key == "user_id" else ""
         if key in ("id", "user_id"):
             # data["public_user_data"]["user_id"], data["organization"]["id"]
@@ -350,6 +350,22 @@ class Flow:
                 kind = id_kind(val.chain)
                 return kind if kind != "id" else ""
         return ""
+
+    def _branch_events(self, node) -> tuple[str, ...]:
+        """The Clerk events of the innermost `case` / `if` around node that names some."""
+        events_at = {id(n): f.detail("event") for n, f in self.f.found if f.code == WEBHOOK_EVENT}
+        for anc in self.b.ancestors(node):
+            t = type(anc)
+            if t is ast.match_case:
+                part = anc.pattern
+            elif t is ast.If:
+                part = anc.test
+            else:
+                continue
+            found = tuple(events_at[id(n)] for n in ast.walk(part) if id(n) in events_at)
+            if found:
+                return found
+        return ()
 
     def report_reads(self) -> None:
         by_line: dict[int, list] = {}

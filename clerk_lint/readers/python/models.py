@@ -283,3 +283,32 @@ class ModelFields:
         detail = f"{kind}{where}({', '.join(names)})"
         self.add(INDEX, node, symbol=", ".join(clerk), package="", detail=detail,
                  details=(("table", table), ("index", kind), ("columns", ", ".join(names))))
+
+
+def declared_fields(tree: ast.Module, class_name: str) -> dict[str, ast.AST]:
+    """field name -> the node declaring it (its target name) in the module-level class
+    `class_name` and the classes of this module it derives from; a Django ForeignKey `owner`
+    is also `owner_id`. For the project pass that reports neutral columns (CLK724)."""
+    classes = {n.name: n for n in tree.body if type(n) is ast.ClassDef}
+    out: dict[str, ast.AST] = {}
+    seen = set()
+    pending = [class_name]
+    while pending:
+        name = pending.pop()
+        cls = classes.get(name)
+        if cls is None or name in seen:
+            continue
+        seen.add(name)
+        for stmt in cls.body:
+            if type(stmt) is ast.AnnAssign and type(stmt.target) is ast.Name:
+                target, value = stmt.target, stmt.value
+            elif type(stmt) is ast.Assign and len(stmt.targets) == 1 and type(stmt.targets[0]) is ast.Name:
+                target, value = stmt.targets[0], stmt.value
+            else:
+                continue
+            out.setdefault(target.id, target)
+            if type(value) is ast.Call and type(value.func) in (ast.Name, ast.Attribute) and (
+                    getattr(value.func, "attr", None) or getattr(value.func, "id", "")) in ("ForeignKey", "OneToOneField"):
+                out.setdefault(target.id + "_id", target)
+        pending.extend(b.id for b in cls.bases if type(b) is ast.Name)
+    return out
