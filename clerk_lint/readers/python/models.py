@@ -10,6 +10,7 @@ import re
 from typing import Callable, Optional
 
 from ...concepts.clerk_ids import is_clerk_column_name
+from .vocabulary import SETTINGS_BASES as _SETTINGS
 
 FIELD, INDEX = "CLK722", "CLK723"
 
@@ -141,6 +142,8 @@ class ModelFields:
         return None, ""
 
     def _class_fields(self, cls: ast.ClassDef) -> None:
+        if any(_SETTINGS.match(self._path(base)) for base in cls.bases):
+            return  # a settings class: its aliases are env names (settings.py), not columns
         label = self.model_classes.get(cls.name, "")
         table = self.tables.get(cls.name, cls.name)
         for stmt in cls.body:

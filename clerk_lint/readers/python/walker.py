@@ -24,6 +24,7 @@ from .vocabulary import (APP_IMPORT, AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION,
                          KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, SETTINGS_BASES, WEBHOOK_EVENT,
                          env_advice, module_code)
 from .flow import Flow
+from .settings import literal_settings, settings_fields
 from .summary import Export, export_of, module_of
 from .syntax import Val
 from .wrappers import Decorator, WrapperPass
@@ -90,7 +91,7 @@ class PyFile:
         self._sites()
         self._strings()
         self._events()
-        self._settings_classes()
+        settings_fields(self)
         ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run()
         self.flow = Flow(self)
         wrappers = WrapperPass(self)
@@ -100,7 +101,273 @@ class PyFile:
             self._app_imports()
         summary = self._summary(wrappers.wrappers) if self.context is not None else None
         writes = self.flow.id_writes(self._model_module) if self.context is not None else []
-        return FileAnalysis(findings=[f for _, f in self.found], summary=summary, id_writes=writes)
+        findings = [f for _, f in self.found] + literal_settings(self)
+        return FileAnalysis(findings=findings, summary=summary, id_writes=writes)
+
+    # -- across modules ---------------------------------------------------------------
+
+    def _rebind(self, val: Val) -> Optional[Val]:
+        """`clerk` imported from the app's own module that made it with `Clerk(...)`: that value."""
+        chain = val.chain
+        if not chain or "(" in chain or "[" in chain:
+            return None
+        module = val.module
+        parts = chain.split(".")
+        for i, name in enumerate(parts):
+            export = export_of(self.context, module, name)
+            if export is None:
+                return None
+            if export.val is not None:
+                rest = ".".join(parts[i + 1:])
+                return Val(export.val.module, f"{export.val.chain}.{rest}" if rest else export.val.chain)
+            if not export.module:
+                return None
+            module = module + name if module.endswith(".") else f"{module}.{name}"
+        return None
+
+    def _app_imports(self) -> None:
+        """CLK006: `from app.auth import get_current_user` where the app's module is Clerk-backed."""
+        for node in self.b.nodes:
+            if type(node) is not ast.ImportFrom:
+                continue
+            module = import_module(node)
+            if module_code(module.lstrip(".").split(".", 1)[0], self.candidate) is not None and not module.startswith("."):
+                continue  # Clerk's own packages: CLK800 / CLK801
+            names, via = [], ()
+            for alias in node.names:
+                export = export_of(self.context, module, alias.name) if alias.name != "*" else None
+                if export is None or export.module:
+                    continue  # (a submodule: its users are found where they read its names)
+                names.append(alias.name)
+                if not via:
+                    via = export.wrapper[1] if export.wrapper else (
+                        export.returns.via if export.returns is not None and export.returns.via else (alias.name,))
+            if names:
+                shown = ", ".join(names)
+                self.add(APP_IMPORT, node, symbol=shown, package=module, detail=shown,
+                         details=(("names", shown),), via=via)
+
+    def _model_module(self, module: str) -> str:
+        return module_of(self.context, module)
+
+    def _summary(self, wrappers: dict) -> tuple:
+        """What this module offers its importers (summary.Export by top-level name)."""
+        out: dict[str, Export] = {}
+        tree_body = [n for n in self.b.nodes if self.b.parents.get(n) is not None
+                     and type(self.b.parents[n]) is ast.Module]
+        found_at = {id(node): finding for node, finding in self.found}
+        for stmt in tree_body:
+            t = type(stmt)
+            if t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+                wrapper = wrappers.get(stmt)
+                returns = self.flow.returns(stmt) if t is not ast.ClassDef else None
+                if wrapper is not None or returns is not None:
+                    out[stmt.name] = Export(wrapper=wrapper, returns=returns)
+            elif t is ast.Assign or t is ast.AnnAssign:
+                targets = stmt.targets if t is ast.Assign else [stmt.target]
+                if stmt.value is None:
+                    continue
+                val = self.b.value(stmt.value)
+                if val is None or val.top not in SDK_MODULES | KNOWN_COMMUNITY or not val.chain:
+                    continue
+                guard = found_at.get(id(stmt.value))
+                for target in targets:
+                    if type(target) is ast.Name:
+                        wrapper = None
+                        if guard is not None and guard.code in AUTH_CODES:
+                            wrapper = (target.id, (target.id, guard.symbol), guard.location, guard.package)
+                        out[target.id] = Export(val=val, wrapper=wrapper)
+            elif t is ast.ImportFrom:
+                module = import_module(stmt)
+                for alias in stmt.names:
+                    export = export_of(self.context, module, alias.name) if alias.name != "*" else None
+                    if export is not None:
+                        out[alias.asname or alias.name] = export
+        return tuple(sorted(out.items(), key=lambda kv: kv[0]))
+
+    def _imports(self) -> None:
+        for node in self.b.nodes:
+            t = type(node)
+            if t is ast.Import:
+                modules = [a.name for a in node.names]
+                names_for = {m: m for m in modules}
+            elif t is ast.ImportFrom:
+                module = import_module(node)
+                if module.startswith("."):
+                    continue
+                modules = [module]
+                names_for = {module: ", ".join(a.name for a in node.names)}  # "*" for a star import
+            else:
+                continue
+            for module in modules:
+                top = module.split(".", 1)[0]
+                code = module_code(top, self.candidate)
+                if code is None:
+                    continue
+                if top == "svix":
+                    self.has_svix = True
+                detail = names_for[module]
+                self.add(code, node, symbol=detail, package=module, detail=detail, details=(("names", detail),))
+                break
+
+    def _sites(self) -> None:
+        b = self.b
+        for node in b.nodes:
+            t = type(node)
+            if t is ast.Call or t is ast.Subscript:
+                val = b.value(node)
+                if val is None:
+                    if t is ast.Call:
+                        unresolved_http(self, node)
+                elif t is ast.Subscript or b.value(node.func) is not None:
+                    # (a call of a local factory returning a Clerk value is not itself a use:
+                    # the factory's own body is)
+                    self._match_site(node, val)
+            elif t is ast.Name or t is ast.Attribute:
+                self._bare_reference(node)
+
+    def _match_site(self, node, val) -> None:
+        path = val.path
+        for rule in self.path_rules.matching(path):
+            if rule.code == AUTH_DEPENDENCY:
+                self.depends_sites.append((node, val))
+                return
+            if rule.code == JWKS and self.inside(node, (JWT_DECODE, JWKS)):
+                return  # `import_key_set(requests.get(url).json())`: one finding for the key source
+            check = CHECKS.get(rule.code)
+            result = check(self, node, val) if check is not None else self._sdk_detail(node, rule)
+            if result is None:
+                continue
+            symbol, detail, details = result
+            if self.add(rule.code, node, symbol=symbol or self._symbol(val), package=val.module,
+                        detail=detail, details=details) and rule.code != ENV_READ:
+                self.site_spans.append(self.span(node))
+                self.site_codes.append(rule.code)
+            return
+
+    def inside(self, node, codes) -> bool:
+        start, end = self.span(node)
+        return any(s <= start and end <= e and code in codes
+                   for (s, e), code in zip(self.site_spans, self.site_codes))
+
+    def _symbol(self, val) -> str:
+        return val.chain if val.top in SDK_MODULES | KNOWN_COMMUNITY else val.path
+
+    def _sdk_detail(self, node, rule: Rule):
+        if type(node) is ast.Call:
+            _, keywords = call_args(node)
+            keys = ", ".join(keywords)
+            if rule.code == "CLK812" and not keys:
+                keys = "no options"
+            return "", keys, ((("keywords", keys),) if keywords else ())
+        return "", "", ()
+
+    def _bare_reference(self, node) -> None:
+        """A Clerk export used without a call (`permission_classes = [ClerkAuthenticated]`)."""
+        parent = self.b.parents.get(node)
+        pt = type(parent)
+        if pt is ast.Attribute or pt is ast.Subscript:
+            if parent.value is node:
+                return
+        elif pt is ast.Call and parent.func is node:
+            return
+        val = self.b.value(node)
+        if val is None or not val.chain or "(" in val.chain or "[" in val.chain:
+            return
+        for rule in self.path_rules.matching(val.path):
+            if rule.code != AUTH_DEPENDENCY:
+                self.add(rule.code, node, symbol=val.chain, package=val.module, detail="")
+                return
+
+    # -- string literals ----------------------------------------------------------------
+
+    def _strings(self) -> None:
+        b = self.b
+        for node in b.nodes:
+            t = type(node)
+            if t is ast.Constant:
+                value = node.value
+                if type(value) is not str:
+                    continue
+            elif t is ast.JoinedStr:
+                value = None
+            else:
+                continue
+            parent = b.parents.get(node)
+            pt = type(parent)
+            if pt is ast.Expr or pt is ast.JoinedStr or pt is ast.FormattedValue:
+                continue  # docstrings and bare string statements; parts of an f-string
+            if value is not None and (DOTTED.fullmatch(value) or value in NAMED_MODULES):
+                self._dotted_string(node, value)
+                continue
+            if value is None:
+                labels = set()
+                for part in node.values:
+                    if type(part) is ast.Constant and type(part.value) is str:
+                        labels |= literal_labels(part.value)
+            else:
+                labels = literal_labels(value)
+            if not labels & {"url:backend", "url:frontend"}:
+                continue
+            start, end = self.span(node)
+            if any(s <= start and end <= e for s, e in self.site_spans):
+                continue
+            url = b.render(node).split("?", 1)[0]
+            self.add(CLERK_URL, node, symbol=url, package="", detail=url, details=(("url", url),))
+
+    def _dotted_string(self, node, value: str) -> None:
+        """`"clerk_django.middlewares.clerk.ClerkAuthMiddleware"` in settings (MIDDLEWARE,
+        INSTALLED_APPS, REST_FRAMEWORK classes): an import by name."""
+        top = value.split(".", 1)[0]
+        code = module_code(top, self.candidate)
+        if code is None or top == "svix":
+            return
+        for rule in self.path_rules.matching(value):
+            if rule.code != AUTH_DEPENDENCY:
+                self.add(rule.code, node, symbol=value.rsplit(".", 1)[-1], package=value.rsplit(".", 1)[0])
+                return
+        self.add(code, node, symbol=value, package=value, detail=value, details=(("names", value),))
+
+    # -- webhook events -----------------------------------------------------------------
+
+    def _events(self) -> None:
+        events = self.catalog.webhook_events
+        positions = []  # the string nodes at places a handler checks an event name
+
+        def collect(expr) -> None:
+            if type(expr) in (ast.Tuple, ast.List, ast.Set):
+                for element in expr.elts:
+                    collect(element)
+            elif string_value(expr) is not None:
+                positions.append(expr)
+
+        for node in self.b.nodes:
+            t = type(node)
+            if t is ast.Compare:
+                collect(node.left)
+                for comparator in node.comparators:
+                    collect(comparator)
+            elif t is ast.MatchValue:
+                collect(node.value)
+            elif t is ast.Dict:
+                for key in node.keys:
+                    if key is not None:
+                        collect(key)
+            elif t is ast.Subscript:
+                positions.extend(webhooks.literal_values(node))  # Literal["user.created"] payload models
+            elif t is ast.Constant and type(node.value) is str and node.value[:6].lower() == "clerk/":
+                positions.append(node)  # queued under Clerk's name: clerk/user.created
+        event_of = webhooks.event_filter(events, self.relpath, self.source.text, self.clerk_signal or self.has_svix,
+                                         [string_value(p) for p in positions]) if positions else None
+        for expr in positions:
+            value = string_value(expr)
+            event = event_of(value)
+            if event is not None:
+                self.add(WEBHOOK_EVENT, expr, symbol=value, package="", detail=webhook_hook(event),
+                         details=(("event", event),))
+        if not self.has_svix and webhooks.has_clerk_context(self.relpath, self.source.text, self.clerk_signal
+                                                            or any(f.code == WEBHOOK_EVENT for _, f in self.found)):
+            webhooks.svix_pieces(self.b.nodes, self.b.parents, self.add)
 
     # -- across modules ---------------------------------------------------------------
 
