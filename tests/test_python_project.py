@@ -250,3 +250,57 @@ def test_sqlalchemy_writes_and_look_alike_values(tmp_path):
             ''',
     })
     assert [f.symbol for f in result.findings if f.code == "CLK724"] == ["Doc.author"]
+
+
+def test_flask_webhook_without_svix_and_a_stripe_look_alike(tmp_path):
+    result = check(tmp_path, {
+        "models.py": '''\
+            from flask_sqlalchemy import SQLAlchemy
+
+            db = SQLAlchemy()
+
+
+            class Profile(db.Model):
+                id = db.Column(db.Integer, primary_key=True)
+                owner = db.Column(db.String(64), unique=True)  # expect: CLK724
+                customer = db.Column(db.String(64))
+                email = db.Column(db.String(320))
+            ''',
+        "hooks.py": '''\
+            from flask import Flask, request
+
+            from models import Profile, db
+
+            app = Flask(__name__)
+
+
+            @app.post("/webhooks/users")  # expect: CLK606
+            def users_webhook():
+                payload = request.get_json()
+                data = payload["data"]
+                if payload["type"] == "user.created":  # expect: CLK842
+                    email = data["email_addresses"][0]["email_address"]
+                    db.session.add(Profile(owner=data["id"], email=email))
+                elif payload["type"] == "user.deleted":  # expect: CLK842
+                    Profile.query.filter_by(owner=data["id"]).delete()
+                return "", 204
+            ''',
+        "stripe_hooks.py": '''\
+            from flask import Flask, request
+
+            from models import Profile, db
+
+            app = Flask(__name__)
+
+
+            @app.post("/webhooks/stripe")
+            def stripe_webhook():
+                event = request.get_json()
+                data = event["data"]["object"]
+                if event["type"] == "customer.created":
+                    db.session.add(Profile(customer=data["id"], email=data["email"]))
+                return "", 204
+            ''',
+    })
+    column = next(f for f in result.findings if f.code == "CLK724")
+    assert "hooks.py:14" in column.message and "stripe" not in column.message

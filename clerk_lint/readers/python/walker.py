@@ -93,6 +93,7 @@ class PyFile:
         self._events()
         settings_fields(self)
         ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run()
+        webhooks.routes(self)
         self.flow = Flow(self)
         wrappers = WrapperPass(self)
         wrappers.run()
