@@ -16,7 +16,7 @@ from typing import Optional
 
 from ...concepts.clerk_ids import StoredIdWrite, id_kind
 from .labels import string_value
-from .summary import Data, export_of
+from .summary import Data, export_of, raw_import
 from .syntax import FUNCS, call_args
 from .vocabulary import (AUTH_DEPENDENCY, CLAIM_ADVICE, CLAIM_READ, SDK_MODULES, STATE_FIELDS, WEBHOOK_EVENT,
                          claim_advice)
@@ -202,23 +202,7 @@ class Flow:
         return export_of(context, *raw) if raw is not None else None
 
     def raw_import(self, node) -> Optional[tuple[str, str]]:
-        """(module as imported, name) for a name bound by an import, or `module_alias.name`."""
-        b = self.b
-        if type(node) is ast.Name:
-            for ref in b.referents(node):
-                if type(ref) is ast.alias:
-                    val = b.import_vals.get(ref)
-                    if val is not None and val.chain and "." not in val.chain:
-                        return val.module, val.chain
-            return None
-        if type(node) is ast.Attribute and type(node.value) is ast.Name:
-            for ref in b.referents(node.value):
-                if type(ref) is ast.alias:
-                    val = b.import_vals.get(ref)
-                    if val is not None:
-                        module = f"{val.module}.{val.chain}" if val.chain else (ref.name if ref.asname else val.module)
-                        return module, node.attr
-        return None
+        return raw_import(self.b, node)
 
     def _param(self, arg: ast.arg) -> Optional[Data]:
         target = self._dependency(arg)

@@ -25,7 +25,7 @@ from .vocabulary import (APP_IMPORT, AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION,
                          env_advice, module_code)
 from .flow import Flow
 from .settings import literal_settings, settings_fields
-from .summary import Export, export_of, module_of
+from .summary import Export, export_of, module_of, raw_import
 from .syntax import Val
 from .wrappers import Decorator, WrapperPass
 
@@ -41,6 +41,7 @@ class PyFile:
         self.context = context if getattr(context, "python_export", None) is not None else None
         if self.context is not None:
             self.b.rebind = self._rebind
+            self.b.rebind_call = self._rebind_call
         self.source = source
         self.candidate = candidate
         self.relpath = candidate.relpath
@@ -126,6 +127,14 @@ class PyFile:
             module = module + name if module.endswith(".") else f"{module}.{name}"
         return None
 
+    def _rebind_call(self, val: Val) -> Optional[Val]:
+        """`get_user(uid)` where the app's `get_user` returns `clerk.users.get(...)`: that value."""
+        chain = val.chain
+        if not chain or "(" in chain or "[" in chain or "." in chain:
+            return None
+        export = export_of(self.context, val.module, chain)
+        return export.result if export is not None else None
+
     def _app_imports(self) -> None:
         """CLK006: `from app.auth import get_current_user` where the app's module is Clerk-backed."""
         for node in self.b.nodes:
@@ -142,11 +151,20 @@ class PyFile:
                 names.append(alias.name)
                 if not via:
                     via = export.wrapper[1] if export.wrapper else (
-                        export.returns.via if export.returns is not None and export.returns.via else (alias.name,))
+                        export.returns.via if export.returns is not None and export.returns.via
+                        else export.calls or (alias.name,))
             if names:
                 shown = ", ".join(names)
                 self.add(APP_IMPORT, node, symbol=shown, package=module, detail=shown,
                          details=(("names", shown),), via=via)
+
+    def _result(self, func) -> tuple[Optional[Val], tuple]:
+        """The Clerk SDK value a function returns, and its via chain (function, Clerk API)."""
+        for ret in self.b.returns(func):
+            val = self.b.value(ret)
+            if val is not None and val.top in SDK_MODULES and "(" in val.chain:
+                return val, (func.name, self._symbol(val))
+        return None, ()
 
     def _model_module(self, module: str) -> str:
         return module_of(self.context, module)
@@ -162,8 +180,10 @@ class PyFile:
             if t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
                 wrapper = wrappers.get(stmt)
                 returns = self.flow.returns(stmt) if t is not ast.ClassDef else None
-                if wrapper is not None or returns is not None:
-                    out[stmt.name] = Export(wrapper=wrapper, returns=returns)
+                # (an auth wrapper's callers are CLK846, not the Clerk call again)
+                result, calls = self._result(stmt) if t is not ast.ClassDef and wrapper is None else (None, ())
+                if wrapper is not None or returns is not None or result is not None:
+                    out[stmt.name] = Export(wrapper=wrapper, returns=returns, result=result, calls=calls)
             elif t is ast.Assign or t is ast.AnnAssign:
                 targets = stmt.targets if t is ast.Assign else [stmt.target]
                 if stmt.value is None:
@@ -240,11 +260,20 @@ class PyFile:
             if result is None:
                 continue
             symbol, detail, details = result
+            via = self._imported_via(node)
             if self.add(rule.code, node, symbol=symbol or self._symbol(val), package=val.module,
-                        detail=detail, details=details) and rule.code != ENV_READ:
+                        detail=detail, details=details, via=via) and rule.code != ENV_READ:
                 self.site_spans.append(self.span(node))
                 self.site_codes.append(rule.code)
             return
+
+    def _imported_via(self, node) -> tuple:
+        """(function, Clerk API) when node calls an imported function of the app returning a Clerk call."""
+        if self.context is None or type(node) is not ast.Call:
+            return ()
+        raw = raw_import(self.b, node.func)
+        export = export_of(self.context, *raw) if raw is not None else None
+        return export.calls if export is not None and export.result is not None else ()
 
     def inside(self, node, codes) -> bool:
         start, end = self.span(node)
@@ -391,6 +420,14 @@ class PyFile:
             module = module + name if module.endswith(".") else f"{module}.{name}"
         return None
 
+    def _rebind_call(self, val: Val) -> Optional[Val]:
+        """`get_user(uid)` where the app's `get_user` returns `clerk.users.get(...)`: that value."""
+        chain = val.chain
+        if not chain or "(" in chain or "[" in chain or "." in chain:
+            return None
+        export = export_of(self.context, val.module, chain)
+        return export.result if export is not None else None
+
     def _app_imports(self) -> None:
         """CLK006: `from app.auth import get_current_user` where the app's module is Clerk-backed."""
         for node in self.b.nodes:
@@ -407,11 +444,20 @@ class PyFile:
                 names.append(alias.name)
                 if not via:
                     via = export.wrapper[1] if export.wrapper else (
-                        export.returns.via if export.returns is not None and export.returns.via else (alias.name,))
+                        export.returns.via if export.returns is not None and export.returns.via
+                        else export.calls or (alias.name,))
             if names:
                 shown = ", ".join(names)
                 self.add(APP_IMPORT, node, symbol=shown, package=module, detail=shown,
                          details=(("names", shown),), via=via)
+
+    def _result(self, func) -> tuple[Optional[Val], tuple]:
+        """The Clerk SDK value a function returns, and its via chain (function, Clerk API)."""
+        for ret in self.b.returns(func):
+            val = self.b.value(ret)
+            if val is not None and val.top in SDK_MODULES and "(" in val.chain:
+                return val, (func.name, self._symbol(val))
+        return None, ()
 
     def _model_module(self, module: str) -> str:
         return module_of(self.context, module)
@@ -427,8 +473,10 @@ class PyFile:
             if t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
                 wrapper = wrappers.get(stmt)
                 returns = self.flow.returns(stmt) if t is not ast.ClassDef else None
-                if wrapper is not None or returns is not None:
-                    out[stmt.name] = Export(wrapper=wrapper, returns=returns)
+                # (an auth wrapper's callers are CLK846, not the Clerk call again)
+                result, calls = self._result(stmt) if t is not ast.ClassDef and wrapper is None else (None, ())
+                if wrapper is not None or returns is not None or result is not None:
+                    out[stmt.name] = Export(wrapper=wrapper, returns=returns, result=result, calls=calls)
             elif t is ast.Assign or t is ast.AnnAssign:
                 targets = stmt.targets if t is ast.Assign else [stmt.target]
                 if stmt.value is None:
@@ -505,11 +553,20 @@ class PyFile:
             if result is None:
                 continue
             symbol, detail, details = result
+            via = self._imported_via(node)
             if self.add(rule.code, node, symbol=symbol or self._symbol(val), package=val.module,
-                        detail=detail, details=details) and rule.code != ENV_READ:
+                        detail=detail, details=details, via=via) and rule.code != ENV_READ:
                 self.site_spans.append(self.span(node))
                 self.site_codes.append(rule.code)
             return
+
+    def _imported_via(self, node) -> tuple:
+        """(function, Clerk API) when node calls an imported function of the app returning a Clerk call."""
+        if self.context is None or type(node) is not ast.Call:
+            return ()
+        raw = raw_import(self.b, node.func)
+        export = export_of(self.context, *raw) if raw is not None else None
+        return export.calls if export is not None and export.result is not None else ()
 
     def inside(self, node, codes) -> bool:
         start, end = self.span(node)
