@@ -328,7 +328,7 @@ class Flow:
                 if base is not None and base.kind == "event-data":
                     return "user" if key == "user_id" or "user" in outer_key else (
                         "organization" if "organization" in outer_key else "")
-        if key == "id":
+        if key == "id" or key in CLAIM_IDS:  # an SDK resource's `.id`, a membership's `.public_user_data.user_id`
             val = self.b.value(expr)
             if val is not None and val.top in SDK_MODULES:
                 kind = id_kind(val.chain)
