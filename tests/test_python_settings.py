@@ -46,7 +46,7 @@ def test_literal_values_in_settings_modules(tmp_path):
     result = check(tmp_path, {"settings.py": '''\
         import os
 
-        CLERK_SECRET_KEY = "sk_live_9bQ2kV7xR1mT8nW3cY6hL0pA5sD2gE9uI7oK1fJ4"  # expect: CLK710
+        CLERK_SECRET_KEY = "sk_live_9bQ2kV7xR1mT8nW3cY6hL0pA5sD2gE9uI7oK1fJ4"  # expect: CLK710, CLK715
         CLERK_PUBLISHABLE_KEY = os.environ["CLERK_PUBLISHABLE_KEY"]  # expect: CLK845
         CLERK_SIGN_IN_URL = "/login"  # expect: CLK713
         SUPPORT_CLERK_EMAIL = "desk@example.com"

@@ -68,6 +68,38 @@ def has_payload_context(text: str) -> bool:
         or any(h in text for h in SVIX_META_HEADERS)
 
 
+# A quoted `family.action` literal: the event names a file may branch on.
+_EVENT_LITERAL = re.compile(r"""["'`]([A-Za-z]+\.[A-Za-z]+)["'`]""")
+
+
+# Generic families that, in a file verifying with svix, point at Clerk (billing's `subscription.*`
+# is what Svix's other senders send too).
+_SVIX_CLERK_FAMILIES = ("user.", "organization.")
+
+
+def is_svix_module(specifier: str) -> bool:
+    """`svix` and its subpaths: Svix's own library, which many webhook senders use besides Clerk."""
+    return specifier == "svix" or specifier.startswith("svix/")
+
+
+def svix_serves_clerk(relpath: str, text: str, events: AbstractSet[str]) -> bool:
+    """Whether a file using svix verifies Clerk's webhooks: its path or text names Clerk, it
+    reads Clerk's payload fields, or it names a Clerk event (with svix, even `user.created`:
+    Resend's `email.bounced` or a billing `subscription.created` are not). Svix headers alone do not
+    count: every Svix sender has them."""
+    if names_clerk(relpath) or names_clerk(text):
+        return True
+    lowered = text.lower()
+    if any(field in lowered for field in CLERK_PAYLOAD_FIELDS):
+        return True
+    for m in _EVENT_LITERAL.finditer(text):
+        name = m.group(1)
+        if queued_event(name, events) or is_clerk_only(name) and name in events \
+                or name in events and name.startswith(_SVIX_CLERK_FAMILIES):
+            return True
+    return False
+
+
 class EventGate:
     """The precision gate for event names met outside Clerk's helpers: a Clerk-only name is
     enough on its own; a generic one (`user.created`, `organization.updated`) counts only with

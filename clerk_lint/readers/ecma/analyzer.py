@@ -13,6 +13,7 @@ from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, value_findings
 from ...concepts.clerk_ids import CARRY_RULE
 from ...concepts.secret_literals import may_hold_secret_literal
+from ...concepts.webhook_events import is_svix_module, svix_serves_clerk
 from .bindings import Origin, Resolver
 from ...concepts.catalog import Catalog, is_clerk_module
 from ...discover.kinds import Candidate
@@ -105,8 +106,7 @@ def _payload_findings(result: FileAnalysis, lang: str, root: ts.Node, relpath: s
         where = classifier.locate(node)
         return (where.line, where.column) in helper_spans
 
-    verified = any(f.code == "CLK601" or (f.code == "CLK001" and f.package.split("/")[0] == "svix")
-                   for f in result.findings)
+    verified = any(f.code == "CLK601" for f in result.findings)
     result.findings.extend(webhook_payloads.findings(lang, root, relpath, data, catalog, classifier, taken, verified))
 
 
@@ -137,6 +137,7 @@ class ModuleContext(Protocol):
 
     def resolve(self, specifier: str) -> Optional[str]: ...  # the project module it names, or None
     def lookup(self, module: str, name: str) -> Optional[Origin]: ...  # a Clerk-backed export of it
+    def lookup_type(self, module: str, name: str) -> Optional[Origin]: ...  # the context a type of it names
 
 
 def _reads_clerk_member(data: bytes, local: ts.Node, statement: ts.Node, origin: Origin,
@@ -203,14 +204,27 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                                            "parse-partial", partial=True))
     imports = find_imports(lang, root)
     clerk_imports = [d for d in imports if is_clerk_module(d.source)]
+    other_svix = any(is_svix_module(d.source) for d in clerk_imports) and not svix_serves_clerk(
+        relpath, data.decode("utf-8", "replace"), catalog.webhook_events)
+    if other_svix:
+        # svix verifying another sender's webhooks (Resend, billing): nothing of Clerk's, and
+        # its Svix headers are that sender's, no context for a generic event name.
+        clerk_imports = [d for d in clerk_imports if not is_svix_module(d.source)]
     local_seeds: list[tuple[ts.Node, Origin]] = []
     local_reexports = False
+    type_contexts: dict[bytes, Origin] = {}  # imported type name -> the Clerk-backed context it names
     if context is not None:
         for decl in imports:
-            if decl.type_only or is_clerk_module(decl.source):
+            if is_clerk_module(decl.source):
                 continue
             target = context.resolve(decl.source)
             if target is None:
+                continue
+            for name in decl.names:
+                found = context.lookup_type(target, name.imported) if name.local is not None else None
+                if found is not None:
+                    type_contexts[name.local.text] = found
+            if decl.type_only:
                 continue
             local_reexports |= decl.kind == "reexport"
             for name in decl.names:
@@ -220,14 +234,15 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                 if origin is not None and (not origin.app or _reads_clerk_member(data, name.local, decl.node, origin, context)):
                     local_seeds.append((name.local, origin))
     roots = framework_reads.roots(root, sdks, astro_global=astro_global) if sdks else []
-    if not clerk_imports and not local_seeds and not local_reexports and not roots:
+    if not clerk_imports and not local_seeds and not local_reexports and not roots and not type_contexts:
         if MARKERS.search(data):
             classifier = Classifier(catalog, locate)
             result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
             if type_uses.may_augment_clerk_globals(data):
                 result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))
             result.findings = env_checks.drop_nested_reads(result.findings)
-            _payload_findings(result, lang, root, relpath, data, catalog, classifier)
+            if not other_svix:
+                _payload_findings(result, lang, root, relpath, data, catalog, classifier)
             _carried_findings(result, root, data, catalog, classifier)
         result.id_writes = stored_ids.id_writes([], imports, context.resolve if context is not None else None, relpath,
                                                 lambda node: locate(node).line, root, data, _handled_events(result))
@@ -254,6 +269,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     if context is not None:
         resolver.lookup = context.lookup
     resolver.flow = ValueFlow(scopes).bindings
+    resolver.builder = trpc_context.Builders(resolver)
     uses = resolver.uses(seeds)
     findings_by_use: dict[int, Finding] = {}
     role_comparisons: list[Location] = []  # compared with a reported role read: their role keys are named
@@ -273,7 +289,8 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     classify(uses)
     # tRPC builders of a Clerk-backed context defined here (their factory judged like a wrapper).
     builders = trpc_context.builder_seeds(data, root, imports, resolver,
-                                          SummaryBuilder(relpath, resolver, uses, findings_by_use, locate))
+                                          SummaryBuilder(relpath, resolver, uses, findings_by_use, locate),
+                                          type_contexts)
     if builders:
         more = resolver.uses({k: v for k, v in builders.items() if k not in resolver.bound})
         classify(more)
@@ -288,7 +305,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     elif MARKERS.search(data):
         result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
     result.findings = env_checks.drop_nested_reads(result.findings)
-    if MARKERS.search(data):
+    if MARKERS.search(data) and not other_svix:
         _payload_findings(result, lang, root, relpath, data, catalog, classifier)
     if context is not None:
         builder = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)

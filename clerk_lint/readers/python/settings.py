@@ -14,7 +14,6 @@ import ast
 from typing import Optional
 
 from ...concepts.env_vars import is_clerk_env_name
-from ..env_assignments import Assignment, env_findings
 from .labels import string_value
 from .vocabulary import ENV_READ, SETTINGS_BASES, env_advice
 
@@ -74,38 +73,54 @@ def _alias(value) -> Optional[str]:
 
 
 def literal_settings(f) -> list:
-    """Module- and class-level `CLERK_X = "literal"` (a settings module setting the value)."""
-    text = f.source.text
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    assignments = []
+    """Module- and class-level `CLERK_X = "literal"` (a settings module setting the value), as
+    the .env rules report them (built here from concepts/ alone: the shared env_assignments
+    step loads the tree-sitter classifier, which a Python scan does not need)."""
+    from dataclasses import replace
+
+    from ...concepts.env_vars import (OTHER_RULE, PUBLISHABLE_RULE, advice_for, classify, display_value,
+                                      instance_kind, looks_opaque, publishable_key_host, unprefixed)
+    from ...concepts.secrets import is_secret_name, looks_secret, mask_span, redact_line
+    from ...findings import Finding
+
+    out = []
+    data = f.source.data
     for node in f.b.nodes:
         if type(node) is not ast.Assign or len(node.targets) != 1 or type(node.targets[0]) is not ast.Name:
             continue
-        parent = f.b.parents.get(node)
-        if type(parent) not in (ast.Module, ast.ClassDef):
+        if type(f.b.parents.get(node)) not in (ast.Module, ast.ClassDef):
             continue
         target, value = node.targets[0], string_value(node.value)
         if value is None or target.id != target.id.upper() or not is_clerk_env_name(target.id, f.catalog):
             continue
-        line = lines[target.lineno - 1]
-        name_start = starts[target.lineno - 1] + _char_col(line, target.col_offset)
-        if node.value.lineno == node.value.end_lineno:
-            vline = lines[node.value.lineno - 1]
-            value_start = starts[node.value.lineno - 1] + _char_col(vline, node.value.col_offset) + 1
-        else:
-            value_start = name_start
-        assignments.append(Assignment(target.id, value, name_start, name_start + len(target.id), value_start,
-                                      value_start + len(value), target.lineno))
-    if not assignments:
-        return []
-    from ...classify.classifier import Classifier
-
-    classifier = Classifier(f.catalog, f.index.locator(f.relpath))
-    return env_findings(text, f.catalog, classifier, assignments)
-
-
-def _char_col(line: str, byte_col: int) -> int:
-    return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+        code = classify(target.id, value, f.catalog, file_has_clerk=True)
+        if code is None:
+            continue
+        rule = f.catalog.rule(code)
+        shown = display_value(target.id, value)
+        instance = instance_kind(value)
+        host = publishable_key_host(value) if code == PUBLISHABLE_RULE else ""
+        if host:
+            instance = instance + (f", Frontend API {host}" if instance else f"Frontend API {host}")
+        detail = shown + (f", {instance}" if instance else "")
+        details = [("variable", target.id), ("value", shown)] + ([("instance", instance)] if instance else [])
+        if code == OTHER_RULE:
+            tip = advice_for(unprefixed(target.id))
+            details.append(("advice", tip))
+            detail = f"{shown}: {tip}"
+        start, end = f.b.span(target)
+        location = f.index.location(f.relpath, start, end)
+        line = location.source_line
+        if is_secret_name(target.id) or looks_secret(value) or looks_opaque(value.strip()):
+            vstart, vend = f.b.span(node.value)
+            line_start = start - len(data[:start].rsplit(b"\n", 1)[-1])
+            if node.value.lineno == target.lineno:
+                a = len(data[line_start:vstart].decode("utf-8", "replace"))
+                b = len(data[line_start:vend].decode("utf-8", "replace"))
+                line = mask_span(line, a, min(b, len(line)))
+        out.append(Finding(
+            code=rule.code, rule_name=rule.name, symbol=target.id, package="", category=rule.category,
+            difficulty=rule.difficulty, better_auth=rule.better_auth, effort_hours=rule.effort_hours,
+            message=rule.format_message(symbol=target.id, package="", detail=detail),
+            location=replace(location, source_line=redact_line(line)), details=tuple(details)))
+    return out

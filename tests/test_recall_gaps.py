@@ -1,0 +1,98 @@
+"""Gaps and noise found by scanning real public Clerk apps: each case is a probe of the shape
+met there, and a look-alike that stays silent."""
+from __future__ import annotations
+
+from scan_helpers import scan_snippet
+
+
+def codes(result, path=None) -> list[tuple[int, str]]:
+    return sorted((f.location.line, f.code) for f in result.findings if path is None or f.location.path == path)
+
+
+def test_svix_import_is_part_of_the_clerk_webhook(tmp_path):
+    text = '''import { Webhook } from "svix";
+import type { WebhookEvent } from "@clerk/nextjs/server";
+
+export async function POST(req: Request) {
+  const wh = new Webhook(process.env.WEBHOOK_SECRET!);
+  const evt = wh.verify(await req.text(), Object.fromEntries(req.headers)) as WebhookEvent;
+  return new Response(evt.type);
+}
+'''
+    got = codes(scan_snippet(tmp_path, "app/api/hooks/route.ts", text))
+    assert (1, "CLK601") in got and (1, "CLK001") not in got
+
+
+def test_svix_for_another_sender_is_silent(tmp_path):
+    text = '''import { Webhook } from "svix";
+
+export async function POST(req: Request) {
+  const wh = new Webhook(process.env.RESEND_WEBHOOK_SECRET!);
+  const evt = wh.verify(await req.text(), {
+    "svix-id": req.headers.get("svix-id")!,
+    "svix-timestamp": req.headers.get("svix-timestamp")!,
+    "svix-signature": req.headers.get("svix-signature")!,
+  }) as { type: string };
+  if (evt.type === "email.bounced" || evt.type === "subscription.created") return new Response("noted");
+  return new Response("ok");
+}
+'''
+    assert codes(scan_snippet(tmp_path, "app/api/resend/route.ts", text)) == []
+
+
+def test_svix_with_a_clerk_event_and_no_clerk_name(tmp_path):
+    text = '''import { Webhook } from "svix";
+
+export async function POST(req: Request) {
+  const evt = new Webhook(process.env.WEBHOOK_SECRET!).verify(await req.text(), Object.fromEntries(req.headers)) as any;
+  if (evt.type === "user.created") await fetch("/internal/users", { method: "POST", body: evt.data.id });
+  return new Response("ok");
+}
+'''
+    got = codes(scan_snippet(tmp_path, "app/api/hooks/route.ts", text))
+    assert (1, "CLK601") in got
+
+
+def test_convex_function_args_carry_ids_not_columns(tmp_path):
+    text = '''import { mutation } from "./_generated/server";
+import { v } from "convex/values";
+
+export const store = mutation({
+  args: { clerkId: v.string(), profile: v.object({ clerkOrgId: v.optional(v.string()) }) },
+  handler: async (ctx, args) => ctx.db.insert("users", { clerkId: args.clerkId }),
+});
+'''
+    got = codes(scan_snippet(tmp_path, "convex/users.ts", text))
+    assert "CLK720" not in {c for _, c in got}
+    assert (5, "CLK726") in got
+
+
+def test_convex_table_named_by_its_key_not_its_index(tmp_path):
+    text = '''import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+
+export default defineSchema({
+  members: defineTable({ clerkUserId: v.string() }).index("by_clerk_user", ["clerkUserId"]),
+});
+'''
+    result = scan_snippet(tmp_path, "convex/schema.ts", text)
+    column = [f for f in result.findings if f.code == "CLK720"]
+    assert [f.detail("table") for f in column] == ["members"]
+
+
+def test_one_finding_per_rule_per_line(tmp_path):
+    text = '''import express from "express";
+import { clerkMiddleware, clerkClient } from "@clerk/express";
+
+const app = express();
+app.use(clerkMiddleware());
+app.get("/me", async (req, res) => {
+  if (!req.auth.userId || req.auth().orgRole !== "org:admin") return res.status(403).end();
+  const user = await clerkClient.users.getUser(req.auth.userId);
+  res.json({ a: user.publicMetadata.a, b: user.publicMetadata.b, c: user.privateMetadata.c });
+});
+'''
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"@clerk/express": "^1.3.0"}}')
+    got = codes(scan_snippet(tmp_path, "src/server.ts", text), "src/server.ts")
+    assert got.count((7, "CLK314")) == 1
+    assert got.count((9, "CLK505")) == 2  # public and private metadata: two decisions
