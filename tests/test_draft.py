@@ -679,3 +679,21 @@ HAND_TABLES = {
 def test_route_table_matches_the_app_as_written(name, route_tables):
     got = {path: route_tables[name][path][0] for path in HAND_TABLES[name]}
     assert got == HAND_TABLES[name]
+
+
+# -- sign-in pages when Clerk hosted them ----------------------------------------------------------
+
+def test_hosted_sign_in_gets_pages_and_a_plan_step(projects, drafts):
+    from clerk_lint.plan import build_plan
+    turso = drafts["next-trpc-turso"]  # Account Portal URLs, <SignInButton/>, redirectToSignIn()
+    page = turso["src/app/sign-in/page.tsx"]
+    assert page.startswith('"use client";') and "authClient.signIn.email(" in page
+    assert 'from "../../../auth-client"' in page and "authClient.signUp.email(" in turso["src/app/sign-up/page.tsx"]
+    # an app that rendered <SignIn/> in its own route gets the page at the same route
+    assert "authClient.signIn.email(" in drafts["nextjs-app-router"]["app/sign-in/[[...sign-in]]/page.tsx"]
+    # a custom flow keeps its own form: no page drafted
+    assert not any("sign-in" in path for path in drafts["react-spa"])
+    catalog = load_catalog()
+    plan = build_plan(run_scan([projects["next-trpc-turso"]], catalog), catalog)
+    step = next(s for s in plan["steps"] if s["id"] == "sign-in-pages")
+    assert step["hours"] >= 6 and "email + password" not in step["details"]  # no password evidence
