@@ -114,6 +114,37 @@ export function SignIn() {
 }
 ''',
     },
+    # A custom flow with password sign-in and a TOTP second factor: the evidence for bcrypt and twoFactor.
+    "react-password-mfa": {
+        "package.json": json.dumps({"dependencies": {"@clerk/clerk-react": "^5.31.0", "react": "^19.0.0",
+                                                     "pg": "^8.13.0"}}),
+        "src/SignInForm.tsx": '''import { useState, type FormEvent } from "react";
+import { useOrganization, useSignIn } from "@clerk/clerk-react";
+
+export function SignInForm() {
+  const { isLoaded, signIn, setActive } = useSignIn();
+  const { organization } = useOrganization();
+  const [needsCode, setNeedsCode] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!isLoaded) return;
+    const form = new FormData(event.currentTarget);
+    if (needsCode) {
+      const attempt = await signIn.attemptSecondFactor({ strategy: "totp", code: String(form.get("code")) });
+      if (attempt.status === "complete") await setActive({ session: attempt.createdSessionId });
+      return;
+    }
+    await signIn.create({ identifier: String(form.get("email")) });
+    const attempt = await signIn.attemptFirstFactor({ strategy: "password", password: String(form.get("password")) });
+    if (attempt.status === "needs_second_factor") setNeedsCode(true);
+    else if (attempt.status === "complete") await setActive({ session: attempt.createdSessionId });
+  }
+
+  return <form onSubmit={submit} data-org={organization?.id} />;
+}
+''',
+    },
     # Prisma on SQLite, the client exported as a singleton; a pg devDependency for a seed script.
     "next-prisma-sqlite": {
         "package.json": json.dumps({"dependencies": {"@clerk/nextjs": "^6.20.0", "next": "^15.3.0",
@@ -302,15 +333,19 @@ def test_draft_is_tailored_to_the_findings(name, projects, drafts):
         assert re.search(rf"\b{plugin}\(", auth), f"{name}: plugin {plugin} missing from auth.ts"
         assert re.search(rf"\b{CLIENT_PLUGINS[plugin]}\b", client), f"{name}: {CLIENT_PLUGINS[plugin]} missing"
     assert ("permissions.ts" in files) == ("organization" in plugins)
-    # migrated users keep their bcrypt passwords; new ones use Better Auth's scrypt
-    assert "bcrypt.compare(password, hash)" in auth and "hashPassword(password)" in auth
+    # migrated users keep their bcrypt passwords (only where the code shows password sign-in); new
+    # ones use Better Auth's scrypt
+    bcrypt = facts.has("passwords")
+    assert ("bcrypt.compare(password, hash)" in auth) == bcrypt and ("hashPassword(password)" in auth) == bcrypt
+    assert ('providerId: "credential"' in files["scripts/import-clerk-users.ts"]) == bcrypt
+    assert ("Do users sign in with a password?" in files["README.md"]) == (not bcrypt)
     env = files[".env.example"]
     for var in ("BETTER_AUTH_SECRET=", "BETTER_AUTH_URL=", "DATABASE_URL="):
         assert var in env
     for provider in facts.providers:
         assert f"{provider}: {{" in auth and f"{provider.upper()}_CLIENT_ID=" in env
     script = files["scripts/import-clerk-users.ts"]
-    assert 'providerId: "credential"' in script and "forceAllowId: true" in script
+    assert "forceAllowId: true" in script
     assert "issuer" not in script  # the 1.7.25 account table has no issuer column
     if "twoFactor" in plugins:
         assert "`base32:${row.totp_secret}`" in script and "ctx.secretConfig" in script
@@ -376,7 +411,7 @@ def test_draft_uses_the_database_the_app_runs(name, projects, drafts):
         assert re.search(rf'^import {{ \w+ }} from "{re.escape(module)}";$', auth, re.M)
         assert "drizzle(process.env" not in auth and "new PrismaClient()" not in auth
     conflicted = name in ("saas-config", "drizzle-conflict")
-    assert ("## Open questions" in readme) == conflicted
+    assert ("Which database does the app run on?" in readme) == conflicted
     assert ("evidence about the app's database disagrees" in auth) == conflicted
 
 
@@ -511,9 +546,9 @@ MODELS = ["user", "session", "account", "verification", "twoFactor", "organizati
 
 
 def test_import_script_runs_against_better_auth(ts_env, drafts):
-    """The react-spa draft (twoFactor, organization, stripe ...) on Better Auth's memory adapter:
-    imported bcrypt passwords sign in, imported TOTP secrets pass verifyTOTP, re-runs skip."""
-    files = dict(drafts["react-spa"])
+    """A draft with password and TOTP evidence (twoFactor, organization) on Better Auth's memory
+    adapter: imported bcrypt passwords sign in, imported TOTP secrets pass verifyTOTP, re-runs skip."""
+    files = dict(drafts["react-password-mfa"])
     assert "twoFactor(" in files["auth.ts"]
     auth, count = re.subn(r"(?m)^  database: .*,$", "  database: memoryAdapter(memoryDb),", files["auth.ts"], count=1)
     assert count == 1
@@ -697,3 +732,25 @@ def test_hosted_sign_in_gets_pages_and_a_plan_step(projects, drafts):
     plan = build_plan(run_scan([projects["next-trpc-turso"]], catalog), catalog)
     step = next(s for s in plan["steps"] if s["id"] == "sign-in-pages")
     assert step["hours"] >= 6 and "email + password" not in step["details"]  # no password evidence
+
+
+# -- only what the app uses -------------------------------------------------------------------------
+
+def test_password_and_mfa_steps_only_with_evidence(projects, drafts):
+    from clerk_lint.plan import build_plan
+    catalog = load_catalog()
+    with_evidence = drafts["react-password-mfa"]
+    assert "bcrypt.compare(password, hash)" in with_evidence["auth.ts"] and "twoFactor(" in with_evidence["auth.ts"]
+    assert "Do users sign in with a password?" not in with_evidence["README.md"]
+    # <SignIn/> alone: MFA and passwords are questions, not plugins or steps
+    app = drafts["nextjs-app-router"]
+    assert "bcrypt.compare" not in app["auth.ts"] and "twoFactor" not in app["auth.ts"]
+    assert "Is MFA enabled in the Clerk dashboard?" in app["README.md"]
+    assert "passwordsLeftOut++" in app["scripts/import-clerk-users.ts"]
+    for name, steps_expected in (("react-password-mfa", {"password-hasher", "mfa"}), ("nextjs-app-router", set())):
+        plan = build_plan(run_scan([projects[name]], catalog), catalog)
+        steps = {s["id"] for s in plan["steps"]}
+        assert steps & {"password-hasher", "mfa"} == steps_expected, name
+        keys = {q["key"] for q in plan["open_questions"]}
+        assert ("passwords" in keys) == (name != "react-password-mfa")
+    assert "mfa-usage" in keys  # nextjs-app-router: asked, not assumed

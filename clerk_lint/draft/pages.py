@@ -19,8 +19,8 @@ def _methods(ctx: Ctx) -> tuple[bool, list[str], list[str]]:
     facts = ctx.facts
     flows = [m for m in ("emailOTP", "magicLink") if m in ctx.plugins]
     providers = sorted(facts.providers)
-    password = facts.has("passwords") or not (flows or providers)
-    if password and not facts.has("passwords"):
+    password = ctx.passwords != "none"
+    if ctx.passwords == "assumed":
         ctx.todo("sign-in pages: no sign-in method is named in code, so they offer email + password; keep only "
                  "the methods enabled in the Clerk dashboard (README, Open questions)")
     return password, flows, providers
