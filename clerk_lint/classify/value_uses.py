@@ -21,6 +21,25 @@ def _within(inner: Location, outer: Location) -> bool:
         and (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
 
 
+def _call_options(call_node) -> tuple:
+    """What a custom-flow call's options object says about the sign-in method: its `strategy` string
+    ("password", "email_code", "totp" ...) and whether it passes a password. Evidence for the plan."""
+    args = call_node.child_by_field_name("arguments") if call_node is not None else None
+    first = args.named_children[0] if args is not None and args.named_children else None
+    if first is None or first.type != "object":
+        return ()
+    out = []
+    for pair in first.named_children:
+        key = pair.child_by_field_name("key") if pair.type == "pair" else pair
+        name = key.text.decode("utf-8", "replace").strip("'\"") if key is not None else ""
+        value = pair.child_by_field_name("value") if pair.type == "pair" else None
+        if name == "strategy" and value is not None and value.type == "string":
+            out.append(("strategy", value.text.decode("utf-8", "replace")[1:-1]))
+        elif name == "password" and ("credential", "password") not in out:
+            out.append(("credential", "password"))
+    return tuple(out)
+
+
 def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding],
                    covered: list[Location]) -> list[Finding]:
     """New findings for one use; `existing` is the finding the use already produced, whose
@@ -35,7 +54,8 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
         if rule is None:
             continue
         finding = classifier.finding(rule, call.node, symbol=f"{call.member}()", module=module, detail=call.owner,
-                                     details=(("type", call.owner), ("member", call.member)),
+                                     details=(("type", call.owner), ("member", call.member))
+                                     + _call_options(call.node),
                                      via=use.origin.via, related=use.origin.related)
         if _span(finding.location) not in taken:
             taken.add(_span(finding.location))
