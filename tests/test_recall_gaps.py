@@ -96,3 +96,43 @@ app.get("/me", async (req, res) => {
     got = codes(scan_snippet(tmp_path, "src/server.ts", text), "src/server.ts")
     assert got.count((7, "CLK314")) == 1
     assert got.count((9, "CLK505")) == 2  # public and private metadata: two decisions
+
+
+CONVEX_FUNCTION = '''import { query } from "./_generated/server";
+
+export const me = query({
+  args: {},
+  handler: async (ctx) => {
+    const identity = await ctx.auth.getUserIdentity();
+    return identity?.subject ?? null;
+  },
+});
+'''
+
+
+def test_convex_identity_with_clerk_config(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"convex": "^1.25.0"}}')
+    scan_snippet(tmp_path, "convex/auth.config.ts",
+                 'export default { providers: [{ domain: process.env.CLERK_JWT_ISSUER_DOMAIN, applicationID: "convex" }] };\n')
+    got = codes(scan_snippet(tmp_path, "convex/me.ts", CONVEX_FUNCTION), "convex/me.ts")
+    assert got == [(6, "CLK520"), (7, "CLK521")]
+
+
+def test_convex_identity_with_clerk_sdk_and_no_config(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"convex": "^1.25.0", "@clerk/clerk-react": "^5.31.0"}}')
+    got = codes(scan_snippet(tmp_path, "convex/me.ts", CONVEX_FUNCTION), "convex/me.ts")
+    assert got == [(6, "CLK520"), (7, "CLK521")]
+
+
+def test_convex_auth_config_without_clerk_is_silent(tmp_path):
+    # Convex Auth (or Auth0) issues the token: same call, nothing of Clerk's, even beside a Clerk SDK.
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"convex": "^1.25.0", "@convex-dev/auth": "^0.0.80", '
+                 '"@clerk/clerk-react": "^5.31.0"}}')
+    scan_snippet(tmp_path, "convex/auth.config.ts",
+                 'export default { providers: [{ domain: process.env.CONVEX_SITE_URL, applicationID: "convex" }] };\n')
+    assert codes(scan_snippet(tmp_path, "convex/me.ts", CONVEX_FUNCTION), "convex/me.ts") == []
+
+
+def test_convex_without_clerk_is_silent(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"convex": "^1.25.0"}}')
+    assert codes(scan_snippet(tmp_path, "convex/me.ts", CONVEX_FUNCTION), "convex/me.ts") == []
