@@ -136,3 +136,38 @@ def test_convex_auth_config_without_clerk_is_silent(tmp_path):
 def test_convex_without_clerk_is_silent(tmp_path):
     scan_snippet(tmp_path, "package.json", '{"dependencies": {"convex": "^1.25.0"}}')
     assert codes(scan_snippet(tmp_path, "convex/me.ts", CONVEX_FUNCTION), "convex/me.ts") == []
+
+
+NUXT_CONFIG = 'export default defineNuxtConfig({ modules: ["@clerk/nuxt"], clerk: { signInUrl: "/sign-in" } });\n'
+NUXT_COMPOSABLE = '''export function useGreeting() {
+  const { user } = useUser();
+  return computed(() => `Hello ${user.value?.firstName ?? "there"}`);
+}
+'''
+
+
+def test_nuxt_auto_imports_in_ts_and_server(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"nuxt": "^3.17.0", "@clerk/nuxt": "^1.7.0"}}')
+    scan_snippet(tmp_path, "nuxt.config.ts", NUXT_CONFIG)
+    scan_snippet(tmp_path, "server/api/me.get.ts", '''export default defineEventHandler(async (event) => {
+  const { userId } = event.context.auth();
+  if (!userId) throw createError({ statusCode: 401 });
+  return clerkClient(event).users.getUser(userId);
+});
+''')
+    result = scan_snippet(tmp_path, "composables/useGreeting.ts", NUXT_COMPOSABLE)
+    assert codes(result, "composables/useGreeting.ts") == [(2, "CLK201")]
+    assert codes(result, "nuxt.config.ts") == [(1, "CLK120"), (1, "CLK120")]
+    assert codes(result, "server/api/me.get.ts") == [(2, "CLK313"), (3, "CLK511"), (4, "CLK402"), (4, "CLK511")]
+
+
+def test_nuxt_without_clerk_module_or_with_own_import_is_silent(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"nuxt": "^3.17.0", "@sidebase/nuxt-auth": "^0.9.0"}}')
+    scan_snippet(tmp_path, "nuxt.config.ts", 'export default defineNuxtConfig({ modules: ["@sidebase/nuxt-auth"] });\n')
+    assert codes(scan_snippet(tmp_path, "composables/useGreeting.ts", NUXT_COMPOSABLE)) == []
+
+
+def test_nuxt_own_composable_import_wins(tmp_path):
+    scan_snippet(tmp_path, "nuxt.config.ts", NUXT_CONFIG)
+    text = 'import { useUser } from "~/lib/session";\n' + NUXT_COMPOSABLE
+    assert codes(scan_snippet(tmp_path, "composables/useGreeting.ts", text), "composables/useGreeting.ts") == []

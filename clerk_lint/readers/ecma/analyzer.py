@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from typing import Callable, Optional, Protocol, Union
 
@@ -20,7 +21,7 @@ from ...discover.kinds import Candidate
 from ...classify.classifier import Classifier
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from .exports import SummaryBuilder
-from . import framework_reads
+from . import framework_reads, nuxt
 from .imports import find_imports, text
 from .parse import parse
 from ..prefilter import JS_MARKERS
@@ -49,6 +50,7 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "database.clerk-id-index": schema_checks.js_clerk_id_index,
     "config.convex-provider": config_checks.js_convex_issuer,
     "config.expo-plugin": config_checks.js_expo_plugin,
+    "config.nuxt-clerk": config_checks.js_nuxt_clerk,
     "strings.role-key": role_keys.js_role_key,
     "globals.clerk-global": lambda node, catalog: (text(node.parent), node.parent, ()) if node.parent is not None else "",
 }
@@ -182,11 +184,22 @@ def _app_import_findings(imports: list, local_seeds: list[tuple[ts.Node, Origin]
 
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: Optional[ModuleContext] = None) -> FileAnalysis:
     sdks = may_read_framework_auth(candidate.path, source.data)
-    if context is None and not sdks and not MARKERS.search(source.data):
+    # Nuxt with Clerk's module: composables (and `clerkClient` in server code) need no import.
+    auto = nuxt.auto_import_line(Path(candidate.path) if candidate.path is not None else None, source.data, catalog)
+    if context is None and not sdks and not auto and not MARKERS.search(source.data):
         return FileAnalysis()
-    index = LineIndex(source)
-    return analyze_js(source.data, candidate.relpath, candidate.language, catalog, index.locator(candidate.relpath),
-                      context=context, sdks=sdks)
+    locate = LineIndex(source).locator(candidate.relpath)
+    data = source.data
+    if auto:
+        limit, base, synthetic = len(data), locate, Location(candidate.relpath, 0, 0, 0, 0, "")
+        data += b"\n;" + auto.encode("utf-8") + b"\n"
+
+        def locate(node: ts.Node) -> Location:  # bytes past the end are the auto-import line
+            return synthetic if node.start_byte >= limit else base(node)
+    result = analyze_js(data, candidate.relpath, candidate.language, catalog, locate, context=context, sdks=sdks)
+    if auto:
+        result.findings = [f for f in result.findings if f.location.line > 0]
+    return result
 
 
 def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
