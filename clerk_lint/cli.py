@@ -67,6 +67,10 @@ def write_output(text: str, output: str | None) -> None:
         raise
 
 
+NO_DEFAULT_EXCLUDES_HELP = ("Also scan node_modules, dist, .next, generated build/out/vendor folders and "
+                            "minified bundles (ignore files still apply).")
+
+
 def _quiet_option(command):
     return click.option("--quiet", "-q", is_flag=True,
                         help="No progress line on stderr (it only shows on a terminal, for phases over a second).")(command)
@@ -134,6 +138,7 @@ def _selection_options(command):
 @click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
               help="Skip (and report) files larger than this many bytes.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root.")
+@click.option("--no-default-excludes", is_flag=True, help=NO_DEFAULT_EXCLUDES_HELP)
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when stdout is a terminal).")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path),
               help="Report only findings not recorded in this baseline file (see `clerk-lint baseline`).")
@@ -234,7 +239,7 @@ def _run(settings: dict):
     options = ScanOptions(include=tuple(settings["include"]), exclude=tuple(settings["exclude"]),
                           max_bytes=settings["max_file_size"], follow_symlinks=settings["follow_symlinks"],
                           jobs=settings.get("jobs"), cache_dir=settings.get("cache_dir"),
-)
+                          default_excludes=not settings.get("no_default_excludes", False))
     select, ignore = split_selectors(settings["select"]), split_selectors(settings["ignore"])
     try:
         catalog = load_catalog()
@@ -245,8 +250,19 @@ def _run(settings: dict):
         result = run_scan(list(settings["paths"]) or [Path(".")], catalog, options)
     except (DiscoveryError, CatalogError, ConfigError) as exc:
         raise FatalError(str(exc)) from None
+    for root in result.covered_roots:
+        click.echo(f"clerk-lint: note: {_one_line(root)} is ignored by an enclosing repository's ignore "
+                   "rules; scanned anyway (ignore files inside it still apply)", err=True)
+    if result.nothing_scanned:
+        raise FatalError(_one_line(result.nothing_scanned))
+    if result.ignore_note():
+        click.echo(f"clerk-lint: note: {result.ignore_note()}", err=True)
     result.findings = select_findings(result.findings, select, ignore)
     return catalog, result
+
+
+def _one_line(text: str) -> str:
+    return printable(text).replace("\r", "\\r").replace("\n", "\\n")
 
 
 @main.command("baseline")
@@ -258,6 +274,7 @@ def _run(settings: dict):
 @click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
               help="Skip (and report) files larger than this many bytes.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root.")
+@click.option("--no-default-excludes", is_flag=True, help=NO_DEFAULT_EXCLUDES_HELP)
 @_selection_options
 @_quiet_option
 @click.pass_context
@@ -313,6 +330,7 @@ def _scan_options(command):
         click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
                      help="Skip (and report) files larger than this many bytes."),
         click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root."),
+        click.option("--no-default-excludes", is_flag=True, help=NO_DEFAULT_EXCLUDES_HELP),
     ]):
         command = option(command)
     return command
@@ -351,7 +369,7 @@ def plan_command(ctx, paths, fmt, output, mau, pricing_file, **_) -> None:
         catalog, result = _run(settings)
         result = dataclasses.replace(result, findings=[f for f in result.findings if not f.suppression])
         with progress.phase("building the plan"):
-            plan = build_plan(result, catalog, params, mau=mau, pricing=pricing)
+            plan = build_plan(result, catalog, params, mau=mau, pricing=pricing, roots=list(paths) or [Path(".")])
         with progress.phase("writing the plan"):
             if fmt == "html":
                 from .report.html import render_plan

@@ -113,8 +113,48 @@ export function SignIn() {
 }
 ''',
     },
-}
+    # Prisma on SQLite, the client exported as a singleton; a pg devDependency for a seed script.
+    "next-prisma-sqlite": {
+        "package.json": json.dumps({"dependencies": {"@clerk/nextjs": "^6.20.0", "next": "^15.3.0",
+                                                     "@prisma/client": "^6.9.0"},
+                                    "devDependencies": {"prisma": "^6.9.0", "pg": "^8.13.0"}}),
+        "prisma/schema.prisma": 'datasource db {\n  provider = "sqlite"\n  url      = env("DATABASE_URL")\n}\n',
+        "lib/prisma.ts": '''import { PrismaClient } from "@prisma/client";
 
+const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
+
+export const prisma = globalForPrisma.prisma ?? new PrismaClient();
+if (process.env.NODE_ENV !== "production") globalForPrisma.prisma = prisma;
+''',
+        "scripts/seed.ts": 'import { Client } from "pg";\n\nexport const legacy = new Client();\n',
+        "app/page.tsx": '''import { currentUser } from "@clerk/nextjs/server";
+
+export default async function Home() {
+  const user = await currentUser();
+  return <p>{user?.id}</p>;
+}
+''',
+    },
+    # drizzle.config says Postgres, the db module runs libSQL: the draft follows the code and says so.
+    "drizzle-conflict": {
+        "package.json": json.dumps({"dependencies": {"@clerk/express": "^1.4.0", "express": "^5.1.0",
+                                                     "drizzle-orm": "^0.44.0", "@libsql/client": "^0.15.0"}}),
+        "drizzle.config.ts": 'export default { schema: "./src/schema.ts", dialect: "postgresql" };\n',
+        "src/db.ts": '''import { drizzle } from "drizzle-orm/libsql";
+
+export const client = drizzle({ connection: { url: process.env.DATABASE_URL ?? "file:dev.db" } });
+''',
+        "src/server.ts": '''import express from "express";
+import { clerkMiddleware, requireAuth } from "@clerk/express";
+
+const app = express();
+app.use(clerkMiddleware());
+app.get("/me", requireAuth(), (_req, res) => {
+  res.sendStatus(200);
+});
+''',
+    },
+}
 
 
 @pytest.fixture(scope="session")
@@ -151,6 +191,34 @@ def ts_env(tmp_path_factory) -> Path:
     return root
 
 
+APP_IMPORT = re.compile(r"""(?:from|import)\s+["'](\.{1,2}/[^"']+)["']""")
+CODE_EXTS = ("", ".ts", ".tsx", ".js", "/index.ts", "/index.tsx", "/index.js")
+
+
+def copy_app_modules(files: dict[str, str], root: Path, target: Path) -> set[str]:
+    """Copy the app's modules a draft imports (its exported db instance) and their relative imports
+    next to the draft, so tsc checks the draft against the app's real types. Returns what it copied."""
+    copied: set[str] = set()
+    todo = [(rel, text) for rel, text in files.items() if rel.endswith((".ts", ".tsx"))]
+    while todo:
+        rel, text = todo.pop()
+        for spec in APP_IMPORT.findall(text):
+            base = os.path.normpath(os.path.join(os.path.dirname(rel), spec)).replace(os.sep, "/")
+            for ext in CODE_EXTS:
+                candidate = base + ext
+                if candidate in files or candidate in copied:
+                    break
+                source = root / candidate
+                if source.is_file():
+                    dest = target / candidate
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source, dest)
+                    copied.add(candidate)
+                    todo.append((candidate, source.read_text(encoding="utf-8")))
+                    break
+    return copied
+
+
 TSCONFIG = {
     "compilerOptions": {
         "target": "ES2022", "module": "ESNext", "moduleResolution": "Bundler", "strict": True, "noEmit": True,
@@ -162,12 +230,14 @@ TSCONFIG = {
 
 
 @pytest.fixture(scope="session")
-def tsc_errors(ts_env, drafts) -> dict[str, list[str]]:
+def tsc_errors(ts_env, drafts, projects) -> dict[str, list[str]]:
     """Write every draft under drafts/<name>/ and run `npx tsc --noEmit` once over all of them."""
     target = ts_env / "drafts"
     shutil.rmtree(target, ignore_errors=True)
+    copied: dict[str, set[str]] = {}
     for name, files in drafts.items():
         write_draft(files, target / name)
+        copied[name] = copy_app_modules(files, projects[name], target / name)
     (ts_env / "tsconfig.json").write_text(json.dumps(TSCONFIG, indent=2), encoding="utf-8")
     started = time.monotonic()
     proc = subprocess.run([NPM, "exec", "--no", "--", "tsc", "--noEmit", "-p", "tsconfig.json"], cwd=ts_env,
@@ -176,9 +246,10 @@ def tsc_errors(ts_env, drafts) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {name: [] for name in drafts}
     other: list[str] = []
     for line in (proc.stdout + proc.stderr).splitlines():
-        m = re.match(r"drafts/([^/]+)/", line)
+        m = re.match(r"drafts/([^/]+)/([^(]+)\(", line)
         if m and m.group(1) in errors:
-            errors[m.group(1)].append(line)
+            if m.group(2) not in copied[m.group(1)]:  # the app's own modules are not the draft's to fix
+                errors[m.group(1)].append(line)
         elif "error" in line:
             other.append(line)
     assert not other, "\n".join(other)
@@ -254,6 +325,55 @@ def test_framework_and_database_detection(projects, drafts):
     assert 'createPool(process.env.DATABASE_URL as string)' in drafts["node-mysql"]["auth.ts"]
     assert 'drizzleAdapter(db, { provider: "pg" })' in drafts["expo-drizzle-pg"]["auth.ts"]
     assert "apple: {" in drafts["expo-drizzle-pg"]["auth.ts"]  # useOAuth({ strategy: "oauth_apple" })
+
+
+# app -> (orm, dialect, the adapter line of auth.ts, the app module auth.ts imports the instance from)
+DATABASES = {
+    "next-trpc-turso": ("drizzle", "sqlite", 'drizzleAdapter(db, { provider: "sqlite" })', "./src/server/db"),
+    "t3-clerk-app": ("drizzle", "pg", 'drizzleAdapter(db, { provider: "pg" })', "./src/server/db"),
+    "react-router-app": ("drizzle", "pg", 'drizzleAdapter(db, { provider: "pg" })', "./app/lib/db.server"),
+    "turbo-monorepo": ("drizzle", "pg", 'drizzleAdapter(db, { provider: "pg" })', "./packages/db/src"),
+    "nuxt-app": ("drizzle", "pg", 'drizzleAdapter(db, { provider: "pg" })', None),
+    "astro-site": ("sqlite", "sqlite", '{ dialect: new LibsqlDialect(connection), type: "sqlite" }', None),
+    "express-api": ("pg", "pg", "new Pool({ connectionString: process.env.DATABASE_URL })", None),
+    "saas-config": ("drizzle", "pg", 'drizzleAdapter(db, { provider: "pg" })', None),
+    "next-prisma-sqlite": ("prisma", "sqlite", 'prismaAdapter(prisma, { provider: "sqlite" })', "./lib/prisma"),
+    "drizzle-conflict": ("drizzle", "sqlite", 'drizzleAdapter(client, { provider: "sqlite" })', "./src/db"),
+    "express4-drizzle-mysql": ("drizzle", "mysql", 'drizzleAdapter(db, { provider: "mysql" })', None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DATABASES))
+def test_draft_uses_the_database_the_app_runs(name, projects, drafts):
+    orm, dialect, adapter, module = DATABASES[name]
+    project = detect(run_scan([projects[name]], load_catalog()).findings, [projects[name]])
+    assert (project.database, project.db.dialect) == (orm, dialect)
+    auth, readme = drafts[name]["auth.ts"], drafts[name]["README.md"]
+    assert f"  database: {adapter}," in auth
+    if module:  # the app's exported instance, not a second client
+        assert re.search(rf'^import {{ \w+ }} from "{re.escape(module)}";$', auth, re.M)
+        assert "drizzle(process.env" not in auth and "new PrismaClient()" not in auth
+    conflicted = name in ("saas-config", "drizzle-conflict")
+    assert ("## Open questions" in readme) == conflicted
+    assert ("evidence about the app's database disagrees" in auth) == conflicted
+
+
+def test_dev_dependency_does_not_decide(projects, drafts):
+    readme = drafts["next-trpc-turso"]["README.md"]
+    assert "mysql2/promise imported by scripts/import-legacy.ts:3 is only a devDependency" in readme
+    assert "mysql" not in drafts["next-trpc-turso"]["auth.ts"]
+    assert "pg imported by scripts/seed.ts:1 is only a devDependency" in drafts["next-prisma-sqlite"]["README.md"]
+
+
+def test_plan_asks_about_conflicting_database(projects):
+    from clerk_lint.plan import build_plan
+    catalog = load_catalog()
+    asked = {}
+    for name in ("drizzle-conflict", "next-trpc-turso"):
+        plan = build_plan(run_scan([projects[name]], catalog), catalog, roots=[projects[name]])
+        asked[name] = [q for q in plan["open_questions"] if q["key"] == "database"]
+    assert asked["next-trpc-turso"] == []
+    assert 'drizzle.config dialect "postgresql"' in asked["drizzle-conflict"][0]["question"]
 
 
 def test_fixture_apps_get_their_framework_files(drafts):

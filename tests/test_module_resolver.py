@@ -7,8 +7,8 @@ from typing import Optional
 
 import pytest
 
-from clerk_lint.resolve import import_tokens, project_files
-from clerk_lint.resolve import module_resolver as mr
+from clerk_lint.resolve import import_tokens, project_files, workspace_packages
+from clerk_lint.resolve.globs import glob_regex
 from clerk_lint.readers.formats.jsonc import loads_jsonc, parse_json
 from clerk_lint.resolve.module_resolver import ModuleResolver
 from clerk_lint.resolve.pnpm_workspace import parse_pnpm_packages
@@ -463,7 +463,7 @@ def test_reads_each_file_once(repo, monkeypatch):
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(project_files, "read_text", counting)  # JSON files
-    monkeypatch.setattr(mr, "read_text", counting)  # pnpm-workspace.yaml
+    monkeypatch.setattr(workspace_packages, "read_text", counting)  # pnpm-workspace.yaml
     r = ModuleResolver([repo])
     for _ in range(3):
         for importer, spec, expected in CASES:
@@ -597,7 +597,7 @@ def test_parse_pnpm_packages(text, expected):
     ],
 )
 def test_glob_regex(glob, path, hit):
-    assert bool(mr.glob_regex(glob).match(path)) is hit
+    assert bool(glob_regex(glob).match(path)) is hit
 
 
 def spellings(importer: Path, target: Path, repo: Path) -> list[str]:

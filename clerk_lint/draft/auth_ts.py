@@ -7,54 +7,10 @@ import re
 from ..concepts.catalog import webhook_hook
 from .auth_plugins import plugin_block
 from .context import HEADER, Ctx, env_name, found_at
+from .database_ts import render_database
 from .packages import BETTER_AUTH_VERSION, SEPARATE_PLUGINS
 
 CORE_PLUGIN_MODULE = "better-auth/plugins"
-
-
-def _database(ctx: Ctx) -> tuple[list[str], list[str], str]:
-    """(imports, statements before betterAuth, the `database:` value)."""
-    p = ctx.project
-    ctx.env["DATABASE_URL"] = "connection string of the database that will hold the auth tables"
-    if p.database == "prisma":
-        ctx.need("@prisma/client")
-        provider = {"pg": "postgresql", "mysql": "mysql", "sqlite": "sqlite"}[p.db_provider]
-        return (['import { prismaAdapter } from "better-auth/adapters/prisma";',
-                 'import { PrismaClient } from "@prisma/client";'],
-                ["// Reuse the PrismaClient your app already creates, if it has one; `npx auth generate` adds the",
-                 "// auth models to schema.prisma (then run prisma migrate / generate).",
-                 "const prisma = new PrismaClient();"],
-                f'prismaAdapter(prisma, {{ provider: "{provider}" }})')
-    if p.database == "drizzle":
-        ctx.need("drizzle-orm")
-        if p.db_provider == "mysql":
-            ctx.need("mysql2")
-            return (['import { drizzleAdapter } from "better-auth/adapters/drizzle";',
-                     'import { drizzle } from "drizzle-orm/mysql2";'],
-                    ["// Reuse your app's drizzle instance (with its schema); `npx auth generate` writes the auth tables.",
-                     "const db = drizzle(process.env.DATABASE_URL as string);"],
-                    'drizzleAdapter(db, { provider: "mysql" })')
-        ctx.need("pg")
-        return (['import { drizzleAdapter } from "better-auth/adapters/drizzle";',
-                 'import { drizzle } from "drizzle-orm/node-postgres";'],
-                ["// Reuse your app's drizzle instance (with its schema); `npx auth generate` writes the auth tables.",
-                 "const db = drizzle(process.env.DATABASE_URL as string);"],
-                'drizzleAdapter(db, { provider: "pg" })')
-    if p.database == "mongodb":
-        ctx.need("mongodb")
-        return (['import { mongodbAdapter } from "better-auth/adapters/mongodb";',
-                 'import { MongoClient } from "mongodb";'],
-                ["const client = new MongoClient(process.env.DATABASE_URL as string);"],
-                "mongodbAdapter(client.db(), { client })")
-    if p.database == "mysql":
-        ctx.need("mysql2")
-        return (['import { createPool } from "mysql2/promise";'], [],
-                "createPool(process.env.DATABASE_URL as string)")
-    ctx.need("pg")
-    ctx.need("@types/pg")
-    return (['import { Pool } from "pg";'],
-            ["// Better Auth's built-in Kysely adapter on a pg Pool; `npx auth migrate` creates the tables."],
-            "new Pool({ connectionString: process.env.DATABASE_URL })")
 
 
 def _email_sender(ctx: Ctx) -> list[str]:
@@ -107,7 +63,7 @@ def render_auth(ctx: Ctx) -> str:
     ctx.need("bcryptjs")
     ctx.env["BETTER_AUTH_SECRET"] = "32+ random bytes: `npx auth secret` or `openssl rand -base64 32`; also encrypts imported TOTP secrets"
     ctx.env["BETTER_AUTH_URL"] = "the origin that serves /api/auth, e.g. http://localhost:3000"
-    db_imports, db_setup, db_value = _database(ctx)
+    db_imports, db_setup, db_value = render_database(ctx)
     imports = ['import { betterAuth } from "better-auth";',
                'import { hashPassword, verifyPassword } from "better-auth/crypto";']
     core = [n for n in plugins if n not in SEPARATE_PLUGINS]

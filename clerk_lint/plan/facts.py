@@ -28,6 +28,10 @@ MFA_CODES = frozenset({"CLK105", "CLK205", "CLK207", "CLK922"})  # where users e
 SIGN_IN_UI_SYMBOLS = frozenset({"SignIn", "AuthView"})
 SIGN_IN_UI_CODES = frozenset({"CLK102", "CLK103"})    # <SignIn/> / <SignUp/>, sign-in buttons
 HOSTED_UI_SIGN_IN_CODES = frozenset({"CLK111"})       # redirect callbacks of hosted sign-in
+# The app signs in on Clerk's pages or components: <SignIn/> / <SignUp/>, sign-in buttons and
+# redirects to the Account Portal, <UserProfile/>, SSO callbacks, a sign-in URL setting.
+SIGN_IN_PAGE_CODES = frozenset({"CLK102", "CLK103", "CLK105", "CLK111", "CLK308"})
+_SIGN_IN_URL = re.compile(r"SIGN_(?:IN|UP)_URL", re.I)
 SERVER_IDENTITY_CODES = frozenset({"CLK301", "CLK302", "CLK306"})  # hand out userId / orgId
 BACKEND_API_CATEGORY = "backend-api"
 TOKEN_VERIFY_CODES = frozenset({"CLK307", "CLK504", "CLK811", "CLK820", "CLK821"})
@@ -316,6 +320,11 @@ def collect(result: ScanResult, catalog: Optional["Catalog"] = None) -> Facts:
         if concern:
             for f in evidence:
                 _add(c, concern, f, seen)
+    if "custom-flow" not in {f.category for f in result.findings}:
+        # No sign-in form of its own (custom flows rewrite theirs): Better Auth needs pages built.
+        for f in result.findings:
+            if f.code in SIGN_IN_PAGE_CODES or (f.category == "env" and _SIGN_IN_URL.search(f.symbol)):
+                _add(c, "sign-in-pages", f, seen)
     if "sessions" not in c:
         # No provider, middleware or session API found: the server helpers are where sessions are read.
         for f in result.findings:

@@ -93,6 +93,11 @@ class Project:
                 return _reexported(found, display)
         return None
 
+    def lookup_type(self, module: str, name: str) -> Optional[Origin]:
+        """The Clerk-backed context a type `name` exported by `module` names (ModuleSummary.types)."""
+        summary = self.summaries.get(module)
+        return summary.types.get(name) if summary is not None else None
+
 
 def _reexported(found: Optional[Origin], display: str) -> Optional[Origin]:
     """`found` re-exported by the module `display`; a wrapper stays as it is (its findings show the wrapper chain)."""
@@ -112,11 +117,17 @@ class FileContext:
     def lookup(self, module: str, name: str) -> Optional[Origin]:
         return self.project.lookup(module, name)
 
+    def lookup_type(self, module: str, name: str) -> Optional[Origin]:
+        return self.project.lookup_type(module, name)
+
 
 class FirstRoundContext(FileContext):
     """Round 1: imports resolve, but no module is known to be Clerk-backed yet."""
 
     def lookup(self, module: str, name: str) -> Optional[Origin]:
+        return None
+
+    def lookup_type(self, module: str, name: str) -> Optional[Origin]:
         return None
 
 

@@ -22,6 +22,7 @@ class ScanOptions:
     exclude: tuple[str, ...] = ()
     max_bytes: int = 2_000_000
     follow_symlinks: bool = False
+    default_excludes: bool = True  # skip node_modules, dist, generated build/out/vendor ... (discover/kinds.py)
     jobs: Optional[int] = 1  # worker processes for the per-file pass; None or 0: automatic (parallel.py)
     cache_dir: Optional[str] = None  # reuse per-file results across runs (cache.py)
 
@@ -75,7 +76,8 @@ def one_per_line(findings: list[Finding]) -> list[Finding]:
 def finish(analysis: FileAnalysis, source: SourceText, problems: list[FileProblem]) -> tuple[list[Finding], list[FileProblem]]:
     """Per-file post-processing once the analysis is final: repeats, fingerprints, suppressions."""
     findings = suppressions.apply(with_line_hashes(one_per_line(analysis.findings), source.text), source.text)
-    findings = [secrets.redact_finding(f) for f in findings]  # no report may repeat a secret
+    lines = source.text.split("\n") if findings else []
+    findings = [secrets.redact_finding(f, lines) for f in findings]  # no report may repeat a secret
     findings = [_clipped(f) for f in findings]  # after redaction: a clipped secret would escape it
     return findings, merge_problems(problems + analysis.problems)
 

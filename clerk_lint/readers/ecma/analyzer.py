@@ -139,6 +139,7 @@ class ModuleContext(Protocol):
 
     def resolve(self, specifier: str) -> Optional[str]: ...  # the project module it names, or None
     def lookup(self, module: str, name: str) -> Optional[Origin]: ...  # a Clerk-backed export of it
+    def lookup_type(self, module: str, name: str) -> Optional[Origin]: ...  # the context a type of it names
 
 
 def _reads_clerk_member(data: bytes, local: ts.Node, statement: ts.Node, origin: Origin,
@@ -224,12 +225,19 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         clerk_imports = [d for d in clerk_imports if not is_svix_module(d.source)]
     local_seeds: list[tuple[ts.Node, Origin]] = []
     local_reexports = False
+    type_contexts: dict[bytes, Origin] = {}  # imported type name -> the Clerk-backed context it names
     if context is not None:
         for decl in imports:
-            if decl.type_only or is_clerk_module(decl.source):
+            if is_clerk_module(decl.source):
                 continue
             target = context.resolve(decl.source)
             if target is None:
+                continue
+            for name in decl.names:
+                found = context.lookup_type(target, name.imported) if name.local is not None else None
+                if found is not None:
+                    type_contexts[name.local.text] = found
+            if decl.type_only:
                 continue
             local_reexports |= decl.kind == "reexport"
             for name in decl.names:
@@ -239,7 +247,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                 if origin is not None and (not origin.app or _reads_clerk_member(data, name.local, decl.node, origin, context)):
                     local_seeds.append((name.local, origin))
     roots = framework_reads.roots(root, sdks, astro_global=astro_global) if sdks else []
-    if not clerk_imports and not local_seeds and not local_reexports and not roots:
+    if not clerk_imports and not local_seeds and not local_reexports and not roots and not type_contexts:
         if MARKERS.search(data):
             classifier = Classifier(catalog, locate)
             result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
@@ -274,6 +282,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     if context is not None:
         resolver.lookup = context.lookup
     resolver.flow = ValueFlow(scopes).bindings
+    resolver.builder = trpc_context.Builders(resolver)
     uses = resolver.uses(seeds)
     findings_by_use: dict[int, Finding] = {}
     role_comparisons: list[Location] = []  # compared with a reported role read: their role keys are named
@@ -293,7 +302,8 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     classify(uses)
     # tRPC builders of a Clerk-backed context defined here (their factory judged like a wrapper).
     builders = trpc_context.builder_seeds(data, root, imports, resolver,
-                                          SummaryBuilder(relpath, resolver, uses, findings_by_use, locate))
+                                          SummaryBuilder(relpath, resolver, uses, findings_by_use, locate),
+                                          type_contexts)
     if builders:
         more = resolver.uses({k: v for k, v in builders.items() if k not in resolver.bound})
         classify(more)

@@ -40,6 +40,8 @@ class Bindings(ScopeTables):
         self._values: dict = {}
         self._taints: dict = {}
         self._busy: set = set()
+        # Val -> the value it stands for when imported from the app's own module (walker._rebind)
+        self.rebind = None
 
     # -- values -----------------------------------------------------------------------
 
@@ -68,6 +70,8 @@ class Bindings(ScopeTables):
                 rt = type(ref)
                 if rt is ast.alias:
                     val = self.import_vals.get(ref)
+                    if val is not None and self.rebind is not None:
+                        val = self.rebind(val) or val
                 elif ref in self.assigned:
                     val = self.value(self.assigned[ref])
                 elif rt is ast.arg:
@@ -80,7 +84,10 @@ class Bindings(ScopeTables):
         if t is ast.Attribute:
             base = self.value(node.value)
             if base is not None:
-                return base.attr(node.attr)
+                val = base.attr(node.attr)
+                if self.rebind is not None and "(" not in base.chain and "[" not in base.chain:
+                    return self.rebind(val) or val
+                return val
             cls = self.self_class(node.value)
             if cls is not None:
                 for expr in self.class_attrs.get((cls, node.attr), ()):

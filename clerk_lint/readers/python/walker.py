@@ -16,13 +16,17 @@ from ..source import LineIndex, SourceText
 from . import webhooks
 from .bindings import Bindings
 from .checks import CHECKS, unresolved_http
+from .committed_secrets import secret_literal_findings
 from .labels import CLERK_ENV_NAME, literal_labels, string_value
 from .models import ModelFields
 from .path_rules import path_rules_of
 from .syntax import call_args, import_module
-from .vocabulary import (AUTH_DEPENDENCY, CLERK_MENTION, CLERK_URL, DOTTED, ENV_READ, JWKS, JWT_DECODE,
+from .vocabulary import (AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION, CLERK_URL, DOTTED, ENV_READ, JWKS, JWT_DECODE,
                          KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, SETTINGS_BASES, WEBHOOK_EVENT,
                          env_advice, module_code)
+from .flow import Flow
+from .summary import Export, export_of, module_of
+from .syntax import Val
 from .wrappers import Decorator, WrapperPass
 
 
@@ -31,8 +35,12 @@ class PyFile:
     checks and the wrappers pass are handed this object and use ``b``, ``add``, ``span``."""
 
     def __init__(self, tree: ast.Module, source: SourceText, candidate: Candidate, catalog: Catalog,
-                 index: LineIndex):
+                 index: LineIndex, context: object = None):
         self.b = Bindings(tree, source.data, index.starts)
+        # The project pass's view of the modules this one imports (summary.py); None alone.
+        self.context = context if getattr(context, "python_export", None) is not None else None
+        if self.context is not None:
+            self.b.rebind = self._rebind
         self.source = source
         self.candidate = candidate
         self.relpath = candidate.relpath
@@ -82,11 +90,76 @@ class PyFile:
         self._imports()
         self._sites()
         self._strings()
+        secret_literal_findings(self)
         self._events()
         self._settings_classes()
         ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run()
-        WrapperPass(self).run()
-        return FileAnalysis(findings=[f for _, f in self.found])
+        self.flow = Flow(self)
+        wrappers = WrapperPass(self)
+        wrappers.run()
+        self.flow.report_reads()
+        summary = self._summary(wrappers.wrappers) if self.context is not None else None
+        writes = self.flow.id_writes(self._model_module) if self.context is not None else []
+        return FileAnalysis(findings=[f for _, f in self.found], summary=summary, id_writes=writes)
+
+    # -- across modules ---------------------------------------------------------------
+
+    def _rebind(self, val: Val) -> Optional[Val]:
+        """`clerk` imported from the app's own module that made it with `Clerk(...)`: that value."""
+        chain = val.chain
+        if not chain or "(" in chain or "[" in chain:
+            return None
+        module = val.module
+        parts = chain.split(".")
+        for i, name in enumerate(parts):
+            export = export_of(self.context, module, name)
+            if export is None:
+                return None
+            if export.val is not None:
+                rest = ".".join(parts[i + 1:])
+                return Val(export.val.module, f"{export.val.chain}.{rest}" if rest else export.val.chain)
+            if not export.module:
+                return None
+            module = module + name if module.endswith(".") else f"{module}.{name}"
+        return None
+
+    def _model_module(self, module: str) -> str:
+        return module_of(self.context, module)
+
+    def _summary(self, wrappers: dict) -> tuple:
+        """What this module offers its importers (summary.Export by top-level name)."""
+        out: dict[str, Export] = {}
+        tree_body = [n for n in self.b.nodes if self.b.parents.get(n) is not None
+                     and type(self.b.parents[n]) is ast.Module]
+        found_at = {id(node): finding for node, finding in self.found}
+        for stmt in tree_body:
+            t = type(stmt)
+            if t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+                wrapper = wrappers.get(stmt)
+                returns = self.flow.returns(stmt) if t is not ast.ClassDef else None
+                if wrapper is not None or returns is not None:
+                    out[stmt.name] = Export(wrapper=wrapper, returns=returns)
+            elif t is ast.Assign or t is ast.AnnAssign:
+                targets = stmt.targets if t is ast.Assign else [stmt.target]
+                if stmt.value is None:
+                    continue
+                val = self.b.value(stmt.value)
+                if val is None or val.top not in SDK_MODULES | KNOWN_COMMUNITY or not val.chain:
+                    continue
+                guard = found_at.get(id(stmt.value))
+                for target in targets:
+                    if type(target) is ast.Name:
+                        wrapper = None
+                        if guard is not None and guard.code in AUTH_CODES:
+                            wrapper = (target.id, (target.id, guard.symbol), guard.location, guard.package)
+                        out[target.id] = Export(val=val, wrapper=wrapper)
+            elif t is ast.ImportFrom:
+                module = import_module(stmt)
+                for alias in stmt.names:
+                    export = export_of(self.context, module, alias.name) if alias.name != "*" else None
+                    if export is not None:
+                        out[alias.asname or alias.name] = export
+        return tuple(sorted(out.items(), key=lambda kv: kv[0]))
 
     def _imports(self) -> None:
         for node in self.b.nodes:
