@@ -138,7 +138,7 @@ def test_convex_without_clerk_is_silent(tmp_path):
     assert codes(scan_snippet(tmp_path, "convex/me.ts", CONVEX_FUNCTION), "convex/me.ts") == []
 
 
-NUXT_CONFIG = 'export default defineNuxtConfig({ modules: ["@clerk/nuxt"], clerk: { signInUrl: "/sign-in" } });\n'
+NUXT_CONFIG = 'export default defineNuxtConfig({\n  modules: ["@clerk/nuxt"],\n  clerk: { signInUrl: "/sign-in" },\n});\n'
 NUXT_COMPOSABLE = '''export function useGreeting() {
   const { user } = useUser();
   return computed(() => `Hello ${user.value?.firstName ?? "there"}`);
@@ -157,7 +157,7 @@ def test_nuxt_auto_imports_in_ts_and_server(tmp_path):
 ''')
     result = scan_snippet(tmp_path, "composables/useGreeting.ts", NUXT_COMPOSABLE)
     assert codes(result, "composables/useGreeting.ts") == [(2, "CLK201")]
-    assert codes(result, "nuxt.config.ts") == [(1, "CLK120"), (1, "CLK120")]
+    assert codes(result, "nuxt.config.ts") == [(2, "CLK917"), (3, "CLK917")]
     assert codes(result, "server/api/me.get.ts") == [(2, "CLK313"), (3, "CLK511"), (4, "CLK402"), (4, "CLK511")]
 
 

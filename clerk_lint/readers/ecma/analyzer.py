@@ -94,7 +94,8 @@ def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Clas
                 else:
                     detail, target, details = hit, node.parent if node.parent is not None else node, (("event", hit),)
                     symbol = detail
-                out.append(classifier.finding(rule, target, symbol=symbol, module="", detail=detail, details=details))
+                package = next((v for k, v in details if k == "package"), "")  # a check that knows it names it
+                out.append(classifier.finding(rule, target, symbol=symbol, module=package, detail=detail, details=details))
     return out
 
 

@@ -117,9 +117,9 @@ def js_nuxt_clerk(node, catalog: Catalog):
             return ""
         keys = [_pair_key(p) for p in node.named_children if p.type == "pair"]
         shown = ", ".join(keys) if keys else "no options"
-        return (f"clerk options ({shown})", node.parent, (("options", ",".join(keys)),))
+        return (f"clerk options ({shown})", node.parent, (("package", "@clerk/nuxt"), ("options", ",".join(keys))))
     name = _node_text(node)
     if name not in NUXT_CLERK_MODULES:
         return ""
     target = node.parent if node.parent is not None else node
-    return (f"module {name}", target, (("module", name),))
+    return (name, target, (("package", name),))
