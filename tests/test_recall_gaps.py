@@ -171,3 +171,27 @@ def test_nuxt_own_composable_import_wins(tmp_path):
     scan_snippet(tmp_path, "nuxt.config.ts", NUXT_CONFIG)
     text = 'import { useUser } from "~/lib/session";\n' + NUXT_COMPOSABLE
     assert codes(scan_snippet(tmp_path, "composables/useGreeting.ts", text), "composables/useGreeting.ts") == []
+
+
+def test_error_shape_only_where_a_clerk_call_failed(tmp_path):
+    text = '''import { useSignIn } from "@clerk/nextjs";
+
+export function useLogin(report: (m: string) => void) {
+  const { signIn } = useSignIn();
+  return async (identifier: string, password: string) => {
+    try {
+      await signIn!.create({ identifier, password });
+    } catch (err: any) {
+      if (err.errors?.[0]?.code === "form_password_incorrect") report("Wrong password");
+    }
+    try {
+      await fetch("/api/audit", { method: "POST" });
+    } catch (err: any) {
+      report(err.errors?.[0]?.message ?? "audit failed");
+    }
+  };
+}
+'''
+    result = scan_snippet(tmp_path, "src/useLogin.ts", text)
+    shapes = [(f.location.line, f.detail("better_auth_code")) for f in result.findings if f.code == "CLK230"]
+    assert shapes == [(9, "INVALID_EMAIL_OR_PASSWORD")]

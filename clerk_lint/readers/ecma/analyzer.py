@@ -8,7 +8,7 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import (carried_ids, config_checks, env_checks, env_schema, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
+from . import (carried_ids, config_checks, env_checks, env_schema, error_shapes, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
     webhook_payloads)
 from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, value_findings
@@ -333,6 +333,13 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                 result.findings.append(finding)
             result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
     result.findings = drop_covered_role_keys(result.findings, role_comparisons)
+    if b".errors" in data:
+        error_rule = catalog.rule(error_shapes.ERROR_SHAPE_RULE)
+
+        def error_finding(node: ts.Node, symbol: str, detail: str, details: tuple) -> Finding:
+            return classifier.finding(error_rule, node, symbol=symbol, module="", detail=detail, details=details)
+        result.findings.extend(error_shapes.findings(root, data, result.findings, error_finding,
+                                                     lambda node: classifier.locate(node).line))
     _carried_findings(result, root, data, catalog, classifier)
     result.id_writes = stored_ids.id_writes(uses, imports, context.resolve if context is not None else None, relpath,
                                             lambda node: locate(node).line, root, data, _handled_events(result))
