@@ -195,3 +195,24 @@ export function useLogin(report: (m: string) => void) {
     result = scan_snippet(tmp_path, "src/useLogin.ts", text)
     shapes = [(f.location.line, f.detail("better_auth_code")) for f in result.findings if f.code == "CLK230"]
     assert shapes == [(9, "INVALID_EMAIL_OR_PASSWORD")]
+
+
+def test_raw_sql_naming_a_clerk_id_column(tmp_path):
+    text = '''import { sql } from "./db";
+
+export const notesOf = (id: string) => sql.query("SELECT id, body FROM notes WHERE clerk_user_id = $1", [id]);
+export const add = (id: string, body: string) =>
+  sql.query(`INSERT INTO notes (clerk_user_id, body) VALUES ($1, $2)`, [id, body]);
+export const hint = "Paste the clerk_user_id from the dashboard into the form";
+'''
+    result = scan_snippet(tmp_path, "src/notes.ts", text)
+    assert codes(result) == [(3, "CLK726"), (5, "CLK726")]
+
+
+def test_token_cache_of_another_provider_is_silent(tmp_path):
+    text = '''import { AuthProvider } from "./auth";
+import { tokenCache } from "./cache";
+
+export const Root = () => <AuthProvider tokenCache={tokenCache} />;
+'''
+    assert codes(scan_snippet(tmp_path, "app/_layout.tsx", text)) == []

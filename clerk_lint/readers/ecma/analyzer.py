@@ -8,7 +8,7 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import (carried_ids, config_checks, env_checks, env_schema, error_shapes, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
+from . import (carried_ids, clerk_arguments, config_checks, env_checks, env_schema, error_shapes, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
     webhook_payloads)
 from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, value_findings
@@ -333,6 +333,10 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                 result.findings.append(finding)
             result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
     result.findings = drop_covered_role_keys(result.findings, role_comparisons)
+    if b"Metadata" in data or b"tokenCache" in data:
+        def argument_finding(code: str, node: ts.Node, symbol: str, package: str, details: tuple) -> Finding:
+            return classifier.finding(catalog.rule(code), node, symbol=symbol, module=package, details=details)
+        result.findings.extend(clerk_arguments.findings(root, data, result.findings, argument_finding, classifier.locate))
     if b".errors" in data:
         error_rule = catalog.rule(error_shapes.ERROR_SHAPE_RULE)
 
