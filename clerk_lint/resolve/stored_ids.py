@@ -71,7 +71,8 @@ def _column_finding(classifier: Classifier, catalog: Catalog, node, table: str, 
                     writes: list[StoredIdWrite], db_name: str = ""):
     kinds = kinds_label(writes)
     shown = f"{table}.{column}" + (f" (column {db_name})" if db_name and db_name != column else "")
-    detail = f"{shown} holds Clerk {kinds} ids: {writers_detail(writes)}"
+    label = "" if kinds == "id" else kinds + " "  # kind unknown: "holds Clerk ids", not "Clerk id ids"
+    detail = f"{shown} holds Clerk {label}ids: {writers_detail(writes)}"
     if "session" in kinds:
         detail += " (Clerk sessions are not imported: Better Auth's sessions have ids of their own)"
     writers = ", ".join(dict.fromkeys(f"{w.path}:{w.line}" for w in sorted(writes, key=lambda w: (w.path, w.line))))
