@@ -2,14 +2,17 @@
 called on them, Clerk functions handed on, role comparisons, role keys in code."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable, Optional
 
+from ..concepts import clerk_fields
 from ..findings import Finding, Location
 from ..readers.ecma import value_flow
 from ..readers.ecma.bindings import Use
 from .classifier import Classifier
 
 ROLE_CHECK_RULE, ROLE_KEY_RULE = "CLK510", "CLK509"
+FIELD_RULE = "CLK240"
 
 
 def _span(location: Location) -> tuple:
@@ -47,6 +50,13 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
             out.append(classifier.finding(rule, passed.node, symbol=passed.member, module=module, detail=passed.owner,
                                           details=(("type", passed.owner), ("member", passed.member)),
                                           via=use.origin.via, related=use.origin.related))
+    read = value_flow.field_read(use)
+    if read is not None and (existing is None or existing.code != FIELD_RULE):
+        counterpart = clerk_fields.counterpart(read.owner, read.field) or ""
+        symbol = f"{read.owner}.{read.field}"
+        out.append(classifier.finding(catalog.rule(FIELD_RULE), read.node, symbol=symbol, module=module,
+                                      detail=counterpart, details=(("field", symbol), ("better_auth", counterpart)),
+                                      via=use.origin.via, related=use.origin.related))
     comparison = value_flow.role_comparison(use)
     if comparison is not None and existing is not None:
         covered.append(classifier.locate(comparison[0]))
@@ -57,6 +67,30 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
         out.append(classifier.finding(rule, node, symbol=use.prefix_chain(len(use.steps)), module=module,
                                       detail=literal, details=(("role", literal),) if literal else (),
                                       via=use.origin.via, related=use.origin.related))
+    return out
+
+
+def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:
+    """One field finding per line: `${u.firstName} ${u.lastName}` is one line to rewrite. The
+    first keeps its span and names every field of the line."""
+    out: list[Finding] = []
+    first: dict[tuple[str, int], int] = {}
+    for finding in findings:
+        if finding.code != FIELD_RULE:
+            out.append(finding)
+            continue
+        key = (finding.location.path, finding.location.line)
+        if key not in first:
+            first[key] = len(out)
+            out.append(finding)
+            continue
+        kept = out[first[key]]
+        fields = [v for k, v in kept.details if k == "field"]
+        symbol = finding.symbol
+        if symbol in fields:
+            continue
+        message = kept.message + f"; {symbol}: {finding.detail('better_auth') or ''}"
+        out[first[key]] = replace(kept, message=message, details=kept.details + (("field", symbol),))
     return out
 
 

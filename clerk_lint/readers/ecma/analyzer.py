@@ -10,7 +10,7 @@ import tree_sitter as ts
 from . import (carried_ids, config_checks, env_checks, env_schema, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
     webhook_payloads)
 from .value_flow import ValueFlow, annotated_seeds
-from ...classify.value_uses import drop_covered_role_keys, value_findings
+from ...classify.value_uses import drop_covered_role_keys, merge_field_reads, value_findings
 from ...concepts.clerk_ids import CARRY_RULE
 from ...concepts.secret_literals import may_hold_secret_literal
 from ...concepts.webhook_events import is_svix_module, svix_serves_clerk
@@ -318,7 +318,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
             if finding is not None:
                 result.findings.append(finding)
             result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
-    result.findings = drop_covered_role_keys(result.findings, role_comparisons)
+    result.findings = merge_field_reads(drop_covered_role_keys(result.findings, role_comparisons))
     _carried_findings(result, root, data, catalog, classifier)
     result.id_writes = stored_ids.id_writes(uses, imports, context.resolve if context is not None else None, relpath,
                                             lambda node: locate(node).line, root, data, _handled_events(result))

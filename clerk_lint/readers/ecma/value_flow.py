@@ -18,7 +18,7 @@ from typing import Optional
 
 import tree_sitter as ts
 
-from ...concepts import clerk_resources
+from ...concepts import clerk_fields, clerk_resources
 from ...concepts.clerk_resources import ELEMENT, ELEMENT_CALLBACKS, Member, TypeRef
 from .bindings import Origin, Use, _function_params
 from .imports import pattern_names, text
@@ -35,6 +35,13 @@ class MemberCall:
     owner: str  # the Clerk type, e.g. "SignInResource"
     member: str
     node: ts.Node  # the call expression
+
+
+@dataclass(frozen=True)
+class FieldRead:
+    owner: str  # clerk_fields.USER, ORGANIZATION, ...
+    field: str
+    node: ts.Node  # the member expression
 
 
 @dataclass(frozen=True)
@@ -122,7 +129,8 @@ class ValueFlow:
 
     def _is_array(self, origin: Origin, ops: list[str]) -> bool:
         state = clerk_resources.state_of(origin.module, origin.export, (*origin.path, *ops))
-        return clerk_resources.is_array(state)
+        return clerk_resources.is_array(state) or clerk_fields.is_array(origin.module, origin.export,
+                                                                         (*origin.path, *ops))
 
     def _bind_pattern(self, pattern: ts.Node, value: Origin) -> list[tuple[ts.Node, Origin]]:
         out = []
@@ -194,6 +202,24 @@ def member_calls(use: Use) -> list[MemberCall]:
     origin = use.origin
     found = clerk_resources.calls(origin.module, origin.export, origin.path, _ops(use))
     return [MemberCall(c.owner, c.member, use.steps[c.index].node) for c in found]
+
+
+def field_read(use: Use) -> Optional[FieldRead]:
+    """The first field of a Clerk user / organization / session object this use reads that
+    Better Auth names differently or lacks (`user.fullName`, `organization.membersCount`)."""
+    if not _typed(use) or not use.steps:
+        return None
+    origin = use.origin
+    ops = _ops(use)
+    for index, op in enumerate(ops):
+        if not op.startswith(".") or op == ".value":
+            continue
+        if index + 1 < len(ops) and ops[index + 1] == "()":
+            continue  # a method call: member_calls reports it
+        owner = clerk_fields.owner_of(origin.module, origin.export, (*origin.path, *ops[:index]))
+        if owner is not None and clerk_fields.counterpart(owner, op[1:]) is not None:
+            return FieldRead(owner, op[1:], use.steps[index].node)
+    return None
 
 
 def _passing_position(top: ts.Node) -> bool:
@@ -307,7 +333,8 @@ def annotated_seeds(lang: str, root: ts.Node, type_imports: dict[bytes, tuple[st
         return seeds
     for node in captures(lang, "types", root).get("type-name", ()):
         imported = type_imports.get(node.text)
-        if imported is None or clerk_resources.annotated(imported[1]) is None:
+        if imported is None or (clerk_resources.annotated(imported[1]) is None
+                                 and imported[1] not in clerk_fields.ANNOTATED_TYPES):
             continue
         found = _annotated_binding(node)
         if found is None:
