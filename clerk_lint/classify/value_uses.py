@@ -12,7 +12,8 @@ from ..readers.ecma.bindings import Use
 from .classifier import Classifier
 
 ROLE_CHECK_RULE, ROLE_KEY_RULE = "CLK510", "CLK509"
-FIELD_RULE = "CLK240"
+FIELD_RULE, PAYLOAD_RULE = "CLK240", "CLK241"
+MERGED_RULES = frozenset({FIELD_RULE, PAYLOAD_RULE})
 
 
 def _span(location: Location) -> tuple:
@@ -57,6 +58,11 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
         out.append(classifier.finding(catalog.rule(FIELD_RULE), read.node, symbol=symbol, module=module,
                                       detail=counterpart, details=(("field", symbol), ("better_auth", counterpart)),
                                       via=use.origin.via, related=use.origin.related))
+    payload = value_flow.payload_read(use)
+    if payload is not None:
+        out.append(classifier.finding(catalog.rule(PAYLOAD_RULE), payload.node, symbol=payload.field, module=module,
+                                      detail=payload.field, details=(("field", payload.field),),
+                                      via=use.origin.via, related=use.origin.related))
     comparison = value_flow.role_comparison(use)
     if comparison is not None and existing is not None:
         covered.append(classifier.locate(comparison[0]))
@@ -71,15 +77,15 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
 
 
 def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:
-    """One field finding per line: `${u.firstName} ${u.lastName}` is one line to rewrite. The
-    first keeps its span and names every field of the line."""
+    """One field finding per rule and line: `${u.firstName} ${u.lastName}` is one line to
+    rewrite. The first keeps its span and names every field of the line."""
     out: list[Finding] = []
     first: dict[tuple[str, int], int] = {}
     for finding in findings:
-        if finding.code != FIELD_RULE:
+        if finding.code not in MERGED_RULES:
             out.append(finding)
             continue
-        key = (finding.location.path, finding.location.line)
+        key = (finding.code, finding.location.path, finding.location.line)
         if key not in first:
             first[key] = len(out)
             out.append(finding)
@@ -89,7 +95,8 @@ def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:
         symbol = finding.symbol
         if symbol in fields:
             continue
-        message = kept.message + f"; {symbol}: {finding.detail('better_auth') or ''}"
+        message = kept.message + (f"; {symbol}: {finding.detail('better_auth') or ''}" if finding.code == FIELD_RULE
+                                  else f"; {symbol}")
         out[first[key]] = replace(kept, message=message, details=kept.details + (("field", symbol),))
     return out
 

@@ -19,9 +19,10 @@ from typing import Optional
 import tree_sitter as ts
 
 from ...concepts import clerk_fields, clerk_resources
+from ...concepts.webhook_events import event_rest
 from ...concepts.clerk_resources import ELEMENT, ELEMENT_CALLBACKS, Member, TypeRef
 from .bindings import Origin, Use, _function_params
-from .imports import pattern_names, text
+from .imports import TRANSPARENT, pattern_names, text
 from .scopes import ScopeIndex
 
 FUNCTION_NODES = frozenset({"arrow_function", "function_expression", "function", "function_declaration"})
@@ -125,7 +126,27 @@ class ValueFlow:
             out += self._bind_argument(parent, top, full)
         elif parent.type == "jsx_expression":
             out += self._bind_prop(parent, full)
+        else:
+            out += self._bind_assignment(top, full)
         return out
+
+    def _bind_assignment(self, top: ts.Node, value: Origin) -> list[tuple[ts.Node, Origin]]:
+        """`let evt; try { evt = wh.verify(...) } catch ...`: a name declared empty and given
+        the value later holds it from then on (the usual shape around a throwing verify)."""
+        node = top
+        while node.parent is not None and node.parent.type in TRANSPARENT:
+            node = node.parent
+        assignment = node.parent
+        if assignment is None or assignment.type != "assignment_expression" \
+                or assignment.child_by_field_name("right") != node:
+            return []
+        left = assignment.child_by_field_name("left")
+        definition = self.scopes.resolve(left) if left is not None and left.type == "identifier" else None
+        declarator = definition.parent if definition is not None else None
+        if declarator is None or declarator.type != "variable_declarator" \
+                or declarator.child_by_field_name("name") != definition or declarator.child_by_field_name("value"):
+            return []
+        return [(definition, value)]
 
     def _is_array(self, origin: Origin, ops: list[str]) -> bool:
         state = clerk_resources.state_of(origin.module, origin.export, (*origin.path, *ops))
@@ -204,6 +225,17 @@ def member_calls(use: Use) -> list[MemberCall]:
     return [MemberCall(c.owner, c.member, use.steps[c.index].node) for c in found]
 
 
+def _logged(node: ts.Node) -> bool:
+    """Inside a `console.*(...)` call: a log line, not code that depends on the field."""
+    while node is not None and not node.type.endswith(("statement", "declaration")):
+        if node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            if callee is not None and callee.type == "member_expression" and text(callee).startswith("console."):
+                return True
+        node = node.parent
+    return False
+
+
 def field_read(use: Use) -> Optional[FieldRead]:
     """The first field of a Clerk user / organization / session object this use reads that
     Better Auth names differently or lacks (`user.fullName`, `organization.membersCount`)."""
@@ -218,8 +250,60 @@ def field_read(use: Use) -> Optional[FieldRead]:
             continue  # a method call: member_calls reports it
         owner = clerk_fields.owner_of(origin.module, origin.export, (*origin.path, *ops[:index]))
         if owner is not None and clerk_fields.counterpart(owner, op[1:]) is not None:
-            return FieldRead(owner, op[1:], use.steps[index].node)
+            node = use.steps[index].node
+            return None if _logged(node) else FieldRead(owner, op[1:], node)
     return None
+
+
+@dataclass(frozen=True)
+class PayloadRead:
+    field: str  # "first_name", or the names a pattern takes ("id, first_name")
+    node: ts.Node  # the member read, or the declaration that destructures the payload
+
+
+def payload_read(use: Use) -> Optional[PayloadRead]:
+    """A field of a verified Clerk webhook event's `data` read here: `evt.data.first_name`,
+    `data.email_addresses?.[0]` after `const { data } = evt`, `const { id, first_name } =
+    evt.data` (at the declaration), or a destructured field read further (`email_addresses[0]`)."""
+    if not _typed(use) or _logged(use.ref):
+        return None
+    origin = use.origin
+    ops = _ops(use)
+    full = event_rest(origin.module, origin.export, (*origin.path, *ops))
+    if full is None:
+        return None
+    in_steps = min(len(full), len(ops))  # the ops past the event that this use applies itself
+    rest, offset = full[:len(full) - in_steps], len(ops) - in_steps
+    if full[:1] != (".data",):
+        return _destructuring(use, full) if not full else None
+    if len(full) == 1:
+        return _destructuring(use, full)
+    if len(rest) >= 2:  # a destructured field: only what is read further depends on the payload's shape
+        if not use.destructured or not use.steps or ops[0] == "()":
+            return None
+        return PayloadRead(rest[1][1:], use.steps[0].node)
+    step = use.steps[offset + 1 - len(rest)]
+    return PayloadRead(step.op[1:], step.node) if step.op.startswith(".") and step.op[1:] != "?" else None
+
+
+def _destructuring(use: Use, full: tuple[str, ...]) -> Optional[PayloadRead]:
+    """`const { id, first_name } = evt.data` / `const { type, data } = evt`: the declaration."""
+    node = use.top
+    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
+        node = node.parent
+    declarator = node.parent if node is not None else None
+    if declarator is None or declarator.type != "variable_declarator" or declarator.child_by_field_name("value") != node:
+        return None
+    pattern = declarator.child_by_field_name("name")
+    if pattern is None or pattern.type != "object_pattern":
+        return None
+    names = [path[0][1:] for path, _ in pattern_names(pattern) if path]
+    if not full:  # the event itself: only its `data` matters here
+        if "data" not in names:
+            return None
+        names = ["data"]
+    statement = declarator.parent if declarator.parent is not None else declarator
+    return PayloadRead(", ".join(dict.fromkeys(names)), statement)
 
 
 def _passing_position(top: ts.Node) -> bool:
@@ -334,7 +418,8 @@ def annotated_seeds(lang: str, root: ts.Node, type_imports: dict[bytes, tuple[st
     for node in captures(lang, "types", root).get("type-name", ()):
         imported = type_imports.get(node.text)
         if imported is None or (clerk_resources.annotated(imported[1]) is None
-                                 and imported[1] not in clerk_fields.ANNOTATED_TYPES):
+                                 and imported[1] not in clerk_fields.ANNOTATED_TYPES
+                                 and not imported[1].endswith("WebhookEvent")):
             continue
         found = _annotated_binding(node)
         if found is None:
