@@ -5,7 +5,8 @@ Bindings (`Resolver._derived` asks `ValueFlow.bindings`): the parameter of a `.t
 Clerk value, the element parameter of an array callback on a typed Clerk array
 (`memberships.data.map((m) => m.destroy())`), `for (const m of ...)`, and the parameters of a
 function or component of the same file a Clerk value is passed to (`remove(membership)`,
-`<Row membership={m} />`).
+`<Row membership={m} />`), a `let` declared empty and assigned the value later
+(`evt = wh.verify(...)` inside `try`), and React state set to it (`setToken(token)` -> `token`).
 
 Uses (`member_calls`, `handed_on`, `role_comparison`): Clerk methods called on those values,
 typed by Clerk's own interfaces (concepts/clerk_resources), Clerk functions passed on by
@@ -19,7 +20,6 @@ from typing import Optional
 import tree_sitter as ts
 
 from ...concepts import clerk_fields, clerk_resources
-from ...concepts.webhook_events import event_rest
 from ...concepts.clerk_resources import ELEMENT, ELEMENT_CALLBACKS, Member, TypeRef
 from .bindings import Origin, Use, _function_params
 from .imports import TRANSPARENT, pattern_names, text
@@ -27,6 +27,7 @@ from .scopes import ScopeIndex
 
 FUNCTION_NODES = frozenset({"arrow_function", "function_expression", "function", "function_declaration"})
 COMPARISONS = frozenset({"===", "!==", "==", "!="})
+STATE_HOOKS = frozenset({"useState", "React.useState"})
 # Server helpers are not typed by clerk_resources; their role reads are named by the chain.
 ROLE_MEMBERS = frozenset({".orgRole"})
 
@@ -36,13 +37,6 @@ class MemberCall:
     owner: str  # the Clerk type, e.g. "SignInResource"
     member: str
     node: ts.Node  # the call expression
-
-
-@dataclass(frozen=True)
-class FieldRead:
-    owner: str  # clerk_fields.USER, ORGANIZATION, ...
-    field: str
-    node: ts.Node  # the member expression
 
 
 @dataclass(frozen=True)
@@ -179,11 +173,29 @@ class ValueFlow:
         call = arguments.parent
         if call is None or call.type != "call_expression":
             return []
-        function = self._local_function(call.child_by_field_name("function"))
+        callee = call.child_by_field_name("function")
+        function = self._local_function(callee)
         index = _argument_index(arguments, argument)
+        if function is None and index == 0:
+            return self._bind_state(callee, value)
         if function is None or index < 0:
             return []
         return self._bind_params(function, [None] * index + [value])
+
+    def _bind_state(self, setter: Optional[ts.Node], value: Origin) -> list[tuple[ts.Node, Origin]]:
+        """`const [token, setToken] = useState(...)` then `setToken(clerkValue)`: `token` holds it."""
+        definition = self.scopes.resolve(setter) if setter is not None and setter.type == "identifier" else None
+        pattern = definition.parent if definition is not None else None
+        if pattern is None or pattern.type != "array_pattern":
+            return []
+        names = [c for c in pattern.named_children if c.type != "comment"]
+        declarator = pattern.parent
+        init = declarator.child_by_field_name("value") if declarator is not None and declarator.type == "variable_declarator" else None
+        hook = init.child_by_field_name("function") if init is not None and init.type == "call_expression" else None
+        if len(names) < 2 or names[1] != definition or names[0].type != "identifier" or hook is None \
+                or text(hook) not in STATE_HOOKS or not self.scopes.is_definition(names[0]):
+            return []
+        return [(names[0], value)]
 
     def _bind_prop(self, expression: ts.Node, value: Origin) -> list[tuple[ts.Node, Origin]]:
         """`<Row membership={m} />` with `function Row({ membership })` in the same file."""
@@ -223,87 +235,6 @@ def member_calls(use: Use) -> list[MemberCall]:
     origin = use.origin
     found = clerk_resources.calls(origin.module, origin.export, origin.path, _ops(use))
     return [MemberCall(c.owner, c.member, use.steps[c.index].node) for c in found]
-
-
-def _logged(node: ts.Node) -> bool:
-    """Inside a `console.*(...)` call: a log line, not code that depends on the field."""
-    while node is not None and not node.type.endswith(("statement", "declaration")):
-        if node.type == "call_expression":
-            callee = node.child_by_field_name("function")
-            if callee is not None and callee.type == "member_expression" and text(callee).startswith("console."):
-                return True
-        node = node.parent
-    return False
-
-
-def field_read(use: Use) -> Optional[FieldRead]:
-    """The first field of a Clerk user / organization / session object this use reads that
-    Better Auth names differently or lacks (`user.fullName`, `organization.membersCount`)."""
-    if not _typed(use) or not use.steps:
-        return None
-    origin = use.origin
-    ops = _ops(use)
-    for index, op in enumerate(ops):
-        if not op.startswith(".") or op == ".value":
-            continue
-        if index + 1 < len(ops) and ops[index + 1] == "()":
-            continue  # a method call: member_calls reports it
-        owner = clerk_fields.owner_of(origin.module, origin.export, (*origin.path, *ops[:index]))
-        if owner is not None and clerk_fields.counterpart(owner, op[1:]) is not None:
-            node = use.steps[index].node
-            return None if _logged(node) else FieldRead(owner, op[1:], node)
-    return None
-
-
-@dataclass(frozen=True)
-class PayloadRead:
-    field: str  # "first_name", or the names a pattern takes ("id, first_name")
-    node: ts.Node  # the member read, or the declaration that destructures the payload
-
-
-def payload_read(use: Use) -> Optional[PayloadRead]:
-    """A field of a verified Clerk webhook event's `data` read here: `evt.data.first_name`,
-    `data.email_addresses?.[0]` after `const { data } = evt`, `const { id, first_name } =
-    evt.data` (at the declaration), or a destructured field read further (`email_addresses[0]`)."""
-    if not _typed(use) or _logged(use.ref):
-        return None
-    origin = use.origin
-    ops = _ops(use)
-    full = event_rest(origin.module, origin.export, (*origin.path, *ops))
-    if full is None:
-        return None
-    in_steps = min(len(full), len(ops))  # the ops past the event that this use applies itself
-    rest, offset = full[:len(full) - in_steps], len(ops) - in_steps
-    if full[:1] != (".data",):
-        return _destructuring(use, full) if not full else None
-    if len(full) == 1:
-        return _destructuring(use, full)
-    if len(rest) >= 2:  # a destructured field: only what is read further depends on the payload's shape
-        if not use.destructured or not use.steps or ops[0] == "()":
-            return None
-        return PayloadRead(rest[1][1:], use.steps[0].node)
-    step = use.steps[offset + 1 - len(rest)]
-    return PayloadRead(step.op[1:], step.node) if step.op.startswith(".") and step.op[1:] != "?" else None
-
-
-def _destructuring(use: Use, full: tuple[str, ...]) -> Optional[PayloadRead]:
-    """`const { id, first_name } = evt.data` / `const { type, data } = evt`: the declaration."""
-    node = use.top
-    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
-        node = node.parent
-    declarator = node.parent if node is not None else None
-    if declarator is None or declarator.type != "variable_declarator" or declarator.child_by_field_name("value") != node:
-        return None
-    pattern = declarator.child_by_field_name("name")
-    if pattern is None or pattern.type != "object_pattern":
-        return None
-    names = [path[0][1:] for path, _ in pattern_names(pattern) if path]
-    if not full:  # the event itself: only its `data` matters here
-        if "data" not in names:
-            return None
-        names = ["data"]
-    statement = declarator.parent if declarator.parent is not None else declarator
-    return PayloadRead(", ".join(dict.fromkeys(names)), statement)
 
 
 def _passing_position(top: ts.Node) -> bool:
