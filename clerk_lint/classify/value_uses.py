@@ -2,14 +2,19 @@
 called on them, Clerk functions handed on, role comparisons, role keys in code."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable, Optional
 
+from ..concepts import clerk_fields
 from ..findings import Finding, Location
-from ..readers.ecma import value_flow
+from ..readers.ecma import value_flow, value_reads
 from ..readers.ecma.bindings import Use
 from .classifier import Classifier
 
 ROLE_CHECK_RULE, ROLE_KEY_RULE = "CLK510", "CLK509"
+FIELD_RULE, PAYLOAD_RULE, TOKEN_RULE = "CLK240", "CLK241", "CLK242"
+MERGED_RULES = frozenset({FIELD_RULE, PAYLOAD_RULE})
+TOKEN_CALL_RULES = frozenset({"CLK503", "CLK504"})
 
 
 def _span(location: Location) -> tuple:
@@ -67,6 +72,24 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
             out.append(classifier.finding(rule, passed.node, symbol=passed.member, module=module, detail=passed.owner,
                                           details=(("type", passed.owner), ("member", passed.member)),
                                           via=use.origin.via, related=use.origin.related))
+    read = value_reads.field_read(use)
+    if read is not None and (existing is None or existing.code != FIELD_RULE):
+        counterpart = clerk_fields.counterpart(read.owner, read.field) or ""
+        symbol = f"{read.owner}.{read.field}"
+        out.append(classifier.finding(catalog.rule(FIELD_RULE), read.node, symbol=symbol, module=module,
+                                      detail=counterpart, details=(("field", symbol), ("better_auth", counterpart)),
+                                      via=use.origin.via, related=use.origin.related))
+    payload = value_reads.payload_read(use)
+    if payload is not None:
+        out.append(classifier.finding(catalog.rule(PAYLOAD_RULE), payload.node, symbol=payload.field, module=module,
+                                      detail=payload.field, details=(("field", payload.field),),
+                                      via=use.origin.via, related=use.origin.related))
+    sent = value_reads.token_sent(use)
+    if sent is not None:
+        finding = classifier.finding(catalog.rule(TOKEN_RULE), sent.node, symbol="getToken()", module=module,
+                                     detail=sent.how, details=(("sent", sent.how),),
+                                     via=use.origin.via, related=use.origin.related)
+        out.append(finding)
     comparison = value_flow.role_comparison(use)
     if comparison is not None and existing is not None:
         covered.append(classifier.locate(comparison[0]))
@@ -77,6 +100,36 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
         out.append(classifier.finding(rule, node, symbol=use.prefix_chain(len(use.steps)), module=module,
                                       detail=literal, details=(("role", literal),) if literal else (),
                                       via=use.origin.via, related=use.origin.related))
+    return out
+
+
+def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:
+    """One field finding per rule and line: `${u.firstName} ${u.lastName}` is one line to
+    rewrite. The first keeps its span and names every field of the line."""
+    findings = list(findings)
+    # A token sent on the line of its own getToken() call is that call's finding already.
+    token_lines = {(f.location.path, f.location.line) for f in findings if f.code in TOKEN_CALL_RULES}
+    out: list[Finding] = []
+    first: dict[tuple[str, int], int] = {}
+    for finding in findings:
+        if finding.code == TOKEN_RULE and (finding.location.path, finding.location.line) in token_lines:
+            continue
+        if finding.code not in MERGED_RULES:
+            out.append(finding)
+            continue
+        key = (finding.code, finding.location.path, finding.location.line)
+        if key not in first:
+            first[key] = len(out)
+            out.append(finding)
+            continue
+        kept = out[first[key]]
+        fields = [v for k, v in kept.details if k == "field"]
+        symbol = finding.symbol
+        if symbol in fields:
+            continue
+        message = kept.message + (f"; {symbol}: {finding.detail('better_auth') or ''}" if finding.code == FIELD_RULE
+                                  else f"; {symbol}")
+        out[first[key]] = replace(kept, message=message, details=kept.details + (("field", symbol),))
     return out
 
 

@@ -11,7 +11,7 @@ import tree_sitter as ts
 from . import (carried_ids, clerk_arguments, config_checks, env_checks, env_schema, error_shapes, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
     webhook_payloads)
 from .value_flow import ValueFlow, annotated_seeds
-from ...classify.value_uses import drop_covered_role_keys, value_findings
+from ...classify.value_uses import drop_covered_role_keys, merge_field_reads, value_findings
 from ...concepts.clerk_ids import CARRY_RULE
 from ...concepts.secret_literals import may_hold_secret_literal
 from ...concepts.webhook_events import is_svix_module, svix_serves_clerk
@@ -455,7 +455,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         summary.stores = {**kept, **summary.stores}
         summary.passes = passes
         result.summary = summary
-    result.findings = drop_covered_role_keys(result.findings, role_comparisons)
+    result.findings = merge_field_reads(drop_covered_role_keys(result.findings, role_comparisons))
     if b"Metadata" in data or b"tokenCache" in data:
         def argument_finding(code: str, node: ts.Node, symbol: str, package: str, details: tuple) -> Finding:
             return classifier.finding(catalog.rule(code), node, symbol=symbol, module=package, details=details)
