@@ -9,7 +9,9 @@ the column's declaration, in whichever file declares it:
 - a Convex table by its key in `defineSchema({...})`; a Clerk id passed to another Convex
   function (`ctx.runMutation(internal.users.upsert, { userId: evt.data.id })`) is followed into
   that function's handler, whose writes are the caller's;
-- a SQL table (`CREATE TABLE`, `ALTER TABLE ... ADD COLUMN`) by name.
+- a SQL table (`CREATE TABLE`, `ALTER TABLE ... ADD COLUMN`) by name;
+- a Python model class (Django, SQLAlchemy, SQLModel ...) in the module the writer imported
+  it from (resolved by resolve/py_project.py), or the writer's own file.
 
 An index over such a column is reported too (CLK721), unless one of its columns is named after
 Clerk (the schema's own reader reported it already). Columns named after Clerk are CLK720
@@ -52,6 +54,8 @@ class _Groups:
         self.convex: dict[str, Written] = defaultdict(lambda: defaultdict(list))
         self.sql: dict[str, Written] = defaultdict(lambda: defaultdict(list))
         self.via: dict[tuple[str, str, str], str] = {}  # (module, binding, column) -> the key it references
+        # Python models: declaring file -> class name -> column -> writes
+        self.python: dict[str, dict[str, Written]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         for w in writes:
             if w.orm == "drizzle":
                 module = w.module or (str(by_relpath[w.path].path) if w.path in by_relpath else "")
@@ -65,13 +69,18 @@ class _Groups:
                 self.convex[w.table][w.column].append(w)
             elif w.orm == "sql":
                 self.sql[w.table.lower()][w.column.lower()].append(w)
+            elif w.orm == "python":
+                module = w.module or (str(by_relpath[w.path].path) if w.path in by_relpath else "")
+                if module:
+                    self.python[module][w.table][w.column].append(w)
 
 
 def _column_finding(classifier: Classifier, catalog: Catalog, node, table: str, column: str, schema: str,
                     writes: list[StoredIdWrite], db_name: str = "", via: str = ""):
     kinds = kinds_label(writes)
     shown = f"{table}.{column}" + (f" (column {db_name})" if db_name and db_name != column else "")
-    detail = f"{shown} holds Clerk {kinds + ' ids' if kinds != 'id' else 'ids'}"
+    label = "" if kinds == "id" else kinds + " "  # kind unknown: "holds Clerk ids", not "Clerk id ids"
+    detail = f"{shown} holds Clerk {label}ids"
     detail += f" (a relation links it to {via})" if via else ""
     detail += f": {writers_detail(writes)}"
     if "session" in kinds:
@@ -238,6 +247,36 @@ def _drizzle_links(groups: _Groups, by_path: dict[str, Candidate], read: Read) -
                         pending.append((binding, column))
 
 
+def _python_findings(source: SourceText, candidate: Candidate, catalog: Catalog, models: dict[str, Written]) -> list:
+    """A Python model's field that code fills with Clerk ids (SQLAlchemy, SQLModel, Django ...)."""
+    import ast
+    import warnings
+
+    from ..readers.python.models import declared_fields
+    from ..readers.text_analysis import Span
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source.text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    index = LineIndex(source)
+    classifier = Classifier(catalog, index.locator(candidate.relpath))
+    out = []
+    for model, written in sorted(models.items()):
+        fields = declared_fields(tree, model)
+        for column, writes in sorted(written.items()):
+            node = fields.get(column)
+            if node is None or is_clerk_column_name(column) or is_clerk_column_name(node.id):
+                continue
+            start = index.starts[node.lineno - 1] + node.col_offset
+            span = Span(start, index.starts[node.end_lineno - 1] + node.end_col_offset)
+            out.append(_column_finding(classifier, catalog, span, model, node.id, "python", writes,
+                                       column if column != node.id else ""))
+    return out
+
+
 def _follow_reexports(groups: _Groups, by_path: dict[str, Candidate], read: Read, resolve: Optional[Resolve]) -> None:
     """A table imported from a module that only re-exports it (`export * from "./schema"`, a
     package's index) is looked for where it is declared."""
@@ -314,6 +353,9 @@ def declaration_findings(writes: Sequence[StoredIdWrite], candidates: Sequence[C
     for module, tables in groups.drizzle.items():
         if module in by_path and tables:
             wanted[module] = by_path[module]
+    for module, models in groups.python.items():
+        if module in by_path and models:
+            wanted[module] = by_path[module]
     for c in candidates:
         if (c.language == "prisma" and (groups.prisma or groups.prisma_relation or groups.sql)) \
                 or (c.language == "sql" and groups.sql):
@@ -323,7 +365,9 @@ def declaration_findings(writes: Sequence[StoredIdWrite], candidates: Sequence[C
         source, _ = read(candidate)
         if source is None:
             continue
-        if candidate.language in JS_LANGUAGES:
+        if candidate.language == "python":
+            findings = _python_findings(source, candidate, catalog, groups.python.get(str(candidate.path), {}))
+        elif candidate.language in JS_LANGUAGES:
             module = str(candidate.path)
             findings = _js_findings(source, candidate, catalog, groups.drizzle.get(module, {}), {},
                                     {(b, c): v for (m, b, c), v in groups.via.items() if m == module})
