@@ -128,8 +128,8 @@ def _carried_findings(result: FileAnalysis, root: ts.Node, data: bytes, catalog:
 
 
 def _handled_events(result: FileAnalysis) -> set[str]:
-    """The Clerk webhook events the file branches on from raw payloads (CLK604)."""
-    return {f.detail("event") or "" for f in result.findings if f.code == webhook_payloads.PAYLOAD_EVENT} - {""}
+    """The Clerk webhook events the file branches on (CLK602 after a Svix check, CLK604 raw)."""
+    return {f.detail("event") or "" for f in result.findings if f.code in (webhook_payloads.PAYLOAD_EVENT, "CLK602")} - {""}
 
 
 # Files that never say "clerk" or "svix" cannot import a Clerk module (cheap byte test).
