@@ -53,9 +53,9 @@ class _Groups:
         self.prisma_relation: dict[tuple[str, str], Written] = defaultdict(lambda: defaultdict(list))
         self.convex: dict[str, Written] = defaultdict(lambda: defaultdict(list))
         self.sql: dict[str, Written] = defaultdict(lambda: defaultdict(list))
-        self.via: dict[tuple[str, str, str], str] = {}  # (module, binding, column) -> the key it references
         # Python models: declaring file -> class name -> column -> writes
         self.python: dict[str, dict[str, Written]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+        self.via: dict[tuple[str, str, str], str] = {}  # (module, binding, column) -> the key it references
         for w in writes:
             if w.orm == "drizzle":
                 module = w.module or (str(by_relpath[w.path].path) if w.path in by_relpath else "")
@@ -79,8 +79,7 @@ def _column_finding(classifier: Classifier, catalog: Catalog, node, table: str, 
                     writes: list[StoredIdWrite], db_name: str = "", via: str = ""):
     kinds = kinds_label(writes)
     shown = f"{table}.{column}" + (f" (column {db_name})" if db_name and db_name != column else "")
-    label = "" if kinds == "id" else kinds + " "  # kind unknown: "holds Clerk ids", not "Clerk id ids"
-    detail = f"{shown} holds Clerk {label}ids"
+    detail = f"{shown} holds Clerk {kinds + ' ids' if kinds != 'id' else 'ids'}"
     detail += f" (a relation links it to {via})" if via else ""
     detail += f": {writers_detail(writes)}"
     if "session" in kinds:
@@ -190,6 +189,37 @@ def _text_findings(source: SourceText, candidate: Candidate, catalog: Catalog, g
     return out
 
 
+def _python_findings(source: SourceText, candidate: Candidate, catalog: Catalog, models: dict[str, Written]) -> list:
+    """A Python model's field that code fills with Clerk ids (SQLAlchemy, SQLModel, Django ...)."""
+    import ast
+    import warnings
+
+    from ..readers.python.models import declared_fields
+    from ..readers.text_analysis import Span
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source.text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    index = LineIndex(source)
+    classifier = Classifier(catalog, index.locator(candidate.relpath))
+    out = []
+    for model, written in sorted(models.items()):
+        fields = declared_fields(tree, model)
+        for column, writes in sorted(written.items()):
+            node = fields.get(column)
+            if node is None or is_clerk_column_name(column) or is_clerk_column_name(node.id):
+                continue
+            start = index.starts[node.lineno - 1] + node.col_offset
+            span = Span(start, index.starts[node.end_lineno - 1] + node.end_col_offset)
+            out.append(_column_finding(classifier, catalog, span, model, node.id, "python", writes,
+                                       column if column != node.id else ""))
+    return out
+
+
+
 def _prisma_linked(text: str, direct: Callable[[str, str, str], list[StoredIdWrite]]) -> dict[tuple[str, str], tuple[str, list]]:
     """Fields a relation links to a field code fills with Clerk ids (a foreign key and the key it
     references hold the same ids): (model, field) -> ("Model.field" it is linked to, its writers).
@@ -245,36 +275,6 @@ def _drizzle_links(groups: _Groups, by_path: dict[str, Candidate], read: Read) -
                         tables[binding][column].extend(tables[seed[0]][seed[1]])
                         groups.via[(module, binding, column)] = f"{seed[0]}.{seed[1]}"
                         pending.append((binding, column))
-
-
-def _python_findings(source: SourceText, candidate: Candidate, catalog: Catalog, models: dict[str, Written]) -> list:
-    """A Python model's field that code fills with Clerk ids (SQLAlchemy, SQLModel, Django ...)."""
-    import ast
-    import warnings
-
-    from ..readers.python.models import declared_fields
-    from ..readers.text_analysis import Span
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source.text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
-    index = LineIndex(source)
-    classifier = Classifier(catalog, index.locator(candidate.relpath))
-    out = []
-    for model, written in sorted(models.items()):
-        fields = declared_fields(tree, model)
-        for column, writes in sorted(written.items()):
-            node = fields.get(column)
-            if node is None or is_clerk_column_name(column) or is_clerk_column_name(node.id):
-                continue
-            start = index.starts[node.lineno - 1] + node.col_offset
-            span = Span(start, index.starts[node.end_lineno - 1] + node.end_col_offset)
-            out.append(_column_finding(classifier, catalog, span, model, node.id, "python", writes,
-                                       column if column != node.id else ""))
-    return out
 
 
 def _follow_reexports(groups: _Groups, by_path: dict[str, Candidate], read: Read, resolve: Optional[Resolve]) -> None:
