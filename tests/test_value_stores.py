@@ -97,6 +97,7 @@ def test_client_state_and_module_variables(tmp_path):
             "    setReady(isLoaded);\n"
             "    cache.set(\"me\", user);\n"
             "    currentUserId = \"guest\";\n"
+            "    setDisplayName(user?.fullName ?? \"\");\n"
             "  }, [userId, user]);\n"
             "  return null;\n"
             "}\n"

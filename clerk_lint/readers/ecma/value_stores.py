@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Optional
 
 import tree_sitter as ts
 
+from ...concepts import clerk_resources
 from .bindings import Origin, Use
 from .carriers import carried
 from .imports import TRANSPARENT, text
@@ -29,8 +30,10 @@ GLOBALS = frozenset({"window", "globalThis", "self", "global"})
 PARAMETER_NODES = frozenset({"formal_parameters", "required_parameter", "optional_parameter", "arrow_function"})
 FUNCTION_NODES = frozenset({"arrow_function", "function_expression", "function", "function_declaration",
                             "method_definition", "generator_function_declaration"})
-# Flags about loading state, not who is signed in: keeping them is no migration item.
-NOT_IDENTITY = frozenset({".isLoaded", ".isSignedIn"})
+# Values whose copy is a migration item: who is signed in and where (a plain field of a resource,
+# `user.fullName`, is data like any other and stays silent, as its read does).
+IDENTITY = frozenset({".userId", ".orgId", ".orgSlug", ".orgRole", ".orgPermissions", ".sessionId",
+                      ".sessionClaims", ".id", ".actor"})
 # Hono's handler context (`c.set` / `c.get`) and the request objects handlers decorate.
 CONTEXT_NAMES = frozenset({"c", "ctx", "context"})
 CONTEXT_TYPES = re.compile(r"\bContext\b")
@@ -50,6 +53,17 @@ class Stored:
     place: str  # how the code names the place: `c.set("userId")`, `res.locals.userId`, `setProfile`
     key: Optional[tuple[str, str]] = None  # ("context" | "locals" | "request", name): read back elsewhere
     path: tuple[str, ...] = ()  # where the value sits in the object stored (`{ caller: { userId } }`)
+
+
+def _worth_keeping(value: Origin) -> bool:
+    """An identity value, or a whole Clerk object (the auth object, a user, a resource, an array of them)."""
+    if value.fields:
+        return True
+    last = value.path[-1] if value.path else ""
+    if last == "()" or last in IDENTITY:
+        return True
+    state = clerk_resources.state_of(value.module, value.export, value.path)
+    return isinstance(state, clerk_resources.TypeRef) and (state.array or clerk_resources.declared(state.name))
 
 
 def merged(held: Optional[Origin], path: tuple[str, ...], value: Origin) -> Origin:
@@ -147,7 +161,7 @@ class Stores:
         if value is None or use.top is None or use.jsx is not None or use.reexport or value.context is not None \
                 or value.app or value.wrapper is not None and not use.steps:
             return None
-        if value.path and value.path[-1] in NOT_IDENTITY:
+        if not _worth_keeping(value):
             return None
         holder, _ = carried(use.top)
         node, path = holder, []
