@@ -88,7 +88,7 @@ def key_tokens(key: str) -> tuple[str, ...]:
         return (f'"{name}"', f"'{name}'")
     if kind == "locals":
         return (f"locals.{name}",)
-    return (f".{name}",)
+    return tuple(f"{param}.{name}" for param in sorted(REQUEST_NAMES))  # reads on `req` / `request`
 
 
 def _is_param(definition: Optional[ts.Node]) -> bool:
@@ -161,8 +161,6 @@ class Stores:
         if value is None or use.top is None or use.jsx is not None or use.reexport or value.context is not None \
                 or value.app or value.wrapper is not None and not use.steps:
             return None
-        if not _worth_keeping(value):
-            return None
         holder, _ = carried(use.top)
         node, path = holder, []
         while node.parent is not None:  # `{ userId }`, `{ id: user.id }`: an object holding it
@@ -189,7 +187,9 @@ class Stores:
             found = self._call_sink(parent.parent, parent, node, bool(path))
         elif parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
             found = self._assignment_sink(parent)
-        return Stored(found.node, found.place, found.key, tuple(path)) if found is not None else None
+        if found is None or not _worth_keeping(value):
+            return None
+        return Stored(found.node, found.place, found.key, tuple(path))
 
     def _clerk_bound(self, ident: Optional[ts.Node]) -> bool:
         target = self.scopes.resolve(ident) if ident is not None and ident.type == "identifier" else None
@@ -255,6 +255,8 @@ def reads(root: ts.Node, scopes: ScopeIndex, keys: dict[str, Origin],
     """(the read expression, the value it gives, how the code names it) for each read of a
     request-scoped key on a handler's parameter: `c.get("userId")`, `res.locals.userId`, `req.userId`.
     `skip`: nodes that are writes (the left side of an assignment is not a read)."""
+    if not keys:
+        return
     context = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("context:")}
     locals_ = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("locals:")}
     request = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("request:")}
