@@ -89,7 +89,7 @@ def argument_pass(top: ts.Node, value: Origin, imported: Imported, scopes: Scope
     object argument) of a function imported from the app. `through(call)`: the value as
     reached through this call (its via)."""
     node, path = carried(top)[0], []
-    while node.parent is not None:  # `f({ membership: m })`: the object holding it
+    while node.parent is not None and len(path) <= MAX_DEPTH:  # `f({ membership: m })`: the object holding it
         parent = node.parent
         if node.type == "shorthand_property_identifier" and parent.type == "object":
             path.insert(0, text(node))
@@ -103,7 +103,7 @@ def argument_pass(top: ts.Node, value: Origin, imported: Imported, scopes: Scope
         else:
             break
     parent = node.parent
-    if parent is None:
+    if parent is None or len(path) > MAX_DEPTH:
         return None
     if parent.type == "arguments" and parent.parent is not None and parent.parent.type == "call_expression":
         call = parent.parent

@@ -40,6 +40,7 @@ CONTEXT_TYPES = re.compile(r"\bContext\b")
 REQUEST_NAMES = frozenset({"req", "request"})
 REQUEST_TYPES = re.compile(r"\b(?:Request|FastifyRequest|WithAuthProp|RequireAuthProp|LooseAuthProp)\b")
 HONO_MODULE = "@hono/clerk-auth"
+MAX_NESTING = 16  # object literals deeper than this around a value are not followed (hostile input)
 # What @hono/clerk-auth's clerkMiddleware() sets on the context (`c.get("clerkAuth")`).
 HONO_KEYS = {
     ("context", "clerkAuth"): Origin(HONO_MODULE, "getAuth", ("()",)),
@@ -163,7 +164,7 @@ class Stores:
             return None
         holder, _ = carried(use.top)
         node, path = holder, []
-        while node.parent is not None:  # `{ userId }`, `{ id: user.id }`: an object holding it
+        while node.parent is not None and len(path) <= MAX_NESTING:  # `{ userId }`, `{ id: user.id }`
             parent = node.parent
             if node.type == "shorthand_property_identifier" and parent.type == "object":
                 path.insert(0, text(node))
@@ -181,7 +182,7 @@ class Stores:
                 break
         parent = node.parent
         found = None
-        if parent is None:
+        if parent is None or len(path) > MAX_NESTING:
             return None
         if parent.type == "arguments" and parent.parent is not None and parent.parent.type == "call_expression":
             found = self._call_sink(parent.parent, parent, node, bool(path))
