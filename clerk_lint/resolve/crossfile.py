@@ -22,6 +22,7 @@ from ..discover.kinds import Candidate
 from ..findings import FileAnalysis, FileProblem
 from ..readers.prefilter import mentions_clerk  # js_analyzer.MARKERS as a substring test
 from ..discover.project_sdks import may_read_framework_auth
+from ..readers.ecma.nuxt import may_auto_import
 
 if TYPE_CHECKING:  # the parsers load only when a file needs them
     from ..readers.ecma.bindings import Origin
@@ -193,9 +194,11 @@ def first_round(project: Project, candidate: Candidate, read: Reader, analyze: A
 
 
 def may_matter(candidate: Candidate, data: bytes) -> bool:
-    """Round 1's byte test: the file mentions Clerk, or reads a framework's auth object in a
-    package that depends on a Clerk framework SDK (no import needed there)."""
-    return mentions_clerk(data) or bool(may_read_framework_auth(candidate.path, data))
+    """Round 1's byte test: the file mentions Clerk, reads a framework's auth object in a
+    package that depends on a Clerk framework SDK, or calls a Nuxt auto-import of Clerk's
+    module (no import needed there)."""
+    return mentions_clerk(data) or bool(may_read_framework_auth(candidate.path, data)) \
+        or may_auto_import(candidate.path, data)
 
 
 def _peek(candidate: Candidate, max_bytes: int) -> Optional[bytes]:

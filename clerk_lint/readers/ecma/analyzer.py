@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import (carried_ids, config_checks, env_checks, env_schema, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
+from . import (carried_ids, clerk_arguments, config_checks, env_checks, env_schema, error_shapes, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
     webhook_payloads)
 from .value_flow import ValueFlow, annotated_seeds
-from ...classify.value_uses import drop_covered_role_keys, value_findings
+from ...classify.value_uses import drop_covered_role_keys, merge_field_reads, value_findings
 from ...concepts.clerk_ids import CARRY_RULE
 from ...concepts.secret_literals import may_hold_secret_literal
 from ...concepts.webhook_events import is_svix_module, svix_serves_clerk
@@ -20,9 +21,8 @@ from ...discover.kinds import Candidate
 from ...classify.classifier import Classifier
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from .exports import ModuleSummary, SummaryBuilder
-from . import passing, value_stores
+from . import framework_reads, nuxt, passing, value_stores
 from ...classify.value_uses import context_finding, read_finding, store_finding
-from . import framework_reads
 from .imports import find_imports, text
 from .parse import parse
 from ..prefilter import JS_MARKERS
@@ -51,6 +51,7 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "database.clerk-id-index": schema_checks.js_clerk_id_index,
     "config.convex-provider": config_checks.js_convex_issuer,
     "config.expo-plugin": config_checks.js_expo_plugin,
+    "config.nuxt-clerk": config_checks.js_nuxt_clerk,
     "strings.role-key": role_keys.js_role_key,
     "globals.clerk-global": lambda node, catalog: (text(node.parent), node.parent, ()) if node.parent is not None else "",
 }
@@ -94,7 +95,8 @@ def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Clas
                 else:
                     detail, target, details = hit, node.parent if node.parent is not None else node, (("event", hit),)
                     symbol = detail
-                out.append(classifier.finding(rule, target, symbol=symbol, module="", detail=detail, details=details))
+                package = next((v for k, v in details if k == "package"), "")  # a check that knows it names it
+                out.append(classifier.finding(rule, target, symbol=symbol, module=package, detail=detail, details=details))
     return out
 
 
@@ -126,8 +128,8 @@ def _carried_findings(result: FileAnalysis, root: ts.Node, data: bytes, catalog:
 
 
 def _handled_events(result: FileAnalysis) -> set[str]:
-    """The Clerk webhook events the file branches on from raw payloads (CLK604)."""
-    return {f.detail("event") or "" for f in result.findings if f.code == webhook_payloads.PAYLOAD_EVENT} - {""}
+    """The Clerk webhook events the file branches on (CLK602 after a Svix check, CLK604 raw)."""
+    return {f.detail("event") or "" for f in result.findings if f.code in (webhook_payloads.PAYLOAD_EVENT, "CLK602")} - {""}
 
 
 # Files that never say "clerk" or "svix" cannot import a Clerk module (cheap byte test).
@@ -273,11 +275,22 @@ def _assigned(node: ts.Node) -> bool:
 
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: Optional[ModuleContext] = None) -> FileAnalysis:
     sdks = may_read_framework_auth(candidate.path, source.data)
-    if context is None and not sdks and not MARKERS.search(source.data):
+    # Nuxt with Clerk's module: composables (and `clerkClient` in server code) need no import.
+    auto = nuxt.auto_import_line(Path(candidate.path) if candidate.path is not None else None, source.data, catalog)
+    if context is None and not sdks and not auto and not MARKERS.search(source.data):
         return FileAnalysis()
-    index = LineIndex(source)
-    return analyze_js(source.data, candidate.relpath, candidate.language, catalog, index.locator(candidate.relpath),
-                      context=context, sdks=sdks)
+    locate = LineIndex(source).locator(candidate.relpath)
+    data = source.data
+    if auto:
+        limit, base, synthetic = len(data), locate, Location(candidate.relpath, 0, 0, 0, 0, "")
+        data += b"\n;" + auto.encode("utf-8") + b"\n"
+
+        def locate(node: ts.Node) -> Location:  # bytes past the end are the auto-import line
+            return synthetic if node.start_byte >= limit else base(node)
+    result = analyze_js(data, candidate.relpath, candidate.language, catalog, locate, context=context, sdks=sdks)
+    if auto:
+        result.findings = [f for f in result.findings if f.location.line > 0]
+    return result
 
 
 def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
@@ -442,7 +455,18 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         summary.stores = {**kept, **summary.stores}
         summary.passes = passes
         result.summary = summary
-    result.findings = drop_covered_role_keys(result.findings, role_comparisons)
+    result.findings = merge_field_reads(drop_covered_role_keys(result.findings, role_comparisons))
+    if b"Metadata" in data or b"tokenCache" in data:
+        def argument_finding(code: str, node: ts.Node, symbol: str, package: str, details: tuple) -> Finding:
+            return classifier.finding(catalog.rule(code), node, symbol=symbol, module=package, details=details)
+        result.findings.extend(clerk_arguments.findings(root, data, result.findings, argument_finding, classifier.locate))
+    if b".errors" in data:
+        error_rule = catalog.rule(error_shapes.ERROR_SHAPE_RULE)
+
+        def error_finding(node: ts.Node, symbol: str, detail: str, details: tuple) -> Finding:
+            return classifier.finding(error_rule, node, symbol=symbol, module="", detail=detail, details=details)
+        result.findings.extend(error_shapes.findings(root, data, result.findings, error_finding,
+                                                     lambda node: classifier.locate(node).line))
     _carried_findings(result, root, data, catalog, classifier)
     result.id_writes = stored_ids.id_writes(uses + read_uses, imports, context.resolve if context is not None else None,
                                             relpath, lambda node: locate(node).line, root, data, _handled_events(result))

@@ -17,7 +17,7 @@ from ...findings import Location
 from .carriers import carried, split
 from .imports import NAMESPACE, TRANSPARENT, pattern_names, text
 from .queries import captures
-from .scopes import ScopeIndex, in_type_context
+from .scopes import ScopeIndex
 
 # Clerk APIs that call back into app code with Clerk values: (module, chain) -> the
 # callback's parameter at this index is bound to this export of the same module.
@@ -299,7 +299,7 @@ class Resolver:
             name = definition.text.decode("utf-8", "replace")
             for ref in self.refs(name):
                 target = self.scopes.resolve(ref)
-                if target is None or target.id != definition.id or in_type_context(ref):
+                if target is None or target.id != definition.id or self.scopes.in_type_context(ref):
                     continue
                 use = self._use(ref, origin)
                 if use is None or use.jsx is not None and use.jsx.type == "jsx_closing_element":
@@ -333,7 +333,7 @@ class Resolver:
                 target = self.scopes.resolve(ref)
                 if (target.id if target is not None else None) != (definition.id if definition is not None else None):
                     continue
-                if in_type_context(ref):
+                if self.scopes.in_type_context(ref):
                     continue
                 steps, _, top = _walk_chain(ref)
                 ops = tuple(step.op for step in steps)
