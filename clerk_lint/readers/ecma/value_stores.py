@@ -244,6 +244,8 @@ class Stores:
                 return Stored(assignment, text(left), ("locals", ops[1][1:]))
             if len(ops) == 1 and _request_param(target):
                 return Stored(assignment, text(left), ("request", ops[0][1:]))
+            if len(ops) == 2 and ops[0] == ".session" and _request_param(target):
+                return Stored(assignment, text(left))  # express-session: kept across requests
             return None
         if target is None and text(root) in GLOBALS or target is not None and _module_level(target) \
                 and target.id not in self.bound:
