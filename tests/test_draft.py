@@ -788,7 +788,7 @@ def test_hosted_sign_in_gets_pages_and_a_plan_step(projects, drafts):
     catalog = load_catalog()
     plan = build_plan(run_scan([projects["next-trpc-turso"]], catalog), catalog)
     step = next(s for s in plan["steps"] if s["id"] == "sign-in-pages")
-    assert step["hours"] >= 6 and "email + password" not in step["details"]  # no password evidence
+    assert step["hours"] >= 3 and "email + password" not in step["details"]  # no password evidence
 
 
 # -- only what the app uses -------------------------------------------------------------------------
