@@ -232,8 +232,8 @@ def ts_env(tmp_path_factory) -> Path:
         proc = subprocess.run([NPM, "install", *NPM_INSTALL_FLAGS], cwd=building, capture_output=True, text=True,
                               timeout=1200)
         assert proc.returncode == 0, f"npm install failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-        cached.parent.mkdir(parents=True, exist_ok=True)
         try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
             shutil.copytree(building, cached.with_name(cached.name + f".tmp{os.getpid()}"), symlinks=True)
             os.replace(cached.with_name(cached.name + f".tmp{os.getpid()}"), cached)
         except OSError:  # another session finished first, or the cache is read-only: use this install
@@ -683,7 +683,12 @@ function holds(cond: Cond | null, path: string, matchers: Record<string, string[
 
 async function main() {
   const apps: App[] = JSON.parse(process.env.ROUTE_INPUT as string);
-  const out: Record<string, Record<string, [boolean, boolean]>> = {};
+  const out: Record<string, Record<string, [boolean, boolean]> | Record<string, string>> = {};
+  const compiled: Record<string, string> = {};
+  for (const pattern of JSON.parse(process.env.ROUTE_PATTERNS as string) as string[]) {
+    compiled[pattern] = pathToRegexp(pattern).source;
+  }
+  out["compiled"] = compiled;
   for (const app of apps) {
     const mod = await import(app.module);
     out[app.name] = {};
@@ -722,6 +727,11 @@ def _route_paths(rules) -> list[str]:
     return sorted({p for p in paths if not AUTH_ROUTE.match(p)})
 
 
+# path-to-regexp 6 syntax the compiler must reproduce byte for byte (Clerk's own matchers compile with it).
+PATTERNS = ["/", "/blog(.*)", "/(api|trpc)(.*)", "/((?!api|trpc))(_next.*|.+\\.[\\w]+$)", "/users/:id",
+            "/files/:path*", "/files/:path+", "/{about}?", "/:lang(en|de)/docs", "/a.b", "/shop/:id?",
+            "/org/:slug/settings(.*)", "/api/trpc/link.recent(.*)", "/((?!_next|[^?]*\\.(?:html?|css)).*)"]
+
 NEXT_APPS = ["next-trpc-turso", "t3-clerk-app", "nextjs-app-router", "nextjs-pages-router"]
 
 
@@ -741,10 +751,16 @@ def route_tables(ts_env, projects, drafts) -> dict[str, dict[str, list[bool]]]:
                      "paths": _route_paths(rules)})
     (ts_env / "routes" / "harness.ts").write_text(ROUTE_HARNESS, encoding="utf-8")
     proc = subprocess.run([NPM, "exec", "--no", "--", "tsx", "routes/harness.ts"], cwd=ts_env, capture_output=True,
-                          text=True, timeout=300, env={**os.environ, "ROUTE_INPUT": json.dumps(apps)})
+                          text=True, timeout=300, env={**os.environ, "ROUTE_INPUT": json.dumps(apps),
+                                                       "ROUTE_PATTERNS": json.dumps(PATTERNS)})
     line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
     assert line, proc.stdout[-3000:] + proc.stderr[-3000:]
     return json.loads(line[len("RESULT "):])
+
+
+def test_path_patterns_compile_like_path_to_regexp(route_tables):
+    from clerk_lint.draft.route_rules import path_to_regexp
+    assert {p: path_to_regexp(p) for p in PATTERNS} == route_tables["compiled"]
 
 
 @pytest.mark.parametrize("name", NEXT_APPS)
