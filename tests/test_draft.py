@@ -799,6 +799,9 @@ def test_hosted_sign_in_gets_pages_and_a_plan_step(projects, drafts):
     assert 'from "../../../auth-client"' in page and "authClient.signUp.email(" in turso["src/app/sign-up/page.tsx"]
     # an app that rendered <SignIn/> in its own route gets the page at the same route
     assert "authClient.signIn.email(" in drafts["nextjs-app-router"]["app/sign-in/[[...sign-in]]/page.tsx"]
+    # <UserProfile/> at pages/user: an account page at the same route
+    account = drafts["nextjs-pages-router"]["pages/user/[[...index]].tsx"]
+    assert "authClient.updateUser(" in account and "authClient.signOut()" in account
     # a custom flow keeps its own form: no page drafted
     assert not any("sign-in" in path for path in drafts["react-spa"])
     catalog = load_catalog()
