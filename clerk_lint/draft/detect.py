@@ -10,7 +10,7 @@ from typing import Iterable, Optional
 from ..findings import Finding
 from ..readers.formats.jsonc import loads_jsonc
 from ..resolve.app_database import Database, find_database, read_dependencies
-from .route_rules import RouteRules, read_route_rules
+from .route_rules import RouteRules, read_route_rules, to_js
 
 # Clerk SDK -> framework. The first match in this order wins (a Next.js app also imports
 # @clerk/clerk-react through wrappers, an Express API also imports @clerk/backend).
@@ -149,6 +149,10 @@ def detect(findings: list[Finding], roots: Iterable[Path]) -> Project:
             if base is not None:
                 p.route_rules = read_route_rules(base, rel)
                 if p.route_rules is not None:
+                    rules = p.route_rules
+                    p.reasons.append(f"route protection: {rules.kind} at {rules.path}, "
+                                     + ("could not be read fully: " + "; ".join(rules.unknown) if rules.unknown
+                                        else f"protected when {to_js(rules.protect, 'path')}"))
                     break
     base = next((r if r.is_dir() else r.parent for r in roots), None)
     if base is not None:
