@@ -168,6 +168,23 @@ class ModuleResolver(ImportTokens, ProjectFiles):
         self._memo: dict[tuple[str, str], Optional[str]] = {}
         self._token_memo: dict[str, frozenset[str]] = {}
         self._walked: Optional[tuple[list[str], list[str]]] = None  # (config files, package dirs)
+        self.config_cycles: dict[str, tuple[str, ...]] = {}  # tsconfig -> its `extends` cycle, back to it
+
+    def config_problems(self, files: Sequence[Path]) -> list[tuple[str, str]]:
+        """(tsconfig path, reason) for each `extends` cycle among the configs that apply to `files`."""
+        for folder in sorted({os.path.dirname(os.path.abspath(os.fspath(f))) for f in files}):
+            try:
+                self._options_for(folder)
+            except (OSError, ValueError, TypeError, RecursionError):
+                continue
+        out, reported = [], set()
+        for first, chain in sorted(self.config_cycles.items()):
+            if frozenset(chain) in reported:  # one report per cycle, wherever it was entered
+                continue
+            reported.add(frozenset(chain))
+            names = " -> ".join(os.path.relpath(p, os.path.dirname(first)).replace(os.sep, "/") for p in chain)
+            out.append((first, f"tsconfig `extends` cycle: {names}; the repeated link is ignored"))
+        return out
 
     # ------------------------------------------------------------------ public API
 
@@ -228,8 +245,10 @@ class ModuleResolver(ImportTokens, ProjectFiles):
     def _load_config(self, path: str, seen: tuple[str, ...] = ()) -> Optional[_Config]:
         if path in self._configs:
             return self._configs[path]
-        if path in seen:
-            return None  # an extends cycle: the repeated link is treated as absent
+        if path in seen:  # an extends cycle: the repeated link is treated as absent, and reported
+            chain = seen[seen.index(path):] + (path,)
+            self.config_cycles.setdefault(chain[0], chain)
+            return None
         data = self._load_json(path)
         if not isinstance(data, dict):
             if not seen:
