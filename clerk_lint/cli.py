@@ -358,7 +358,7 @@ def plan_command(ctx, paths, fmt, output, mau, pricing_file, **_) -> None:
         catalog, result = _run(settings)
         result = dataclasses.replace(result, findings=[f for f in result.findings if not f.suppression])
         with progress.phase("building the plan"):
-            plan = build_plan(result, catalog, params, mau=mau, pricing=pricing)
+            plan = build_plan(result, catalog, params, mau=mau, pricing=pricing, roots=list(paths) or [Path(".")])
         with progress.phase("writing the plan"):
             if fmt == "html":
                 from .report.html import render_plan

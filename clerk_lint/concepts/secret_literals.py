@@ -10,6 +10,8 @@ SECRET_LITERAL = re.compile(
     r"\b(?P<sk>sk_(?:live|test)_)[A-Za-z0-9]{16,}|\b(?P<wh>whsec_)[A-Za-z0-9+/=]{16,}"
     r"|(?P<pem>-----BEGIN [A-Z ]*PRIVATE KEY-----)"
 )
+# The prefixes a literal may end with when the rest of the key follows in another (`"sk_live_" + "…"`).
+SECRET_PREFIXES = ("sk_live_", "sk_test_", "whsec_")
 # Bytes every such literal contains (lower-cased): files without them skip the per-string test.
 _SECRET_WORDS = (b"sk_live_", b"sk_test_", b"whsec_", b"private key-----")
 

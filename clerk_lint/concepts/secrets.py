@@ -13,10 +13,14 @@ recognises secret-looking values and masks them:
   values passed through the two functions above (the scan applies it to every finding).
 
 What counts as secret: Clerk-style keys (`sk_live_`, `sk_test_`, `pk_live_`, `pk_test_`, and
-`rk_` restricted keys), Svix/Standard Webhooks signing secrets (`whsec_`), PEM blocks
-(`-----BEGIN … KEY-----` …), and the value assigned to a name that says SECRET, KEY, TOKEN,
-PASSWORD, PRIVATE, CREDENTIAL, SIGNING or DSN (`.env` lines, YAML/TOML keys, object keys).
-Masking errs on the side of hiding: a publishable key is public by design but is masked too.
+`rk_` restricted keys), Clerk's legacy keys (`live_…` / `test_…`, 24+ letters and digits),
+Svix/Standard Webhooks signing secrets (`whsec_`), JWTs (three base64url segments, the first a
+JSON header `eyJ…`), the token after `Bearer `, PEM blocks (`-----BEGIN … KEY-----` …), and the
+value assigned to a name that says SECRET, KEY, TOKEN, PASSWORD, PRIVATE, CREDENTIAL, SIGNING,
+BEARER or DSN (`.env` lines, YAML/TOML keys, object keys). A key split across a concatenation of
+string literals (`"sk_live_" + "…"`, Python's `"sk_" "live_…"`, over two lines too) is joined
+before it is tested. Masking errs on the side of hiding: a publishable key is public by design
+but is masked too.
 """
 from __future__ import annotations
 
@@ -44,7 +48,7 @@ _PEM_END = re.compile(r"-----END [A-Z0-9 ]+-----")
 # a credential (apiKey, secretKey, SERVICE_ROLE_KEY), or an upper-case env name with a KEY part.
 # A bare `key` (React's list key, a cache key) is not one.
 SECRET_NAME = re.compile(
-    r"SECRET|TOKEN|PASSW|PRIVATE|CREDENTIAL|SIGNING|DSN|SALT"
+    r"SECRET|TOKEN|PASSW|PRIVATE|CREDENTIAL|SIGNING|DSN|SALT|BEARER"
     r"|(?:API|ACCESS|AUTH|SERVICE|MASTER|ENCRYPTION|JWT|PUBLISHABLE|CLIENT|SERVER|ADMIN|ROLE|ANON|LICENSE)_?KEY",
     re.IGNORECASE,
 )
@@ -121,6 +125,16 @@ def _apply(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _mask_tokens(text: str) -> str:
+    """Every secret recognised by its shape alone (see _shape_spans), keeping known prefixes."""
+    return _apply(text, _shape_spans(text))
+
+
+def _shape_spans(text: str) -> list[tuple[int, int]]:
+    spans = _key_spans(text) + _jwt_spans(text) + _legacy_spans(text) + _bearer_spans(text)
+    return spans + _joined_spans(text, spans)
+
+
+def _key_spans(text: str) -> list[tuple[int, int]]:
     """sk_/pk_/rk_ live or test keys and whsec_ secrets, keeping the prefix. Found by plain
     substring search first: a minified bundle is one line of megabytes."""
     spans = []
@@ -140,7 +154,91 @@ def _mask_tokens(text: str) -> str:
                 if m:
                     spans.append((body, m.end()))
             p = text.find(marker, p + 1)
-    return _apply(text, spans)
+    return spans
+
+
+# A JWT: header, payload and signature in base64url; a JSON header always encodes to "eyJ".
+_JWT = re.compile(r"eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*")
+# Clerk's keys before the sk_ prefix: live_/test_ and a long run of letters and digits.
+_LEGACY = re.compile(r"(?:live|test)_(?=[A-Za-z0-9]*[0-9])(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{24,}(?![A-Za-z0-9_])")
+_BEARER = re.compile(r"bearer[ \t]+(?P<token>[A-Za-z0-9._~+/=\-]{12,})", re.IGNORECASE)
+
+
+def _jwt_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    p = text.find("eyJ")
+    while p != -1:
+        m = _JWT.match(text, p) if p == 0 or not _is_word(text[p - 1]) else None
+        if m:
+            spans.append((p + 3, m.end()))
+        p = text.find("eyJ", m.end() if m else p + 3)
+    return spans
+
+
+def _legacy_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for marker in ("live_", "test_"):
+        p = text.find(marker)
+        while p != -1:
+            m = _LEGACY.match(text, p) if p == 0 or not _is_word(text[p - 1]) else None
+            if m:
+                spans.append((p + len(marker), m.end()))
+            p = text.find(marker, p + len(marker))
+    return spans
+
+
+def _bearer_spans(text: str) -> list[tuple[int, int]]:
+    lower = text.lower()
+    spans = []
+    p = lower.find("bearer")
+    while p != -1:
+        m = _BEARER.match(text, p) if p == 0 or not _is_word(text[p - 1]) else None
+        if m:
+            spans.append((m.start("token"), m.end("token")))
+        p = lower.find("bearer", p + 6)
+    return spans
+
+
+# String literals joined by `+` or by nothing but blanks (Python's implicit concatenation).
+_LITERAL = re.compile(r"""(?P<q>["'`])(?P<body>(?:\\.|(?!(?P=q))[^\\\n])*)(?P=q)""")
+_JOIN = re.compile(r"""["'`]\s*\+?\s*["'`]""")
+_JOIN_BETWEEN = re.compile(r"\s*\+?\s*")
+_SPLIT_MARKERS = ("k_", "live_", "test_", "eyJ", "whsec")
+
+
+def _joined_spans(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Secrets split over literals joined by `+`: each chain of literals is tested as one string
+    and the spans found are mapped back onto the pieces. Only lines with a join and a marker
+    are tried."""
+    if not _JOIN.search(text) or not any(m in text for m in _SPLIT_MARKERS):
+        return []
+    spans: list[tuple[int, int]] = []
+    chain: list[tuple[int, int]] = []  # (start, end) of each literal's body in `text`
+    last_end = -1
+    for m in _LITERAL.finditer(text):
+        if chain and not _JOIN_BETWEEN.fullmatch(text, last_end, m.start()):
+            spans += _chain_spans(text, chain)
+            chain = []
+        chain.append((m.start("body"), m.end("body")))
+        last_end = m.end()
+    spans += _chain_spans(text, chain)
+    return spans
+
+
+def _chain_spans(text: str, chain: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if len(chain) < 2:
+        return []
+    joined = "".join(text[a:b] for a, b in chain)
+    found = _key_spans(joined) + _jwt_spans(joined) + _legacy_spans(joined)
+    out = []
+    for start, end in found:
+        offset = 0
+        for a, b in chain:  # the piece of [start, end) that falls in each literal
+            lo, hi = max(start, offset), min(end, offset + b - a)
+            if lo < hi:
+                out.append((a + lo - offset, a + hi - offset))
+            offset += b - a
+    return out
 
 
 def _mask_pem(text: str) -> str:
@@ -160,7 +258,7 @@ def _mask_pem(text: str) -> str:
         pos = end_marker.end() if end_marker else len(out)
 
 
-_NAME_KEYWORDS = ("secret", "token", "passw", "private", "credential", "signing", "dsn", "salt", "key")
+_NAME_KEYWORDS = ("secret", "token", "passw", "private", "credential", "signing", "dsn", "salt", "key", "bearer")
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 
 
@@ -228,11 +326,34 @@ def redact_text(text: str) -> str:
         if begin and not _PEM_END.search(line, begin.end()):
             inside = True
         out.append(red)
-    return "\n".join(out)
+    return _apply("\n".join(out), _joined_spans(text, []))  # keys split over two lines
 
 
-def _redact_location(loc: Location) -> Location:
-    red = redact_line(loc.source_line)
+def _continues(line: str) -> bool:
+    """A line that ends or starts a concatenation carried to the next / from the previous line."""
+    s = line.strip()
+    return s.endswith("+") or s.startswith("+") or (s[:1] in "\"'`" and s[:1] != "")
+
+
+def redact_line_in(lines: list[str], number: int) -> str:
+    """Line `number` (1-based) of `lines` redacted with its neighbours in view, so a key whose
+    second half is on this line and its prefix on the line before is masked too."""
+    i = number - 1
+    if not 0 <= i < len(lines):
+        return ""
+    line = lines[i]
+    near = lines[max(0, i - 2):i + 3]
+    if not any(_continues(n) for n in near) or len(line) > 4000:
+        return redact_line(line)
+    start = max(0, i - 2)
+    return redact_text("\n".join(near)).split("\n")[i - start]
+
+
+def _redact_location(loc: Location, lines: Optional[list[str]] = None) -> Location:
+    if lines is not None and 0 < loc.line <= len(lines) and lines[loc.line - 1] == loc.source_line:
+        red = redact_line_in(lines, loc.line)
+    else:
+        red = redact_line(loc.source_line)
     return loc if red == loc.source_line else dataclasses.replace(loc, source_line=red)
 
 
@@ -243,10 +364,12 @@ def _redact_free_text(text: str) -> str:
     return _mask_pem(_mask_tokens(text)) if text else text
 
 
-def redact_finding(finding: Finding) -> Finding:
-    """The finding with nothing secret left in its lines, message, symbol or details."""
-    loc = _redact_location(finding.location)
-    related = tuple(_redact_location(r) for r in finding.related)
+def redact_finding(finding: Finding, lines: Optional[list[str]] = None) -> Finding:
+    """The finding with nothing secret left in its lines, message, symbol or details. With the
+    file's `lines`, a line is redacted with its neighbours in view (keys split over lines)."""
+    loc = _redact_location(finding.location, lines)
+    related = tuple(_redact_location(r, lines if r.path == finding.location.path else None)
+                    for r in finding.related)
     message = _redact_free_text(finding.message)
     symbol = _redact_free_text(finding.symbol)
     details = tuple(

@@ -1,15 +1,32 @@
 """.env.example: the variables the draft's files read, each with what to put in it."""
 from __future__ import annotations
 
+import re
+
 from .context import Ctx
 
 # Clerk env vars the new ones replace, for the .env.example comment.
 CLERK_ENV_HINT = "CLERK_SECRET_KEY, NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY / VITE_CLERK_PUBLISHABLE_KEY, CLERK_WEBHOOK_SECRET"
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def replaced_variables(findings) -> list[str]:
+    """The Clerk variable names env findings are about: a name only, never a finding's text (a
+    committed-secret finding's symbol describes the literal, not a variable)."""
+    names = set()
+    for f in findings:
+        if f.category != "env":
+            continue
+        for name in dict(f.details).get("variable", "").split(","):
+            if _NAME.fullmatch(name.strip()):
+                names.add(name.strip())
+    return sorted(names)
+
+
 def render_env(ctx: Ctx) -> str:
-    env_findings = [f for f in ctx.facts.findings if f.category == "env"]
-    replaced = sorted({f.symbol for f in env_findings}) if env_findings else []
+    replaced = replaced_variables(ctx.facts.findings)
     lines = ["# Better Auth environment, drafted by clerk-lint.",
              "# Replaces the Clerk variables " + (", ".join(replaced) if replaced else f"({CLERK_ENV_HINT})") + "."]
     order = ["BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "DATABASE_URL"]

@@ -56,10 +56,28 @@ def _clipped(finding: Finding) -> Finding:
     return dataclasses.replace(finding, location=dataclasses.replace(finding.location, source_line=line))
 
 
+def one_per_line(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule, line and what it says (`req.auth` and `req.auth()` are one): two
+    reads of `user.publicMetadata` or `req.auth.userId && req.auth.orgId` on a line are one change
+    there; three role keys or two env variables, whose messages name each, stay apart. The
+    leftmost is kept."""
+    kept: dict[tuple, Finding] = {}
+    for f in findings:
+        key = (f.code, f.location.path, f.location.line, f.via, f.message.replace("()", ""))
+        held = kept.get(key)
+        if held is None or f.location.column < held.location.column:
+            kept[key] = f
+    if len(kept) == len(findings):
+        return findings
+    chosen = {id(f) for f in kept.values()}
+    return [f for f in findings if id(f) in chosen]
+
+
 def finish(analysis: FileAnalysis, source: SourceText, problems: list[FileProblem]) -> tuple[list[Finding], list[FileProblem]]:
-    """Per-file post-processing once the analysis is final: fingerprints, suppressions."""
-    findings = suppressions.apply(with_line_hashes(analysis.findings, source.text), source.text)
-    findings = [secrets.redact_finding(f) for f in findings]  # no report may repeat a secret
+    """Per-file post-processing once the analysis is final: repeats, fingerprints, suppressions."""
+    findings = suppressions.apply(with_line_hashes(one_per_line(analysis.findings), source.text), source.text)
+    lines = source.text.split("\n") if findings else []
+    findings = [secrets.redact_finding(f, lines) for f in findings]  # no report may repeat a secret
     findings = [_clipped(f) for f in findings]  # after redaction: a clipped secret would escape it
     return findings, merge_problems(problems + analysis.problems)
 

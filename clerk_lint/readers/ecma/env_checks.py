@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...concepts.catalog import Catalog
 from ...concepts.env_vars import (NAMED_RULE, READ_ADVICE, advice_for, classify, is_clerk_env_name, named_detail,
     named_variables, unprefixed)
-from ...concepts.secret_literals import SECRET_LITERAL, secret_literals
+from ...concepts.secret_literals import SECRET_LITERAL, SECRET_PREFIXES, secret_literals
 from ...findings import Finding
 
 
@@ -69,11 +69,40 @@ def js_secret_literal(node, catalog: Catalog):
     written into source, in a file that concerns Clerk (the JS analyzer only calls this for
     files that mention clerk or svix), unless its name says another vendor."""
     text = _text(node)
-    if not SECRET_LITERAL.search(text):
-        return ""
     target = node.parent if node.parent is not None else node
+    if not SECRET_LITERAL.search(text):
+        if not text.endswith(SECRET_PREFIXES):
+            return ""
+        # `"sk_live_" + "…"`: the key split over a concatenation, reported once on the whole of it
+        target, text = _joined_strings(target)
+        if target is None or not SECRET_LITERAL.search(text):
+            return ""
     hit = next(secret_literals(text, _context_name(target)), None)
     return "" if hit is None else (hit[2], target, hit[3])
+
+
+def _joined_strings(string_node):
+    """(the `+` expression, its text) when `string_node` is the first string of a chain of
+    string literals joined by `+`; else (None, "")."""
+    top = string_node
+    while (top.parent is not None and top.parent.type == "binary_expression"
+           and _text(top.parent.child_by_field_name("operator")) == "+"):
+        top = top.parent
+    if top == string_node:  # (tree-sitter makes a new Node object on each access: compare, not `is`)
+        return None, ""
+    parts, stack = [], [top]
+    while stack:
+        node = stack.pop()
+        if node.type == "binary_expression":
+            stack += [node.child_by_field_name("right"), node.child_by_field_name("left")]
+        elif node.type == "string" or (node.type == "template_string" and not any(
+                c.type == "template_substitution" for c in node.children)):
+            parts.append(node)
+        else:
+            return None, ""
+    if not parts or parts[0] != string_node:
+        return None, ""
+    return top, "".join(_text(p)[1:-1] for p in parts)
 
 
 def may_name_variable(lowered: bytes) -> bool:
