@@ -71,11 +71,16 @@ class TsconfigPaths:
     _options: dict[str, Optional[TsConfig]]
     config_cycles: dict[str, tuple[str, ...]]  # tsconfig -> its `extends` cycle, back to it
 
-    def config_problems(self, files) -> list[tuple[str, str]]:
-        """(tsconfig path, reason) for each `extends` cycle among the configs that apply to `files`."""
-        for folder in sorted({os.path.dirname(os.path.abspath(os.fspath(f))) for f in files}):
+    def config_problems(self) -> list[tuple[str, str]]:
+        """(tsconfig path, reason) for each `extends` cycle among the project's configs (those under
+        the roots and above them: `ImportTokens._walk_roots`, found once, for the import tokens too)."""
+        try:
+            configs = self._walk_roots()[0]
+        except (OSError, ValueError, TypeError, RecursionError):
+            configs = []
+        for path in configs:
             try:
-                self._options_for(folder)
+                self._load_config(path)
             except (OSError, ValueError, TypeError, RecursionError):
                 continue
         out, reported = [], set()
