@@ -174,9 +174,7 @@ def _scan_and_write(settings: dict, fmt, output, color, baseline_file, diff_ref,
     use_color = color if color is not None else (fmt == "text" and not output and color_wanted(sys.stdout))
     with progress.phase("writing the report"):
         write_output(render(fmt, result, catalog, color=use_color, hidden=hidden), output)
-    for problem in result.problems:  # after the report: a failed write stays a one-line error
-        line = printable(f"{problem.path}: {problem.reason}").replace("\r", "\\r").replace("\n", "\\n")
-        click.echo(f"clerk-lint: warning: {line}", err=True)
+    _warn_problems(result.problems)  # after the report: a failed write stays a one-line error
     if fmt != "sarif" and any(hidden.values()):
         click.echo("clerk-lint: not shown: " + ", ".join(f"{n} {why}" for why, n in hidden.items() if n), err=True)
     threshold = difficulty_rank(fail_on)
@@ -243,11 +241,17 @@ def _run(settings: dict):
         click.echo(f"clerk-lint: note: {_one_line(root)} is ignored by an enclosing repository's ignore "
                    "rules; scanned anyway (ignore files inside it still apply)", err=True)
     if result.nothing_scanned:
+        _warn_problems(result.problems)  # the reasons, before the one error line
         raise FatalError(_one_line(result.nothing_scanned))
     if result.ignore_note():
         click.echo(f"clerk-lint: note: {result.ignore_note()}", err=True)
     result.findings = select_findings(result.findings, select, ignore)
     return catalog, result
+
+
+def _warn_problems(problems) -> None:
+    for problem in problems:
+        click.echo(f"clerk-lint: warning: {_one_line(f'{problem.path}: {problem.reason}')}", err=True)
 
 
 def _one_line(text: str) -> str:

@@ -711,3 +711,74 @@ def test_unlistable_directory_is_reported_once(tmp_path, monkeypatch, good_basel
     assert [(p.path, p.kind, p.reason) for p in result.problems] == [
         ("secret", "unreadable", "cannot list directory: Permission denied")]
     assert json.loads(render("json", result, CATALOG))["findings"] == good_baseline
+
+
+def _cached_tree(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    root = tmp_path / "tree"
+    for rel, text in GOOD.items():
+        write(root, rel, text)
+    write(root, "py/app.py", "from clerk_backend_api import Clerk\nclerk = Clerk(bearer_auth='x')\n")
+    write(root, "py/hooks.py", "from clerk_backend_api import Clerk\n\n\ndef users(sdk: Clerk):\n"
+                               "    return sdk.users.list()\n")
+    write(root, "app/other.tsx", CLERK)
+    return root, tmp_path / "cache", [*cli_command(), "scan", str(root), "--format", "json"]
+
+
+class _Planted:
+    """A pickle that runs code when loaded."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_planted_pickle_in_the_cache_never_runs(tmp_path):
+    import pickle
+
+    root, cache, command = _cached_tree(tmp_path)
+    clean = subprocess.run(command, capture_output=True, timeout=TIMEOUT)
+    subprocess.run([*command, "--cache-dir", str(cache)], capture_output=True, timeout=TIMEOUT)
+    entries = [p for p in cache.rglob("*") if p.is_file()]
+    assert entries
+    marker = tmp_path / "pwned"
+    for entry in entries:
+        entry.write_bytes(pickle.dumps(_Planted(marker)))
+    # planted where an older, pickle-based version kept its entries too
+    old = cache / "v1" / "ab" / ("ab" + "0" * 62)
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_bytes(pickle.dumps(_Planted(marker)))
+    again = subprocess.run([*command, "--cache-dir", str(cache)], capture_output=True, timeout=TIMEOUT)
+    assert not marker.exists()
+    assert again.stdout == clean.stdout
+
+
+def test_swapped_cache_entry_is_not_served(tmp_path):
+    root, cache, command = _cached_tree(tmp_path)
+    clean = subprocess.run(command, capture_output=True, timeout=TIMEOUT)
+    subprocess.run([*command, "--cache-dir", str(cache)], capture_output=True, timeout=TIMEOUT)
+    entries = sorted(p for p in cache.rglob("*") if p.is_file())
+    assert len(entries) >= 2
+    contents = [p.read_bytes() for p in entries]
+    for entry, content in zip(entries, contents[1:] + contents[:1]):  # every entry moved to another's key
+        entry.write_bytes(content)
+    again = subprocess.run([*command, "--cache-dir", str(cache)], capture_output=True, timeout=TIMEOUT)
+    assert again.stdout == clean.stdout
+
+
+def test_cache_codec_refuses_what_is_not_its_own():
+    from clerk_lint.findings import FileProblem
+    from clerk_lint.scan import cache_codec
+
+    key = "ab" * 32
+    value = ([FileProblem("a.ts", "why", "skipped")], ("x", {("k", 1): None}))
+    assert cache_codec.loads(key, cache_codec.dumps(key, value)) == value
+    with pytest.raises(cache_codec.CodecError):  # stored under another key
+        cache_codec.loads("cd" * 32, cache_codec.dumps(key, value))
+    for hostile in ('{"c":"Popen","f":[["args","id"]]}', '{"c":"FileProblem","f":[["path","a"]]}',
+                    '{"__reduce__":1}', '{"d":[[[1],2]]}'):
+        with pytest.raises(cache_codec.CodecError):
+            cache_codec.loads(key, f'["clerk-lint-cache","{key}",{hostile}]'.encode())
+    with pytest.raises(cache_codec.CodecError):
+        cache_codec.dumps(key, object())

@@ -1,6 +1,8 @@
 """Run the whole pipeline: discover -> read -> analyze each file -> one sorted ScanResult."""
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -10,7 +12,7 @@ from ..concepts.clerk_ids import CONVEX_CLERK_CODES
 from ..discover.kinds import Candidate, DiscoveryStats
 from ..discover.walk import discover, holds_files
 from ..discover.workspaces import package_folders
-from ..findings import FileAnalysis, ScanResult
+from ..findings import FileAnalysis, FileProblem, ScanResult
 from ..readers import in_project
 from ..readers.source import SourceText, read_source
 from .per_file import ScanOptions, analyze_safely, finish, internal_error, merge_problems, scan_file
@@ -85,6 +87,21 @@ def _stored_id_columns(writes: list, candidates: list[Candidate], catalog: Catal
             result.findings.extend(findings)
     except Exception as exc:  # a bug here must not cost the findings of the scan
         result.problems.append(internal_error(".", exc, " in the stored-ids pass"))
+
+
+def _config_problems(project, js_family: list[Candidate]) -> list[FileProblem]:
+    """tsconfig problems met while resolving (an `extends` cycle), by the config's path under its root."""
+    try:
+        found = project.resolver.config_problems()
+    except Exception as exc:  # a bug here must not cost the findings of the scan
+        return [internal_error(".", exc, " reading tsconfig files")]
+    roots = sorted({os.path.abspath(c.root) for c in js_family}, key=len, reverse=True)
+    out = []
+    for path, reason in found:
+        root = next((r for r in roots if path.startswith(r.rstrip(os.sep) + os.sep)), None)
+        rel = os.path.relpath(path, root).replace(os.sep, "/") if root else path
+        out.append(FileProblem(rel, reason, "config"))
+    return out
 
 
 def nothing_scanned(paths: Sequence[Path], result: ScanResult, options: ScanOptions) -> str:
@@ -191,6 +208,8 @@ def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = Sca
             result.problems.extend(file_problems)
     if writes:
         _stored_id_columns(writes, candidates, catalog, options, result, project)
+    if project is not None:
+        result.problems.extend(_config_problems(project, js_family))
     result.files_scanned = len(candidates)
     result.packages = packages[0] if packages else package_folders(candidates)
     return result.sorted()
