@@ -492,7 +492,7 @@ def check_errors(case: Case, errors: list[dict]) -> None:
         assert error["kind"] in ((case.problems[error["path"]],) if error["path"] in case.problems
                                  else case.maybe[error["path"]]), error
         assert error["reason"] and "\n" not in error["reason"] and "Traceback" not in error["reason"]
-        assert error["partial"] == (error["kind"] in ("decode", "parse-partial")), error
+        assert error["partial"] == (error["kind"] in ("decode", "parse-partial", "time-limit")), error
 
 
 def check_warnings(case: Case, stderr: str, errors: list[dict]) -> None:
@@ -711,3 +711,96 @@ def test_unlistable_directory_is_reported_once(tmp_path, monkeypatch, good_basel
     assert [(p.path, p.kind, p.reason) for p in result.problems] == [
         ("secret", "unreadable", "cannot list directory: Permission denied")]
     assert json.loads(render("json", result, CATALOG))["findings"] == good_baseline
+
+
+# --------------------------------------------------------------------------- pathological sizes
+# Each case once took seconds to minutes (quadratic or worse); each has a time limit far above
+# what it takes now and far below what it took.
+
+def _timed_scan(root: Path, limit: float, **options) -> ScanResult:
+    import time
+
+    start = time.perf_counter()
+    result = run_scan([root], CATALOG, ScanOptions(**options))
+    elapsed = time.perf_counter() - start
+    assert elapsed < limit, f"took {elapsed:.1f} s (limit {limit} s)"
+    return result
+
+
+PATHOLOGICAL = {
+    # 40 KB, 20k terms: a query pass kept a pending match per enclosing `+` (65 s)
+    "long-sum.ts": lambda: CLERK + "export const total = " + "1+" * 20_000 + "1;\n",
+    # 1,500 nested elements, each reading the user: every reference walked up the whole tree
+    "deep-jsx.tsx": lambda: (DEEP_IMPORT + "export const V = () => { const { user } = useUser(); return "
+                             + "<div title={user.id}>" * 1500 + "x" + "</div>" * 1500 + "; };\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_pathological_shapes_are_near_linear(name, tmp_path):
+    write(tmp_path, name, PATHOLOGICAL[name]())
+    result = _timed_scan(tmp_path, 12.0, file_time_budget=None)
+    assert {f.code for f in result.findings} >= {"CLK001", "CLK201"}
+    assert not result.problems
+
+
+@pytest.mark.parametrize("name", sorted(ALL_DEEP_SHAPES))
+def test_windowed_query_captures_equal_one_pass(name):
+    """The deep-tree windows find exactly what one unlimited query pass finds."""
+    import tree_sitter as ts
+
+    from clerk_lint.readers.ecma import queries
+    from clerk_lint.readers.ecma.parse import parse
+
+    lang = "tsx" if name.endswith(".tsx") else "typescript"
+    data = (DEEP_IMPORT + ALL_DEEP_SHAPES[name](150) + 'if (evt.type === "user.created") {}\n').encode()
+    root = parse(data, lang).root_node
+    query = queries._merged(lang)
+
+    def spans(found):
+        return {k: sorted((n.start_byte, n.end_byte, n.type) for n in v) for k, v in found.items()}
+
+    assert spans(queries._windowed_captures(query, lang, root)) == spans(ts.QueryCursor(query).captures(root))
+
+
+SLOW_PATCH = '''
+import time
+import clerk_lint.readers.ecma.analyzer as _js
+import clerk_lint.readers.python.walker as _py
+from clerk_lint import time_budget
+def wait_out_the_budget():  # late in the analysis: the earlier findings are in
+    deadline = time_budget._deadline[0]
+    if deadline is not None:
+        time.sleep(max(0.0, deadline - time.monotonic()) + 0.05)
+    time_budget.check()
+def install(setattr):
+    real = _js._carried_findings
+    def slow(*args, **kwargs):
+        wait_out_the_budget()
+        return real(*args, **kwargs)
+    setattr(_js, "_carried_findings", slow)
+    real_events = _py.PyFile._events
+    def slow_events(self):
+        wait_out_the_budget()
+        return real_events(self)
+    setattr(_py.PyFile, "_events", slow_events)
+'''
+
+
+def test_file_over_the_time_budget_keeps_its_earlier_findings(tmp_path, monkeypatch):
+    write(tmp_path, "src/profile.tsx", CLERK)
+    write(tmp_path, "api/app.py", "from clerk_backend_api import Clerk\nclerk = Clerk(bearer_auth='x')\n")
+    proc = subprocess.run([*console_command(SLOW_PATCH), "scan", ".", "--format", "json", "--file-time-budget", "1.5"],
+                          cwd=tmp_path, capture_output=True, timeout=TIMEOUT)
+    stderr = proc.stderr.decode()
+    assert proc.returncode == 1 and "Traceback" not in stderr, stderr
+    doc = json.loads(proc.stdout)
+    assert {(e["path"], e["kind"], e["partial"]) for e in doc["errors"]} == {
+        ("src/profile.tsx", "time-limit", True), ("api/app.py", "time-limit", True)}
+    assert len(stderr.splitlines()) == 2 and "per-file time budget (1.5 s" in stderr
+    assert spots(doc["findings"], "src/profile.tsx") >= {("CLK001", 1, 1), ("CLK201", 3, USE_USER_COLUMN)}
+    assert {f["code"] for f in doc["findings"] if f["location"]["path"] == "api/app.py"} >= {"CLK800", "CLK802"}
+    # without the budget the same files are whole
+    install_in_process(SLOW_PATCH, monkeypatch)
+    result = run_scan([tmp_path], CATALOG, ScanOptions(file_time_budget=None))
+    assert not result.problems

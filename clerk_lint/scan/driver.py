@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .. import progress
+from .. import progress, time_budget
 from ..concepts.catalog import Catalog
 from ..concepts.clerk_ids import CONVEX_CLERK_CODES
 from ..discover.kinds import Candidate
@@ -88,6 +88,7 @@ def _stored_id_columns(writes: list, candidates: list[Candidate], catalog: Catal
 
 
 def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = ScanOptions()) -> ScanResult:
+    time_budget.set_limit(options.file_time_budget)
     with progress.phase("finding files"):
         candidates, problems = discover(paths, include=options.include, exclude=options.exclude,
                                         follow_symlinks=options.follow_symlinks)

@@ -17,6 +17,7 @@ from .bindings import Origin, Resolver
 from ...concepts.catalog import Catalog, is_clerk_module
 from ...discover.kinds import Candidate
 from ...classify.classifier import Classifier
+from ... import time_budget
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from .exports import SummaryBuilder
 from . import framework_reads
@@ -82,6 +83,7 @@ def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Clas
                     continue
             check = QUERY_CHECKS[rule.query]
             for node in found.get(rule.query.split(".", 1)[1], []):
+                time_budget.check()
                 hit = check(node, catalog)
                 if not hit:
                     continue
@@ -194,14 +196,25 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                sdks: frozenset[str] = frozenset(), astro_global: bool = False) -> FileAnalysis:
     """`sdks`: the Clerk framework SDKs the file's package depends on (project_sdks), whose
     auth reads through framework objects are looked for; `astro_global`: the code is `.astro`
-    frontmatter, where `Astro` is in scope."""
+    frontmatter, where `Astro` is in scope. A file over the time budget keeps what was found."""
     result = FileAnalysis()
+    try:
+        return _analyze_js(result, data, relpath, lang, catalog, locate, context, sdks, astro_global)
+    except time_budget.OverBudget:
+        result.problems.append(time_budget.problem(relpath))
+        return result
+
+
+def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, catalog: Catalog,
+                locate: Callable[[ts.Node], Location], context: Optional[ModuleContext],
+                sdks: frozenset[str], astro_global: bool) -> FileAnalysis:
     tree = parse(data, lang)
     root = tree.root_node
     if root.has_error:
         result.problems.append(FileProblem(relpath, "syntax errors: scanned the parts the parser recovered",
                                            "parse-partial", partial=True))
     imports = find_imports(lang, root)
+    time_budget.check()
     clerk_imports = [d for d in imports if is_clerk_module(d.source)]
     local_seeds: list[tuple[ts.Node, Origin]] = []
     local_reexports = False
@@ -260,6 +273,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
 
     def classify(found: list) -> None:
         for use in found:
+            time_budget.check()
             if use.origin.app or use.origin.context is not None:
                 continue  # an app namespace or a tRPC builder itself: its members and callbacks are the uses
             finding = classifier.use_finding(use)

@@ -14,6 +14,7 @@ from typing import Optional
 import tree_sitter as ts
 
 from .parse import language
+from ... import time_budget
 
 _FAMILY = {"javascript": ("ecma", "javascript"), "typescript": ("ecma", "typescript"), "tsx": ("ecma", "typescript")}
 
@@ -122,6 +123,7 @@ def _windowed_captures(query: ts.Query, lang: str, root: ts.Node, deep: Optional
         deep = is_deep(lang, root)
     found: dict[str, list[ts.Node]] = {}
     while roots:
+        time_budget.check()
         node = roots.pop()
         cursor = ts.QueryCursor(query)
         cursor.set_max_start_depth(WINDOW)

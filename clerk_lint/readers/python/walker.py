@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from ... import time_budget
 from ...concepts.catalog import Catalog, Rule, webhook_hook
 from ...discover.kinds import Candidate
 from ...findings import FileAnalysis, Finding, Location
@@ -80,14 +81,17 @@ class PyFile:
     # -- passes -----------------------------------------------------------------------
 
     def run(self) -> FileAnalysis:
-        self._imports()
-        self._sites()
-        self._strings()
-        secret_literal_findings(self)
-        self._events()
-        self._settings_classes()
-        ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run()
-        WrapperPass(self).run()
+        """Every pass in turn; a file over the time budget keeps the findings of the passes
+        (and the part of the pass) done before."""
+        passes = (self._imports, self._sites, self._strings, lambda: secret_literal_findings(self), self._events,
+                  self._settings_classes, lambda: ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run(),
+                  lambda: WrapperPass(self).run())
+        try:
+            for run_pass in passes:
+                time_budget.check()
+                run_pass()
+        except time_budget.OverBudget:
+            return FileAnalysis(findings=[f for _, f in self.found], problems=[time_budget.problem(self.relpath)])
         return FileAnalysis(findings=[f for _, f in self.found])
 
     def _imports(self) -> None:
@@ -117,7 +121,9 @@ class PyFile:
 
     def _sites(self) -> None:
         b = self.b
-        for node in b.nodes:
+        for i, node in enumerate(b.nodes):
+            if not i & 1023:
+                time_budget.check()
             t = type(node)
             if t is ast.Call or t is ast.Subscript:
                 val = b.value(node)
