@@ -360,6 +360,47 @@ def _deep_manifests(root, _):
           + "[" * nest + "1" + "]" * nest + "\n")
 
 
+PY_BROKEN = (
+    "from clerk_backend_api import Clerk\n"
+    "import os\n"
+    "\n"
+    'clerk = Clerk(bearer_auth=os.environ["CLERK_SECRET_KEY"])\n'
+    "\n"
+    "\n"
+    "def get_user(user_id):\n"
+    "    return clerk.users.get(user_id=user_id)\n"
+    "\n"
+    "\n"
+    "def broken(:\n"
+    "    pass\n"
+    "\n"
+    "\n"
+    "def ban(user_id):\n"
+    "    return clerk.users.ban(user_id=user_id)\n"
+)
+TS_UNCLOSED = (
+    'import { useUser, useAuth } from "@clerk/nextjs";\n'
+    "export function A() {\n"
+    "  const { user } = useUser();\n"
+    "  const { userId } = useAuth();\n"
+    "  return user;\n"
+    "}\n"
+    "export const broken = f" + "(" * 100 + "\n"
+    "export function B() {\n"
+    "  const { user } = useUser();\n"
+    "  return user;\n"
+    "}\n"
+)
+
+
+def _python_syntax_error(root, _):
+    write(root, "api/users.py", PY_BROKEN)
+
+
+def _unclosed_parens(root, _):
+    write(root, "src/unclosed.ts", TS_UNCLOSED)
+
+
 def _crash(root, _):
     write(root, "src/boom.tsx", CLERK)
 
@@ -432,6 +473,13 @@ CASES = [
          maybe={"pkg/package.json": ("internal-error", "parse-partial", "skipped"),
                 "pkg/app.json": ("internal-error", "parse-partial", "skipped"),
                 "pkg/supabase/config.toml": ("internal-error", "parse-partial", "skipped")}),
+    # The statements before (and after) a Python syntax error are scanned, not only the imports.
+    Case("python-syntax-error-mid-file", _python_syntax_error, problems={"api/users.py": "parse-partial"},
+         exact={"api/users.py": {("CLK800", 1, 1), ("CLK802", 4, 9), ("CLK845", 4, 27), ("CLK803", 8, 12),
+                                 ("CLK803", 16, 12)}}),
+    # 100 unclosed parentheses: the parser's root is an ERROR node; the intact calls still count.
+    Case("ts-100-unclosed-parens", _unclosed_parens, problems={"src/unclosed.ts": "parse-partial"},
+         exact={"src/unclosed.ts": {("CLK001", 1, 1), ("CLK201", 3, 20), ("CLK202", 4, 22), ("CLK201", 9, 20)}}),
     Case("analyzer-crash-on-one-file", _crash, problems={"src/boom.tsx": "internal-error"},
          silent=("src/boom.tsx",), patch=CRASH_PATCH),
 ]
