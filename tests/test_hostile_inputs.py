@@ -401,6 +401,20 @@ def _unclosed_parens(root, _):
     write(root, "src/unclosed.ts", TS_UNCLOSED)
 
 
+VUE_UNCLOSED = ('<script setup lang="ts">\nimport { useUser } from "@clerk/vue";\nconst { user } = useUser();\n\n'
+                '<template>\n  <div>{{ user?.id }}</div>\n</template>\n')
+SVELTE_UNCLOSED = ('<script lang="ts">\n  import { useClerkContext } from "svelte-clerk";\n'
+                   "  const ctx = useClerkContext();\n\n<p>{ctx.user?.id}</p>\n")
+ASTRO_UNCLOSED = ('---\nimport { SignedIn } from "@clerk/astro/components";\nconst title = "Account";\n\n'
+                  "<SignedIn><p>{title}</p></SignedIn>\n")
+
+
+def _unclosed_blocks(root, _):
+    write(root, "src/components/Profile.vue", VUE_UNCLOSED)
+    write(root, "src/lib/Profile.svelte", SVELTE_UNCLOSED)
+    write(root, "src/pages/account.astro", ASTRO_UNCLOSED)
+
+
 def _crash(root, _):
     write(root, "src/boom.tsx", CLERK)
 
@@ -480,6 +494,14 @@ CASES = [
     # 100 unclosed parentheses: the parser's root is an ERROR node; the intact calls still count.
     Case("ts-100-unclosed-parens", _unclosed_parens, problems={"src/unclosed.ts": "parse-partial"},
          exact={"src/unclosed.ts": {("CLK001", 1, 1), ("CLK201", 3, 20), ("CLK202", 4, 22), ("CLK201", 9, 20)}}),
+    # A component whose <script> (or Astro frontmatter) is never closed: code up to the first
+    # line of markup, the rest as its template; the file is reported partly scanned.
+    Case("unclosed-script-and-frontmatter", _unclosed_blocks,
+         problems={"src/components/Profile.vue": "parse-partial", "src/lib/Profile.svelte": "parse-partial",
+                   "src/pages/account.astro": "parse-partial"},
+         exact={"src/components/Profile.vue": {("CLK001", 2, 1), ("CLK201", 3, 18)},
+                "src/lib/Profile.svelte": {("CLK001", 2, 3), ("CLK937", 3, 15)},
+                "src/pages/account.astro": {("CLK001", 2, 1), ("CLK108", 5, 1)}}),
     Case("analyzer-crash-on-one-file", _crash, problems={"src/boom.tsx": "internal-error"},
          silent=("src/boom.tsx",), patch=CRASH_PATCH),
 ]
