@@ -874,3 +874,35 @@ def test_file_over_the_time_budget_keeps_its_earlier_findings(tmp_path, monkeypa
     install_in_process(SLOW_PATCH, monkeypatch)
     result = run_scan([tmp_path], CATALOG, ScanOptions(file_time_budget=None))
     assert not result.problems
+
+
+def test_sql_string_of_3000_lines_is_fast(tmp_path):
+    rows = "".join(f"  INSERT INTO audit (clerk_user_id, note) VALUES ('user_{i}', 'n{i}');\n" for i in range(3000))
+    write(tmp_path, "db/migrate.ts", 'import { clerkClient } from "@clerk/nextjs/server";\n'
+          f"export const SQL = `\n{rows}`;\nexport const c = clerkClient;\n")
+    write(tmp_path, "db/migrate.py", f'from clerk_backend_api import Clerk\nSQL = """\n{rows}"""\n')
+    result = _timed_scan(tmp_path, 8.0)
+    assert {f.code for f in result.findings} >= {"CLK001", "CLK800"}
+
+
+BIG_BYTES = 16_000_000
+
+
+def test_big_bundle_stays_under_a_gigabyte(tmp_path):
+    """A 16 MB bundle scanned with a raised --max-file-size: one syntax tree of it took over a
+    gigabyte (a 50 MB one 3.4 GB); read in pieces, memory stays bounded whatever the size."""
+    head = 'import { useUser } from "@clerk/nextjs";var u=useUser();'
+    write(tmp_path, "static/app.js", (head + "var a=function(b){return b+1};" * (BIG_BYTES // 30))[:BIG_BYTES])
+    measure = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True); "
+               "sys.stdout.write(p.stdout.decode() + '\\n@@' + str(p.returncode) + ' ' + "
+               "str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))")
+    proc = subprocess.run([sys.executable, "-c", measure, *cli_command(), "scan", ".", "--format", "json",
+                           "--max-file-size", str(BIG_BYTES + 1), "--file-time-budget", "4"],
+                          cwd=tmp_path, capture_output=True, timeout=TIMEOUT)
+    out, _, tail = proc.stdout.decode().rpartition("\n@@")
+    code, kilobytes = (int(x) for x in tail.split())
+    assert code == 1, out
+    assert kilobytes < 1_000_000, f"{kilobytes // 1024} MB"
+    doc = json.loads(out)
+    assert spots(doc["findings"], "static/app.js") >= {("CLK001", 1, 1)}
+    assert [e["path"] for e in doc["errors"]] == ["static/app.js"] and doc["errors"][0]["partial"]

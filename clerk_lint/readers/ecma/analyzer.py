@@ -20,7 +20,7 @@ from ...classify.classifier import Classifier
 from ... import time_budget
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from .exports import SummaryBuilder
-from . import framework_reads
+from . import framework_reads, pieces
 from .imports import find_imports, text
 from .parse import parse
 from ..prefilter import JS_MARKERS
@@ -187,6 +187,10 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
     if context is None and not sdks and not MARKERS.search(source.data):
         return FileAnalysis()
     index = LineIndex(source)
+    if len(source.data) > pieces.WHOLE_LIMIT:  # one tree would take gigabytes
+        return pieces.analyze_in_pieces(source.data, candidate.relpath, candidate.language, catalog,
+                                        lambda start, end: index.location(candidate.relpath, start, end), analyze_js,
+                                        context=context, sdks=sdks)
     return analyze_js(source.data, candidate.relpath, candidate.language, catalog, index.locator(candidate.relpath),
                       context=context, sdks=sdks)
 
@@ -214,7 +218,6 @@ def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, cata
         result.problems.append(FileProblem(relpath, "syntax errors: scanned the parts the parser recovered",
                                            "parse-partial", partial=True))
     imports = find_imports(lang, root)
-    time_budget.check()
     clerk_imports = [d for d in imports if is_clerk_module(d.source)]
     local_seeds: list[tuple[ts.Node, Origin]] = []
     local_reexports = False

@@ -122,8 +122,11 @@ def _windowed_captures(query: ts.Query, lang: str, root: ts.Node, deep: Optional
     if deep is None:
         deep = is_deep(lang, root)
     found: dict[str, list[ts.Node]] = {}
+    windows = 0
     while roots:
-        time_budget.check()
+        if windows:  # from the second window on (the first holds the imports)
+            time_budget.check()
+        windows += 1
         node = roots.pop()
         cursor = ts.QueryCursor(query)
         cursor.set_max_start_depth(WINDOW)
