@@ -1,14 +1,13 @@
 """Command line: `clerk-lint scan | rules | explain`.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or fatal error
-(one line on stderr naming the cause).
+(one line on stderr naming the cause), 130 interrupted.
 """
 from __future__ import annotations
 
 import dataclasses
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -17,6 +16,7 @@ from . import __version__, progress
 from .concepts.catalog import CatalogError, load_catalog
 from .config import Config
 from .findings import DIFFICULTIES, difficulty_rank
+from .output import printable
 
 
 class FatalError(click.ClickException):
@@ -28,43 +28,18 @@ class FatalError(click.ClickException):
         click.echo(f"clerk-lint: error: {self.format_message()}", err=True)
 
 
-def printable(text: str) -> str:
-    """`text` safe to encode as UTF-8: a file name that is not valid UTF-8 reaches us with
-    surrogate escapes, which become U+FFFD here instead of an encoding error."""
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-
-
 def write_output(text: str, output: str | None) -> None:
-    """Write to stdout or atomically to a file, so a failed run leaves nothing half-written."""
-    text = printable(text)
-    if not output or output == "-":
-        sys.stdout.flush()
-        buffer = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale says
-        if buffer is not None:
-            buffer.write(text.encode("utf-8"))
-            buffer.flush()
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        return
-    target = Path(output)
-    directory = target.parent if str(target.parent) else Path(".")
+    """Write to stdout or to a file without damaging what is there (output.py)."""
+    from .output import OutputError, write_output as write
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-    except OSError as exc:
-        raise FatalError(f"cannot write --output {output}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise FatalError(f"cannot write --output {output}: {exc.strerror or exc}") from None
-        raise
+        write(text, output)
+    except OutputError as exc:
+        raise FatalError(str(exc)) from None
+
+
+NO_DEFAULT_EXCLUDES_HELP = ("Also scan node_modules, dist, .next, generated build/out/vendor folders and "
+                            "minified bundles (ignore files still apply).")
 
 
 def _quiet_option(command):
@@ -77,8 +52,26 @@ def _showing_progress(settings: dict):
     return progress.showing(progress.wanted(sys.stderr, settings.get("quiet", False)), color=color_wanted(sys.stderr))
 
 
+class Interrupted(click.ClickException):
+    """Ctrl-C / SIGINT: one line and exit 130 (128 + SIGINT), never 1, which means findings."""
+
+    exit_code = 130
+
+    def __init__(self) -> None:
+        super().__init__("interrupted")
+
+    def show(self, file=None) -> None:
+        click.echo("clerk-lint: interrupted", err=True)
+
+
 class _OneLineErrors(click.Group):
     """Usage errors as one stderr line (the README promises it), not click's usage banner."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before click's own handler, which prints a blank line and "Aborted!"
+            raise Interrupted() from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -92,9 +85,9 @@ class _OneLineErrors(click.Group):
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("Aborted!", err=True)
-            sys.exit(1)
+        except (click.Abort, KeyboardInterrupt):
+            Interrupted().show()
+            sys.exit(Interrupted.exit_code)
         # standalone_mode=False hands back ctx.exit()'s code instead of exiting
         sys.exit(rv if isinstance(rv, int) else 0)
 
@@ -137,6 +130,7 @@ def _selection_options(command):
 @click.option("--file-time-budget", type=click.FloatRange(min=0), default=10.0, show_default=True,
               help="Stop analysing a file after this many seconds and report it as partly scanned, keeping its "
                    "findings so far (0: no limit).")
+@click.option("--no-default-excludes", is_flag=True, help=NO_DEFAULT_EXCLUDES_HELP)
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when stdout is a terminal).")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path),
               help="Report only findings not recorded in this baseline file (see `clerk-lint baseline`).")
@@ -237,7 +231,8 @@ def _run(settings: dict):
     options = ScanOptions(include=tuple(settings["include"]), exclude=tuple(settings["exclude"]),
                           max_bytes=settings["max_file_size"], follow_symlinks=settings["follow_symlinks"],
                           jobs=settings.get("jobs"), cache_dir=settings.get("cache_dir"),
-                          file_time_budget=settings.get("file_time_budget", 10.0) or None)
+                          file_time_budget=settings.get("file_time_budget", 10.0) or None,
+                          default_excludes=not settings.get("no_default_excludes", False))
     select, ignore = split_selectors(settings["select"]), split_selectors(settings["ignore"])
     try:
         catalog = load_catalog()
@@ -248,8 +243,19 @@ def _run(settings: dict):
         result = run_scan(list(settings["paths"]) or [Path(".")], catalog, options)
     except (DiscoveryError, CatalogError, ConfigError) as exc:
         raise FatalError(str(exc)) from None
+    for root in result.covered_roots:
+        click.echo(f"clerk-lint: note: {_one_line(root)} is ignored by an enclosing repository's ignore "
+                   "rules; scanned anyway (ignore files inside it still apply)", err=True)
+    if result.nothing_scanned:
+        raise FatalError(_one_line(result.nothing_scanned))
+    if result.ignore_note():
+        click.echo(f"clerk-lint: note: {result.ignore_note()}", err=True)
     result.findings = select_findings(result.findings, select, ignore)
     return catalog, result
+
+
+def _one_line(text: str) -> str:
+    return printable(text).replace("\r", "\\r").replace("\n", "\\n")
 
 
 @main.command("baseline")
@@ -264,6 +270,7 @@ def _run(settings: dict):
 @click.option("--file-time-budget", type=click.FloatRange(min=0), default=10.0, show_default=True,
               help="Stop analysing a file after this many seconds and report it as partly scanned, keeping its "
                    "findings so far (0: no limit).")
+@click.option("--no-default-excludes", is_flag=True, help=NO_DEFAULT_EXCLUDES_HELP)
 @_selection_options
 @_quiet_option
 @click.pass_context
@@ -321,6 +328,7 @@ def _scan_options(command):
         click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root."),
         click.option("--file-time-budget", type=click.FloatRange(min=0), default=10.0, show_default=True,
                      help="Stop analysing a file after this many seconds and report it as partly scanned (0: no limit)."),
+        click.option("--no-default-excludes", is_flag=True, help=NO_DEFAULT_EXCLUDES_HELP),
     ]):
         command = option(command)
     return command
@@ -359,7 +367,7 @@ def plan_command(ctx, paths, fmt, output, mau, pricing_file, **_) -> None:
         catalog, result = _run(settings)
         result = dataclasses.replace(result, findings=[f for f in result.findings if not f.suppression])
         with progress.phase("building the plan"):
-            plan = build_plan(result, catalog, params, mau=mau, pricing=pricing)
+            plan = build_plan(result, catalog, params, mau=mau, pricing=pricing, roots=list(paths) or [Path(".")])
         with progress.phase("writing the plan"):
             if fmt == "html":
                 from .report.html import render_plan

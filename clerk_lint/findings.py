@@ -114,6 +114,19 @@ class ScanResult:
     problems: list[FileProblem] = field(default_factory=list)
     files_scanned: int = 0
     packages: dict[str, str] = field(default_factory=dict)  # package folder relpath ('' = root) -> name
+    # What discovery left out by ignore rules (files of a kind clerk-lint reads, and folders), the
+    # named roots an enclosing repository ignores (scanned anyway), and, for a scan of 0 files
+    # while files exist under the roots, why (the CLI exits 2 with it).
+    ignored_files: int = 0
+    ignored_folders: int = 0
+    covered_roots: list[str] = field(default_factory=list)
+    nothing_scanned: str = ""
+
+    def ignore_note(self) -> str:
+        """One sentence on what ignore rules skipped ('' when nothing)."""
+        parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in
+                 ((self.ignored_files, "file"), (self.ignored_folders, "folder")) if n]
+        return " and ".join(parts) + " skipped by ignore rules" if parts else ""
 
     def sorted(self) -> "ScanResult":
         self.findings.sort(key=Finding.sort_key)

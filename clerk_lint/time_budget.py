@@ -2,7 +2,7 @@
 
 A reader's long loops call `check()`; once the file's time is up it raises `OverBudget`. A
 reader that collects findings as it goes (the ECMAScript and Python readers) catches it, keeps
-what it found so far and adds `problem()`: the file is reported as partly scanned, like an
+what it found so far and adds a problem of kind KIND with `reason()`: the file is reported as partly scanned, like an
 undecodable or half-parsed one. Anything else that meets it (`scan.per_file.analyze_safely`)
 reports the file the same way without findings. Worker processes set the limit again in their
 initialiser. The budget is wall time, so a file just over it on a loaded machine may be cut on
@@ -13,8 +13,6 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from typing import Iterator, Optional
-
-from .findings import FileProblem
 
 DEFAULT_SECONDS = 10.0
 KIND = "time-limit"
@@ -55,8 +53,7 @@ def check() -> None:
         raise OverBudget()
 
 
-def problem(relpath: str) -> FileProblem:
-    seconds = _limit[0] or 0
-    shown = f"{seconds:g}"
-    return FileProblem(relpath, f"stopped after the per-file time budget ({shown} s, --file-time-budget): "
-                       "findings up to that point are kept", KIND, partial=True)
+def reason() -> str:
+    """The reason of a file's problem of kind KIND (partial: its findings so far are kept)."""
+    return (f"stopped after the per-file time budget ({_limit[0] or 0:g} s, --file-time-budget): "
+            "findings up to that point are kept")

@@ -110,3 +110,79 @@ def test_stages_import_only_earlier_stages():
                     and (stage, other) not in allowed):
                 backward.append((module, target))
     assert backward == []
+
+
+# A module longer than this says why at its top: a line starting with LONG_MARKER in its
+# docstring or leading comments, e.g. "Long because: one state machine; split, it reads worse."
+MAX_MODULE_LINES = 500
+LONG_MARKER = "Long because:"
+# Floors of the longest import chain (modules on the path, the first importing the second...).
+# 11 measured (__main__ -> cli -> scan.driver -> resolve.stored_ids ->
+# readers.schema -> ... -> readers.ecma.parse); one floor of slack, past it a new floor is a choice.
+MAX_IMPORT_FLOORS = 12
+
+
+def _leading_text(source: str) -> list[str]:
+    """The module docstring's lines and the comment lines before the first statement."""
+    tree = ast.parse(source)
+    lines = (ast.get_docstring(tree, clean=True) or "").splitlines()
+    first = tree.body[0].lineno if tree.body else len(source.splitlines()) + 1
+    lines += [l.lstrip("# ") for l in source.splitlines()[: first - 1] if l.lstrip().startswith("#")]
+    return [l.strip() for l in lines]
+
+
+def test_long_modules_say_why():
+    unexplained = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        count = len(source.splitlines())
+        if count > MAX_MODULE_LINES and not any(l.startswith(LONG_MARKER) for l in _leading_text(source)):
+            unexplained.append(f"{path.relative_to(PACKAGE.parent)}: {count} lines")
+    assert unexplained == [], (f"over {MAX_MODULE_LINES} lines: split along a seam, or put a line "
+                               f"'{LONG_MARKER} <reason>' in the docstring: " + "; ".join(unexplained))
+
+
+def longest_import_chain(graph: dict[str, set[str]]) -> list[str]:
+    """The longest path through the (circle-free) import graph, as its modules."""
+    best: dict[str, list[str]] = {}
+
+    def chain(module: str) -> list[str]:
+        if module not in best:
+            best[module] = []  # a circle (caught by test_no_import_circle) ends the walk here
+            below = max((chain(t) for t in sorted(graph[module]) if t != module), key=len, default=[])
+            best[module] = [module, *below]
+        return best[module]
+
+    return max((chain(m) for m in sorted(graph)), key=len, default=[])
+
+
+def test_import_chain_stays_short():
+    chain = longest_import_chain(import_graph())
+    assert len(chain) <= MAX_IMPORT_FLOORS, f"{len(chain)} floors: " + " -> ".join(chain)
+
+
+# docs/ARCHITECTURE.md opens with a picture of the folders, one line each; every top-level folder
+# of the package has its line, so the picture cannot fall behind the tree.
+DOCS = PACKAGE.parent / "docs" / "ARCHITECTURE.md"
+README = PACKAGE.parent / "README.md"
+
+
+def _opening_picture() -> list[str]:
+    text = DOCS.read_text(encoding="utf-8")
+    before_sections = text.split("\n## ", 1)[0]
+    assert "```" in before_sections, "ARCHITECTURE.md should open with the picture, before any section"
+    return before_sections.split("```", 2)[1].splitlines()
+
+
+def test_architecture_picture_names_every_folder():
+    folders = sorted(p.name for p in PACKAGE.iterdir()
+                     if p.is_dir() and not p.name.startswith(("_", ".")))
+    first_words = [line.split()[0] for line in _opening_picture() if line.split()]
+    missing = [f for f in folders if first_words.count(f + "/") != 1]
+    assert missing == [], "give each folder one line in the picture that opens docs/ARCHITECTURE.md"
+
+
+def test_readme_layout_points_at_architecture():
+    text = README.read_text(encoding="utf-8")
+    at = text.find("How the code is laid out")
+    assert at >= 0 and "docs/ARCHITECTURE.md" in text[at: at + 400]

@@ -114,8 +114,8 @@ def test_duplicates_across_arguments(tmp_path):
 
 def test_default_skipped_dirs(tmp_path):
     skipped = [
-        "node_modules", ".git", "dist", "build", ".next", "out", "coverage", ".turbo",
-        ".vercel", "vendor", ".svelte-kit", ".nuxt", ".output", ".expo", "__pycache__",
+        "node_modules", ".git", "dist", ".next", "coverage", ".turbo",
+        ".vercel", ".svelte-kit", ".nuxt", ".output", ".expo", "__pycache__",
         ".venv", "venv",
     ]
     for d in skipped:
@@ -129,6 +129,29 @@ def test_default_skipped_dirs(tmp_path):
     # The root itself is never skipped, even when it has such a name.
     cands, _ = discover([tmp_path / "dist"])
     assert rels(cands) == ["x.js"]
+    cands, _ = discover([tmp_path], default_excludes=False)
+    assert "pkg/node_modules/y.js" in rels(cands) and "dist/x.js" in rels(cands)
+    assert not any(r.startswith(".git/") for r in rels(cands))
+
+
+def test_build_out_vendor_skipped_only_where_they_hold_output(tmp_path):
+    write(tmp_path, "web/package.json", "{}")
+    for d in ("build", "out", "vendor"):
+        write(tmp_path, f"web/{d}/server.js")  # beside package.json: the package's output
+        write(tmp_path, f"web/app/{d}/page.tsx")  # a route folder
+    write(tmp_path, "web/app/vendor/[id]/page.tsx")
+    write(tmp_path, "web/src/build/asset-manifest.json", "{}")  # a bundler's manifest
+    write(tmp_path, "web/src/build/main.js")
+    write(tmp_path, "web/lib/out/chunk.js")
+    write(tmp_path, "web/lib/out/chunk.js.map", "{}")  # source maps
+    write(tmp_path, "api/vendor/modules.txt", "# go vendor\n")
+    write(tmp_path, "api/vendor/x.js")
+    cands, _ = discover([tmp_path])
+    assert rels(cands) == ["web/app/build/page.tsx", "web/app/out/page.tsx", "web/app/vendor/[id]/page.tsx",
+                           "web/app/vendor/page.tsx", "web/package.json"]
+    every, _ = discover([tmp_path], default_excludes=False)
+    assert {"web/build/server.js", "web/src/build/main.js", "web/lib/out/chunk.js", "api/vendor/x.js"} <= set(
+        rels(every))
 
 
 def test_minified_bundles_skipped(tmp_path):

@@ -1,5 +1,6 @@
 """The pre-commit hook, run by the real pre-commit framework (`pre-commit try-repo`,
-and `pre-commit install` + `git commit`) against throwaway git repositories.
+`pre-commit run` with a config naming the hook repository, and `pre-commit install` +
+`git commit`) against throwaway git repositories.
 
 The hook repository is a snapshot of this checkout's working tree (tracked and
 untracked, not ignored, files) committed once per session, so pre-commit builds the
@@ -96,6 +97,19 @@ def try_repo(target: Path, hook_repo: tuple[Path, str], env: dict, *extra: str) 
     )
 
 
+def run_hook(target: Path, hook_repo: tuple[Path, str], env: dict, *extra: str) -> subprocess.CompletedProcess:
+    """`pre-commit run` with a config naming the hook repository at its commit: the hook's
+    environment is built once per session (try-repo clones and rebuilds it on every call)."""
+    repo, rev = hook_repo
+    config = target.parent / f"{target.name}.pre-commit-config.yaml"  # outside the repository
+    config.write_text(f"repos:\n  - repo: {json.dumps(str(repo))}\n    rev: {rev}\n"
+                      "    hooks:\n      - id: clerk-lint\n", encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "clerk-lint", "--config", str(config), *extra],
+        cwd=target, env=env, capture_output=True, text=True, timeout=900,
+    )
+
+
 def finding_lines(output: str) -> list[str]:
     return re.findall(r"^\S+:\d+:\d+: CLK\d+ .*$", output, flags=re.M)
 
@@ -147,7 +161,7 @@ def test_hook_leaves_out_other_files(name):
     assert not files.search(name) or exclude.search(name)
 
 
-# --------------------------------------------------------------------------- pre-commit try-repo
+# --------------------------------------------------------------------------- pre-commit try-repo / run
 
 
 def test_try_repo_fails_on_clerk_usage_and_prints_the_finding(tmp_path, hook_repo, pre_commit_env):
@@ -162,15 +176,15 @@ def test_try_repo_fails_on_clerk_usage_and_prints_the_finding(tmp_path, hook_rep
     assert any(line.startswith("app/page.tsx:1:1: CLK001 ") for line in lines), out
 
 
-def test_try_repo_passes_on_a_clean_repository(tmp_path, hook_repo, pre_commit_env):
+def test_hook_passes_on_a_clean_repository(tmp_path, hook_repo, pre_commit_env):
     target = make_repo(tmp_path / "app", {"src/math.ts": CLEAN, "README.md": "# app\n"})
-    proc = try_repo(target, hook_repo, pre_commit_env, "--all-files")
+    proc = run_hook(target, hook_repo, pre_commit_env, "--all-files")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert re.search(r"clerk-lint \(Clerk usage\)\.+Passed", out), out
 
 
-def test_try_repo_passes_with_a_baseline_and_fails_on_one_new_finding(tmp_path, hook_repo, pre_commit_env):
+def test_hook_passes_with_a_baseline_and_fails_on_one_new_finding(tmp_path, hook_repo, pre_commit_env):
     target = make_repo(tmp_path / "app", {"app/page.tsx": PAGE, "src/math.ts": CLEAN,
                                           ".clerk-lint.toml": 'baseline = "clerk-lint-baseline.json"\n'})
     made = clerk_lint(target, "baseline")
@@ -178,7 +192,7 @@ def test_try_repo_passes_with_a_baseline_and_fails_on_one_new_finding(tmp_path, 
     assert len(json.loads((target / "clerk-lint-baseline.json").read_text())["findings"]) == 2
     git(target, "add", "-A")
 
-    proc = try_repo(target, hook_repo, pre_commit_env, "--all-files")
+    proc = run_hook(target, hook_repo, pre_commit_env, "--all-files")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert re.search(r"clerk-lint \(Clerk usage\)\.+Passed", out), out
@@ -190,7 +204,7 @@ def test_try_repo_passes_with_a_baseline_and_fails_on_one_new_finding(tmp_path, 
         CLEAN + 'import { auth } from "@clerk/nextjs/server";\nexport const me = async () => (await auth()).userId;\n',
         encoding="utf-8")
     git(target, "add", "-A")
-    proc = try_repo(target, hook_repo, pre_commit_env, "--all-files")
+    proc = run_hook(target, hook_repo, pre_commit_env, "--all-files")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     lines = finding_lines(out)
@@ -199,7 +213,7 @@ def test_try_repo_passes_with_a_baseline_and_fails_on_one_new_finding(tmp_path, 
     assert not any(line.startswith("app/page.tsx") for line in lines), out
 
 
-def test_try_repo_on_staged_files_covers_extensions_identify_does_not_tag(tmp_path, hook_repo, pre_commit_env):
+def test_hook_on_staged_files_covers_extensions_identify_does_not_tag(tmp_path, hook_repo, pre_commit_env):
     """.mts/.cts get no identify tag; the hook's `files` regex still hands them over,
     and every staged file reaches clerk-lint exactly as a direct run would see it."""
     ts = 'import { currentUser } from "@clerk/nextjs/server";\nexport const me = () => currentUser();\n'
@@ -219,7 +233,7 @@ def test_try_repo_on_staged_files_covers_extensions_identify_does_not_tag(tmp_pa
         (target / rel).write_text(text, encoding="utf-8")
     git(target, "add", "-A")  # staged, not committed: what `git commit` would run the hook on
 
-    proc = try_repo(target, hook_repo, pre_commit_env, "--verbose")
+    proc = run_hook(target, hook_repo, pre_commit_env, "--verbose")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     lines = finding_lines(out)
@@ -234,7 +248,7 @@ def test_try_repo_on_staged_files_covers_extensions_identify_does_not_tag(tmp_pa
             assert line in out, f"{line!r} missing from the hook's output:\n{out}"
 
 
-def test_try_repo_on_staged_build_configs_and_informational_findings(tmp_path, hook_repo, pre_commit_env):
+def test_hook_on_staged_build_configs_and_informational_findings(tmp_path, hook_repo, pre_commit_env):
     """turbo.json, wrangler, Expo's app.json / app.config.ts and eas.json reach clerk-lint when
     staged; a commit whose only findings are informational (CLK726) passes."""
     files = {
@@ -250,7 +264,7 @@ def test_try_repo_on_staged_build_configs_and_informational_findings(tmp_path, h
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         (target / rel).write_text(text, encoding="utf-8")
     git(target, "add", "-A")
-    proc = try_repo(target, hook_repo, pre_commit_env, "--verbose")
+    proc = run_hook(target, hook_repo, pre_commit_env, "--verbose")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     found = {line.split(":", 1)[0] for line in finding_lines(out)}
@@ -260,7 +274,7 @@ def test_try_repo_on_staged_build_configs_and_informational_findings(tmp_path, h
     git(carrier, "commit", "-q", "--allow-empty", "-m", "empty")
     (carrier / "users.ts").write_text("export const byClerkId = (clerkId: string) => clerkId;\n", encoding="utf-8")
     git(carrier, "add", "-A")
-    proc = try_repo(carrier, hook_repo, pre_commit_env, "--verbose")
+    proc = run_hook(carrier, hook_repo, pre_commit_env, "--verbose")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert "carries Clerk ids: 1 file" in out, out

@@ -150,6 +150,7 @@ def test_json_document() -> None:
     assert doc["root"] == "."  # absolute roots are not written out
     assert doc["summary"] == {
         "files_scanned": 7,
+        "skipped_by_ignore_rules": {"files": 0, "folders": 0},
         "findings": 5,
         "by_difficulty": {"trivial": 1, "moderate": 2, "hard": 1, "blocker": 1},
         "by_category": {"hook": 2, "import": 1, "server-helper": 1, "webhook": 1},

@@ -45,7 +45,8 @@ def test_context_from_another_module_and_awaited_auth(tmp_path):
     codes = [(line, code) for line, code, _ in got]
     assert codes == [(1, "CLK006"), (3, "CLK511"), (4, "CLK511"), (5, "CLK501")]
     assert all(via and via[0] == "trpc.ts" for _, _, via in got)
-    assert [c for _, c, _ in findings_at(tmp_path, "trpc.ts")] == ["CLK006"]  # imports the Clerk-backed factory
+    # imports the Clerk-backed factory; wires the context in
+    assert [c for _, c, _ in findings_at(tmp_path, "trpc.ts")] == ["CLK006", "CLK514"]
 
 
 def test_context_fields_taken_from_clerk(tmp_path):
@@ -85,3 +86,65 @@ def test_contexts_not_built_from_clerk_are_silent(tmp_path):
     })
     assert findings_at(tmp_path, "router.ts") == []
     assert findings_at(tmp_path, "trpc.ts") == []
+
+
+TRPC_WITH_MIDDLEWARE = (
+    'import { initTRPC, TRPCError } from "@trpc/server";\n'
+    'import type { Context } from "./context";\n'
+    "const t = initTRPC.context<Context>().create();\n"
+    "export const router = t.router;\n"
+    "export const publicProcedure = t.procedure;\n"
+    "const isAuthed = t.middleware(({ ctx, next }) => {\n"
+    "  if (!ctx.auth.userId) throw new TRPCError({ code: \"UNAUTHORIZED\" });\n"
+    "  const { orgId } = ctx.auth;\n"
+    "  return next({ ctx: { ...ctx, userId: ctx.auth.userId, orgId, requestId: crypto.randomUUID() } });\n"
+    "});\n"
+    "export const protectedProcedure = t.procedure.use(isAuthed);\n"
+    "export const roleProcedure = (...roles: string[]) => protectedProcedure.use(({ next }) => next());\n"
+    "export function planProcedure(plan: string) {\n"
+    "  return t.procedure.use(isAuthed);\n"
+    "}\n"
+)
+ROUTER_ON_MIDDLEWARE = (
+    'import { router, protectedProcedure, roleProcedure, planProcedure, publicProcedure } from "./trpc";\n'
+    "export const postRouter = router({\n"
+    "  mine: protectedProcedure.query(({ ctx }) => ctx.userId),\n"
+    "  org: protectedProcedure.query(({ ctx: { orgId } }) => orgId),\n"
+    "  admin: roleProcedure(\"admin\").mutation(({ ctx }) => ctx.auth.userId),\n"
+    "  pro: planProcedure(\"pro\").query(({ ctx }) => ctx.userId),\n"
+    "  trace: protectedProcedure.query(({ ctx }) => ctx.requestId),\n"
+    "  pub: publicProcedure.query(({ ctx }) => ctx.userId),\n"
+    "});\n"
+)
+
+
+def test_middleware_fields_factories_and_an_imported_context_type(tmp_path):
+    write(tmp_path, {
+        "context.ts": (
+            'import { auth } from "@clerk/nextjs/server";\n'
+            "export const createContext = async () => ({ auth: await auth() });\n"
+            "export type Context = Awaited<ReturnType<typeof createContext>>;\n"
+        ),
+        "trpc.ts": TRPC_WITH_MIDDLEWARE,
+        "router.ts": ROUTER_ON_MIDDLEWARE,
+    })
+    assert [(line, code) for line, code, _ in findings_at(tmp_path, "trpc.ts")] == [
+        (3, "CLK514"), (7, "CLK511"), (9, "CLK511"), (9, "CLK511")]  # `const { orgId } = ctx.auth` binds; its read reports
+    got = findings_at(tmp_path, "router.ts")
+    assert [(line, code) for line, code, _ in got] == [
+        (1, "CLK006"), (3, "CLK511"), (4, "CLK511"), (5, "CLK511"), (6, "CLK511")]
+    assert all(via[:1] == ("trpc.ts",) for _, _, via in got)
+
+
+def test_same_middleware_over_a_context_not_from_clerk_is_silent(tmp_path):
+    write(tmp_path, {
+        "context.ts": (
+            'import { getServerSession } from "next-auth";\n'
+            "export const createContext = async () => ({ auth: await getServerSession() });\n"
+            "export type Context = Awaited<ReturnType<typeof createContext>>;\n"
+        ),
+        "trpc.ts": TRPC_WITH_MIDDLEWARE,
+        "router.ts": ROUTER_ON_MIDDLEWARE,
+    })
+    assert findings_at(tmp_path, "trpc.ts") == []
+    assert findings_at(tmp_path, "router.ts") == []

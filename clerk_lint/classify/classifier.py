@@ -7,10 +7,12 @@ import tree_sitter as ts
 
 from ..readers.ecma.bindings import Use
 from ..concepts.catalog import Catalog, Rule
+from ..concepts.webhook_events import is_svix_module
 from ..findings import Finding, Location
 from ..readers.ecma.imports import ImportDecl, text
 
 IMPORT_RULE, TYPE_IMPORT_RULE, REEXPORT_RULE = "CLK001", "CLK002", "CLK003"
+WEBHOOK_RULE = "CLK601"
 
 # Argument keys whose values are worth carrying into the finding (template names,
 # permissions, plans): they feed the plan's open questions and the draft config.
@@ -71,6 +73,8 @@ class Classifier:
 
     def import_finding(self, decl: ImportDecl) -> Finding:
         code = REEXPORT_RULE if decl.kind == "reexport" else TYPE_IMPORT_RULE if decl.all_types else IMPORT_RULE
+        if is_svix_module(decl.source):
+            code = WEBHOOK_RULE  # svix is Svix's library, not Clerk's: its import is part of the webhook route
         if decl.kind == "reexport":
             names = [n.imported if n.imported == n.exported_as else f"{n.imported} as {n.exported_as}"
                      for n in decl.names]

@@ -148,7 +148,7 @@ def step(state: State, op: str) -> Optional[State]:
         return None
     if not isinstance(state, TypeRef):
         return None
-    if op == ELEMENT:
+    if op == ELEMENT or state.array and op[1:].isdigit():  # `data.map((m) => ...)`, `data[0]`
         return TypeRef(state.name, state.args) if state.array else None
     if state.array and op.startswith("."):
         if op[1:] in SAME_ARRAY:

@@ -3,6 +3,7 @@ sends (which only Clerk sends, which other services send too), the fields of Cle
 payloads, Svix's headers. Asked by the JavaScript and the Python readers alike."""
 from __future__ import annotations
 
+import fnmatch
 import re
 from typing import AbstractSet, Optional
 
@@ -21,6 +22,23 @@ CLERK_PAYLOAD_FIELDS = frozenset({
     "phone_numbers", "web3_wallets", "external_accounts", "public_metadata", "private_metadata",
     "unsafe_metadata", "password_enabled", "two_factor_enabled", "last_sign_in_at",
 })
+# Where a verified Clerk webhook event comes from, as (module glob, export, call ops) of a value
+# chain: svix's `new Webhook(secret).verify(...)` and Clerk's own `verifyWebhook(req)`. A value
+# annotated with a Clerk `*WebhookEvent` type is one too (the annotation op, "").
+EVENT_SOURCES = (("svix", "Webhook", ("()", ".verify", "()")), ("@clerk/*", "verifyWebhook", ("()",)))
+
+
+def event_rest(module: str, export: str, path: tuple[str, ...]) -> Optional[tuple[str, ...]]:
+    """The ops read past a verified Clerk webhook event (`.data`, `.data.first_name` ...) when
+    `export` + `path` of `module` is one, else None."""
+    for pattern, name, ops in EVENT_SOURCES:
+        if export == name and path[:len(ops)] == ops and fnmatch.fnmatchcase(module, pattern):
+            return path[len(ops):]
+    if module.startswith("@clerk/") and export.endswith("WebhookEvent") and path[:1] == ("",):
+        return path[1:]
+    return None
+
+
 # Svix's signature headers (Clerk signs its webhooks with Svix), and Django's META spelling.
 SVIX_HEADERS = frozenset({"svix-id", "svix-timestamp", "svix-signature"})
 SVIX_META_HEADERS = frozenset({"http_svix_id", "http_svix_timestamp", "http_svix_signature"})
@@ -66,6 +84,38 @@ def has_payload_context(text: str) -> bool:
     """Whether a source text reads Clerk payload fields or Svix headers (lower-cased text)."""
     return any(field in text for field in CLERK_PAYLOAD_FIELDS) or any(h in text for h in SVIX_HEADERS) \
         or any(h in text for h in SVIX_META_HEADERS)
+
+
+# A quoted `family.action` literal: the event names a file may branch on.
+_EVENT_LITERAL = re.compile(r"""["'`]([A-Za-z]+\.[A-Za-z]+)["'`]""")
+
+
+# Generic families that, in a file verifying with svix, point at Clerk (billing's `subscription.*`
+# is what Svix's other senders send too).
+_SVIX_CLERK_FAMILIES = ("user.", "organization.")
+
+
+def is_svix_module(specifier: str) -> bool:
+    """`svix` and its subpaths: Svix's own library, which many webhook senders use besides Clerk."""
+    return specifier == "svix" or specifier.startswith("svix/")
+
+
+def svix_serves_clerk(relpath: str, text: str, events: AbstractSet[str]) -> bool:
+    """Whether a file using svix verifies Clerk's webhooks: its path or text names Clerk, it
+    reads Clerk's payload fields, or it names a Clerk event (with svix, even `user.created`:
+    Resend's `email.bounced` or a billing `subscription.created` are not). Svix headers alone do not
+    count: every Svix sender has them."""
+    if names_clerk(relpath) or names_clerk(text):
+        return True
+    lowered = text.lower()
+    if any(field in lowered for field in CLERK_PAYLOAD_FIELDS):
+        return True
+    for m in _EVENT_LITERAL.finditer(text):
+        name = m.group(1)
+        if queued_event(name, events) or is_clerk_only(name) and name in events \
+                or name in events and name.startswith(_SVIX_CLERK_FAMILIES):
+            return True
+    return False
 
 
 class EventGate:

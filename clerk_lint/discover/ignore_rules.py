@@ -170,6 +170,25 @@ def initial_levels(root: str) -> tuple[str, tuple[IgnoreLevel, ...]]:
     return prefix, tuple(levels)
 
 
+def uncover(levels: Sequence[IgnoreLevel], prefix: str) -> tuple[tuple[IgnoreLevel, ...], bool]:
+    """A root named on the command line is scanned even where an enclosing repository's ignore
+    rules cover it (as ripgrep and ruff do): drop the patterns that match the root or a folder
+    above it, keep the others (`*.log` still applies inside). Returns (levels, whether covered)."""
+    folders = [part for part in prefix.split("/") if part]
+    ancestors = ["/".join(folders[:i + 1]) for i in range(len(folders))]
+    if not levels or not any(is_ignored(levels, a, True) for a in ancestors):
+        return tuple(levels), False
+    kept: list[IgnoreLevel] = []
+    for level in levels:
+        subs = [a[len(level.base):] + "/" for a in ancestors if a.startswith(level.base) and a != level.base]
+        patterns = [p for p in level.spec.patterns
+                    if not (p.include and any(p.match_file(sub) is not None for sub in subs))]
+        if len(patterns) == len(level.spec.patterns):
+            kept.append(level)
+        elif any(p.include is not None for p in patterns):
+            kept.append(IgnoreLevel(level.base, pathspec.GitIgnoreSpec(patterns)))
+    return tuple(kept), True
+
 
 class PathFilters:
     def __init__(self, include: Sequence[str], exclude: Sequence[str]):

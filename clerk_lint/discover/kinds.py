@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
@@ -61,6 +61,11 @@ LANGUAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("dockerfile.*", "dockerfile"),
     ("render.yaml", "render-yaml"),
     ("fly.toml", "fly-toml"),
+    # Dynaconf (Python settings): settings.toml, settings.local.toml, .secrets.toml ...
+    ("settings.toml", "dynaconf-toml"),
+    ("settings.*.toml", "dynaconf-toml"),
+    (".secrets.toml", "dynaconf-toml"),
+    (".secrets.*.toml", "dynaconf-toml"),
 )
 
 # Kinds known by their folder, matched against the '/'-separated path.
@@ -74,13 +79,10 @@ DEFAULT_SKIP_DIRS: frozenset[str] = frozenset(
         "node_modules",
         ".git",
         "dist",
-        "build",
         ".next",
-        "out",
         "coverage",
         ".turbo",
         ".vercel",
-        "vendor",
         ".svelte-kit",
         ".nuxt",
         ".output",
@@ -93,6 +95,48 @@ DEFAULT_SKIP_DIRS: frozenset[str] = frozenset(
         ".nox",
     }
 )
+
+# Names that are build output in most apps but also real source folders in some (a Next.js route
+# `app/build/page.tsx`, `app/vendor/[id]/page.tsx`): skipped only where `holds_output` says so.
+OUTPUT_DIR_NAMES: frozenset[str] = frozenset({"build", "out", "vendor"})
+# Beside one of these the folder is a package's own output (or its vendored dependencies).
+PACKAGE_FILES: frozenset[str] = frozenset(
+    {"package.json", "composer.json", "go.mod", "Gemfile", "pyproject.toml", "setup.py", "Cargo.toml"})
+# Inside the folder: what bundlers, exporters and package managers leave there.
+OUTPUT_MARKERS: frozenset[str] = frozenset(
+    {"asset-manifest.json", "manifest.json", "build-manifest.json", "webpack-stats.json", ".vite", "_next",
+     "modules.txt", "autoload.php", "bundle"})
+OUTPUT_SUFFIXES: tuple[str, ...] = (".map", ".chunk.js")
+
+
+def holds_output(folder: str, siblings) -> bool:
+    """Whether a folder named in OUTPUT_DIR_NAMES holds generated output: it sits at a package root
+    (`siblings`, the names beside it, include a package file) or holds a bundler's manifest, a
+    package manager's marker, minified files or source maps."""
+    if not PACKAGE_FILES.isdisjoint(siblings):
+        return True
+    import os
+
+    try:
+        with os.scandir(folder) as it:
+            names = [entry.name for entry in it]
+    except OSError:
+        return False
+    return any(name in OUTPUT_MARKERS or is_minified(name) or name.lower().endswith(OUTPUT_SUFFIXES)
+               for name in names)
+
+# Folder listings outside the walk (config and workspace lookups) skip both kinds, as before.
+LISTING_SKIP_DIRS: frozenset[str] = DEFAULT_SKIP_DIRS | OUTPUT_DIR_NAMES
+
+
+@dataclass
+class DiscoveryStats:
+    """What a walk left out, for the run's summary: files of a kind clerk-lint reads skipped by
+    ignore rules, folders skipped by them, and the named roots an enclosing repository ignores."""
+    ignored_files: int = 0
+    ignored_folders: int = 0
+    covered_roots: list[str] = field(default_factory=list)
+
 
 # Matched against the end of the (lower-cased) file name.
 MINIFIED_SUFFIXES: tuple[str, ...] = (".min.js", ".min.mjs", "-min.js", ".bundle.js")

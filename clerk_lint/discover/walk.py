@@ -13,13 +13,16 @@ What is walked and what is left out
   explicit file of an unknown type is reported as ``skipped``.
 * A *directory* is walked with ``os.scandir``. Left out, and never descended into:
   the directories in ``DEFAULT_SKIP_DIRS`` (exact folder names, at any depth,
-  except the root you named), whatever the .gitignore files say is ignored, and
+  except the root you named), those in ``OUTPUT_DIR_NAMES`` where ``holds_output``
+  says they hold generated output (``default_excludes=False`` walks all of these),
+  whatever the .gitignore files say is ignored (counted in ``DiscoveryStats``), and
   directories matched by an ``--exclude`` pattern.
 * .gitignore files are honoured at every level of the walk, with git's
   precedence: a deeper file overrides a shallower one, and within a file the last
   matching pattern wins. When the root lies inside a git checkout, the
   .gitignore files of the folders between the checkout's top and the root, and
-  ``.git/info/exclude``, apply as well (like git and ripgrep). Matching uses the
+  ``.git/info/exclude``, apply as well (like git and ripgrep), except the patterns
+  that cover the named root itself: a root you name is always walked. Matching uses the
   ``pathspec`` library's ``GitIgnoreSpec``.
 * Minified bundles (``MINIFIED_SUFFIXES``) are left out silently.
 * ``include`` / ``exclude`` are gitignore-style patterns matched against the
@@ -50,8 +53,9 @@ from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
 from ..findings import FileProblem
-from .ignore_rules import PathFilters, initial_levels, is_ignored, IgnoreLevel, load_level
-from .kinds import DEFAULT_SKIP_DIRS, LANGUAGES, Candidate, DiscoveryError, is_minified, language_for
+from .ignore_rules import PathFilters, initial_levels, is_ignored, IgnoreLevel, load_level, uncover
+from .kinds import (DEFAULT_SKIP_DIRS, LANGUAGES, OUTPUT_DIR_NAMES, Candidate, DiscoveryError, DiscoveryStats,
+                    holds_output, is_minified, language_for)
 
 REASON_SYMLINK = "symbolic link not followed"
 REASON_SYMLINK_OUTSIDE = "link points outside the scanned root"
@@ -80,6 +84,8 @@ class _Walker:
         candidates: list[Candidate],
         problems: list[FileProblem],
         seen_paths: set[str],
+        stats: DiscoveryStats,
+        default_excludes: bool = True,
     ):
         self.root = root
         self.root_path = Path(root)
@@ -92,7 +98,12 @@ class _Walker:
         self.seen_paths = seen_paths  # absolute candidate paths (across roots)
         self.visited_dirs: set[str] = set()  # real paths
         self.seen_files: set[str] = set()  # real paths
-        self.prefix, self.base_levels = initial_levels(root)
+        self.stats = stats
+        self.default_excludes = default_excludes
+        self.prefix, levels = initial_levels(root)
+        self.base_levels, covered = uncover(levels, self.prefix)
+        if covered:
+            stats.covered_roots.append(root)
         # Links met while walking, followed afterwards: (relpath, abs path, levels)
         self.pending_links: list[tuple[str, str, tuple[IgnoreLevel, ...]]] = []
 
@@ -109,20 +120,37 @@ class _Walker:
         self.seen_paths.add(abspath)
         self.candidates.append(Candidate(Path(abspath), rel, self.root_path, lang))
 
-    def _wanted_file(self, levels, name: str, rel: str) -> Optional[str]:
+    def _wanted_file(self, levels, name: str, rel: str, count: bool = True) -> Optional[str]:
         lang = language_for(name, self.languages, path=rel)
-        if lang is None or is_minified(name):
+        if lang is None or (self.default_excludes and is_minified(name)):
             return None
-        if self._ignored(levels, rel, False) or not self.filters.keep_file(rel):
+        if self._ignored(levels, rel, False):
+            self.stats.ignored_files += count
+            return None
+        if not self.filters.keep_file(rel):
             return None
         return lang
 
-    def _wanted_dir(self, levels, name: str, rel: str) -> bool:
+    def _wanted_dir(self, levels, name: str, rel: str, path: str, siblings=None) -> bool:
+        if name == ".git" or (self.default_excludes and self._default_skip(name, path, siblings)):
+            return False
+        if self._ignored(levels, rel, True):
+            self.stats.ignored_folders += 1
+            return False
+        return not self.filters.prune_dir(rel)
+
+    @staticmethod
+    def _default_skip(name: str, path: str, siblings) -> bool:
         if name in DEFAULT_SKIP_DIRS:
+            return True
+        if name not in OUTPUT_DIR_NAMES:
             return False
-        if self._ignored(levels, rel, True) or self.filters.prune_dir(rel):
-            return False
-        return True
+        if siblings is None:
+            try:
+                siblings = os.listdir(os.path.dirname(path))
+            except OSError:
+                siblings = ()
+        return holds_output(path, siblings)
 
     # -- walking
     def run(self) -> None:
@@ -161,14 +189,17 @@ class _Walker:
                         if lvl is not None:
                             levels = (*levels, lvl)
                     break
+            siblings = None  # the names in this folder, listed for a folder called build/out/vendor
             for entry in entries:
                 name = entry.name
                 rel = prefix + name
+                if siblings is None and name in OUTPUT_DIR_NAMES:
+                    siblings = {e.name for e in entries}
                 try:
                     if entry.is_symlink():
                         self._symlink(entry.path, name, rel, levels)
                     elif entry.is_dir(follow_symlinks=False):
-                        if self._wanted_dir(levels, name, rel):
+                        if self._wanted_dir(levels, name, rel, entry.path, siblings):
                             real = os.path.join(dirreal, name)
                             if real in self.visited_dirs:
                                 continue
@@ -195,11 +226,11 @@ class _Walker:
         except OSError:
             st = None
         if st is None:
-            if self._wanted_file(levels, name, rel) is not None:
+            if self._wanted_file(levels, name, rel, count=False) is not None:
                 self._problem(rel, REASON_SYMLINK_BROKEN)
             return
         if stat.S_ISDIR(st.st_mode):
-            if not self._wanted_dir(levels, name, rel):
+            if not self._wanted_dir(levels, name, rel, abspath):
                 return
         elif stat.S_ISREG(st.st_mode):
             if self._wanted_file(levels, name, rel) is None:
@@ -243,6 +274,28 @@ class _Walker:
 # --------------------------------------------------------------------------- entry
 
 
+def holds_files(paths: Sequence[Path]) -> bool:
+    """Whether any file lies under `paths` (outside .git; links not followed). Asked only when a
+    scan found nothing to scan, so it stops at the first file."""
+    for p in paths:
+        if not os.path.isdir(p):
+            if os.path.lexists(p):
+                return True
+            continue
+        stack = [os.path.abspath(p)]
+        while stack:
+            try:
+                with os.scandir(stack.pop()) as it:
+                    for entry in it:
+                        if not entry.is_dir(follow_symlinks=False):
+                            return True
+                        if entry.name != ".git":
+                            stack.append(entry.path)
+            except OSError:
+                continue
+    return False
+
+
 def _file_root(abspath: str) -> tuple[str, str]:
     """(root, relpath) for a file argument: relative to the cwd when the file is
     under it, else to the file's own folder."""
@@ -264,6 +317,8 @@ def discover(
     exclude: Sequence[str] = (),
     follow_symlinks: bool = False,
     languages: Mapping[str, str] = LANGUAGES,
+    default_excludes: bool = True,
+    stats: Optional[DiscoveryStats] = None,
 ) -> tuple[list[Candidate], list[FileProblem]]:
     """Collect the files to scan under ``paths``.
 
@@ -277,6 +332,7 @@ def discover(
     candidates: list[Candidate] = []
     problems: list[FileProblem] = []
     seen_paths: set[str] = set()
+    stats = stats if stats is not None else DiscoveryStats()
 
     for p in paths:
         abspath = os.path.abspath(p)
@@ -289,7 +345,8 @@ def discover(
             continue
         if stat.S_ISDIR(st.st_mode):
             _Walker(
-                abspath, filters, languages, follow_symlinks, candidates, problems, seen_paths
+                abspath, filters, languages, follow_symlinks, candidates, problems, seen_paths, stats,
+                default_excludes,
             ).run()
             continue
         root, rel = _file_root(abspath)

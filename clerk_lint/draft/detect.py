@@ -2,13 +2,14 @@
 in the findings and from package.json dependencies (the only file the draft reads itself)."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
 from ..findings import Finding
+from ..resolve.app_database import Database, find_database, read_dependencies
+from .route_rules import RouteRules, read_route_rules
 
 # Clerk SDK -> framework. The first match in this order wins (a Next.js app also imports
 # @clerk/clerk-react through wrappers, an Express API also imports @clerk/backend).
@@ -42,7 +43,6 @@ DEPENDENCY_FRAMEWORKS = (
 )
 REACT_CLIENTS = {"next", "react", "remix", "react-router", "tanstack-start", "expo"}
 VUE_CLIENTS = {"vue", "nuxt"}
-SKIP_DIRS = {"node_modules", ".git", "dist", "build", ".next", "out", "coverage", "vendor"}
 
 
 @dataclass
@@ -53,8 +53,10 @@ class Project:
     app_dir: str = "app"               # next app router: "app" or "src/app"
     pages_dir: str = "pages"
     client_module: str = "better-auth/client"
-    database: str = "pg"               # prisma | drizzle | mongodb | pg | mysql
-    db_provider: str = "pg"            # pg | mysql | sqlite (sqlite: only for Prisma's provider)
+    database: str = "pg"               # prisma | drizzle | kysely | mongodb | pg | mysql | sqlite
+    db_provider: str = "pg"            # pg | mysql | sqlite
+    db: Database = field(default_factory=Database)
+    route_rules: Optional[RouteRules] = None  # what the Clerk middleware protected (Next.js)
     express_major: int = 5
     dependencies: dict[str, str] = field(default_factory=dict)
     manifests: list[str] = field(default_factory=list)
@@ -63,46 +65,6 @@ class Project:
     @property
     def is_next(self) -> bool:
         return self.server == "next"
-
-
-def _manifests(roots: Iterable[Path]) -> list[tuple[Path, str]]:
-    """package.json at each root, and the ones up to two levels below it (a monorepo's apps), as
-    (file, path relative to its root)."""
-    found: list[tuple[Path, str]] = []
-    seen: set[Path] = set()
-    for root in roots:
-        base = root if root.is_dir() else root.parent
-        candidates = [base / "package.json"] + sorted(base.glob("*/package.json")) + sorted(base.glob("*/*/package.json"))
-        for path in candidates:
-            if not path.is_file():
-                continue
-            rel = path.relative_to(base)
-            if any(part in SKIP_DIRS for part in rel.parts) or path.resolve() in seen:
-                continue
-            seen.add(path.resolve())
-            found.append((path, rel.as_posix()))
-    return found
-
-
-def read_dependencies(roots: Iterable[Path]) -> tuple[dict[str, str], list[str]]:
-    """All dependencies of the package.json files found (the first version seen wins)."""
-    deps: dict[str, str] = {}
-    names: list[str] = []
-    for manifest, rel in _manifests(roots):
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not isinstance(data, dict):
-            continue
-        names.append(rel)
-        for key in ("dependencies", "devDependencies", "peerDependencies"):
-            table = data.get(key)
-            if isinstance(table, dict):
-                for name, version in table.items():
-                    if isinstance(name, str) and isinstance(version, str):
-                        deps.setdefault(name, version)
-    return deps, names
 
 
 def _major(spec: str) -> Optional[int]:
@@ -125,7 +87,9 @@ def _route_dir(paths: list[str], name: str) -> Optional[str]:
 
 
 def detect(findings: list[Finding], roots: Iterable[Path]) -> Project:
-    deps, manifests = read_dependencies(list(roots))
+    roots = list(roots)
+    dev_only: set[str] = set()
+    deps, manifests = read_dependencies(roots, dev_only)
     p = Project(dependencies=deps, manifests=manifests)
     packages = {f.package for f in findings}
     packages |= {name for name in deps if name.startswith("@clerk/") or name in ("vue-clerk", "svelte-clerk",
@@ -168,25 +132,17 @@ def detect(findings: list[Finding], roots: Iterable[Path]) -> Project:
     else:
         p.client_module = "better-auth/client"
 
-    p.db_provider = ("mysql" if "mysql2" in deps else
-                     "sqlite" if any(d in deps for d in ("better-sqlite3", "@libsql/client", "sqlite3")) else "pg")
-    if "@prisma/client" in deps or "prisma" in deps:
-        p.database = "prisma"
-        p.reasons.append("database: Prisma (package.json)")
-    elif "drizzle-orm" in deps:
-        p.database = "drizzle"
-        p.reasons.append("database: Drizzle (package.json)")
-    elif "mongodb" in deps or "mongoose" in deps:
-        p.database = "mongodb"
-        p.reasons.append("database: MongoDB (package.json)")
-    elif p.db_provider == "mysql":
-        p.database = "mysql"
-        p.reasons.append("database: mysql2 pool (package.json)")
-    else:
-        p.database = "pg"
-        p.reasons.append("database: pg Pool (" + ("pg/kysely in package.json" if any(
-            d in deps for d in ("pg", "kysely", "postgres", "@vercel/postgres", "@neondatabase/serverless"))
-            else "no ORM or driver in package.json; Postgres assumed") + ")")
-    if p.database in ("drizzle", "pg") and p.db_provider == "sqlite":
-        p.db_provider = "pg"
+    if p.server == "next":
+        middleware = sorted({f.location.path for f in findings if f.code in ("CLK303", "CLK309")})
+        for rel in middleware:
+            base = next((r if r.is_dir() else r.parent for r in roots
+                         if ((r if r.is_dir() else r.parent) / rel).is_file()), None)
+            if base is not None:
+                p.route_rules = read_route_rules(base, rel)
+                if p.route_rules is not None:
+                    break
+    p.db = find_database(list(roots), set(deps) - dev_only, dev_only)
+    p.database = p.db.orm
+    p.db_provider = p.db.dialect if p.db.dialect in ("pg", "mysql", "sqlite") else "pg"
+    p.reasons += p.db.reasons()
     return p

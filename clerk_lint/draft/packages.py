@@ -19,6 +19,11 @@ PACKAGES: dict[str, str] = {
     "mongodb": "^6.10.0",
     "@prisma/client": "^6.0.0",
     "drizzle-orm": "^0.45.2",
+    "postgres": "^3.4.0",
+    "@neondatabase/serverless": "^1.0.0",
+    "@planetscale/database": "^1.19.0",
+    "@libsql/client": "^0.15.0",
+    "@libsql/kysely-libsql": "^0.4.1",
 }
 
 # Plugins published outside the better-auth package: server import, client import.

@@ -1,6 +1,7 @@
 """README.md of the draft: what was detected, the files, what to install, the steps and every TODO."""
 from __future__ import annotations
 
+from ..resolve.app_database import database_questions
 from .context import Ctx
 from .packages import BETTER_AUTH_VERSION, PACKAGES
 
@@ -35,4 +36,7 @@ def render_readme(ctx: Ctx, files: list[str]) -> str:
               "4. Replace the Clerk calls step by step (`clerk-lint plan` lists every location).", "",
               "## TODO", ""]
     lines += [f"- [ ] {t}" for t in ctx.todos]
+    questions = database_questions(p.db) + ctx.questions
+    if questions:
+        lines += ["", "## Open questions", ""] + [f"- {q}" for q in questions]
     return "\n".join(lines) + "\n"

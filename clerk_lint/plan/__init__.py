@@ -1,5 +1,6 @@
 """`clerk-lint plan`: risks, effort, cost, ordered steps and open questions for a Clerk -> Better
-Auth migration, computed from a `ScanResult` and the rule `Catalog` only (never from source text).
+Auth migration, computed from a `ScanResult` and the rule `Catalog` (plus, given the scanned roots, the app's
+database as `resolve/app_database.py` reads it).
 
     plan = build_plan(result, catalog, ModelParams.load(), mau=25_000)
     plan["risks"], plan["effort"], plan["cost"], plan["steps"], plan["open_questions"], plan["files_to_change"]
@@ -7,11 +8,13 @@ Auth migration, computed from a `ScanResult` and the rule `Catalog` only (never 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Optional
 
 from .. import __version__
 from ..concepts.catalog import Catalog
 from ..findings import ScanResult
+from ..resolve.app_database import find_database
 from .facts import DEFAULT_ORG_ROLES, Facts, better_auth_plugins, collect
 from .model import ROLES, ModelError, ModelParams, Pricing, share_out, whole
 from .questions import build_questions
@@ -35,12 +38,15 @@ def pricing_concerns(facts: Facts) -> set[str]:
 
 
 def build_plan(result: ScanResult, catalog: Catalog, params: Optional[ModelParams] = None,
-               mau: Optional[int] = None, pricing: Optional[Pricing] = None) -> dict:
+               mau: Optional[int] = None, pricing: Optional[Pricing] = None,
+               roots: Optional[list[Path]] = None) -> dict:
+    """The plan of a scan; with `roots` (the scanned folders) it also reads which database the app runs."""
     params = params or ModelParams.load()
     facts = collect(result, catalog)
     risks = build_risks(facts)
     steps = build_steps(facts, params)
-    questions = build_questions(facts)
+    database = find_database(roots) if roots else None
+    questions = build_questions(facts, database)
     effort, role_hours, high_mult = _effort(facts, steps, risks, params)
     effort.update(where_effort(facts.findings, result.packages, params, round(sum(effort["by_category"].values()), 2)))
     cost = _cost(facts, role_hours, high_mult, params, mau, pricing)

@@ -3,8 +3,9 @@ the people who run the app can answer. Each is derived from findings and lists i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Union
+from typing import Callable, Optional, Union
 
+from ..resolve.app_database import Database, database_questions
 from .facts import DEFAULT_ORG_ROLES, Facts, locations
 
 
@@ -135,7 +136,7 @@ _BUILDERS: tuple[Callable[[Facts], list[Question]], ...] = (
     _Row("mfa-usage",
          "Is MFA enabled or enforced, and how many users have an authenticator app, backup codes or passkeys?",
          "TOTP secrets move with the CSV export; backup codes and passkeys do not, so those users need a notice.",
-         ("mfa",)),
+         ("mfa", "mfa-possible")),
     _Row("cutover-mode",
          "Is a forced sign-out of every user at cutover acceptable, or is a dual-run period needed?",
          "Sessions cannot be migrated.",
@@ -166,8 +167,20 @@ _BUILDERS: tuple[Callable[[Facts], list[Question]], ...] = (
 )
 
 
-def build_questions(facts: Facts) -> list[Question]:
+def database_question(db: Database) -> list[Question]:
+    """Where the auth tables go, when the app's database evidence disagrees or says nothing."""
+    asked = database_questions(db)
+    if not asked:
+        return []
+    return [Question("database", " ".join(asked),
+                     "Better Auth keeps its users, sessions and accounts in the app's database: the adapter and "
+                     "the migration follow from it.", [e.where for e in db.evidence][:6])]
+
+
+def build_questions(facts: Facts, database: Optional[Database] = None) -> list[Question]:
     q: list[Question] = []
     for builder in _BUILDERS:
         q.extend(builder(facts))
+    if database is not None:
+        q.extend(database_question(database))
     return q

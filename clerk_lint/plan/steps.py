@@ -46,6 +46,9 @@ STEP_DEFS: tuple[StepDef, ...] = (
             "Better Auth session", ("server-auth",), related="authorization"),
     StepDef("client", "Replace the provider, client hooks and control components", ("setup",)),
     StepDef("ui", "Rebuild the prebuilt Clerk UI", ("client",)),
+    # Hosted (Account Portal) or prebuilt sign-in: the app has no form of its own to keep.
+    StepDef("sign-in-pages", "Build sign-in, sign-up and account pages on authClient", ("client",),
+            ("sign-in-pages",), related="sign-in-pages"),
     # Custom sign-in / sign-up flows (CLK210-CLK213, CLK221, CLK222): each call is one step
     # of a Clerk state machine that Better Auth replaces with direct client calls.
     StepDef("custom-flows", "Rewrite the custom sign-in / sign-up flows against authClient", ("client",)),
@@ -57,7 +60,8 @@ STEP_DEFS: tuple[StepDef, ...] = (
     StepDef("mfa", "Carry over TOTP secrets and plan MFA / passkey re-enrolment", ("user-import",), ("mfa",),
             related="mfa"),
     StepDef("session-cutover", "Cut over: every Clerk session ends, users sign in again",
-            ("user-import", "organizations", "server-auth", "middleware", "authorization", "client", "ui", "custom-flows", "tokens",
+            ("user-import", "organizations", "server-auth", "middleware", "authorization", "client", "ui",
+             "sign-in-pages", "custom-flows", "tokens",
              "webhooks", "billing", "social", "mfa"), ("session-cutover",), always=True, related="sessions"),
     StepDef("cleanup", "Remove Clerk packages, imports and environment variables", ("session-cutover",),
             ("cleanup",), always=True),
@@ -347,6 +351,10 @@ def _details(step_id: str, step: Step, facts: Facts) -> str:
                            "and the plugin hooks."),
         "ui": lambda: ("Build pages/components for each prebuilt Clerk component below on authClient, or mount "
                        "the @daveyplate/better-auth-ui equivalents."),
+        "sign-in-pages": lambda: ("Sign-in ran on Clerk's hosted pages or prebuilt components: build sign-in and "
+                                  "sign-up pages (and an account page where <UserProfile/> was used) on authClient "
+                                  "for each method users have: " + _methods(facts) + ". `clerk-lint draft` writes "
+                                  "minimal working pages to start from."),
         "custom-flows": lambda: _custom_flow_details(facts),
         "tokens": lambda: _token_details(facts),
         "webhooks": lambda: ("Move each handled event into an in-process hook, then delete the webhook route: "
@@ -375,6 +383,19 @@ def _details(step_id: str, step: Step, facts: Facts) -> str:
         "qa": lambda: _qa_details(facts),
     }
     return builders[step_id]()
+
+
+def _methods(facts: Facts) -> str:
+    methods = []
+    if facts.has("passwords"):
+        methods.append("email + password")
+    for strategy, label in (("email-otp", "email code"), ("magic-link", "email link"), ("passkey", "passkey")):
+        if strategy in facts.strategies:
+            methods.append(label)
+    providers = sorted(facts.providers) + sorted(facts.generic_providers)
+    if providers:
+        methods.append("OAuth (" + ", ".join(providers) + ")")
+    return ", ".join(methods) if methods else "none is named in code (see the open question on sign-in methods)"
 
 
 # What QA tests, each only when its concern has evidence (sign-in and sessions always).

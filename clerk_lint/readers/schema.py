@@ -21,12 +21,11 @@ from ..concepts.clerk_ids import comment_mentions_clerk, is_clerk_column_name
 from ..classify.classifier import Classifier
 from ..discover.kinds import Candidate
 from ..findings import FileAnalysis, Finding
+from .formats.sql_statements import split_sql
 from .source import SourceText
 from .text_analysis import marked_classifier, text_span
 
 COLUMN_RULE, INDEX_RULE, SUPABASE_RULE = "CLK720", "CLK721", "CLK733"
-
-
 
 
 # --------------------------------------------------------------------------- prisma
@@ -99,85 +98,7 @@ def prisma_columns(text: str, written: Optional[Written] = None) -> Iterator[Col
 
 
 # --------------------------------------------------------------------------- SQL
-
-
-_SQL_SPECIAL = re.compile(r"--|/\*|['\"`$;]")
-_DOLLAR_TAG = re.compile(r"\$([A-Za-z_]\w*)?\$")
-
-
-@dataclass(frozen=True)
-class Statement:
-    text: str  # with comments blanked out (same length as the source slice)
-    start: int  # str offset in the file
-
-
-def split_sql(text: str) -> Iterator[Statement]:
-    """Statements separated by top-level semicolons. Comments are blanked (replaced by spaces,
-    so offsets still match the source); quotes, quoted identifiers and dollar-quoted bodies are
-    kept whole."""
-    out = []
-    i = 0
-    n = len(text)
-    start = 0
-    while i < n:
-        special = _SQL_SPECIAL.search(text, i)
-        if special is None:
-            out.append(text[i:])
-            break
-        if special.start() > i:  # ordinary text up to the next quote, comment, dollar or semicolon
-            out.append(text[i:special.start()])
-            i = special.start()
-        ch = text[i]
-        if text.startswith("--", i):
-            j = text.find("\n", i)
-            j = n if j == -1 else j
-            out.append(" " * (j - i))
-            i = j
-            continue
-        if text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            j = n if j == -1 else j + 2
-            out.append(re.sub(r"[^\n]", " ", text[i:j]))
-            i = j
-            continue
-        if ch in ("'", '"', "`"):
-            j = i + 1
-            while True:
-                j = text.find(ch, j)
-                if j == -1:
-                    j = n
-                    break
-                if j + 1 < n and text[j + 1] == ch:  # a doubled quote inside the literal
-                    j += 2
-                    continue
-                j += 1
-                break
-            out.append(text[i:j])
-            i = j
-            continue
-        if ch == "$":
-            m = _DOLLAR_TAG.match(text, i)
-            if m:
-                tag = m.group(0)
-                j = text.find(tag, i + len(tag))
-                j = n if j == -1 else j + len(tag)
-                out.append(text[i:j])
-                i = j
-                continue
-        if ch == ";":
-            body = "".join(out)
-            if body.strip():
-                yield Statement(body, start)
-            out = []
-            i += 1
-            start = i
-            continue
-        out.append(ch)
-        i += 1
-    body = "".join(out)
-    if body.strip():
-        yield Statement(body, start)
-
+# (statements are split by formats/sql_statements.py)
 
 _IDENT = r'(?:"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|[A-Za-z_][A-Za-z0-9_$]*)'
 _QNAME = rf"{_IDENT}(?:\s*\.\s*{_IDENT})*"
@@ -247,6 +168,34 @@ def _line_comment(text: str, offset: int) -> str:
     line = text[line_start:line_end if line_end != -1 else len(text)]
     idx = line.find("--")
     return line[idx:] if idx != -1 else ""
+
+
+_PRISMA_RELATION = re.compile(r"@relation\((?=[^)]*\bfields\s*:\s*\[(?P<fields>[^\]]*)\])"
+                              r"(?=[^)]*\breferences\s*:\s*\[(?P<refs>[^\]]*)\])")
+
+
+def prisma_relations(text: str) -> Iterator[tuple[str, str, str, str]]:
+    """(model, field, referenced model, referenced field) of each foreign key:
+    `author User @relation(fields: [authorId], references: [id])` -> (Post, authorId, User, id)."""
+    model = None
+    for raw in text.split("\n"):
+        if model is None:
+            m = _PRISMA_BLOCK.match(raw)
+            model = m.group(2) if m and m.group(1) == "model" else None
+            continue
+        if raw.strip().startswith("}"):
+            model = None
+            continue
+        code = raw.partition("//")[0]
+        field = _PRISMA_FIELD.match(code)
+        relation = _PRISMA_RELATION.search(code)
+        if not field or not relation:
+            continue
+        target = field.group("type").rstrip("?").removesuffix("[]")
+        names = [f.strip() for f in relation.group("fields").split(",") if f.strip()]
+        refs = [r.strip() for r in relation.group("refs").split(",") if r.strip()]
+        for name, ref in zip(names, refs):
+            yield model, name, target, ref
 
 
 def prisma_table_names(text: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ The document is one object; keys appear in the order below. Open-ended maps
       "root": ".",                          # the scan root as given when relative, else "."
       "summary": {
         "files_scanned": 12,
+        "skipped_by_ignore_rules": {"files": 2, "folders": 1},  # left out by .gitignore files (a folder counts once)
         "findings": 5,
         "by_difficulty": {"trivial": 1, "moderate": 2, "hard": 1, "blocker": 1},  # always all four
         "by_category": {"hook": 2, "import": 3},                                # only categories found
@@ -110,6 +111,7 @@ def to_document(result: ScanResult) -> dict:
         "root": _root(result.root),
         "summary": {
             "files_scanned": result.files_scanned,
+            "skipped_by_ignore_rules": {"files": result.ignored_files, "folders": result.ignored_folders},
             "findings": len(result.findings),
             "by_difficulty": by_difficulty(result.findings),
             "by_category": by_category(result.findings),

@@ -168,7 +168,9 @@ def build_log(result: ScanResult, catalog: Catalog) -> so.SarifLog:
         invocations=[
             so.Invocation(
                 execution_successful=True,
-                tool_execution_notifications=[_notification(p) for p in result.problems] or None,
+                tool_execution_notifications=[_notification(p) for p in result.problems] + (
+                    [so.Notification(level="note", message=so.Message(text=result.ignore_note()))]
+                    if result.ignore_note() else []) or None,
             )
         ],
         results=[_result(f, rule_index) for f in result.findings],

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ..discover.kinds import DEFAULT_SKIP_DIRS
+from ..discover.kinds import LISTING_SKIP_DIRS as DEFAULT_SKIP_DIRS
 from .project_files import CONFIG_NAMES, DIR, FILE
 from .specifiers import EXTENSIONS, JS_TO_TS, code_ext, exports_map, file_stem, flatten_conditions, is_dts, \
     strip_code_ext, targets_for

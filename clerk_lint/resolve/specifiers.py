@@ -4,6 +4,7 @@ subpath patterns and conditions). No file system access here."""
 from __future__ import annotations
 
 import os
+import re
 from typing import Optional
 
 from ..readers.formats.jsonc import Json
@@ -20,6 +21,8 @@ DTS_SUFFIXES: tuple[str, ...] = (".d.ts", ".d.mts", ".d.cts")
 # Export conditions tried first, in this order; any other condition follows in
 # the order the package lists it.
 CONDITION_ORDER: tuple[str, ...] = ("source", "types", "typings", "import", "module", "default", "require")
+# A specifier or target with a scheme names no project file.
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")  # node:, bun:, https:, data:, virtual:
 
 
 def split_bare(spec: str) -> tuple[str, str]:

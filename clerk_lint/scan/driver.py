@@ -7,8 +7,8 @@ from typing import Optional, Sequence
 from .. import progress, time_budget
 from ..concepts.catalog import Catalog
 from ..concepts.clerk_ids import CONVEX_CLERK_CODES
-from ..discover.kinds import Candidate
-from ..discover.walk import discover
+from ..discover.kinds import Candidate, DiscoveryStats
+from ..discover.walk import discover, holds_files
 from ..discover.workspaces import package_folders
 from ..findings import FileAnalysis, ScanResult
 from ..readers import in_project
@@ -87,12 +87,76 @@ def _stored_id_columns(writes: list, candidates: list[Candidate], catalog: Catal
         result.problems.append(internal_error(".", exc, " in the stored-ids pass"))
 
 
+def nothing_scanned(paths: Sequence[Path], result: ScanResult, options: ScanOptions) -> str:
+    """Why a scan that found no file to scan is not a clean result ('' when nothing is there)."""
+    if not holds_files(paths):
+        return ""
+    why = [result.ignore_note()] if result.ignore_note() else []
+    if result.problems:
+        why.append(f"{len(result.problems)} skipped (see the warnings)")
+    if options.include or options.exclude:
+        why.append("--include / --exclude left the rest out")
+    if not why:
+        why.append("none is of a kind clerk-lint reads, or all are in folders skipped by default "
+                   "(--no-default-excludes scans those)" if options.default_excludes
+                   else "none is of a kind clerk-lint reads")
+    where = ", ".join(str(p) for p in paths)
+    return f"0 files scanned, but there are files under {where}: " + "; ".join(why)
+
+
+def _scan_python_project(python: list[Candidate], first: dict, catalog: Catalog, options: ScanOptions,
+                         writes: list, result: ScanResult) -> dict:
+    """Python files read again as a project (resolve/py_project.py): Clerk clients, auth wrappers
+    and the data they return followed across modules. Returns path -> (findings, problems) of
+    the files it read; adds the Clerk ids they write into model columns to `writes`."""
+    from ..resolve.py_project import analyze_python_project
+    from ..readers.source import read_bytes
+
+    start = [c for c in python if first.get(str(c.path), ([], []))[0]]
+    if not start:
+        return {}
+    sources: dict[str, SourceText] = {}
+
+    def peek(candidate: Candidate):
+        raw, _ = read_bytes(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
+        return raw
+
+    def analyze(candidate: Candidate, context):
+        from ..readers.python import analyzer as py_analyzer
+
+        source, _ = read_source(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
+        if source is None:
+            return None
+        sources[str(candidate.path)] = source
+        return analyze_safely(py_analyzer, source, candidate, catalog, context)
+
+    out: dict = {}
+    try:
+        with progress.phase("python cross-module pass"):
+            analyses = analyze_python_project(python, start, peek, analyze)
+    except Exception as exc:  # a bug in the project pass: the per-file findings stand
+        result.problems.append(internal_error(".", exc, " in the Python project pass"))
+        return {}
+    for key, analysis in analyses.items():
+        writes.extend(analysis.id_writes)
+        source = sources.get(key)
+        if source is not None:
+            out[key] = finish(analysis, source, [p for p in first.get(key, ([], []))[1]
+                                                 if p.kind != "parse-partial"])
+    return out
+
+
 def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = ScanOptions()) -> ScanResult:
     time_budget.set_limit(options.file_time_budget)
     with progress.phase("finding files"):
+        stats = DiscoveryStats()
         candidates, problems = discover(paths, include=options.include, exclude=options.exclude,
-                                        follow_symlinks=options.follow_symlinks)
-    result = ScanResult(root=".", problems=list(problems))
+                                        follow_symlinks=options.follow_symlinks,
+                                        default_excludes=options.default_excludes, stats=stats)
+    result = ScanResult(root=".", problems=list(problems), ignored_files=stats.ignored_files,
+                        ignored_folders=stats.ignored_folders, covered_roots=list(stats.covered_roots))
+    if not candidates:
+        result.nothing_scanned = nothing_scanned(paths, result, options)
     from .parallel import Session
 
     js_family = [c for c in candidates if in_project(c.language)]
@@ -119,9 +183,11 @@ def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = Sca
         if js_family:
             with progress.phase("cross-file pass"):
                 writes = _scan_js_project(js_family, catalog, options, result, first, session.run_round, project)
+    python = [c for c in candidates if c.language == "python"]
+    py_results = _scan_python_project(python, first, catalog, options, writes, result) if python else {}
     for candidate in candidates:
         if not in_project(candidate.language):
-            findings, file_problems = first.get(str(candidate.path), ([], []))
+            findings, file_problems = py_results.get(str(candidate.path)) or first.get(str(candidate.path), ([], []))
             result.findings.extend(findings)
             result.problems.extend(file_problems)
     if writes:

@@ -23,6 +23,7 @@ class ScanOptions:
     exclude: tuple[str, ...] = ()
     max_bytes: int = 2_000_000
     follow_symlinks: bool = False
+    default_excludes: bool = True  # skip node_modules, dist, generated build/out/vendor ... (discover/kinds.py)
     jobs: Optional[int] = 1  # worker processes for the per-file pass; None or 0: automatic (parallel.py)
     cache_dir: Optional[str] = None  # reuse per-file results across runs (cache.py)
     file_time_budget: Optional[float] = time_budget.DEFAULT_SECONDS  # seconds per file; None: no limit
@@ -48,7 +49,8 @@ def analyze_safely(analyzer, source: SourceText, candidate: Candidate, catalog: 
         with time_budget.per_file():
             return analyzer.analyze(source, candidate, catalog, context)
     except time_budget.OverBudget:  # a reader that could not keep its findings so far
-        return FileAnalysis(problems=[time_budget.problem(candidate.relpath)])
+        return FileAnalysis(problems=[FileProblem(candidate.relpath, time_budget.reason(), time_budget.KIND,
+                                                  partial=True)])
     except Exception as exc:  # a bug met on one file must not end the run or lose the others
         return FileAnalysis(problems=[internal_error(candidate.relpath, exc)])
 
@@ -60,9 +62,26 @@ def _clipped(finding: Finding) -> Finding:
     return dataclasses.replace(finding, location=dataclasses.replace(finding.location, source_line=line))
 
 
+def one_per_line(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule, line and what it says (`req.auth` and `req.auth()` are one): two
+    reads of `user.publicMetadata` or `req.auth.userId && req.auth.orgId` on a line are one change
+    there; three role keys or two env variables, whose messages name each, stay apart. The
+    leftmost is kept."""
+    kept: dict[tuple, Finding] = {}
+    for f in findings:
+        key = (f.code, f.location.path, f.location.line, f.via, f.message.replace("()", ""))
+        held = kept.get(key)
+        if held is None or f.location.column < held.location.column:
+            kept[key] = f
+    if len(kept) == len(findings):
+        return findings
+    chosen = {id(f) for f in kept.values()}
+    return [f for f in findings if id(f) in chosen]
+
+
 def finish(analysis: FileAnalysis, source: SourceText, problems: list[FileProblem]) -> tuple[list[Finding], list[FileProblem]]:
-    """Per-file post-processing once the analysis is final: fingerprints, suppressions."""
-    findings = suppressions.apply(with_line_hashes(analysis.findings, source.text), source.text)
+    """Per-file post-processing once the analysis is final: repeats, fingerprints, suppressions."""
+    findings = suppressions.apply(with_line_hashes(one_per_line(analysis.findings), source.text), source.text)
     lines = source.text.split("\n") if findings else []
     findings = [secrets.redact_finding(f, lines) for f in findings]  # no report may repeat a secret
     findings = [_clipped(f) for f in findings]  # after redaction: a clipped secret would escape it

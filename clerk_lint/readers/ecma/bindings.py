@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Optional
 import tree_sitter as ts
 
 from ...findings import Location
+from .carriers import carried, split
 from .imports import NAMESPACE, TRANSPARENT, pattern_names, text
 from .queries import captures
 from .scopes import ScopeIndex
@@ -155,9 +156,9 @@ def _walk_chain(ref: ts.Node) -> tuple[list[Step], Optional[ts.Node], ts.Node]:
             steps.append(Step(parent, "." + (text(prop) if prop is not None else "?")))
         elif kind == "subscript_expression" and parent.child_by_field_name("object") == node:
             index = parent.child_by_field_name("index")
-            if index is None or index.type != "string":
+            if index is None or index.type not in ("string", "number") or not text(index).strip("\"'`"):
                 break
-            steps.append(Step(parent, "." + text(index).strip("\"'`")))
+            steps.append(Step(parent, "." + text(index).strip("\"'`")))  # `[0]` is `.0`: a position
         elif kind == "call_expression" and parent.child_by_field_name("function") == node:
             steps.append(Step(parent, "()", parent.child_by_field_name("arguments")))
         elif kind == "new_expression" and parent.child_by_field_name("constructor") == node:
@@ -210,6 +211,14 @@ def _option_functions(obj: ts.Node) -> list[tuple[str, ts.Node]]:
     return out
 
 
+def in_positions(value: Origin, positions: tuple[str, ...]) -> Origin:
+    """An array literal holding `value` at `positions` (`.0` each, outermost first), as an
+    object origin whose only Clerk field is that position."""
+    for op in reversed(positions):
+        value = Origin(value.module, value.export, value.path, value.via, value.related, fields=((op[1:], value),))
+    return value
+
+
 def value_of(use: Use) -> Optional[Origin]:
     """The Clerk value at the top of a use's chain, or None when it is not one we follow
     (a wrapper whose result is not a Clerk value)."""
@@ -240,6 +249,7 @@ class Resolver:
         self.bound: dict[int, Origin] = {}  # definition id -> what it holds
         self.binding_source: dict[int, Use] = {}  # derived definition id -> the use it was computed from
         self.destructured: set[int] = set()  # definitions bound from a pattern path (Use.destructured)
+        self.parameters: set[int] = set()  # parameters bound to what another module passes in (passing.py)
         # Every identifier by its bytes; a name's list is sorted out (declarations dropped) the
         # first time that name is bound, which is for a handful of names per file.
         self._by_text: dict[bytes, list[ts.Node]] = {}
@@ -250,6 +260,21 @@ class Resolver:
         self.lookup: Optional[Callable[[str, str], Optional[Origin]]] = None
         # (use, its value) -> further bindings of that value (value_flow.ValueFlow.bindings)
         self.flow: Optional[Callable[["Use", Origin], list[tuple[ts.Node, Origin]]]] = None
+        # a use of a tRPC builder -> (the builder after its steps, bindings of its callbacks) (trpc_context)
+        self.builder: Optional[Callable[["Use"], tuple[Origin, list[tuple[ts.Node, Origin]]]]] = None
+
+    def from_parameter(self, use: "Use") -> bool:
+        """The use reads a value another module passed in (`parameters`), or one derived from it."""
+        seen = 0
+        while use is not None and self.parameters and seen < 50:
+            target = self.scopes.resolve(use.ref)
+            if target is None:
+                return False
+            if target.id in self.parameters:
+                return True
+            use = self.binding_source.get(target.id)
+            seen += 1
+        return False
 
     def refs(self, name: str) -> list[ts.Node]:
         """The identifiers named `name` that are references (not declarations), in document order."""
@@ -393,24 +418,36 @@ class Resolver:
         if use.jsx is not None or use.reexport:
             return out
         top = use.top
-        parent = top.parent if top is not None else None
         full = value_of(use)
         if full is None:
             return out
-        if parent is not None and parent.type == "variable_declarator" and parent.child_by_field_name("value") == top:
+        if use.origin.context is not None and self.builder is not None:
+            # A tRPC builder: its callbacks' `{ ctx }`, and the builder its middlewares leave.
+            full, params = self.builder(use)
+            out += params
+        holder, index = carried(top) if top is not None else (top, ())
+        parent = holder.parent if holder is not None else None
+        if parent is not None and parent.type == "variable_declarator" and parent.child_by_field_name("value") == holder:
             pattern = parent.child_by_field_name("name")
             if pattern is not None:
-                for path, ident in pattern_names(pattern):
-                    if self.scopes.is_definition(ident):
-                        value = full.extend(path) if not (full.app and path) else self.member(full, path[0])
-                        if value is not None and full.app and len(path) > 1:
-                            value = value.extend(path[1:]) if value.wrapper is None else None
-                        if value is None:
-                            continue
-                        out.append((ident, value))
+                for path, ident in pattern_names(pattern, arrays=True):
+                    parts = split(path, index)
+                    if parts is None or not self.scopes.is_definition(ident):
+                        continue
+                    path, wrap = parts
+                    if wrap:  # `const items = [user]`: an array the value sits in
+                        out.append((ident, in_positions(full, wrap)))
                         self.binding_source[ident.id] = use
-                        if path:
-                            self.destructured.add(ident.id)
+                        continue
+                    value = full.extend(path) if not (full.app and path) else self.member(full, path[0])
+                    if value is not None and full.app and len(path) > 1:
+                        value = value.extend(path[1:]) if value.wrapper is None else None
+                    if value is None:
+                        continue
+                    out.append((ident, value))
+                    self.binding_source[ident.id] = use
+                    if path:
+                        self.destructured.add(ident.id)
         # Callback parameters (clerkMiddleware((auth, req) => ...)).
         for index, step in enumerate(use.steps):
             if step.op != "()" or step.arguments is None:
@@ -433,33 +470,6 @@ class Resolver:
                         ident = params[position]
                         if self.scopes.is_definition(ident):
                             out.append((ident, Origin(use.origin.module, export, (), use.origin.via, use.origin.related)))
-        if use.origin.context is not None:
-            out += self._context_params(use, use.origin.context)
         if self.flow is not None:
             out += self.flow(use, full)
-        return out
-
-    def _context_params(self, use: Use, context: Origin) -> list[tuple[ts.Node, Origin]]:
-        """`.query(({ ctx }) => ...)`, `.use(({ ctx, next }) => ...)` on a tRPC builder: the
-        callback's first parameter holds the context at `.ctx`."""
-        out: list[tuple[ts.Node, Origin]] = []
-        for step in use.steps:
-            if step.op != "()" or step.arguments is None:
-                continue
-            for arg in step.arguments.named_children:
-                if arg.type not in ("arrow_function", "function_expression", "function"):
-                    continue
-                params = _function_params(arg)
-                if not params:
-                    continue
-                if params[0].type == "identifier":  # (opts) => opts.ctx.auth
-                    if self.scopes.is_definition(params[0]):
-                        out.append((params[0], Origin(context.module, context.export, context.path, context.via,
-                                                      context.related, fields=(("ctx", context),))))
-                    continue
-                for path, ident in pattern_names(params[0]):
-                    if path[:1] == (".ctx",) and self.scopes.is_definition(ident):
-                        bound = context.extend(path[1:])
-                        if bound is not None:
-                            out.append((ident, bound))
         return out

@@ -12,6 +12,9 @@ A module symbol is Clerk-backed when it
 A function that only takes a Clerk value as a parameter, or calls Clerk for something its
 result does not depend on (logging, analytics), is not a wrapper: its callers do not change
 in a migration, so they are not flagged.
+
+Long because: one builder reads every export form (ESM, CommonJS, re-exports, wrappers, types)
+against the same resolver state; its syntax helpers are the seam to split at next.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from typing import Callable, Optional
 
 import tree_sitter as ts
 
-from .bindings import Origin, Resolver, Use, Wrapper, value_of
+from .bindings import Origin, Resolver, Use, Wrapper, called_value, value_of
 from ...findings import Finding, Location
 from .imports import TRANSPARENT, text
 
@@ -45,9 +48,18 @@ class ModuleSummary:
     namespaces: dict[str, str] = field(default_factory=dict)
     # `module.exports = fn`: `require()` of the module is exports["default"] itself
     whole_default: bool = False
+    # `export type Context = Awaited<ReturnType<typeof createContext>>` of a Clerk-backed
+    # factory: the type names what calling it gives (a tRPC / GraphQL context)
+    types: dict[str, Origin] = field(default_factory=dict)
+    # request-scoped places the module stores Clerk values in (`c.set("userId", ...)`,
+    # `res.locals.userId = ...`): value_stores.store_key -> the value, read back in any module
+    stores: dict[str, Origin] = field(default_factory=dict)
+    # Clerk values handed to other modules' functions and resolver maps (passing.Pass)
+    passes: tuple = ()
 
     def is_empty(self) -> bool:
-        return not (self.exports or self.forwards or self.clerk_stars or self.local_stars or self.namespaces)
+        return not (self.exports or self.forwards or self.clerk_stars or self.local_stars or self.namespaces
+                    or self.types or self.stores or self.passes)
 
 
 def _strip(node: ts.Node) -> ts.Node:
@@ -142,6 +154,19 @@ def _passes_through(element: ts.Node) -> bool:
     return False
 
 
+def type_query_name(node: ts.Node) -> Optional[ts.Node]:
+    """The identifier of the first `typeof X` inside a type (iterative)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "type_query":
+            inner = current.named_children[0] if current.named_children else None
+            if inner is not None and inner.type == "identifier":
+                return inner
+        stack.extend(reversed(current.named_children))
+    return None
+
+
 def _element_of(tag: ts.Node) -> Optional[ts.Node]:
     """The element an opening or self-closing tag belongs to."""
     return tag if tag.type == "jsx_self_closing_element" else tag.parent
@@ -229,7 +254,7 @@ class SummaryBuilder:
         return tuple(out)
 
     def wrapper_of(self, name: str, name_node: ts.Node, fn: ts.Node) -> Optional[Wrapper]:
-        inside = [u for u in self.uses if _within(u.ref, fn)]
+        inside = [u for u in self.uses if _within(u.ref, fn) and not self.resolver.from_parameter(u)]
         if not inside:
             return None
         # 1. The result comes from Clerk (components are judged by what they render instead).
@@ -289,6 +314,39 @@ class SummaryBuilder:
                 return self._wrapper(name, name_node, finding, None)
         return None
 
+    def returned_value(self, ident: ts.Node) -> Optional[Origin]:
+        """What calling the function `ident` names gives, when it is a Clerk value or an object
+        with Clerk fields: an imported wrapper, or a function of this file judged as one."""
+        target = self.resolver.scopes.resolve(ident)
+        if target is None:
+            return None
+        bound = self.resolver.bound.get(target.id)
+        if bound is not None:
+            return called_value(bound.wrapper) if bound.wrapper is not None else None
+        name_node, value = self._definition(ident)
+        if name_node is None or value is None:
+            return None
+        value = _strip(value)
+        if value.type not in FUNCTION_NODES:
+            return None
+        wrapper = self.wrapper_of(text(name_node), name_node, value)
+        return called_value(wrapper) if wrapper is not None else None
+
+    def context_value(self, node: ts.Node) -> Optional[Origin]:
+        """What a server's `context` option gives per request: an inline factory or a named one."""
+        if node.type in FUNCTION_NODES:
+            wrapper = self.wrapper_of("context", node, node)
+            return called_value(wrapper) if wrapper is not None else None
+        return self.returned_value(node) if node.type in ("identifier", "shorthand_property_identifier") else None
+
+    def _type_alias(self, declaration: ts.Node, summary: ModuleSummary) -> None:
+        """`export type Context = Awaited<ReturnType<typeof createContext>>`."""
+        name, value = declaration.child_by_field_name("name"), declaration.child_by_field_name("value")
+        function = type_query_name(value) if value is not None else None
+        origin = self.returned_value(function) if function is not None else None
+        if name is not None and origin is not None:
+            summary.types[text(name)] = origin.through(self.relpath)
+
     # -- exports ----------------------------------------------------------------
 
     def _export_value(self, name: str, name_node: ts.Node, value: Optional[ts.Node]) -> Optional[Origin]:
@@ -335,7 +393,9 @@ class SummaryBuilder:
             is_default = any(not c.is_named and c.type == "default" for c in stmt.children)
             declaration = stmt.child_by_field_name("declaration")
             value = stmt.child_by_field_name("value")
-            if declaration is not None:
+            if declaration is not None and declaration.type == "type_alias_declaration":
+                self._type_alias(declaration, summary)
+            elif declaration is not None:
                 self._declaration(declaration, summary, "default" if is_default else None)
             elif value is not None and is_default:
                 value = _strip(value)
@@ -429,6 +489,10 @@ class SummaryBuilder:
         if declaration.type in ("function_declaration", "generator_function_declaration"):
             name_node = declaration.child_by_field_name("name")
             if name_node is None:
+                return
+            bound = self.resolver.bound.get(name_node.id)
+            if bound is not None and bound.context is not None:  # a function returning a tRPC builder
+                summary.exports[default_name or text(name_node)] = bound.through(self.relpath)
                 return
             wrapper = self.wrapper_of(text(name_node), name_node, declaration)
             if wrapper is not None:

@@ -52,10 +52,11 @@ def _has_token(node: ts.Node, token: str) -> bool:
     return any(not c.is_named and c.type == token for c in node.children)
 
 
-def pattern_names(pattern: ts.Node) -> list[tuple[tuple[str, ...], ts.Node]]:
+def pattern_names(pattern: ts.Node, arrays: bool = False) -> list[tuple[tuple[str, ...], ts.Node]]:
     """Identifiers a declaration pattern binds, each with the member path it reads:
     `{ a, b: { c } }` -> [((".a",), a), ((".b", ".c"), c)]. Array patterns bind nothing
-    we can follow (Clerk APIs return objects)."""
+    unless `arrays` (`const [a, { b }] = ...` -> [((".0",), a), ((".1", ".b"), b)]): Clerk
+    APIs return objects, only a value the app put in an array is read back by position."""
     out: list[tuple[tuple[str, ...], ts.Node]] = []
     stack: list[tuple[tuple[str, ...], ts.Node]] = [((), pattern)]
     while stack:
@@ -83,6 +84,14 @@ def pattern_names(pattern: ts.Node) -> list[tuple[tuple[str, ...], ts.Node]]:
                         stack.append((path, inner))
         elif kind == "shorthand_property_identifier_pattern":
             out.append((path, node))
+        elif kind == "array_pattern" and arrays:
+            position = 0
+            for child in node.named_children:
+                if child.type == "comment":
+                    continue
+                if child.type != "rest_pattern":
+                    stack.append(((*path, f".{position}"), child))
+                position += 1
         elif kind == "assignment_pattern":
             left = node.child_by_field_name("left")
             if left is not None:

@@ -64,7 +64,7 @@ def analyze_in_pieces(data: bytes, relpath: str, lang: str, catalog, location: C
         try:
             time_budget.check()
         except time_budget.OverBudget:
-            result.problems.append(time_budget.problem(relpath))
+            result.problems.append(FileProblem(relpath, time_budget.reason(), time_budget.KIND, partial=True))
             break
         lead = prefix if n > 0 and prefix_end < start else b""
 

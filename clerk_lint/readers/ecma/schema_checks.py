@@ -82,14 +82,41 @@ def _column_definition(value) -> tuple[bool, str]:
     return False, ""
 
 
+# Keys of a Convex function definition (`mutation({ args, returns, handler })`) whose objects
+# validate the function's arguments and result, not a table's fields.
+_FUNCTION_VALIDATORS = frozenset({"args", "returns"})
+
+
+def _in_function_validators(pair) -> bool:
+    """Whether a field pair sits in `args: {...}` / `returns: v.object({...})` of a call's object."""
+    node = pair.parent
+    for _ in range(8):
+        if node is None:
+            return False
+        if node.type == "pair" and _js_text(node.child_by_field_name("key")).strip("\"'") in _FUNCTION_VALIDATORS:
+            holder = node.parent
+            return holder is not None and holder.type == "object" and holder.parent is not None \
+                and holder.parent.type == "arguments"
+        if node.type in ("statement_block", "program", "class_body"):
+            return False
+        node = node.parent
+    return False
+
+
 def _table_name(obj) -> str:
     """The table an object of columns belongs to: pgTable("users", {...}) -> users;
     users: defineTable({...}) -> users; const UserSchema = new Schema({...}) -> UserSchema."""
     node = obj
-    for _ in range(6):
-        node = node.parent
+    for _ in range(10):
+        came_from, node = node, node.parent
         if node is None:
             return ""
+        if node.type == "call_expression" and node.child_by_field_name("function") == came_from:
+            continue  # a method chained on the table (`defineTable({...}).index("by_x", [...])`)
+        if node.type == "member_expression":
+            continue
+        if node.type == "pair" and came_from.type == "call_expression":
+            return _js_text(node.child_by_field_name("key")).strip("\"'")  # users: defineTable({...}).index(...)
         if node.type in ("call_expression", "new_expression"):
             name = _first_string_arg(node) if node.type == "call_expression" else ""
             if name:
@@ -118,6 +145,8 @@ def js_clerk_id_column(node, catalog: Catalog):
         is_column, db_name = _column_definition(parent.child_by_field_name("value"))
         if not is_column or not (is_clerk_column_name(key) or (db_name and is_clerk_column_name(db_name))):
             return ""
+        if _in_function_validators(parent):
+            return ""  # a Convex function's argument: it carries the id (CLK726), stores nothing
         table = _table_name(parent.parent) if parent.parent is not None else ""
         column = db_name or key
         shown = f"{table}.{key}" if table else key

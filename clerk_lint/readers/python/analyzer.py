@@ -1,7 +1,7 @@
 """The Python reader's entry point: parse a file with ``ast``, walk it, or fall back to its
 import lines when it cannot be parsed.
 
-Python rules live in ``rules/python.toml`` (codes CLK800-CLK849). Most of them match the
+Python rules live in ``rules/python.toml`` (codes CLK800-CLK859). Most of them match the
 dotted *path* of a call or subscript (see ``syntax.Val``) against the rule's ``chains`` globs
 (``path_rules.py``). Some of these rules add a condition (a Clerk URL or key flowing into
 ``jwt.decode``; a Clerk env var name read from ``os.environ``: ``checks.py``); the rest are
@@ -38,8 +38,8 @@ may_matter = substring_test(MARKERS)
 
 
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: object = None) -> FileAnalysis:
-    if not may_matter(source.data):
-        return FileAnalysis()
+    if not may_matter(source.data) and getattr(context, "python_export", None) is None:
+        return FileAnalysis()  # (the project pass asks about files importing Clerk-backed modules)
     index = LineIndex(source)
     depth = _bracket_depth(source.data)
     if depth > MAX_BRACKET_DEPTH:
@@ -71,7 +71,7 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
     from .scopes import TooDeep
     from .walker import PyFile
     try:
-        result = PyFile(tree, source, candidate, catalog, index).run()
+        result = PyFile(tree, source, candidate, catalog, index, context).run()
     except TooDeep as exc:
         return _fallback(source, candidate, catalog, index, f"{exc}: only import lines were scanned")
     except RecursionError:

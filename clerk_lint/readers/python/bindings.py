@@ -40,6 +40,10 @@ class Bindings(ScopeTables):
         self._values: dict = {}
         self._taints: dict = {}
         self._busy: set = set()
+        # Val -> the value it stands for when imported from the app's own module (walker._rebind)
+        self.rebind = None
+        # Val of an imported function -> the Clerk value its call returns (walker._rebind_call)
+        self.rebind_call = None
 
     # -- values -----------------------------------------------------------------------
 
@@ -68,8 +72,13 @@ class Bindings(ScopeTables):
                 rt = type(ref)
                 if rt is ast.alias:
                     val = self.import_vals.get(ref)
+                    if val is not None and self.rebind is not None:
+                        val = self.rebind(val) or val
                 elif ref in self.assigned:
                     val = self.value(self.assigned[ref])
+                elif ref in self.iterated:
+                    inner = self.value(self.iterated[ref])
+                    val = inner.item() if inner is not None else None
                 elif rt is ast.arg:
                     val = self._param_value(ref)
                 else:
@@ -80,7 +89,10 @@ class Bindings(ScopeTables):
         if t is ast.Attribute:
             base = self.value(node.value)
             if base is not None:
-                return base.attr(node.attr)
+                val = base.attr(node.attr)
+                if self.rebind is not None and "(" not in base.chain and "[" not in base.chain:
+                    return self.rebind(val) or val
+                return val
             cls = self.self_class(node.value)
             if cls is not None:
                 for expr in self.class_attrs.get((cls, node.attr), ()):
@@ -91,6 +103,10 @@ class Bindings(ScopeTables):
         if t is ast.Call:
             base = self.value(node.func)
             if base is not None:
+                if self.rebind_call is not None:
+                    result = self.rebind_call(base)
+                    if result is not None:
+                        return result
                 return base.call()
             # A factory defined in this file: `def _client(): ... return Clerk(...)`.
             definition = self.definition(node.func)

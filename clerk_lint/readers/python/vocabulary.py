@@ -18,6 +18,36 @@ SVIX_VERIFY, SVIX_HMAC, WEBHOOK_EVENT = "CLK840", "CLK841", "CLK842"
 ENV_READ = "CLK845"
 AUTH_DEPENDENCY, AUTH_MIDDLEWARE = "CLK846", "CLK847"
 COMMUNITY_USE = "CLK815"
+CLAIM_READ = "CLK850"
+APP_IMPORT = "CLK006"  # an import of the app's own Clerk-backed module (shared with the JS reader)
+
+# RequestState's fields (clerk_backend_api.security.types) an app reads to decide.
+STATE_FIELDS = frozenset({"is_signed_in", "is_authenticated", "status", "reason", "token", "message", "to_auth"})
+# Clerk session token claims -> what a Better Auth session gives instead.
+CLAIM_ADVICE = {
+    "sub": "session.user.id",
+    "user_id": "session.user.id",
+    "sid": "session.session.id",
+    "org_id": "session.session.activeOrganizationId (organization plugin)",
+    "org_role": "the member's role (organization plugin getActiveMember; roles have no org: prefix)",
+    "org_slug": "the active organization's slug (organization plugin)",
+    "org_permissions": "hasPermission on the organization plugin",
+    "o": "session.session.activeOrganizationId and the member's role (organization plugin)",
+    "azp": "trustedOrigins on the auth server",
+    "metadata": "fields of your own on the user table (additionalFields)",
+    "public_metadata": "fields of your own on the user table (additionalFields)",
+    "is_signed_in": "a session returned by /api/auth/get-session (None when signed out)",
+    "is_authenticated": "a session returned by /api/auth/get-session (None when signed out)",
+    "payload": "the session returned by /api/auth/get-session",
+    "status": "whether /api/auth/get-session returned a session",
+    "reason": "the status of the /api/auth/get-session response",
+    "token": "the request's session cookie or bearer token",
+    "to_auth": "the session returned by /api/auth/get-session",
+}
+
+
+def claim_advice(claim: str) -> str:
+    return CLAIM_ADVICE.get(claim, "the matching field of the Better Auth session (or a claim of your jwt() plugin tokens)")
 
 # Findings that mean "this function authenticates a request with Clerk".
 AUTH_CODES = frozenset({"CLK810", "CLK811", COMMUNITY_USE, JWT_DECODE, JWKS, AUTH_DEPENDENCY})

@@ -12,19 +12,23 @@ from typing import Optional
 from ... import time_budget
 from ...concepts.catalog import Catalog, Rule, webhook_hook
 from ...discover.kinds import Candidate
-from ...findings import FileAnalysis, Finding, Location
+from ...findings import FileAnalysis, FileProblem, Finding, Location
 from ..source import LineIndex, SourceText
 from . import webhooks
 from .bindings import Bindings
 from .checks import CHECKS, unresolved_http
 from .committed_secrets import secret_literal_findings
-from .labels import CLERK_ENV_NAME, literal_labels, string_value
+from .labels import literal_labels, string_value
 from .models import ModelFields
 from .path_rules import path_rules_of
 from .syntax import call_args, import_module
-from .vocabulary import (AUTH_DEPENDENCY, CLERK_MENTION, CLERK_URL, DOTTED, ENV_READ, JWKS, JWT_DECODE,
-                         KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, SETTINGS_BASES, WEBHOOK_EVENT,
-                         env_advice, module_code)
+from .vocabulary import (APP_IMPORT, AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION, CLERK_URL, DOTTED, ENV_READ, JWKS, JWT_DECODE,
+                         KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, WEBHOOK_EVENT,
+                         module_code)
+from .flow import Flow
+from .settings import literal_settings, settings_fields
+from .summary import Export, export_of, module_of, raw_import
+from .syntax import Val
 from .wrappers import Decorator, WrapperPass
 
 
@@ -33,8 +37,13 @@ class PyFile:
     checks and the wrappers pass are handed this object and use ``b``, ``add``, ``span``."""
 
     def __init__(self, tree: ast.Module, source: SourceText, candidate: Candidate, catalog: Catalog,
-                 index: LineIndex):
+                 index: LineIndex, context: object = None):
         self.b = Bindings(tree, source.data, index.starts)
+        # The project pass's view of the modules this one imports (summary.py); None alone.
+        self.context = context if getattr(context, "python_export", None) is not None else None
+        if self.context is not None:
+            self.b.rebind = self._rebind
+            self.b.rebind_call = self._rebind_call
         self.source = source
         self.candidate = candidate
         self.relpath = candidate.relpath
@@ -84,15 +93,127 @@ class PyFile:
         """Every pass in turn; a file over the time budget keeps the findings of the passes
         (and the part of the pass) done before."""
         passes = (self._imports, self._sites, self._strings, lambda: secret_literal_findings(self), self._events,
-                  self._settings_classes, lambda: ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run(),
-                  lambda: WrapperPass(self).run())
+                  lambda: settings_fields(self),
+                  lambda: ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run(),
+                  lambda: webhooks.routes(self))
         try:
             for run_pass in passes:
                 time_budget.check()
                 run_pass()
+            time_budget.check()
+            self.flow = Flow(self)
+            wrappers = WrapperPass(self)
+            wrappers.run()
+            self.flow.report_reads()
+            if self.context is not None:
+                self._app_imports()
         except time_budget.OverBudget:
-            return FileAnalysis(findings=[f for _, f in self.found], problems=[time_budget.problem(self.relpath)])
-        return FileAnalysis(findings=[f for _, f in self.found])
+            problem = FileProblem(self.relpath, time_budget.reason(), time_budget.KIND, partial=True)
+            return FileAnalysis(findings=[f for _, f in self.found], problems=[problem])
+        summary = self._summary(wrappers.wrappers) if self.context is not None else None
+        writes = self.flow.id_writes(self._model_module) if self.context is not None else []
+        findings = [f for _, f in self.found] + literal_settings(self)
+        return FileAnalysis(findings=findings, summary=summary, id_writes=writes)
+
+    # -- across modules ---------------------------------------------------------------
+
+    def _rebind(self, val: Val) -> Optional[Val]:
+        """`clerk` imported from the app's own module that made it with `Clerk(...)`: that value."""
+        chain = val.chain
+        if not chain or "(" in chain or "[" in chain:
+            return None
+        module = val.module
+        parts = chain.split(".")
+        for i, name in enumerate(parts):
+            export = export_of(self.context, module, name)
+            if export is None:
+                return None
+            if export.val is not None:
+                rest = ".".join(parts[i + 1:])
+                return Val(export.val.module, f"{export.val.chain}.{rest}" if rest else export.val.chain)
+            if not export.module:
+                return None
+            module = module + name if module.endswith(".") else f"{module}.{name}"
+        return None
+
+    def _rebind_call(self, val: Val) -> Optional[Val]:
+        """`get_user(uid)` where the app's `get_user` returns `clerk.users.get(...)`: that value."""
+        chain = val.chain
+        if not chain or "(" in chain or "[" in chain or "." in chain:
+            return None
+        export = export_of(self.context, val.module, chain)
+        return export.result if export is not None else None
+
+    def _app_imports(self) -> None:
+        """CLK006: `from app.auth import get_current_user` where the app's module is Clerk-backed."""
+        for node in self.b.nodes:
+            if type(node) is not ast.ImportFrom:
+                continue
+            module = import_module(node)
+            if module_code(module.lstrip(".").split(".", 1)[0], self.candidate) is not None and not module.startswith("."):
+                continue  # Clerk's own packages: CLK800 / CLK801
+            names, via = [], ()
+            for alias in node.names:
+                export = export_of(self.context, module, alias.name) if alias.name != "*" else None
+                if export is None or export.module:
+                    continue  # (a submodule: its users are found where they read its names)
+                names.append(alias.name)
+                if not via:
+                    via = export.wrapper[1] if export.wrapper else (
+                        export.returns.via if export.returns is not None and export.returns.via
+                        else export.calls or (alias.name,))
+            if names:
+                shown = ", ".join(names)
+                self.add(APP_IMPORT, node, symbol=shown, package=module, detail=shown,
+                         details=(("names", shown),), via=via)
+
+    def _result(self, func) -> tuple[Optional[Val], tuple]:
+        """The Clerk SDK value a function returns, and its via chain (function, Clerk API)."""
+        for ret in self.b.returns(func):
+            val = self.b.value(ret)
+            if val is not None and val.top in SDK_MODULES and "(" in val.chain:
+                return val, (func.name, self._symbol(val))
+        return None, ()
+
+    def _model_module(self, module: str) -> str:
+        return module_of(self.context, module)
+
+    def _summary(self, wrappers: dict) -> tuple:
+        """What this module offers its importers (summary.Export by top-level name)."""
+        out: dict[str, Export] = {}
+        tree_body = [n for n in self.b.nodes if self.b.parents.get(n) is not None
+                     and type(self.b.parents[n]) is ast.Module]
+        found_at = {id(node): finding for node, finding in self.found}
+        for stmt in tree_body:
+            t = type(stmt)
+            if t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+                wrapper = wrappers.get(stmt)
+                returns = self.flow.returns(stmt) if t is not ast.ClassDef else None
+                # (an auth wrapper's callers are CLK846, not the Clerk call again)
+                result, calls = self._result(stmt) if t is not ast.ClassDef and wrapper is None else (None, ())
+                if wrapper is not None or returns is not None or result is not None:
+                    out[stmt.name] = Export(wrapper=wrapper, returns=returns, result=result, calls=calls)
+            elif t is ast.Assign or t is ast.AnnAssign:
+                targets = stmt.targets if t is ast.Assign else [stmt.target]
+                if stmt.value is None:
+                    continue
+                val = self.b.value(stmt.value)
+                if val is None or val.top not in SDK_MODULES | KNOWN_COMMUNITY or not val.chain:
+                    continue
+                guard = found_at.get(id(stmt.value))
+                for target in targets:
+                    if type(target) is ast.Name:
+                        wrapper = None
+                        if guard is not None and guard.code in AUTH_CODES:
+                            wrapper = (target.id, (target.id, guard.symbol), guard.location, guard.package)
+                        out[target.id] = Export(val=val, wrapper=wrapper)
+            elif t is ast.ImportFrom:
+                module = import_module(stmt)
+                for alias in stmt.names:
+                    export = export_of(self.context, module, alias.name) if alias.name != "*" else None
+                    if export is not None:
+                        out[alias.asname or alias.name] = export
+        return tuple(sorted(out.items(), key=lambda kv: kv[0]))
 
     def _imports(self) -> None:
         for node in self.b.nodes:
@@ -150,11 +271,20 @@ class PyFile:
             if result is None:
                 continue
             symbol, detail, details = result
+            via = self._imported_via(node)
             if self.add(rule.code, node, symbol=symbol or self._symbol(val), package=val.module,
-                        detail=detail, details=details) and rule.code != ENV_READ:
+                        detail=detail, details=details, via=via) and rule.code != ENV_READ:
                 self.site_spans.append(self.span(node))
                 self.site_codes.append(rule.code)
             return
+
+    def _imported_via(self, node) -> tuple:
+        """(function, Clerk API) when node calls an imported function of the app returning a Clerk call."""
+        if self.context is None or type(node) is not ast.Call:
+            return ()
+        raw = raw_import(self.b, node.func)
+        export = export_of(self.context, *raw) if raw is not None else None
+        return export.calls if export is not None and export.result is not None else ()
 
     def inside(self, node, codes) -> bool:
         start, end = self.span(node)
@@ -279,19 +409,3 @@ class PyFile:
         if not self.has_svix and webhooks.has_clerk_context(self.relpath, self.source.text, self.clerk_signal
                                                             or any(f.code == WEBHOOK_EVENT for _, f in self.found)):
             webhooks.svix_pieces(self.b.nodes, self.b.parents, self.add)
-
-    # -- pydantic settings --------------------------------------------------------------
-
-    def _settings_classes(self) -> None:
-        for node in self.b.nodes:
-            if type(node) is not ast.ClassDef:
-                continue
-            bases = [self.b.value(base) for base in node.bases]
-            if not any(v is not None and SETTINGS_BASES.match(v.path) for v in bases):
-                continue
-            for stmt in node.body:
-                if type(stmt) is ast.AnnAssign and type(stmt.target) is ast.Name:
-                    name = stmt.target.id.upper()
-                    if CLERK_ENV_NAME.match(name) or name in self.catalog.env_vars:
-                        self.add(ENV_READ, stmt.target, symbol=name, package="pydantic-settings",
-                                 detail=env_advice(name), details=(("env", name),))

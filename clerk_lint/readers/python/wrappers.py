@@ -31,6 +31,7 @@ class WrapperPass:
     def __init__(self, f):
         self.f = f
         self._local_calls: Optional[list] = None
+        self.wrappers: dict = {}
 
     def _decorators(self) -> list[Decorator]:
         f = self.f
@@ -75,12 +76,17 @@ class WrapperPass:
                     continue
                 expr = dec.decorator.func if type(dec.decorator) is ast.Call else dec.decorator
                 definition = b.definition(expr)
-                if definition is not None and definition in wrappers:
+                info = wrappers.get(definition) if definition is not None else self._imported(expr)
+                if info is not None:
                     done.add(id(dec))
-                    added |= self._indirect(dec, wrappers[definition], "") is not None
+                    added |= self._indirect(dec, info, "") is not None
+            for call in self._imported_calls():
+                if id(call) not in done:
+                    done.add(id(call))
+                    added |= self._indirect(call, self._imported(call.func), "") is not None
             if not added:
                 break
-        wrappers = self._wrapper_map()
+        wrappers = self.wrappers = self._wrapper_map()
         for definition, info in wrappers.items():
             if type(definition) is ast.ClassDef and self._middleware_like(definition):
                 name, via, location, package = info
@@ -121,12 +127,36 @@ class WrapperPass:
                     grew |= mark(call, via, location, package)
         return wrappers
 
+    def _imported(self, expr):
+        """The wrapper info of a function imported from the app's own Clerk-backed module."""
+        flow = getattr(self.f, "flow", None)
+        export = flow._export(expr) if flow is not None and self.f.context is not None else None
+        return export.wrapper if export is not None else None
+
+    def _imported_calls(self) -> list:
+        """Direct calls of imported wrappers (`state = authenticate(request)`), not inside
+        a Depends(...) or a decorator (those are reported there)."""
+        if self.f.context is None:
+            return []
+        out = []
+        for node in self.f.b.nodes:
+            if type(node) is ast.Call and type(node.func) in (ast.Name, ast.Attribute) \
+                    and self._imported(node.func) is not None:
+                parent = self.f.b.parents.get(node)
+                if isinstance(parent, DEFS) and node in parent.decorator_list:
+                    continue
+                out.append(node)
+        return out
+
     def _wrapper_for(self, target, wrappers):
         b = self.f.b
         expr = target.func if type(target) is ast.Call else target
         definition = b.definition(expr)
         if definition is not None:
             return wrappers.get(definition)
+        imported = self._imported(expr)
+        if imported is not None:
+            return imported
         # A module-level guard: `clerk_auth_guard = ClerkHTTPBearer(config)`.
         origin = b.assigned_value(target) if type(target) is ast.Name else target
         if type(origin) is ast.Call:

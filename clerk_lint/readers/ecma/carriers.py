@@ -1,0 +1,75 @@
+"""Expressions that hand a value on unchanged, between where a Clerk value is produced and
+where it is bound: `(await auth()) ?? null`, `user || fallback`, `ok ? user : null`, and array
+literals the app reads back by position (`const [a, b] = await Promise.all([auth(), currentUser()])`,
+`const items = [user]; items[0]`).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import tree_sitter as ts
+
+from .imports import TRANSPARENT, text
+
+# `a ?? b`, `a || b`: either side may be the result; `a && b`: only the right side is.
+FALLBACKS = frozenset({"??", "||"})
+# `await Promise.all([a, b])` resolves to the array of their results, in order.
+ARRAY_COMBINATORS = frozenset({"Promise.all"})
+
+
+def _position(array: ts.Node, node: ts.Node) -> Optional[int]:
+    position = 0
+    for child in array.named_children:
+        if child.type == "comment":
+            continue
+        if child == node:
+            return position
+        if child.type == "spread_element":
+            return None  # positions after a spread are unknown
+        position += 1
+    return None
+
+
+def carried(top: ts.Node) -> tuple[ts.Node, tuple[str, ...]]:
+    """(the outermost expression still holding `top`'s value, where in it: `.0` per array
+    position, outermost first). Iterative: expressions nest arbitrarily deep."""
+    node, index = top, ()
+    while True:
+        parent = node.parent
+        if parent is None:
+            return node, index
+        kind = parent.type
+        if kind in TRANSPARENT:
+            pass
+        elif kind == "binary_expression":
+            operator = parent.child_by_field_name("operator")
+            op = text(operator) if operator is not None else ""
+            if not (op in FALLBACKS or op == "&&" and parent.child_by_field_name("right") == node):
+                return node, index
+        elif kind == "ternary_expression":
+            if parent.child_by_field_name("condition") == node:
+                return node, index
+        elif kind == "array":
+            position = _position(parent, node)
+            if position is None:
+                return node, index
+            index = (f".{position}", *index)
+        elif kind == "arguments" and index:
+            call = parent.parent
+            callee = call.child_by_field_name("function") if call is not None else None
+            if callee is None or text(callee) not in ARRAY_COMBINATORS or len(parent.named_children) != 1:
+                return node, index
+            parent = call
+        else:
+            return node, index
+        node = parent
+
+
+def split(path: tuple[str, ...], index: tuple[str, ...]) -> Optional[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """A pattern path against the value's position: (the path past the value, the positions
+    still to wrap the value in), or None when the path reads another element."""
+    if path[:len(index)] == index:
+        return path[len(index):], ()
+    if index[:len(path)] == path:
+        return (), index[len(path):]
+    return None
