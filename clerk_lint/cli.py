@@ -213,7 +213,7 @@ def _settings(ctx: click.Context) -> tuple[dict, Config]:
     except ConfigError as exc:
         raise FatalError(str(exc)) from None
     for name in ("include", "exclude", "select", "ignore", "fail_on", "fail_on_informational", "max_file_size",
-                 "follow_symlinks"):
+                 "file_time_budget", "follow_symlinks"):
         value = getattr(cfg, name)
         if name in params and value is not None and ctx.get_parameter_source(name) is ParameterSource.DEFAULT:
             params[name] = value
