@@ -127,6 +127,9 @@ def _selection_options(command):
 @click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
               help="Skip (and report) files larger than this many bytes.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root.")
+@click.option("--file-time-budget", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="Stop analysing a file after this many seconds and report it as partly scanned, keeping its "
+                   "findings so far (0: no limit).")
 @click.option("--no-default-excludes", is_flag=True, help=NO_DEFAULT_EXCLUDES_HELP)
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when stdout is a terminal).")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path),
@@ -208,7 +211,7 @@ def _settings(ctx: click.Context) -> tuple[dict, Config]:
     except ConfigError as exc:
         raise FatalError(str(exc)) from None
     for name in ("include", "exclude", "select", "ignore", "fail_on", "fail_on_informational", "max_file_size",
-                 "follow_symlinks"):
+                 "file_time_budget", "follow_symlinks"):
         value = getattr(cfg, name)
         if name in params and value is not None and ctx.get_parameter_source(name) is ParameterSource.DEFAULT:
             params[name] = value
@@ -226,6 +229,7 @@ def _run(settings: dict):
     options = ScanOptions(include=tuple(settings["include"]), exclude=tuple(settings["exclude"]),
                           max_bytes=settings["max_file_size"], follow_symlinks=settings["follow_symlinks"],
                           jobs=settings.get("jobs"), cache_dir=settings.get("cache_dir"),
+                          file_time_budget=settings.get("file_time_budget", 10.0) or None,
                           default_excludes=not settings.get("no_default_excludes", False))
     select, ignore = split_selectors(settings["select"]), split_selectors(settings["ignore"])
     try:
@@ -267,6 +271,9 @@ def _one_line(text: str) -> str:
 @click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
               help="Skip (and report) files larger than this many bytes.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root.")
+@click.option("--file-time-budget", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="Stop analysing a file after this many seconds and report it as partly scanned, keeping its "
+                   "findings so far (0: no limit).")
 @click.option("--no-default-excludes", is_flag=True, help=NO_DEFAULT_EXCLUDES_HELP)
 @_selection_options
 @_quiet_option
@@ -316,13 +323,15 @@ def explain(code: str) -> None:
 
 
 def _scan_options(command):
-    """--include / --exclude / --max-file-size / --follow-symlinks, as `scan` has them."""
+    """--include / --exclude / --max-file-size / --follow-symlinks / --file-time-budget, as `scan` has them."""
     for option in reversed([
         click.option("--include", multiple=True, help="Only scan files matching this gitignore-style glob (repeatable)."),
         click.option("--exclude", multiple=True, help="Skip files matching this gitignore-style glob (repeatable)."),
         click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
                      help="Skip (and report) files larger than this many bytes."),
         click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root."),
+        click.option("--file-time-budget", type=click.FloatRange(min=0), default=10.0, show_default=True,
+                     help="Stop analysing a file after this many seconds and report it as partly scanned (0: no limit)."),
         click.option("--no-default-excludes", is_flag=True, help=NO_DEFAULT_EXCLUDES_HELP),
     ]):
         command = option(command)

@@ -205,6 +205,6 @@ class Cache:
             return entry
         self.misses += 1
         findings, problems = compute()
-        if not any(p.kind == "internal-error" for p in problems):
+        if not any(p.kind in ("internal-error", "time-limit") for p in problems):  # (time depends on the run)
             self._store(key, (findings, problems))
         return findings, problems

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .. import progress
+from .. import progress, time_budget
 from ..concepts.catalog import Catalog
 from ..concepts.clerk_ids import CONVEX_CLERK_CODES
 from ..discover.kinds import Candidate, DiscoveryStats
@@ -164,6 +164,7 @@ def _scan_python_project(python: list[Candidate], first: dict, catalog: Catalog,
 
 
 def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = ScanOptions()) -> ScanResult:
+    time_budget.set_limit(options.file_time_budget)
     with progress.phase("finding files"):
         stats = DiscoveryStats()
         candidates, problems = discover(paths, include=options.include, exclude=options.exclude,

@@ -17,6 +17,7 @@ import sys
 from typing import Callable, Optional, Sequence
 
 from .. import progress as progress_line
+from .. import time_budget
 from ..discover.kinds import Candidate
 from ..readers import in_project
 from . import per_file
@@ -179,6 +180,7 @@ def _init(candidates: Sequence[Candidate], catalog, options, cache, project=None
     global _STATE
     if parent:
         _die_with_parent(parent)
+    time_budget.set_limit(getattr(options, "file_time_budget", None))
     _STATE = (candidates, catalog, options, _js_project(candidates, catalog, project), cache)
 
 

@@ -18,6 +18,7 @@ from .carriers import carried, split
 from .imports import NAMESPACE, TRANSPARENT, pattern_names, text
 from .queries import captures
 from .scopes import ScopeIndex
+from ... import time_budget
 
 # Clerk APIs that call back into app code with Clerk values: (module, chain) -> the
 # callback's parameter at this index is bound to this export of the same module.
@@ -298,6 +299,7 @@ class Resolver:
             bound[definition.id] = origin
             name = definition.text.decode("utf-8", "replace")
             for ref in self.refs(name):
+                time_budget.check()
                 target = self.scopes.resolve(ref)
                 if target is None or target.id != definition.id or self.scopes.in_type_context(ref):
                     continue
@@ -330,6 +332,7 @@ class Resolver:
                     continue
                 seen.add(definition.id)
             for ref in self.refs(name):
+                time_budget.check()
                 target = self.scopes.resolve(ref)
                 if (target.id if target is not None else None) != (definition.id if definition is not None else None):
                     continue

@@ -9,9 +9,10 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from ... import time_budget
 from ...concepts.catalog import Catalog, Rule, webhook_hook
 from ...discover.kinds import Candidate
-from ...findings import FileAnalysis, Finding, Location
+from ...findings import FileAnalysis, FileProblem, Finding, Location
 from ..source import LineIndex, SourceText
 from . import webhooks
 from .bindings import Bindings
@@ -89,20 +90,26 @@ class PyFile:
     # -- passes -----------------------------------------------------------------------
 
     def run(self) -> FileAnalysis:
-        self._imports()
-        self._sites()
-        self._strings()
-        secret_literal_findings(self)
-        self._events()
-        settings_fields(self)
-        ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run()
-        webhooks.routes(self)
-        self.flow = Flow(self)
-        wrappers = WrapperPass(self)
-        wrappers.run()
-        self.flow.report_reads()
-        if self.context is not None:
-            self._app_imports()
+        """Every pass in turn; a file over the time budget keeps the findings of the passes
+        (and the part of the pass) done before."""
+        passes = (self._imports, self._sites, self._strings, lambda: secret_literal_findings(self), self._events,
+                  lambda: settings_fields(self),
+                  lambda: ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run(),
+                  lambda: webhooks.routes(self))
+        try:
+            for run_pass in passes:
+                time_budget.check()
+                run_pass()
+            time_budget.check()
+            self.flow = Flow(self)
+            wrappers = WrapperPass(self)
+            wrappers.run()
+            self.flow.report_reads()
+            if self.context is not None:
+                self._app_imports()
+        except time_budget.OverBudget:
+            problem = FileProblem(self.relpath, time_budget.reason(), time_budget.KIND, partial=True)
+            return FileAnalysis(findings=[f for _, f in self.found], problems=[problem])
         summary = self._summary(wrappers.wrappers) if self.context is not None else None
         writes = self.flow.id_writes(self._model_module) if self.context is not None else []
         findings = [f for _, f in self.found] + literal_settings(self)
@@ -235,7 +242,9 @@ class PyFile:
 
     def _sites(self) -> None:
         b = self.b
-        for node in b.nodes:
+        for i, node in enumerate(b.nodes):
+            if not i & 1023:
+                time_budget.check()
             t = type(node)
             if t is ast.Call or t is ast.Subscript:
                 val = b.value(node)
