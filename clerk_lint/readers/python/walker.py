@@ -26,7 +26,7 @@ from .vocabulary import (APP_IMPORT, AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION,
                          module_code)
 from .flow import Flow
 from .settings import literal_settings, settings_fields
-from .summary import Export, export_of, module_of, raw_import
+from .summary import UNRESOLVED, Export, export_of, module_of, raw_import
 from .syntax import Val
 from .wrappers import Decorator, WrapperPass
 
@@ -103,8 +103,10 @@ class PyFile:
         self.flow.report_reads()
         if self.context is not None:
             self._app_imports()
-        summary = self._summary(wrappers.wrappers) if self.context is not None else None
-        writes = self.flow.id_writes(self._model_module) if self.context is not None else []
+        # (alone, the summary and the writes are what the file shows by itself: the project
+        # pass seeds its rounds with them, and resolves the writes' model modules)
+        summary = self._summary(wrappers.wrappers)
+        writes = self.flow.id_writes(self._model_module)
         findings = [f for _, f in self.found] + literal_settings(self)
         return FileAnalysis(findings=findings, summary=summary, id_writes=writes)
 
@@ -169,7 +171,9 @@ class PyFile:
         return None, ()
 
     def _model_module(self, module: str) -> str:
-        return module_of(self.context, module)
+        """The file declaring an imported model; alone, the import itself (UNRESOLVED + module),
+        for the project pass to resolve."""
+        return module_of(self.context, module) if self.context is not None else UNRESOLVED + module
 
     def _summary(self, wrappers: dict) -> tuple:
         """What this module offers its importers (summary.Export by top-level name)."""
