@@ -304,3 +304,40 @@ def test_flask_webhook_without_svix_and_a_stripe_look_alike(tmp_path):
     })
     column = next(f for f in result.findings if f.code == "CLK724")
     assert "hooks.py:14" in column.message and "stripe" not in column.message
+
+
+def test_resources_through_loops_and_the_auth_object(tmp_path):
+    result = check(tmp_path, {
+        "models.py": '''\
+            from django.db import models
+
+
+            class Seat(models.Model):
+                holder = models.CharField(max_length=64)  # expect: CLK724
+                team = models.CharField(max_length=64)  # expect: CLK724
+                label = models.CharField(max_length=64)
+            ''',
+        "sync.py": '''\
+            import os
+
+            from clerk_backend_api import Clerk  # expect: CLK800
+
+            from models import Seat
+
+            clerk = Clerk(bearer_auth=os.environ["CLERK_SECRET_KEY"])  # expect: CLK802, CLK845
+
+
+            def sync(org_id: str):
+                page = clerk.organization_memberships.list(organization_id=org_id)  # expect: CLK804
+                for m in page.data:
+                    Seat.objects.create(holder=m.public_user_data.user_id, team=m.organization.id, label=m.role)
+                return [s.id for s in ["a", "b"]]
+
+
+            def whoami(request):
+                auth = clerk.authenticate_request(request).to_auth()  # expect: CLK810
+                return auth.user_id, auth.org_id  # expect: CLK850
+            ''',
+    })
+    kinds = {f.symbol: f.detail("kind") for f in result.findings if f.code == "CLK724"}
+    assert kinds == {"Seat.holder": "user", "Seat.team": "organization"}

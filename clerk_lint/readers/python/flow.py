@@ -156,6 +156,10 @@ class Flow:
             if found is not None:
                 return found if found.kind != "guard" else None
             func = node.func
+            if type(func) is ast.Attribute and func.attr == "to_auth":
+                base = self.data(func.value)
+                if base is not None and base.kind == "state":  # RequestState.to_auth(): Clerk's auth object
+                    return Data("auth", base.via)
             if type(func) is ast.Attribute and func.attr == "get" and node.args \
                     and string_value(node.args[0]) == "data":
                 base = self.data(func.value)
@@ -268,6 +272,8 @@ class Flow:
             return base, key, key
         if base.kind == "state" and t is ast.Attribute and key in STATE_FIELDS:
             return base, key, key
+        if base.kind == "auth" and t is ast.Attribute and not key.startswith("_"):
+            return base, key, key  # user_id, org_id, org_role, session_id ... of Clerk's auth object
         if base.kind == "shape":
             claim = base.key(key)
             if claim is not None:
@@ -373,7 +379,8 @@ class Flow:
             symbol = ", ".join(keys)
             shown = ", ".join(f"{k} ({c})" if k != c else k for k, c in zip(keys, claims)) if len(keys) == len(claims) else symbol
             detail = "; ".join(f"{c} -> {claim_advice(c)}" for c in claims)
-            names = {"state": "request state", "claims": "session claims", "shape": "session claims"}
+            names = {"state": "request state", "claims": "session claims", "shape": "session claims",
+                     "auth": "auth object"}
             source = " / ".join(dict.fromkeys(names.get(d.kind, "auth data") for _, (d, _, _) in reads))
             self.f.add(CLAIM_READ, node, symbol=shown, package="", detail=f"{source} {shown}: {detail}",
                        details=(("claims", ", ".join(claims)),), via=via)
