@@ -115,6 +115,10 @@ def test_fastapi_dependency_from_another_module(tmp_path):
 
             def get_db():
                 return {"id": 1}
+
+
+            ADMIN_ROLES = ("org:admin", "org:billing_manager")  # expect: CLK509, CLK509
+            PERMISSION = "org:sys_memberships:manage"
             ''',
         "app/items.py": '''\
             from typing import Annotated
@@ -128,7 +132,7 @@ def test_fastapi_dependency_from_another_module(tmp_path):
 
             @router.get("/items")
             def items(user: Annotated[dict, Depends(require_user)], db: dict = Depends(get_db)):  # expect: CLK846
-                if user["role"] != "org:admin":  # expect: CLK850
+                if user["role"] != "org:admin":  # expect: CLK510, CLK850
                     return []
                 return [db["id"], user["user_id"]]  # expect: CLK850
             ''',

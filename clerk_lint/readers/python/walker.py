@@ -25,6 +25,7 @@ from .vocabulary import (APP_IMPORT, AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION,
                          KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, WEBHOOK_EVENT,
                          module_code)
 from .flow import Flow
+from .roles import role_findings
 from .settings import literal_settings, settings_fields
 from .summary import UNRESOLVED, Export, export_of, module_of, raw_import
 from .syntax import Val
@@ -101,6 +102,7 @@ class PyFile:
         wrappers = WrapperPass(self)
         wrappers.run()
         self.flow.report_reads()
+        role_findings(self, self.flow)
         if self.context is not None:
             self._app_imports()
         # (alone, the summary and the writes are what the file shows by itself: the project
