@@ -345,3 +345,44 @@ def test_resources_through_loops_and_the_auth_object(tmp_path):
     })
     kinds = {f.symbol: f.detail("kind") for f in result.findings if f.code == "CLK724"}
     assert kinds == {"Seat.holder": "user", "Seat.team": "organization"}
+
+
+def test_what_a_middleware_puts_on_the_request(tmp_path):
+    check(tmp_path, {
+        "svc/__init__.py": "",
+        "svc/middleware.py": '''\
+            import os
+
+            from clerk_backend_api import Clerk  # expect: CLK800
+            from starlette.middleware.base import BaseHTTPMiddleware
+
+            clerk = Clerk(bearer_auth=os.environ["CLERK_SECRET_KEY"])  # expect: CLK802, CLK845
+
+
+            class ClerkAuth(BaseHTTPMiddleware):  # expect: CLK847
+                async def dispatch(self, request, call_next):
+                    state = clerk.authenticate_request(request)  # expect: CLK810
+                    request.state.user_id = state.payload["sub"] if state.is_signed_in else None  # expect: CLK850
+                    return await call_next(request)
+            ''',
+        "svc/views.py": '''\
+            def me(request):
+                if request.state.user_id is None:  # expect: CLK850
+                    return {"error": "signed out"}
+                return {"id": request.state.user_id, "path": request.url.path}  # expect: CLK850
+            ''',
+    })
+
+
+def test_request_attributes_without_a_clerk_middleware(tmp_path):
+    result = scan_tree(tmp_path, {
+        "svc/views.py": '''\
+            import jwt
+
+
+            def me(request):
+                request.state.user_id = jwt.decode(request.headers["x"], "k", algorithms=["HS256"])["sub"]
+                return {"id": request.state.user_id}
+            ''',
+    })
+    assert result.findings == []

@@ -125,6 +125,7 @@ class PyProject:
         self.summaries: dict[str, tuple] = {}
         self._exports: dict = {}  # (importer, module, name) -> Export (the summaries are fixed meanwhile)
         self.imports: dict[str, frozenset] = {}  # path -> the project files its import lines name
+        self._request: Optional[tuple] = None  # request_stores(), made on first use
 
     def export(self, importer: str, module: str, name: str):
         key = (importer, module, name)
@@ -150,6 +151,20 @@ class PyProject:
         return None
 
 
+def request_stores(summaries: dict[str, tuple]) -> tuple:
+    """(attribute, claim, via) of every `request.x = <Clerk data>` of the project's modules."""
+    out = []
+    for key in sorted(summaries):
+        for name, export in summaries[key]:
+            if name.startswith("request.") and export.returns is not None:
+                out.extend((attr, claim, export.returns.via) for attr, claim in export.returns.keys)
+    return tuple(out)
+
+
+def _stored_attrs(summary) -> set[str]:
+    return {name.split(".")[-1] for name, _ in summary or () if name.startswith("request.")}
+
+
 class PyContext:
     """One file's view of the project (what readers/python asks: summary.py)."""
 
@@ -162,6 +177,11 @@ class PyContext:
 
     def python_module(self, module: str) -> Optional[str]:
         return self.project.modules.resolve(self.key, module)
+
+    def python_request(self) -> tuple:
+        if self.project._request is None:
+            self.project._request = request_stores(self.project.summaries)
+        return self.project._request
 
 
 def analyze_python_project(candidates: Sequence[Candidate], start: Sequence[Candidate], peek: Callable[[Candidate], Optional[bytes]],
@@ -179,13 +199,16 @@ def analyze_python_project(candidates: Sequence[Candidate], start: Sequence[Cand
     project.summaries.update(seeded)
     if seeded:
         todo += [c for c in importers(candidates, project, set(seeded), peek) if c not in todo]
+        attrs = set().union(*(_stored_attrs(v) for v in seeded.values()))
+        todo += [c for c in readers_of(candidates, attrs, peek) if c not in todo]
     for _ in range(MAX_ROUNDS + 1):
         if not todo:
             break
         snapshot = PyProject.__new__(PyProject)
         snapshot.modules, snapshot.summaries, snapshot._exports = project.modules, dict(project.summaries), {}
-        snapshot.imports = project.imports
+        snapshot.imports, snapshot._request = project.imports, None
         changed = set()
+        previous = dict(project.summaries)
         for candidate in todo:
             key = str(candidate.path)
             analysis = analyze(candidate, PyContext(snapshot, candidate))
@@ -202,6 +225,8 @@ def analyze_python_project(candidates: Sequence[Candidate], start: Sequence[Cand
         if not changed:
             break
         todo = importers(candidates, project, changed, peek)
+        attrs = set().union(*(_stored_attrs(previous.get(k)) | _stored_attrs(project.summaries.get(k)) for k in changed))
+        todo += [c for c in readers_of(candidates, attrs, peek) if c not in todo]
     return results
 
 
@@ -222,5 +247,18 @@ def importers(candidates: Sequence[Candidate], project: PyProject, changed: set[
                 targets = frozenset(found)
             project.imports[key] = targets
         if targets & changed:
+            out.append(candidate)
+    return out
+
+
+def readers_of(candidates: Sequence[Candidate], attrs: set[str], peek: Callable[[Candidate], Optional[bytes]]) -> list[Candidate]:
+    """The files that may read what a middleware put on the request (`request.<attr>`)."""
+    if not attrs:
+        return []
+    pattern = re.compile(rb"request(?:\.state)?\.(?:" + b"|".join(re.escape(a.encode()) for a in sorted(attrs)) + rb")\b")
+    out = []
+    for candidate in candidates:
+        data = peek(candidate)
+        if data is not None and pattern.search(data):
             out.append(candidate)
     return out

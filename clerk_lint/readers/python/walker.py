@@ -25,9 +25,10 @@ from .vocabulary import (APP_IMPORT, AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION,
                          KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, WEBHOOK_EVENT,
                          module_code)
 from .flow import Flow
+from .request_attrs import stores
 from .roles import role_findings
 from .settings import literal_settings, settings_fields
-from .summary import UNRESOLVED, Export, export_of, module_of, raw_import
+from .summary import UNRESOLVED, Data, Export, export_of, module_of, raw_import
 from .syntax import Val
 from .wrappers import Decorator, WrapperPass
 
@@ -212,6 +213,8 @@ class PyFile:
                     export = export_of(self.context, module, alias.name) if alias.name != "*" else None
                     if export is not None:
                         out[alias.asname or alias.name] = export
+        for attr, claim, via in stores(self.flow):  # what a middleware puts on the request
+            out.setdefault("request." + attr, Export(returns=Data("store", via, ((attr, claim),))))
         return tuple(sorted(out.items(), key=lambda kv: kv[0]))
 
     def _imports(self) -> None:
