@@ -1,8 +1,8 @@
 """Run the whole pipeline: discover -> read -> analyze each file -> one sorted ScanResult."""
 from __future__ import annotations
 
+import dataclasses
 import os
-
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -125,12 +125,15 @@ def _scan_python_project(python: list[Candidate], first: dict, catalog: Catalog,
                          writes: list, result: ScanResult) -> dict:
     """Python files read again as a project (resolve/py_project.py): Clerk clients, auth wrappers
     and the data they return followed across modules. Returns path -> (findings, problems) of
-    the files it read; adds the Clerk ids they write into model columns to `writes`."""
-    from ..resolve.py_project import analyze_python_project
+    the files it read; adds the Clerk ids the files write into model columns to `writes`."""
+    from ..resolve.py_project import PyProject, analyze_python_project
+    from ..readers.python.summary import UNRESOLVED
     from ..readers.source import read_bytes
 
-    start = [c for c in python if first.get(str(c.path), ([], []))[0]]
-    if not start:
+    alone = getattr(first, "python", {})  # path -> (summary, writes) of files read alone
+    # files with findings but nothing said alone (a cached result) are read in the first round
+    start = [c for c in python if first.get(str(c.path), ([], []))[0] and str(c.path) not in alone]
+    if not start and not alone:
         return {}
     sources: dict[str, SourceText] = {}
 
@@ -148,18 +151,28 @@ def _scan_python_project(python: list[Candidate], first: dict, catalog: Catalog,
         return analyze_safely(py_analyzer, source, candidate, catalog, context)
 
     out: dict = {}
+    project = PyProject(python)
     try:
         with progress.phase("python cross-module pass"):
-            analyses = analyze_python_project(python, start, peek, analyze)
+            analyses = analyze_python_project(python, start, peek, analyze, project,
+                                              seeds={k: v[0] for k, v in alone.items()})
     except Exception as exc:  # a bug in the project pass: the per-file findings stand
         result.problems.append(internal_error(".", exc, " in the Python project pass"))
         return {}
+    found = [w for key, (_, file_writes) in alone.items() if key not in analyses for w in file_writes]
     for key, analysis in analyses.items():
-        writes.extend(analysis.id_writes)
+        found.extend(analysis.id_writes)
         source = sources.get(key)
         if source is not None:
             out[key] = finish(analysis, source, [p for p in first.get(key, ([], []))[1]
                                                  if p.kind != "parse-partial"])
+    by_relpath = {c.relpath: str(c.path) for c in python}
+    for w in found:  # a model imported by a file read alone: the file declaring it
+        if w.module.startswith(UNRESOLVED):
+            importer = by_relpath.get(w.path)
+            target = project.modules.resolve(importer, w.module[len(UNRESOLVED):]) if importer else None
+            w = dataclasses.replace(w, module=target or "")
+        writes.append(w)
     return out
 
 

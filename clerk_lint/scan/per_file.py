@@ -89,7 +89,9 @@ def finish(analysis: FileAnalysis, source: SourceText, problems: list[FileProble
 
 
 def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
-              context: object = None) -> tuple[list[Finding], list[FileProblem]]:
+              context: object = None, extras: Optional[list] = None) -> tuple[list[Finding], list[FileProblem]]:
+    """(findings, problems) of one file; `extras`, when given, receives the analysis' module
+    summary and Clerk-id writes (summary, id_writes) for the project passes."""
     readers = readers_for(candidate.language)
     if not readers:
         return [], []
@@ -110,6 +112,8 @@ def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
             part = analyze_safely(reader, source, candidate, catalog, context)
             analysis.findings.extend(part.findings)
             analysis.problems.extend(part.problems)
+            if extras is not None and (part.summary or part.id_writes):
+                extras.append((part.summary, list(part.id_writes)))
         return finish(analysis, source, problems)
     except Exception as exc:  # reading or post-processing; same rule as _analyze
         return [], merge_problems(problems + [internal_error(candidate.relpath, exc)])

@@ -26,8 +26,10 @@ from .vocabulary import (APP_IMPORT, AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION,
                          KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, WEBHOOK_EVENT,
                          module_code)
 from .flow import Flow
+from .request_attrs import stores
+from .roles import role_findings
 from .settings import literal_settings, settings_fields
-from .summary import Export, export_of, module_of, raw_import
+from .summary import UNRESOLVED, Data, Export, export_of, module_of, raw_import
 from .syntax import Val
 from .wrappers import Decorator, WrapperPass
 
@@ -105,13 +107,16 @@ class PyFile:
             wrappers = WrapperPass(self)
             wrappers.run()
             self.flow.report_reads()
+            role_findings(self, self.flow)
             if self.context is not None:
                 self._app_imports()
         except time_budget.OverBudget:
             problem = FileProblem(self.relpath, time_budget.reason(), time_budget.KIND, partial=True)
             return FileAnalysis(findings=[f for _, f in self.found], problems=[problem])
-        summary = self._summary(wrappers.wrappers) if self.context is not None else None
-        writes = self.flow.id_writes(self._model_module) if self.context is not None else []
+        # (alone, the summary and the writes are what the file shows by itself: the project
+        # pass seeds its rounds with them, and resolves the writes' model modules)
+        summary = self._summary(wrappers.wrappers)
+        writes = self.flow.id_writes(self._model_module)
         findings = [f for _, f in self.found] + literal_settings(self)
         return FileAnalysis(findings=findings, summary=summary, id_writes=writes)
 
@@ -176,7 +181,9 @@ class PyFile:
         return None, ()
 
     def _model_module(self, module: str) -> str:
-        return module_of(self.context, module)
+        """The file declaring an imported model; alone, the import itself (UNRESOLVED + module),
+        for the project pass to resolve."""
+        return module_of(self.context, module) if self.context is not None else UNRESOLVED + module
 
     def _summary(self, wrappers: dict) -> tuple:
         """What this module offers its importers (summary.Export by top-level name)."""
@@ -213,6 +220,8 @@ class PyFile:
                     export = export_of(self.context, module, alias.name) if alias.name != "*" else None
                     if export is not None:
                         out[alias.asname or alias.name] = export
+        for attr, claim, via in stores(self.flow):  # what a middleware puts on the request
+            out.setdefault("request." + attr, Export(returns=Data("store", via, ((attr, claim),))))
         return tuple(sorted(out.items(), key=lambda kv: kv[0]))
 
     def _imports(self) -> None:
