@@ -216,3 +216,28 @@ import { tokenCache } from "./cache";
 export const Root = () => <AuthProvider tokenCache={tokenCache} />;
 '''
     assert codes(scan_snippet(tmp_path, "app/_layout.tsx", text)) == []
+
+
+def test_prisma_user_id_filled_from_a_webhook_data_id(tmp_path):
+    scan_snippet(tmp_path, "prisma/schema.prisma", '''model User {
+  id    String @id
+  email String @unique
+}
+''')
+    text = '''import { Webhook } from "svix";
+import type { WebhookEvent } from "@clerk/nextjs/server";
+import { prisma } from "../../lib/db";
+
+export async function POST(req: Request) {
+  const evt = new Webhook(process.env.CLERK_WEBHOOK_SECRET!).verify(await req.text(), Object.fromEntries(req.headers)) as WebhookEvent;
+  if (evt.type === "user.created") {
+    const { id, email_addresses } = evt.data;
+    await prisma.user.create({ data: { id, email: email_addresses[0].email_address } });
+  }
+  return new Response("ok");
+}
+'''
+    result = scan_snippet(tmp_path, "app/api/webhooks/route.ts", text)
+    column = [f for f in result.findings if f.location.path == "prisma/schema.prisma"]
+    assert [(f.code, f.location.line) for f in column] == [("CLK724", 2)]
+    assert "holds Clerk user ids" in column[0].message

@@ -345,6 +345,8 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         result.findings.extend(error_shapes.findings(root, data, result.findings, error_finding,
                                                      lambda node: classifier.locate(node).line))
     _carried_findings(result, root, data, catalog, classifier)
+    typed_events = frozenset(f.detail("event") or "" for f in result.findings if f.code == "CLK602") - {""}
     result.id_writes = stored_ids.id_writes(uses, imports, context.resolve if context is not None else None, relpath,
-                                            lambda node: locate(node).line, root, data, _handled_events(result))
+                                            lambda node: locate(node).line, root, data, _handled_events(result),
+                                            typed_events)
     return result
