@@ -291,7 +291,7 @@ def test_object_fields_returned_by_wrappers(tmp_path):
     assert (4, "CLK201", ("useMe", "useUser")) in page
     assert (5, "CLK201", ("useMe", "useUser")) in page
     metadata = sorted(f.symbol for f in result.findings if f.location.path == "app/page.tsx" and f.location.line == 7)
-    # two reads of publicMetadata on the line are one finding
+    # Two reads of publicMetadata through the same wrapper on one line are one change there.
     assert metadata == ["useUser().user.privateMetadata", "useUser().user.publicMetadata",
                         "useUser().user.unsafeMetadata"]
     assert (6, "CLK201", ("useProfile", "useMe", "useUser")) in page

@@ -37,7 +37,7 @@ def test_fallback_resources_and_typed_arrays(tmp_path):
         "  return <button onClick={() => { current?.reload(); first.destroy(); list.map((m) => m.destroy()); }} />;\n"
         "}\n"
     ))
-    # first.destroy() and m.destroy() say the same on one line: one finding (scan/per_file.one_per_line)
+    # first.destroy() and m.destroy() on one line are one change there (one finding per rule and line).
     assert [code for line, code in got if line == 8] == ["CLK214", "CLK217"]
 
 

@@ -3,6 +3,7 @@ sends (which only Clerk sends, which other services send too), the fields of Cle
 payloads, Svix's headers. Asked by the JavaScript and the Python readers alike."""
 from __future__ import annotations
 
+import fnmatch
 import re
 from typing import AbstractSet, Optional
 
@@ -21,6 +22,23 @@ CLERK_PAYLOAD_FIELDS = frozenset({
     "phone_numbers", "web3_wallets", "external_accounts", "public_metadata", "private_metadata",
     "unsafe_metadata", "password_enabled", "two_factor_enabled", "last_sign_in_at",
 })
+# Where a verified Clerk webhook event comes from, as (module glob, export, call ops) of a value
+# chain: svix's `new Webhook(secret).verify(...)` and Clerk's own `verifyWebhook(req)`. A value
+# annotated with a Clerk `*WebhookEvent` type is one too (the annotation op, "").
+EVENT_SOURCES = (("svix", "Webhook", ("()", ".verify", "()")), ("@clerk/*", "verifyWebhook", ("()",)))
+
+
+def event_rest(module: str, export: str, path: tuple[str, ...]) -> Optional[tuple[str, ...]]:
+    """The ops read past a verified Clerk webhook event (`.data`, `.data.first_name` ...) when
+    `export` + `path` of `module` is one, else None."""
+    for pattern, name, ops in EVENT_SOURCES:
+        if export == name and path[:len(ops)] == ops and fnmatch.fnmatchcase(module, pattern):
+            return path[len(ops):]
+    if module.startswith("@clerk/") and export.endswith("WebhookEvent") and path[:1] == ("",):
+        return path[1:]
+    return None
+
+
 # Svix's signature headers (Clerk signs its webhooks with Svix), and Django's META spelling.
 SVIX_HEADERS = frozenset({"svix-id", "svix-timestamp", "svix-signature"})
 SVIX_META_HEADERS = frozenset({"http_svix_id", "http_svix_timestamp", "http_svix_signature"})

@@ -27,6 +27,7 @@ FRAMEWORK_SDKS = {
     "@clerk/clerk-sdk-node": "express",  # legacy: ClerkExpressWithAuth() / ClerkExpressRequireAuth()
     "@clerk/fastify": "fastify",
     "svelte-clerk": "sveltekit",  # community SDK: withClerkHandler() fills event.locals.auth
+    "@hono/clerk-auth": "hono",  # clerkMiddleware() stores the auth object: c.get("clerkAuth")
     # Convex checks Clerk's JWT and hands its claims to functions as `ctx.auth.getUserIdentity()`:
     # Clerk's only where Convex is set up with Clerk (convex_uses_clerk).
     "convex": "convex",
@@ -37,9 +38,9 @@ _CLERK_TEXT = re.compile(rb"clerk", re.IGNORECASE)
 _DEP_KEYS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 MAX_LEVELS = 40
 
-# Bytes every such read contains (`locals.auth`, `context.auth`, `req.auth`): files without
+# Bytes every such read contains (`locals.auth`, `context.auth`, `req.auth`, `"clerkAuth"`): files without
 # them are never looked at for framework reads. `\b` keeps `.authorization` out.
-AUTH_READ = re.compile(rb"\.auth\b|\.currentUser\b")
+AUTH_READ = re.compile(rb"\.auth\b|\.currentUser\b|[\"']clerk(?:Auth)?[\"']")
 
 _folders: dict[str, Optional[str]] = {}  # folder -> the manifest that applies to it (or None)
 _manifests: dict[str, Optional[frozenset[str]]] = {}  # package.json -> its framework SDKs (None: no deps)

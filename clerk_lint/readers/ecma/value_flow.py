@@ -5,7 +5,8 @@ Bindings (`Resolver._derived` asks `ValueFlow.bindings`): the parameter of a `.t
 Clerk value, the element parameter of an array callback on a typed Clerk array
 (`memberships.data.map((m) => m.destroy())`), `for (const m of ...)`, and the parameters of a
 function or component of the same file a Clerk value is passed to (`remove(membership)`,
-`<Row membership={m} />`).
+`<Row membership={m} />`), a `let` declared empty and assigned the value later
+(`evt = wh.verify(...)` inside `try`), and React state set to it (`setToken(token)` -> `token`).
 
 Uses (`member_calls`, `handed_on`, `role_comparison`): Clerk methods called on those values,
 typed by Clerk's own interfaces (concepts/clerk_resources), Clerk functions passed on by
@@ -18,14 +19,15 @@ from typing import Optional
 
 import tree_sitter as ts
 
-from ...concepts import clerk_resources
+from ...concepts import clerk_fields, clerk_resources
 from ...concepts.clerk_resources import ELEMENT, ELEMENT_CALLBACKS, Member, TypeRef
 from .bindings import Origin, Use, _function_params
-from .imports import pattern_names, text
+from .imports import TRANSPARENT, pattern_names, text
 from .scopes import ScopeIndex
 
 FUNCTION_NODES = frozenset({"arrow_function", "function_expression", "function", "function_declaration"})
 COMPARISONS = frozenset({"===", "!==", "==", "!="})
+STATE_HOOKS = frozenset({"useState", "React.useState"})
 # Server helpers are not typed by clerk_resources; their role reads are named by the chain.
 ROLE_MEMBERS = frozenset({".orgRole"})
 
@@ -118,11 +120,32 @@ class ValueFlow:
             out += self._bind_argument(parent, top, full)
         elif parent.type == "jsx_expression":
             out += self._bind_prop(parent, full)
+        else:
+            out += self._bind_assignment(top, full)
         return out
+
+    def _bind_assignment(self, top: ts.Node, value: Origin) -> list[tuple[ts.Node, Origin]]:
+        """`let evt; try { evt = wh.verify(...) } catch ...`: a name declared empty and given
+        the value later holds it from then on (the usual shape around a throwing verify)."""
+        node = top
+        while node.parent is not None and node.parent.type in TRANSPARENT:
+            node = node.parent
+        assignment = node.parent
+        if assignment is None or assignment.type != "assignment_expression" \
+                or assignment.child_by_field_name("right") != node:
+            return []
+        left = assignment.child_by_field_name("left")
+        definition = self.scopes.resolve(left) if left is not None and left.type == "identifier" else None
+        declarator = definition.parent if definition is not None else None
+        if declarator is None or declarator.type != "variable_declarator" \
+                or declarator.child_by_field_name("name") != definition or declarator.child_by_field_name("value"):
+            return []
+        return [(definition, value)]
 
     def _is_array(self, origin: Origin, ops: list[str]) -> bool:
         state = clerk_resources.state_of(origin.module, origin.export, (*origin.path, *ops))
-        return clerk_resources.is_array(state)
+        return clerk_resources.is_array(state) or clerk_fields.is_array(origin.module, origin.export,
+                                                                         (*origin.path, *ops))
 
     def _bind_pattern(self, pattern: ts.Node, value: Origin) -> list[tuple[ts.Node, Origin]]:
         out = []
@@ -150,11 +173,29 @@ class ValueFlow:
         call = arguments.parent
         if call is None or call.type != "call_expression":
             return []
-        function = self._local_function(call.child_by_field_name("function"))
+        callee = call.child_by_field_name("function")
+        function = self._local_function(callee)
         index = _argument_index(arguments, argument)
+        if function is None and index == 0:
+            return self._bind_state(callee, value)
         if function is None or index < 0:
             return []
         return self._bind_params(function, [None] * index + [value])
+
+    def _bind_state(self, setter: Optional[ts.Node], value: Origin) -> list[tuple[ts.Node, Origin]]:
+        """`const [token, setToken] = useState(...)` then `setToken(clerkValue)`: `token` holds it."""
+        definition = self.scopes.resolve(setter) if setter is not None and setter.type == "identifier" else None
+        pattern = definition.parent if definition is not None else None
+        if pattern is None or pattern.type != "array_pattern":
+            return []
+        names = [c for c in pattern.named_children if c.type != "comment"]
+        declarator = pattern.parent
+        init = declarator.child_by_field_name("value") if declarator is not None and declarator.type == "variable_declarator" else None
+        hook = init.child_by_field_name("function") if init is not None and init.type == "call_expression" else None
+        if len(names) < 2 or names[1] != definition or names[0].type != "identifier" or hook is None \
+                or text(hook) not in STATE_HOOKS or not self.scopes.is_definition(names[0]):
+            return []
+        return [(names[0], value)]
 
     def _bind_prop(self, expression: ts.Node, value: Origin) -> list[tuple[ts.Node, Origin]]:
         """`<Row membership={m} />` with `function Row({ membership })` in the same file."""
@@ -307,7 +348,9 @@ def annotated_seeds(lang: str, root: ts.Node, type_imports: dict[bytes, tuple[st
         return seeds
     for node in captures(lang, "types", root).get("type-name", ()):
         imported = type_imports.get(node.text)
-        if imported is None or clerk_resources.annotated(imported[1]) is None:
+        if imported is None or (clerk_resources.annotated(imported[1]) is None
+                                 and imported[1] not in clerk_fields.ANNOTATED_TYPES
+                                 and not imported[1].endswith("WebhookEvent")):
             continue
         found = _annotated_binding(node)
         if found is None:

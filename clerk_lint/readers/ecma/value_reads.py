@@ -1,0 +1,190 @@
+"""What code reads off Clerk values it holds (uses from bindings.py, typed by value_flow.py):
+fields of Clerk's user / organization / session objects that Better Auth names differently
+(concepts/clerk_fields), fields of a verified Clerk webhook event's payload, and session tokens
+sent on to other code (an `Authorization` header, a fetch helper, a prop)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import tree_sitter as ts
+
+from ...concepts import clerk_fields
+from ...concepts.webhook_events import event_rest
+from .bindings import Use
+from .imports import TRANSPARENT, pattern_names, text
+
+
+def _ops(use: Use) -> list[str]:
+    return [step.op for step in use.steps]
+
+
+def _typed(use: Use) -> bool:
+    """A Clerk value itself (value_flow follows the same ones), not a wrapper or an app object."""
+    return use.origin.wrapper is None and not use.origin.app and not use.origin.fields and not use.framework
+
+
+@dataclass(frozen=True)
+class FieldRead:
+    owner: str  # clerk_fields.USER, ORGANIZATION, ...
+    field: str
+    node: ts.Node  # the member expression
+
+
+def _logged(node: ts.Node) -> bool:
+    """Inside a `console.*(...)` call: a log line, not code that depends on the field."""
+    while node is not None and not node.type.endswith(("statement", "declaration")):
+        if node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            if callee is not None and callee.type == "member_expression" and text(callee).startswith("console."):
+                return True
+        node = node.parent
+    return False
+
+
+def field_read(use: Use) -> Optional[FieldRead]:
+    """The first field of a Clerk user / organization / session object this use reads that
+    Better Auth names differently or lacks (`user.fullName`, `organization.membersCount`)."""
+    if not _typed(use) or not use.steps:
+        return None
+    origin = use.origin
+    ops = _ops(use)
+    for index, op in enumerate(ops):
+        if not op.startswith(".") or op == ".value":
+            continue
+        if index + 1 < len(ops) and ops[index + 1] == "()":
+            continue  # a method call: member_calls reports it
+        owner = clerk_fields.owner_of(origin.module, origin.export, (*origin.path, *ops[:index]))
+        if owner is not None and clerk_fields.counterpart(owner, op[1:]) is not None:
+            node = use.steps[index].node
+            return None if _logged(node) else FieldRead(owner, op[1:], node)
+    return None
+
+
+@dataclass(frozen=True)
+class PayloadRead:
+    field: str  # "first_name", or the names a pattern takes ("id, first_name")
+    node: ts.Node  # the member read, or the declaration that destructures the payload
+
+
+def payload_read(use: Use) -> Optional[PayloadRead]:
+    """A field of a verified Clerk webhook event's `data` read here: `evt.data.first_name`,
+    `data.email_addresses?.[0]` after `const { data } = evt`, `const { id, first_name } =
+    evt.data` (at the declaration), or a destructured field read further (`email_addresses[0]`)."""
+    if not _typed(use) or _logged(use.ref):
+        return None
+    origin = use.origin
+    ops = _ops(use)
+    full = event_rest(origin.module, origin.export, (*origin.path, *ops))
+    if full is None:
+        return None
+    in_steps = min(len(full), len(ops))  # the ops past the event that this use applies itself
+    rest, offset = full[:len(full) - in_steps], len(ops) - in_steps
+    if full[:1] != (".data",):
+        return _destructuring(use, full) if not full else None
+    if len(full) == 1:
+        return _destructuring(use, full)
+    if len(rest) >= 2:  # a destructured field: only what is read further depends on the payload's shape
+        if not use.destructured or not use.steps or ops[0] == "()":
+            return None
+        return PayloadRead(rest[1][1:], use.steps[0].node)
+    step = use.steps[offset + 1 - len(rest)]
+    return PayloadRead(step.op[1:], step.node) if step.op.startswith(".") and step.op[1:] != "?" else None
+
+
+def _destructuring(use: Use, full: tuple[str, ...]) -> Optional[PayloadRead]:
+    """`const { id, first_name } = evt.data` / `const { type, data } = evt`: the declaration."""
+    node = use.top
+    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
+        node = node.parent
+    declarator = node.parent if node is not None else None
+    if declarator is None or declarator.type != "variable_declarator" or declarator.child_by_field_name("value") != node:
+        return None
+    pattern = declarator.child_by_field_name("name")
+    if pattern is None or pattern.type != "object_pattern":
+        return None
+    names = [path[0][1:] for path, _ in pattern_names(pattern) if path]
+    if not full:  # the event itself: only its `data` matters here
+        if "data" not in names:
+            return None
+        names = ["data"]
+    statement = declarator.parent if declarator.parent is not None else declarator
+    return PayloadRead(", ".join(dict.fromkeys(names)), statement)
+
+
+# -- session tokens sent on ------------------------------------------------------------
+
+HEADER_KEYS = frozenset({"authorization"})
+
+
+@dataclass(frozen=True)
+class TokenSent:
+    how: str  # "Authorization header", "passed to fetchApi", "prop authToken"
+    node: ts.Node
+
+
+def _is_token(use: Use) -> bool:
+    chain = use.origin.chain + "".join(_ops(use))
+    return chain.endswith(".getToken()") or chain == "getToken()"
+
+
+def _key(node: Optional[ts.Node]) -> str:
+    """The name a pair key or a member / subscript target stands for, lower-case."""
+    if node is None:
+        return ""
+    if node.type == "member_expression":
+        node = node.child_by_field_name("property")
+    elif node.type == "subscript_expression":
+        node = node.child_by_field_name("index")
+    return text(node).strip("\"'`").lower() if node is not None else ""
+
+
+def _outer(node: ts.Node) -> ts.Node:
+    """Up through wrappers that keep the value: `await`, `as`, `!`, `token ?? ""`, `a ? token : b`."""
+    while node.parent is not None:
+        parent = node.parent
+        if parent.type in TRANSPARENT or parent.type == "ternary_expression" and parent.child_by_field_name("condition") != node:
+            node = parent
+        elif parent.type == "binary_expression" and text(parent.child_by_field_name("operator")) in ("||", "??"):
+            node = parent
+        else:
+            break
+    return node
+
+
+def token_sent(use: Use) -> Optional[TokenSent]:
+    """The session token from `getToken()` put where another service reads it: an
+    `Authorization` header (`Bearer ${token}`, `headers.Authorization = ...`), an argument of
+    a call (a fetch helper, an API client), a JSX prop. Plain checks (`if (!token)`) and logs
+    are not: the token itself goes away, these lines only test it."""
+    if not _typed(use) or use.top is None or not _is_token(use) or _logged(use.top):
+        return None
+    node = _outer(use.top)
+    parent = node.parent
+    if parent is not None and parent.type == "template_substitution":
+        template = _outer(parent.parent)
+        if text(parent.parent).lstrip("`").lower().startswith("bearer"):
+            return TokenSent("Authorization header", template)
+        node, parent = template, template.parent
+    if parent is not None and parent.type == "binary_expression" and text(parent.child_by_field_name("operator")) == "+":
+        other = parent.child_by_field_name("left")
+        if other is not None and text(other).strip("\"'`").lower().startswith("bearer"):
+            return TokenSent("Authorization header", parent)
+        return None
+    if parent is None:
+        return None
+    if parent.type == "pair" and parent.child_by_field_name("value") == node:
+        return TokenSent("Authorization header", parent) if _key(parent.child_by_field_name("key")) in HEADER_KEYS else None
+    if parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
+        left = parent.child_by_field_name("left")
+        return TokenSent("Authorization header", parent) if _key(left) in HEADER_KEYS else None
+    if parent.type == "arguments":
+        call = parent.parent
+        callee = call.child_by_field_name("function") if call is not None else None
+        if callee is None:
+            return None
+        return TokenSent(f"passed to {text(callee)}", call)
+    if parent.type == "jsx_expression" and parent.parent is not None and parent.parent.type == "jsx_attribute":
+        name = parent.parent.named_children[0]
+        return TokenSent(f"prop {text(name)}", parent.parent)
+    return None
