@@ -241,3 +241,16 @@ export async function POST(req: Request) {
     column = [f for f in result.findings if f.location.path == "prisma/schema.prisma"]
     assert [(f.code, f.location.line) for f in column] == [("CLK724", 2)]
     assert "holds Clerk user ids" in column[0].message
+
+
+def test_python_svix_for_another_sender_is_silent(tmp_path):
+    text = '''import os
+from svix.webhooks import Webhook
+
+
+def handle(payload: bytes, headers: dict) -> None:
+    event = Webhook(os.environ["RESEND_WEBHOOK_SECRET"]).verify(payload, headers)
+    if event["type"] == "email.bounced":
+        print("bounce", headers["svix-id"])
+'''
+    assert codes(scan_snippet(tmp_path, "app/resend.py", text)) == []
