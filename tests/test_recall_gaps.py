@@ -254,3 +254,23 @@ def handle(payload: bytes, headers: dict) -> None:
         print("bounce", headers["svix-id"])
 '''
     assert codes(scan_snippet(tmp_path, "app/resend.py", text)) == []
+
+
+def test_vue_refs_of_clerk_composables_are_followed(tmp_path):
+    text = '''<script setup lang="ts">
+import { useAuth, useClerk } from "@clerk/vue";
+import { ref } from "vue";
+
+const { orgRole, has } = useAuth();
+const clerk = useClerk();
+const orgRoleDraft = ref("org:member");
+const isAdmin = computed(() => orgRole.value === "org:admin");
+const canBill = computed(() => has.value?.({ permission: "org:billing:manage" }));
+orgRoleDraft.value = "viewer";
+const leave = () => clerk.value?.signOut();
+</script>
+<template><p v-if="isAdmin">admin</p></template>
+'''
+    got = codes(scan_snippet(tmp_path, "src/Team.vue", text))
+    assert (8, "CLK510") in got and (9, "CLK501") in got and (11, "CLK218") in got
+    assert not [c for line, c in got if line == 10]
