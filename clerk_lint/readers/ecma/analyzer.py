@@ -486,6 +486,8 @@ def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, cata
         result.findings.extend(error_shapes.findings(root, data, result.findings, error_finding,
                                                      lambda node: classifier.locate(node).line))
     _carried_findings(result, root, data, catalog, classifier)
+    typed_events = frozenset(f.detail("event") or "" for f in result.findings if f.code == "CLK602") - {""}
     result.id_writes = stored_ids.id_writes(uses + read_uses, imports, context.resolve if context is not None else None,
-                                            relpath, lambda node: locate(node).line, root, data, _handled_events(result))
+                                            relpath, lambda node: locate(node).line, root, data, _handled_events(result),
+                                            typed_events)
     return result

@@ -153,7 +153,13 @@ def _walk_chain(ref: ts.Node) -> tuple[list[Step], Optional[ts.Node], ts.Node]:
             continue
         if kind == "member_expression" and parent.child_by_field_name("object") == node:
             prop = parent.child_by_field_name("property")
-            steps.append(Step(parent, "." + (text(prop) if prop is not None else "?")))
+            name = text(prop) if prop is not None else "?"
+            if name == "value" and not _is_assigned(parent):
+                # a Vue ref (`@clerk/vue` / `@clerk/nuxt` composables return refs): `orgRole.value`
+                # is `orgRole`; Clerk's own values have no `value` member
+                node = parent
+                continue
+            steps.append(Step(parent, "." + name))
         elif kind == "subscript_expression" and parent.child_by_field_name("object") == node:
             index = parent.child_by_field_name("index")
             if index is None or index.type not in ("string", "number") or not text(index).strip("\"'`"):
@@ -171,6 +177,12 @@ def _walk_chain(ref: ts.Node) -> tuple[list[Step], Optional[ts.Node], ts.Node]:
             break
         node = parent
     return steps, None, node
+
+
+def _is_assigned(member: ts.Node) -> bool:
+    parent = member.parent
+    return parent is not None and parent.type in ("assignment_expression", "augmented_assignment_expression") \
+        and parent.child_by_field_name("left") == member
 
 
 def _imported_name(ident: ts.Node) -> bool:

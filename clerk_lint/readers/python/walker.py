@@ -11,6 +11,7 @@ from typing import Optional
 
 from ... import time_budget
 from ...concepts.catalog import Catalog, Rule, webhook_hook
+from ...concepts.webhook_events import svix_serves_clerk
 from ...discover.kinds import Candidate
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from ..source import LineIndex, SourceText
@@ -23,7 +24,7 @@ from .models import ModelFields
 from .path_rules import path_rules_of
 from .syntax import call_args, import_module
 from .vocabulary import (APP_IMPORT, AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION, CLERK_URL, DOTTED, ENV_READ, JWKS, JWT_DECODE,
-                         KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, WEBHOOK_EVENT,
+                         KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, SVIX_VERIFY, WEBHOOK_EVENT,
                          module_code)
 from .flow import Flow
 from .request_attrs import stores
@@ -58,6 +59,7 @@ class PyFile:
         self.site_codes: list[str] = []
         self.depends_sites: list = []
         self.has_svix = False
+        self._svix_clerk: Optional[bool] = None  # whether svix here verifies Clerk's webhooks (lazy)
         self.clerk_signal = bool(CLERK_MENTION.search(source.data))
 
     # -- plumbing ---------------------------------------------------------------------
@@ -118,6 +120,8 @@ class PyFile:
         summary = self._summary(wrappers.wrappers)
         writes = self.flow.id_writes(self._model_module)
         findings = [f for _, f in self.found] + literal_settings(self)
+        if self._svix_clerk is False:  # another sender's svix webhooks: its verification is not Clerk's
+            findings = [f for f in findings if f.package.split(".", 1)[0] != "svix"]
         return FileAnalysis(findings=findings, summary=summary, id_writes=writes)
 
     # -- across modules ---------------------------------------------------------------
@@ -243,11 +247,21 @@ class PyFile:
                 code = module_code(top, self.candidate)
                 if code is None:
                     continue
-                if top == "svix":
-                    self.has_svix = True
                 detail = names_for[module]
+                if top == "svix":
+                    # Svix's library, not Clerk's: part of the webhook (SVIX_VERIFY) where it verifies
+                    # Clerk's webhooks, nothing where it verifies another sender's.
+                    if not self._svix_serves_clerk():
+                        continue
+                    self.has_svix = True
+                    code = SVIX_VERIFY
                 self.add(code, node, symbol=detail, package=module, detail=detail, details=(("names", detail),))
                 break
+
+    def _svix_serves_clerk(self) -> bool:
+        if self._svix_clerk is None:
+            self._svix_clerk = svix_serves_clerk(self.relpath, self.source.text, self.catalog.webhook_events)
+        return self._svix_clerk
 
     def _sites(self) -> None:
         b = self.b
