@@ -53,6 +53,7 @@ export function Card() {
   const { organization } = useOrganization();
   const { session } = useSession();
   if (!user) return null;
+  const { username, id } = user;
   return (
     <div>
       <img src={organization?.imageUrl} alt={user.fullName ?? ""} />
@@ -69,7 +70,7 @@ const name = computed(() => user.value?.firstName ?? "");
 </script>
 """
     result = scan_snippet(tmp_path, "Card.tsx", tsx)
-    assert lines(result, FIELD) == [10, 11]
+    assert lines(result, FIELD) == [8, 11, 12]  # the destructuring declaration reads `username`
     result = scan_snippet(tmp_path / "vue", "Name.vue", vue)
     assert lines(result, FIELD) == [4]
 

@@ -45,10 +45,13 @@ def _logged(node: ts.Node) -> bool:
 def field_read(use: Use) -> Optional[FieldRead]:
     """The first field of a Clerk user / organization / session object this use reads that
     Better Auth names differently or lacks (`user.fullName`, `organization.membersCount`)."""
-    if not _typed(use) or not use.steps:
+    if not _typed(use):
         return None
     origin = use.origin
     ops = _ops(use)
+    taken = _destructured_field(use, ops)
+    if taken is not None:
+        return taken
     for index, op in enumerate(ops):
         if not op.startswith(".") or op == ".value":
             continue
@@ -59,6 +62,35 @@ def field_read(use: Use) -> Optional[FieldRead]:
             node = use.steps[index].node
             return None if _logged(node) else FieldRead(owner, op[1:], node)
     return None
+
+
+def _destructured_field(use: Use, ops: list[str]) -> Optional[FieldRead]:
+    """`const { fullName, imageUrl } = user`: the declaration reads the fields."""
+    pattern, statement = _declared_pattern(use)
+    if pattern is None:
+        return None
+    origin = use.origin
+    for path, _ in pattern_names(pattern):
+        if not path:
+            continue
+        owner = clerk_fields.owner_of(origin.module, origin.export, (*origin.path, *ops, *path[:-1]))
+        if owner is not None and clerk_fields.counterpart(owner, path[-1][1:]) is not None:
+            return FieldRead(owner, path[-1][1:], statement)
+    return None
+
+
+def _declared_pattern(use: Use) -> tuple[Optional[ts.Node], Optional[ts.Node]]:
+    """(the object pattern, its declaration) when the use's value is destructured right here."""
+    node = use.top
+    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
+        node = node.parent
+    declarator = node.parent if node is not None else None
+    if declarator is None or declarator.type != "variable_declarator" or declarator.child_by_field_name("value") != node:
+        return None, None
+    pattern = declarator.child_by_field_name("name")
+    if pattern is None or pattern.type != "object_pattern":
+        return None, None
+    return pattern, declarator.parent if declarator.parent is not None else declarator
 
 
 @dataclass(frozen=True)
@@ -94,21 +126,14 @@ def payload_read(use: Use) -> Optional[PayloadRead]:
 
 def _destructuring(use: Use, full: tuple[str, ...]) -> Optional[PayloadRead]:
     """`const { id, first_name } = evt.data` / `const { type, data } = evt`: the declaration."""
-    node = use.top
-    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
-        node = node.parent
-    declarator = node.parent if node is not None else None
-    if declarator is None or declarator.type != "variable_declarator" or declarator.child_by_field_name("value") != node:
-        return None
-    pattern = declarator.child_by_field_name("name")
-    if pattern is None or pattern.type != "object_pattern":
+    pattern, statement = _declared_pattern(use)
+    if pattern is None:
         return None
     names = [path[0][1:] for path, _ in pattern_names(pattern) if path]
     if not full:  # the event itself: only its `data` matters here
         if "data" not in names:
             return None
         names = ["data"]
-    statement = declarator.parent if declarator.parent is not None else declarator
     return PayloadRead(", ".join(dict.fromkeys(names)), statement)
 
 
