@@ -1,14 +1,13 @@
 """Command line: `clerk-lint scan | rules | explain`.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or fatal error
-(one line on stderr naming the cause).
+(one line on stderr naming the cause), 130 interrupted.
 """
 from __future__ import annotations
 
 import dataclasses
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -17,6 +16,7 @@ from . import __version__, progress
 from .concepts.catalog import CatalogError, load_catalog
 from .config import Config
 from .findings import DIFFICULTIES, difficulty_rank
+from .output import printable
 
 
 class FatalError(click.ClickException):
@@ -28,43 +28,14 @@ class FatalError(click.ClickException):
         click.echo(f"clerk-lint: error: {self.format_message()}", err=True)
 
 
-def printable(text: str) -> str:
-    """`text` safe to encode as UTF-8: a file name that is not valid UTF-8 reaches us with
-    surrogate escapes, which become U+FFFD here instead of an encoding error."""
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-
-
 def write_output(text: str, output: str | None) -> None:
-    """Write to stdout or atomically to a file, so a failed run leaves nothing half-written."""
-    text = printable(text)
-    if not output or output == "-":
-        sys.stdout.flush()
-        buffer = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale says
-        if buffer is not None:
-            buffer.write(text.encode("utf-8"))
-            buffer.flush()
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        return
-    target = Path(output)
-    directory = target.parent if str(target.parent) else Path(".")
+    """Write to stdout or to a file without damaging what is there (output.py)."""
+    from .output import OutputError, write_output as write
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-    except OSError as exc:
-        raise FatalError(f"cannot write --output {output}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise FatalError(f"cannot write --output {output}: {exc.strerror or exc}") from None
-        raise
+        write(text, output)
+    except OutputError as exc:
+        raise FatalError(str(exc)) from None
 
 
 NO_DEFAULT_EXCLUDES_HELP = ("Also scan node_modules, dist, .next, generated build/out/vendor folders and "
@@ -81,8 +52,26 @@ def _showing_progress(settings: dict):
     return progress.showing(progress.wanted(sys.stderr, settings.get("quiet", False)), color=color_wanted(sys.stderr))
 
 
+class Interrupted(click.ClickException):
+    """Ctrl-C / SIGINT: one line and exit 130 (128 + SIGINT), never 1, which means findings."""
+
+    exit_code = 130
+
+    def __init__(self) -> None:
+        super().__init__("interrupted")
+
+    def show(self, file=None) -> None:
+        click.echo("clerk-lint: interrupted", err=True)
+
+
 class _OneLineErrors(click.Group):
     """Usage errors as one stderr line (the README promises it), not click's usage banner."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before click's own handler, which prints a blank line and "Aborted!"
+            raise Interrupted() from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -96,9 +85,9 @@ class _OneLineErrors(click.Group):
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("Aborted!", err=True)
-            sys.exit(1)
+        except (click.Abort, KeyboardInterrupt):
+            Interrupted().show()
+            sys.exit(Interrupted.exit_code)
         # standalone_mode=False hands back ctx.exit()'s code instead of exiting
         sys.exit(rv if isinstance(rv, int) else 0)
 

@@ -8,6 +8,7 @@ each test checks its own draft's diagnostics.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -113,6 +114,37 @@ export function SignIn() {
 }
 ''',
     },
+    # A custom flow with password sign-in and a TOTP second factor: the evidence for bcrypt and twoFactor.
+    "react-password-mfa": {
+        "package.json": json.dumps({"dependencies": {"@clerk/clerk-react": "^5.31.0", "react": "^19.0.0",
+                                                     "pg": "^8.13.0"}}),
+        "src/SignInForm.tsx": '''import { useState, type FormEvent } from "react";
+import { useOrganization, useSignIn } from "@clerk/clerk-react";
+
+export function SignInForm() {
+  const { isLoaded, signIn, setActive } = useSignIn();
+  const { organization } = useOrganization();
+  const [needsCode, setNeedsCode] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!isLoaded) return;
+    const form = new FormData(event.currentTarget);
+    if (needsCode) {
+      const attempt = await signIn.attemptSecondFactor({ strategy: "totp", code: String(form.get("code")) });
+      if (attempt.status === "complete") await setActive({ session: attempt.createdSessionId });
+      return;
+    }
+    await signIn.create({ identifier: String(form.get("email")) });
+    const attempt = await signIn.attemptFirstFactor({ strategy: "password", password: String(form.get("password")) });
+    if (attempt.status === "needs_second_factor") setNeedsCode(true);
+    else if (attempt.status === "complete") await setActive({ session: attempt.createdSessionId });
+  }
+
+  return <form onSubmit={submit} data-org={organization?.id} />;
+}
+''',
+    },
     # Prisma on SQLite, the client exported as a singleton; a pg devDependency for a seed script.
     "next-prisma-sqlite": {
         "package.json": json.dumps({"dependencies": {"@clerk/nextjs": "^6.20.0", "next": "^15.3.0",
@@ -176,18 +208,39 @@ def drafts(projects) -> dict[str, dict[str, str]]:
     return out
 
 
+def _typecheck_cache() -> Path:
+    """One install of the check packages per package set, kept across test sessions (the drafts are
+    written into a fresh folder each session): CLERK_LINT_TYPECHECK_CACHE, else the user cache."""
+    base = os.environ.get("CLERK_LINT_TYPECHECK_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "clerk-lint-typecheck")
+    return Path(base)
+
+
 @pytest.fixture(scope="session")
 def ts_env(tmp_path_factory) -> Path:
     """A folder with better-auth 1.7, its plugins, the drivers the drafts import and TypeScript."""
     if NPM is None:
         pytest.skip("npm is not installed")
+    manifest = json.dumps({"name": "clerk-lint-draft-typecheck", "private": True,
+                           "dependencies": {**PACKAGES, **TYPECHECK_ONLY}}, indent=2, sort_keys=True)
+    key = hashlib.sha256((manifest + " ".join(NPM_INSTALL_FLAGS)).encode()).hexdigest()[:16]
+    cached = _typecheck_cache() / key
+    if not (cached / "node_modules" / ".package-lock.json").is_file():
+        building = tmp_path_factory.mktemp("better-auth-typecheck")
+        (building / "package.json").write_text(manifest, encoding="utf-8")
+        proc = subprocess.run([NPM, "install", *NPM_INSTALL_FLAGS], cwd=building, capture_output=True, text=True,
+                              timeout=1200)
+        assert proc.returncode == 0, f"npm install failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copytree(building, cached.with_name(cached.name + f".tmp{os.getpid()}"), symlinks=True)
+            os.replace(cached.with_name(cached.name + f".tmp{os.getpid()}"), cached)
+        except OSError:  # another session finished first, or the cache is read-only: use this install
+            return building
+    # A session's own folder: the drafts and the tsconfig go next to a link to the shared node_modules.
     root = tmp_path_factory.mktemp("better-auth-typecheck")
-    (root / "package.json").write_text(json.dumps({
-        "name": "clerk-lint-draft-typecheck", "private": True,
-        "dependencies": {**PACKAGES, **TYPECHECK_ONLY}}, indent=2), encoding="utf-8")
-    proc = subprocess.run([NPM, "install", *NPM_INSTALL_FLAGS], cwd=root, capture_output=True, text=True,
-                          timeout=1200)
-    assert proc.returncode == 0, f"npm install failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    (root / "package.json").write_text(manifest, encoding="utf-8")
+    (root / "node_modules").symlink_to(cached / "node_modules", target_is_directory=True)
     return root
 
 
@@ -280,15 +333,19 @@ def test_draft_is_tailored_to_the_findings(name, projects, drafts):
         assert re.search(rf"\b{plugin}\(", auth), f"{name}: plugin {plugin} missing from auth.ts"
         assert re.search(rf"\b{CLIENT_PLUGINS[plugin]}\b", client), f"{name}: {CLIENT_PLUGINS[plugin]} missing"
     assert ("permissions.ts" in files) == ("organization" in plugins)
-    # migrated users keep their bcrypt passwords; new ones use Better Auth's scrypt
-    assert "bcrypt.compare(password, hash)" in auth and "hashPassword(password)" in auth
+    # migrated users keep their bcrypt passwords (only where the code shows password sign-in); new
+    # ones use Better Auth's scrypt
+    bcrypt = facts.has("passwords")
+    assert ("bcrypt.compare(password, hash)" in auth) == bcrypt and ("hashPassword(password)" in auth) == bcrypt
+    assert ('providerId: "credential"' in files["scripts/import-clerk-users.ts"]) == bcrypt
+    assert ("Do users sign in with a password?" in files["README.md"]) == (not bcrypt)
     env = files[".env.example"]
     for var in ("BETTER_AUTH_SECRET=", "BETTER_AUTH_URL=", "DATABASE_URL="):
         assert var in env
     for provider in facts.providers:
         assert f"{provider}: {{" in auth and f"{provider.upper()}_CLIENT_ID=" in env
     script = files["scripts/import-clerk-users.ts"]
-    assert 'providerId: "credential"' in script and "forceAllowId: true" in script
+    assert "forceAllowId: true" in script
     assert "issuer" not in script  # the 1.7.25 account table has no issuer column
     if "twoFactor" in plugins:
         assert "`base32:${row.totp_secret}`" in script and "ctx.secretConfig" in script
@@ -354,7 +411,7 @@ def test_draft_uses_the_database_the_app_runs(name, projects, drafts):
         assert re.search(rf'^import {{ \w+ }} from "{re.escape(module)}";$', auth, re.M)
         assert "drizzle(process.env" not in auth and "new PrismaClient()" not in auth
     conflicted = name in ("saas-config", "drizzle-conflict")
-    assert ("## Open questions" in readme) == conflicted
+    assert ("Which database does the app run on?" in readme) == conflicted
     assert ("evidence about the app's database disagrees" in auth) == conflicted
 
 
@@ -489,9 +546,9 @@ MODELS = ["user", "session", "account", "verification", "twoFactor", "organizati
 
 
 def test_import_script_runs_against_better_auth(ts_env, drafts):
-    """The react-spa draft (twoFactor, organization, stripe ...) on Better Auth's memory adapter:
-    imported bcrypt passwords sign in, imported TOTP secrets pass verifyTOTP, re-runs skip."""
-    files = dict(drafts["react-spa"])
+    """A draft with password and TOTP evidence (twoFactor, organization) on Better Auth's memory
+    adapter: imported bcrypt passwords sign in, imported TOTP secrets pass verifyTOTP, re-runs skip."""
+    files = dict(drafts["react-password-mfa"])
     assert "twoFactor(" in files["auth.ts"]
     auth, count = re.subn(r"(?m)^  database: .*,$", "  database: memoryAdapter(memoryDb),", files["auth.ts"], count=1)
     assert count == 1
@@ -540,3 +597,160 @@ def test_import_script_runs_against_better_auth(ts_env, drafts):
     assert out["accounts"].count("user_ada:credential") == 1 and "user_argon:credential" not in out["accounts"]
     assert out["twoFactorRows"] == ["user_ada"]
     assert out["newUserHash"] != "$2a"  # new passwords use Better Auth's scrypt
+
+
+# -- route protection: the draft middleware protects what the Clerk middleware protected -----------
+
+ROUTE_HARNESS = r'''
+import { NextRequest } from "next/server";
+import { pathToRegexp } from "next/dist/compiled/path-to-regexp";
+
+type Cond = ["true"] | ["call", string] | ["not", Cond] | ["and", Cond[]] | ["or", Cond[]];
+type App = { name: string; module: string; matchers: Record<string, string[]>; protect: Cond | null;
+             configMatcher: string[]; paths: string[] };
+
+// Next.js compiles config.matcher entries with path-to-regexp (strict, case-insensitive).
+const runs = (matcher: string[], path: string) =>
+  matcher.some((m) => pathToRegexp(m, [], { delimiter: "/", sensitive: false, strict: true }).test(path));
+
+function holds(cond: Cond | null, path: string, matchers: Record<string, string[]>): boolean {
+  if (!cond) return false;
+  switch (cond[0]) {
+    case "true": return true;
+    case "call": return (matchers[cond[1]] ?? []).some((p) => pathToRegexp(p).test(path));  // as createRouteMatcher
+    case "not": return !holds(cond[1], path, matchers);
+    case "and": return cond[1].every((c) => holds(c, path, matchers));
+    case "or": return cond[1].some((c) => holds(c, path, matchers));
+  }
+}
+
+async function main() {
+  const apps: App[] = JSON.parse(process.env.ROUTE_INPUT as string);
+  const out: Record<string, Record<string, [boolean, boolean]>> = {};
+  for (const app of apps) {
+    const mod = await import(app.module);
+    out[app.name] = {};
+    for (const path of app.paths) {
+      const clerk = runs(app.configMatcher, path) && holds(app.protect, path, app.matchers);
+      let draft = false;
+      if (runs(mod.config.matcher, path)) {
+        const res = mod.middleware(new NextRequest(new URL(path, "http://localhost:3000")));
+        draft = res.status === 401 || (res.status >= 300 && res.status < 400 && /\/sign-in\?/.test(res.headers.get("location") ?? ""));
+      }
+      out[app.name][path] = [clerk, draft];
+    }
+  }
+  console.log("RESULT " + JSON.stringify(out));
+}
+
+main().catch((error) => { console.error(error); process.exit(1); });
+'''
+
+SAMPLE_PATHS = ["/", "/dashboard", "/dashboard/links/42", "/settings", "/settings/profile", "/team/acme", "/notes",
+                "/pricing", "/Pricing", "/pricing/", "/blog", "/blog/hello-world", "/admin", "/admin/users",
+                "/api/trpc/link.recent", "/api/trpc/link.recent,link.mine", "/api/trpc/link.mine",
+                "/api/trpc/post.list", "/api/trpc/post.create", "/api/webhooks/clerk", "/api/webhooks/stripe",
+                "/api/health", "/api/cron/digest", "/api/invoices", "/trpc/x", "/favicon.ico", "/logo.png",
+                "/_next/static/chunks/main.js", "/robots.txt", "/data.json"]
+AUTH_ROUTE = re.compile(r"^/(api/auth|sign-in|sign-up)(/|$)")  # the draft's own pages and endpoints
+
+
+def _route_paths(rules) -> list[str]:
+    """The sample paths, and for each route pattern its literal part with and without a tail."""
+    paths = list(SAMPLE_PATHS)
+    for patterns in rules.matchers.values():
+        for pattern in patterns:
+            literal = re.split(r"[(:{*?+]", pattern, maxsplit=1)[0].rstrip("/") or "/"
+            paths += [literal, literal.rstrip("/") + "/deep/path", literal.upper()]
+    return sorted({p for p in paths if not AUTH_ROUTE.match(p)})
+
+
+NEXT_APPS = ["next-trpc-turso", "t3-clerk-app", "nextjs-app-router", "nextjs-pages-router"]
+
+
+@pytest.fixture(scope="session")
+def route_tables(ts_env, projects, drafts) -> dict[str, dict[str, list[bool]]]:
+    apps = []
+    for name in NEXT_APPS:
+        project = detect(run_scan([projects[name]], load_catalog()).findings, [projects[name]])
+        rules = project.route_rules
+        assert rules is not None and not rules.unknown, (name, rules)
+        target = ts_env / "routes" / name
+        shutil.rmtree(target, ignore_errors=True)
+        write_draft(drafts[name], target)
+        middleware = next(rel for rel in drafts[name] if rel.endswith("middleware.ts"))
+        apps.append({"name": name, "module": f"./{name}/{middleware}",  # from routes/harness.ts
+                     "matchers": rules.matchers, "protect": rules.protect, "configMatcher": rules.config_matcher,
+                     "paths": _route_paths(rules)})
+    (ts_env / "routes" / "harness.ts").write_text(ROUTE_HARNESS, encoding="utf-8")
+    proc = subprocess.run([NPM, "exec", "--no", "--", "tsx", "routes/harness.ts"], cwd=ts_env, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "ROUTE_INPUT": json.dumps(apps)})
+    line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
+    assert line, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return json.loads(line[len("RESULT "):])
+
+
+@pytest.mark.parametrize("name", NEXT_APPS)
+def test_draft_middleware_protects_what_clerk_protected(name, route_tables):
+    table = route_tables[name]
+    differ = {path: f"clerk {'protected' if c else 'public'}, draft {'protected' if d else 'public'}"
+              for path, (c, d) in table.items() if c != d}
+    assert not differ, differ
+    assert any(c for c, _ in table.values()) and not all(c for c, _ in table.values())
+
+
+# Read by hand from each app's middleware (independent of the reading the draft does).
+HAND_TABLES = {
+    "next-trpc-turso": {"/": False, "/pricing": False, "/blog/hello-world": False, "/dashboard": True,
+                        "/api/trpc/link.mine": True, "/api/trpc/link.recent": False, "/favicon.ico": False},
+    "t3-clerk-app": {"/": False, "/settings": True, "/api/trpc/post.list": False, "/api/trpc/post.create": True},
+    "nextjs-app-router": {"/": False, "/admin/users": True, "/api/webhooks/stripe": False, "/dashboard": True},
+    "nextjs-pages-router": {"/": False, "/notes": True, "/api/health": False, "/api/cron/digest": False,
+                            "/api/webhooks/clerk": False, "/api/invoices": True, "/logo.png": False},
+}
+
+
+@pytest.mark.parametrize("name", sorted(HAND_TABLES))
+def test_route_table_matches_the_app_as_written(name, route_tables):
+    got = {path: route_tables[name][path][0] for path in HAND_TABLES[name]}
+    assert got == HAND_TABLES[name]
+
+
+# -- sign-in pages when Clerk hosted them ----------------------------------------------------------
+
+def test_hosted_sign_in_gets_pages_and_a_plan_step(projects, drafts):
+    from clerk_lint.plan import build_plan
+    turso = drafts["next-trpc-turso"]  # Account Portal URLs, <SignInButton/>, redirectToSignIn()
+    page = turso["src/app/sign-in/page.tsx"]
+    assert page.startswith('"use client";') and "authClient.signIn.email(" in page
+    assert 'from "../../../auth-client"' in page and "authClient.signUp.email(" in turso["src/app/sign-up/page.tsx"]
+    # an app that rendered <SignIn/> in its own route gets the page at the same route
+    assert "authClient.signIn.email(" in drafts["nextjs-app-router"]["app/sign-in/[[...sign-in]]/page.tsx"]
+    # a custom flow keeps its own form: no page drafted
+    assert not any("sign-in" in path for path in drafts["react-spa"])
+    catalog = load_catalog()
+    plan = build_plan(run_scan([projects["next-trpc-turso"]], catalog), catalog)
+    step = next(s for s in plan["steps"] if s["id"] == "sign-in-pages")
+    assert step["hours"] >= 6 and "email + password" not in step["details"]  # no password evidence
+
+
+# -- only what the app uses -------------------------------------------------------------------------
+
+def test_password_and_mfa_steps_only_with_evidence(projects, drafts):
+    from clerk_lint.plan import build_plan
+    catalog = load_catalog()
+    with_evidence = drafts["react-password-mfa"]
+    assert "bcrypt.compare(password, hash)" in with_evidence["auth.ts"] and "twoFactor(" in with_evidence["auth.ts"]
+    assert "Do users sign in with a password?" not in with_evidence["README.md"]
+    # <SignIn/> alone: MFA and passwords are questions, not plugins or steps
+    app = drafts["nextjs-app-router"]
+    assert "bcrypt.compare" not in app["auth.ts"] and "twoFactor" not in app["auth.ts"]
+    assert "Is MFA enabled in the Clerk dashboard?" in app["README.md"]
+    assert "passwordsLeftOut++" in app["scripts/import-clerk-users.ts"]
+    for name, steps_expected in (("react-password-mfa", {"password-hasher", "mfa"}), ("nextjs-app-router", set())):
+        plan = build_plan(run_scan([projects[name]], catalog), catalog)
+        steps = {s["id"] for s in plan["steps"]}
+        assert steps & {"password-hasher", "mfa"} == steps_expected, name
+        keys = {q["key"] for q in plan["open_questions"]}
+        assert ("passwords" in keys) == (name != "react-password-mfa")
+    assert "mfa-usage" in keys  # nextjs-app-router: asked, not assumed

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 TIMEOUT = 60
 
@@ -112,3 +117,204 @@ def test_route_folders_named_build_or_vendor_are_scanned(tmp_path):
     every = _run("scan", "--no-config", "--format", "json", "--exit-zero", "--no-default-excludes", ".", cwd=app)
     paths = {f["location"]["path"] for f in json.loads(every.stdout)["findings"]}
     assert {"build/server.js", "src/out/main.js"} <= paths, every.stderr
+
+
+# --------------------------------------------------------------------------- item 2: --output never damages its target
+
+def _app(tmp_path: Path) -> Path:
+    app = tmp_path / "app"
+    _put(app, "page.tsx", CLERK_PAGE)
+    return app
+
+
+def _report_to(app: Path, target: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "clerk_lint", "scan", "--no-config", "--exit-zero", "--format",
+                           "json", "-o", target, "."], cwd=app, capture_output=True, text=True, timeout=TIMEOUT,
+                          **kwargs)
+
+
+def test_output_keeps_mode_links_and_honours_umask(tmp_path):
+    app = _app(tmp_path)
+    real = tmp_path / "real.json"
+    real.write_text("old\n")
+    real.chmod(0o644)
+    link = tmp_path / "link.json"
+    link.symlink_to("real.json")
+    assert _report_to(app, str(link)).returncode == 0
+    assert link.is_symlink() and json.loads(real.read_text())["summary"]["files_scanned"] == 1
+    assert stat.S_IMODE(real.stat().st_mode) == 0o644
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_text("old\n")
+    os.link(first, second)
+    assert _report_to(app, str(first)).returncode == 0
+    assert first.stat().st_ino == second.stat().st_ino and json.loads(second.read_text())
+    new = tmp_path / "new.json"
+    assert _report_to(app, str(new), preexec_fn=lambda: os.umask(0o027)).returncode == 0
+    assert stat.S_IMODE(new.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "app", "b.json", "link.json", "new.json",
+                                                          "real.json"]
+
+
+def test_output_writes_through_fifos_devices_and_stdout(tmp_path):
+    app = _app(tmp_path)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader, so the writer's open does not wait
+    try:
+        proc = _report_to(app, str(fifo))
+        got = b""
+        while True:
+            try:
+                chunk = os.read(reader, 65536)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            got += chunk
+    finally:
+        os.close(reader)
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and json.loads(got)
+    # a link to this process's stdout, as /dev/stdout is
+    to_stdout = tmp_path / "stdout"
+    to_stdout.symlink_to("/proc/self/fd/1")
+    proc = _report_to(app, str(to_stdout))
+    assert json.loads(proc.stdout)["summary"]["files_scanned"] == 1 and to_stdout.is_symlink()
+    proc = _report_to(app, "/dev/stdout")
+    assert json.loads(proc.stdout)["summary"]["files_scanned"] == 1
+    if stat.S_ISCHR(os.stat("/dev/null").st_mode):
+        assert _report_to(app, "/dev/null").returncode == 0
+        assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    if os.geteuid() == 0:  # a character device of our own: /dev/null's numbers
+        device = tmp_path / "null"
+        try:
+            os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        except OSError:
+            return
+        assert _report_to(app, str(device)).returncode == 0
+        assert stat.S_ISCHR(device.stat().st_mode)
+
+
+_SLOW_REPLACE = """
+import os, sys, time
+real = os.replace
+def slow(src, dst):
+    print("writing", flush=True)
+    time.sleep(30)
+    real(src, dst)
+os.replace = slow
+from clerk_lint.cli import main
+main(["scan", "--no-config", "--exit-zero", "--format", "json", "-o", sys.argv[1], "."])
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_signal_while_writing_leaves_no_temp_file(tmp_path, signum):
+    app = _app(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_REPLACE, str(out / "report.json")], cwd=app,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "writing"
+        proc.send_signal(signum)
+        proc.wait(TIMEOUT)
+    finally:
+        proc.kill()
+    assert proc.returncode != 0
+    assert list(out.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- item 4: workers die with the parent
+
+_SLOW_WORKERS = """
+import sys, time
+import clerk_lint.scan.parallel as parallel
+real = parallel._work
+def slow(bounds):
+    time.sleep(120)
+    return real(bounds)
+slow.__qualname__ = slow.__name__ = "_work"  # pickled by name: the workers run this one
+slow.__module__ = parallel.__name__
+parallel._work = slow
+from clerk_lint.cli import main
+main(["scan", "--no-config", "--jobs", "2", "--format", "json", "."])
+"""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+def _start_slow_scan(tmp_path: Path) -> tuple[subprocess.Popen, list[int]]:
+    app = tmp_path / "app"
+    for i in range(120):
+        _put(app, f"src/m{i}.ts", f"export const m{i} = {i};\n")
+    _put(app, "src/page.tsx", CLERK_PAGE)
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_WORKERS], cwd=app, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    import time
+
+    deadline = time.monotonic() + TIMEOUT
+    while len(_children(proc.pid)) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert len(workers) >= 2, (workers, proc.poll())
+    time.sleep(0.3)  # past the workers' start-up
+    return proc, workers
+
+
+def _reap(proc: subprocess.Popen, workers: list[int]) -> list[int]:
+    import time
+
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [w for w in workers if _alive(w)]
+    for w in left:  # the test's own clean-up
+        os.kill(w, signal.SIGKILL)
+    return left
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
+def test_killed_parent_leaves_no_workers(tmp_path):
+    proc, workers = _start_slow_scan(tmp_path)
+    proc.kill()
+    try:
+        proc.communicate(timeout=20)  # the pipes close: no worker holds them
+        hung = False
+    except subprocess.TimeoutExpired:
+        hung = True
+    left = _reap(proc, workers)
+    proc.communicate()
+    assert not hung and not left
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
+def test_sigint_exits_130_with_one_line(tmp_path):
+    proc, workers = _start_slow_scan(tmp_path)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the whole process group
+    try:
+        out, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        raise AssertionError(f"still running after SIGINT: {err}")
+    finally:
+        left = _reap(proc, workers)
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert len(err.strip().splitlines()) == 1, err
+    assert out == "" and not left

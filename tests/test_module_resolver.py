@@ -640,3 +640,45 @@ def test_tokens_cover_every_spelling_that_resolves(repo):
                     text = f"import {{ x }} from {q}{spec}{q};\n".encode()
                     assert any(t.encode() in text for t in toks), (importer, spec, sorted(toks))
     assert checked > 500
+
+
+# ---------------------------------------------------------------- bundler / framework aliases
+
+def test_config_aliases_read_every_vite_form():
+    from clerk_lint.resolve.bundler_aliases import config_aliases
+
+    text = '''import { fileURLToPath, URL } from "node:url";
+import path from "node:path";
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": fileURLToPath(new URL("./src", import.meta.url)),
+      "~components": path.resolve(__dirname, "src/components"),
+      react: "preact/compat",
+    },
+  },
+  test: { alias: [{ find: "@lib", replacement: path.resolve(__dirname, "./src/lib") }] },
+});
+'''
+    assert config_aliases(text) == [("@", "./src"), ("~components", "src/components"), ("react", "preact/compat"),
+                                    ("@lib", "./src/lib")]
+
+
+def test_vite_nuxt_and_sveltekit_aliases_without_tsconfig_paths(tmp_path):
+    write_json(tmp_path, "vite-app/package.json", {"name": "v"})
+    write(tmp_path, "vite-app/vite.config.ts",
+          'export default { resolve: { alias: { "@": path.resolve(__dirname, "./src") } } };\n')
+    target = write(tmp_path, "vite-app/src/lib/session.ts")
+    write_json(tmp_path, "nuxt4/package.json", {"name": "n"})
+    write(tmp_path, "nuxt4/nuxt.config.ts", "export default defineNuxtConfig({});\n")
+    nuxt_target = write(tmp_path, "nuxt4/app/composables/member.ts")
+    shared = write(tmp_path, "nuxt4/shared/roles.ts")
+    write_json(tmp_path, "kit/package.json", {"name": "k"})
+    write(tmp_path, "kit/svelte.config.js", "export default { kit: {} };\n")
+    kit_target = write(tmp_path, "kit/src/lib/server/auth.ts")
+    r = ModuleResolver([tmp_path])
+    assert r.resolve(tmp_path / "vite-app/src/pages/Home.tsx", "@/lib/session") == target
+    assert r.resolve(tmp_path / "vite-app/src/pages/Home.tsx", "@clerk/clerk-react") is None
+    assert r.resolve(tmp_path / "nuxt4/app/pages/index.vue", "~/composables/member") == nuxt_target
+    assert r.resolve(tmp_path / "nuxt4/app/pages/index.vue", "~~/shared/roles") == shared
+    assert r.resolve(tmp_path / "kit/src/routes/+page.server.ts", "$lib/server/auth") == kit_target

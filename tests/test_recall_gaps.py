@@ -96,3 +96,123 @@ app.get("/me", async (req, res) => {
     got = codes(scan_snippet(tmp_path, "src/server.ts", text), "src/server.ts")
     assert got.count((7, "CLK314")) == 1
     assert got.count((9, "CLK505")) == 2  # public and private metadata: two decisions
+
+
+CONVEX_FUNCTION = '''import { query } from "./_generated/server";
+
+export const me = query({
+  args: {},
+  handler: async (ctx) => {
+    const identity = await ctx.auth.getUserIdentity();
+    return identity?.subject ?? null;
+  },
+});
+'''
+
+
+def test_convex_identity_with_clerk_config(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"convex": "^1.25.0"}}')
+    scan_snippet(tmp_path, "convex/auth.config.ts",
+                 'export default { providers: [{ domain: process.env.CLERK_JWT_ISSUER_DOMAIN, applicationID: "convex" }] };\n')
+    got = codes(scan_snippet(tmp_path, "convex/me.ts", CONVEX_FUNCTION), "convex/me.ts")
+    assert got == [(6, "CLK520"), (7, "CLK521")]
+
+
+def test_convex_identity_with_clerk_sdk_and_no_config(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"convex": "^1.25.0", "@clerk/clerk-react": "^5.31.0"}}')
+    got = codes(scan_snippet(tmp_path, "convex/me.ts", CONVEX_FUNCTION), "convex/me.ts")
+    assert got == [(6, "CLK520"), (7, "CLK521")]
+
+
+def test_convex_auth_config_without_clerk_is_silent(tmp_path):
+    # Convex Auth (or Auth0) issues the token: same call, nothing of Clerk's, even beside a Clerk SDK.
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"convex": "^1.25.0", "@convex-dev/auth": "^0.0.80", '
+                 '"@clerk/clerk-react": "^5.31.0"}}')
+    scan_snippet(tmp_path, "convex/auth.config.ts",
+                 'export default { providers: [{ domain: process.env.CONVEX_SITE_URL, applicationID: "convex" }] };\n')
+    assert codes(scan_snippet(tmp_path, "convex/me.ts", CONVEX_FUNCTION), "convex/me.ts") == []
+
+
+def test_convex_without_clerk_is_silent(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"convex": "^1.25.0"}}')
+    assert codes(scan_snippet(tmp_path, "convex/me.ts", CONVEX_FUNCTION), "convex/me.ts") == []
+
+
+NUXT_CONFIG = 'export default defineNuxtConfig({\n  modules: ["@clerk/nuxt"],\n  clerk: { signInUrl: "/sign-in" },\n});\n'
+NUXT_COMPOSABLE = '''export function useGreeting() {
+  const { user } = useUser();
+  return computed(() => `Hello ${user.value?.firstName ?? "there"}`);
+}
+'''
+
+
+def test_nuxt_auto_imports_in_ts_and_server(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"nuxt": "^3.17.0", "@clerk/nuxt": "^1.7.0"}}')
+    scan_snippet(tmp_path, "nuxt.config.ts", NUXT_CONFIG)
+    scan_snippet(tmp_path, "server/api/me.get.ts", '''export default defineEventHandler(async (event) => {
+  const { userId } = event.context.auth();
+  if (!userId) throw createError({ statusCode: 401 });
+  return clerkClient(event).users.getUser(userId);
+});
+''')
+    result = scan_snippet(tmp_path, "composables/useGreeting.ts", NUXT_COMPOSABLE)
+    assert codes(result, "composables/useGreeting.ts") == [(2, "CLK201")]
+    assert codes(result, "nuxt.config.ts") == [(2, "CLK917"), (3, "CLK917")]
+    assert codes(result, "server/api/me.get.ts") == [(2, "CLK313"), (3, "CLK511"), (4, "CLK402"), (4, "CLK511")]
+
+
+def test_nuxt_without_clerk_module_or_with_own_import_is_silent(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"nuxt": "^3.17.0", "@sidebase/nuxt-auth": "^0.9.0"}}')
+    scan_snippet(tmp_path, "nuxt.config.ts", 'export default defineNuxtConfig({ modules: ["@sidebase/nuxt-auth"] });\n')
+    assert codes(scan_snippet(tmp_path, "composables/useGreeting.ts", NUXT_COMPOSABLE)) == []
+
+
+def test_nuxt_own_composable_import_wins(tmp_path):
+    scan_snippet(tmp_path, "nuxt.config.ts", NUXT_CONFIG)
+    text = 'import { useUser } from "~/lib/session";\n' + NUXT_COMPOSABLE
+    assert codes(scan_snippet(tmp_path, "composables/useGreeting.ts", text), "composables/useGreeting.ts") == []
+
+
+def test_error_shape_only_where_a_clerk_call_failed(tmp_path):
+    text = '''import { useSignIn } from "@clerk/nextjs";
+
+export function useLogin(report: (m: string) => void) {
+  const { signIn } = useSignIn();
+  return async (identifier: string, password: string) => {
+    try {
+      await signIn!.create({ identifier, password });
+    } catch (err: any) {
+      if (err.errors?.[0]?.code === "form_password_incorrect") report("Wrong password");
+    }
+    try {
+      await fetch("/api/audit", { method: "POST" });
+    } catch (err: any) {
+      report(err.errors?.[0]?.message ?? "audit failed");
+    }
+  };
+}
+'''
+    result = scan_snippet(tmp_path, "src/useLogin.ts", text)
+    shapes = [(f.location.line, f.detail("better_auth_code")) for f in result.findings if f.code == "CLK230"]
+    assert shapes == [(9, "INVALID_EMAIL_OR_PASSWORD")]
+
+
+def test_raw_sql_naming_a_clerk_id_column(tmp_path):
+    text = '''import { sql } from "./db";
+
+export const notesOf = (id: string) => sql.query("SELECT id, body FROM notes WHERE clerk_user_id = $1", [id]);
+export const add = (id: string, body: string) =>
+  sql.query(`INSERT INTO notes (clerk_user_id, body) VALUES ($1, $2)`, [id, body]);
+export const hint = "Paste the clerk_user_id from the dashboard into the form";
+'''
+    result = scan_snippet(tmp_path, "src/notes.ts", text)
+    assert codes(result) == [(3, "CLK726"), (5, "CLK726")]
+
+
+def test_token_cache_of_another_provider_is_silent(tmp_path):
+    text = '''import { AuthProvider } from "./auth";
+import { tokenCache } from "./cache";
+
+export const Root = () => <AuthProvider tokenCache={tokenCache} />;
+'''
+    assert codes(scan_snippet(tmp_path, "app/_layout.tsx", text)) == []

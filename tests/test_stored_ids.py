@@ -24,6 +24,8 @@ export async function create(name: string) {
   await prisma.project.findMany({ where: { ownerId: user!.id } });
   await supabase.from("invoices").insert({ customer_id: userId, amount: 1 });
   await prisma.project.update({ where: { id: "1" }, data: { name: "x" } });
+  await prisma.membership.findUnique({ where: { memberId_teamId: { memberId: userId!, teamId: "t" } } });
+  await prisma.membership.findMany({ where: { OR: [{ invitedBy: userId! }, { NOT: { teamId: "t" } }] } });
 }
 '''
 PRISMA = '''model Project {
@@ -41,6 +43,13 @@ model Invoice {
   id         String @id
   customerId String @map("customer_id")
   @@map("invoices")
+}
+
+model Membership {
+  memberId  String
+  teamId    String
+  invitedBy String?
+  @@id([memberId, teamId])
 }
 '''
 SQL = '''create table payouts (
@@ -62,7 +71,9 @@ def test_prisma_and_sql_declarations_named_by_their_writers(tmp_path):
     result = run_scan([root], CATALOG)
     # ownerId (create + where), tenant (@map), the @@index over ownerId; not name/email/@@index([email]);
     # invoices.customer_id through the Supabase writer, in the model (@@map) and the migration.
-    assert _codes(result, "prisma/schema.prisma") == [(3, "CLK724"), (4, "CLK724"), (8, "CLK721"), (14, "CLK724")]
+    # membership.memberId (a compound key's filter), invitedBy (in OR), their @@id; not teamId.
+    assert _codes(result, "prisma/schema.prisma") == [(3, "CLK724"), (4, "CLK724"), (8, "CLK721"), (14, "CLK724"),
+                                                      (19, "CLK724"), (21, "CLK724"), (22, "CLK721")]
     assert _codes(result, "supabase/migrations/001.sql") == [(3, "CLK724"), (6, "CLK721")]
     owner = next(f for f in result.findings if f.symbol == "Project.ownerId")
     assert "written at src/app/actions.ts:10 (userId)" in owner.message
@@ -218,3 +229,177 @@ print("Write to SUPPORT_CLERK_EMAIL")
 '''})
     result = run_scan([tmp_path], CATALOG)
     assert [(f.location.line, f.code, f.symbol) for f in result.findings] == [(5, "CLK719", "CLERK_SECRET_KEY")]
+
+
+def test_convex_filters_names_helpers_and_functions_called_with_clerk_ids(tmp_path):
+    root = write(tmp_path, {
+        "convex/schema.ts": '''import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+export default defineSchema({
+  votes: defineTable({ voter: v.string(), kind: v.string() }).index("by_voter", ["voter"]),
+  notes: defineTable({ owner: v.union(v.string(), v.null()), topic: v.string() }).index("by_topic", ["topic"]),
+  accounts: defineTable({ subjectId: v.string(), customer: v.string() }).index("by_customer", ["customer"]),
+});
+''',
+        "convex/votes.ts": '''import { query } from "./_generated/server";
+import type { Auth } from "convex/server";
+const me = async (ctx: { auth: Auth }) => (await ctx.auth.getUserIdentity())?.subject;
+export const mine = query({
+  args: {},
+  handler: async (ctx) => {
+    const voter = (await me(ctx)) ?? null;
+    const identity = await ctx.auth.getUserIdentity();
+    const owner = identity ? identity.subject : null;
+    await ctx.db.query("notes").filter((q) => q.eq(q.field("owner"), owner)).collect();
+    await ctx.db.query("notes").withIndex("by_topic", (q) => q.eq("topic", "news")).collect();
+    return await ctx.db.query("votes").withIndex("by_voter", (q) => q.eq("voter", voter!)).collect();
+  },
+});
+''',
+        "convex/http.ts": '''import { httpAction } from "./_generated/server";
+import { internal } from "./_generated/api";
+import { Webhook } from "svix";
+export const clerkHook = httpAction(async (ctx, request) => {
+  const evt = new Webhook(process.env.CLERK_WEBHOOK_SECRET!).verify(await request.text(), {}) as any;
+  if (evt.type === "user.created") {
+    const { id: clerkUser } = evt.data;
+    await ctx.runMutation(internal.accounts.create, { subjectId: clerkUser, customer: evt.data.stripe });
+  }
+  return new Response(null);
+});
+''',
+        "convex/accounts.ts": '''import { internalMutation } from "./_generated/server";
+export const create = internalMutation({
+  handler: async (ctx, { subjectId, customer }: { subjectId: string; customer: string }) => {
+    await ctx.db.insert("accounts", { subjectId, customer });
+  },
+});
+'''})
+    # Without Convex taking Clerk's tokens, only the webhook's id (a Clerk id anyway) counts.
+    result = run_scan([root], CATALOG)
+    assert _codes(result, "convex/schema.ts") == [(6, "CLK724")]
+    account = next(f for f in result.findings if f.code == "CLK724")
+    assert "accounts.subjectId holds Clerk user ids: written at convex/accounts.ts:4 (subjectId)" in account.message
+    write(tmp_path, {"convex/auth.config.ts": 'export default { providers: [{ domain: process.env.'
+                                              'CLERK_JWT_ISSUER_DOMAIN, applicationID: "convex" }] };\n'})
+    result = run_scan([root], CATALOG)
+    assert _codes(result, "convex/schema.ts") == [(4, "CLK721"), (4, "CLK724"), (5, "CLK724"), (6, "CLK724")]
+    notes = next(f for f in result.findings if f.symbol == "notes.owner")
+    assert "compared at convex/votes.ts:10 (owner)" in notes.message
+
+
+PRISMA_USERS = '''model User {
+  id    String @id
+  email String
+  posts Post[]
+}
+
+model Post {
+  id       String @id @default(cuid())
+  authorId String
+  author   User   @relation(fields: [authorId], references: [id])
+  @@index([authorId])
+}
+
+model Customer {
+  id     String @id
+  userId String
+}
+'''
+
+
+def test_prisma_key_from_a_clerk_webhook_carries_to_its_foreign_keys(tmp_path):
+    root = write(tmp_path, {"prisma/schema.prisma": PRISMA_USERS, "src/app/api/clerk/route.ts": '''
+import { verifyWebhook } from "@clerk/nextjs/webhooks";
+import { db } from "@/server/db";
+import Stripe from "stripe";
+
+const stripe = new Stripe(process.env.STRIPE_SECRET_KEY!);
+
+export async function POST(req: Request) {
+  const evt = await verifyWebhook(req);
+  if (evt.type === "user.created") {
+    await db.user.create({ data: { id: evt.data.id, email: "" } });
+    const customer = await stripe.customers.create({});
+    await db.customer.create({ data: { id: customer.id, userId: "" } });
+  }
+  return new Response("ok");
+}
+'''})
+    result = run_scan([root], CATALOG)
+    assert _codes(result, "prisma/schema.prisma") == [(2, "CLK724"), (9, "CLK724"), (11, "CLK721")]
+    author = next(f for f in result.findings if f.symbol == "Post.authorId")
+    assert "Post.authorId holds Clerk user ids (a relation links it to User.id): written at " \
+           "src/app/api/clerk/route.ts:11 (evt.data.id)" in author.message
+    assert dict(author.details)["reason"] == "relation"
+
+
+def test_prisma_writes_through_a_trpc_context_built_from_clerk(tmp_path):
+    root = write(tmp_path, {"prisma/schema.prisma": PRISMA_USERS, "src/server/trpc.ts": '''
+import { initTRPC, TRPCError } from "@trpc/server";
+import { getAuth } from "@clerk/nextjs/server";
+import type { CreateNextContextOptions } from "@trpc/server/adapters/next";
+import { prisma } from "./db";
+
+export const createContext = ({ req }: CreateNextContextOptions) => ({ prisma, userId: getAuth(req).userId });
+const t = initTRPC.context<typeof createContext>().create();
+export const router = t.router;
+export const privateProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED" });
+  return next({ ctx: { userId: ctx.userId } });
+});
+''', "src/server/routers/posts.ts": '''
+import { router, privateProcedure } from "../trpc";
+export const postsRouter = router({
+  create: privateProcedure.mutation(async ({ ctx }) => {
+    const authorId = ctx.userId;
+    return ctx.prisma.post.create({ data: { authorId } });
+  }),
+  mine: privateProcedure.query(({ ctx }) => ctx.prisma.post.findMany({ where: { authorId: ctx.userId } })),
+});
+'''})
+    result = run_scan([root], CATALOG)
+    # authorId (written and compared), the key it references, the index over it
+    assert _codes(result, "prisma/schema.prisma") == [(2, "CLK724"), (9, "CLK724"), (11, "CLK721")]
+    author = next(f for f in result.findings if f.symbol == "Post.authorId")
+    assert "written at src/server/routers/posts.ts:6 (authorId)" in author.message
+
+
+def test_drizzle_key_from_a_verified_webhook_carries_to_its_foreign_keys(tmp_path):
+    root = write(tmp_path, {"src/db/schema.ts": '''import { index, pgTable, serial, text } from "drizzle-orm/pg-core";
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull(),
+});
+
+export const posts = pgTable("posts", {
+  id: serial("id").primaryKey(),
+  authorId: text("author_id").notNull().references(() => users.id),
+  editorId: text("editor_id").references(() => editors.id),
+}, (t) => [index("posts_author_idx").on(t.authorId)]);
+
+export const editors = pgTable("editors", { id: text("id").primaryKey() });
+''', "src/app/api/webhooks/route.ts": '''import { Webhook } from "svix";
+import type { WebhookEvent } from "@clerk/nextjs/server";
+import { db } from "../../../db";
+import { editors, users } from "../../../db/schema";
+
+export async function POST(req: Request) {
+  const body = await req.text();
+  const evt = new Webhook(process.env.CLERK_WEBHOOK_SECRET!).verify(body, Object.fromEntries(req.headers)) as WebhookEvent;
+  switch (evt.type) {
+    case "user.created": {
+      const { id, email_addresses } = evt.data;
+      await db.insert(users).values({ id, email: email_addresses[0]?.email_address ?? "" });
+      await db.insert(editors).values({ id: crypto.randomUUID() });
+      break;
+    }
+  }
+  return new Response("ok");
+}
+'''})
+    result = run_scan([root], CATALOG)
+    assert _codes(result, "src/db/schema.ts") == [(4, "CLK724"), (10, "CLK724"), (12, "CLK721")]
+    author = next(f for f in result.findings if f.symbol == "posts.authorId")
+    assert "(a relation links it to users.id): written at src/app/api/webhooks/route.ts:12 (id)" in author.message

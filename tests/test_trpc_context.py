@@ -45,7 +45,8 @@ def test_context_from_another_module_and_awaited_auth(tmp_path):
     codes = [(line, code) for line, code, _ in got]
     assert codes == [(1, "CLK006"), (3, "CLK511"), (4, "CLK511"), (5, "CLK501")]
     assert all(via and via[0] == "trpc.ts" for _, _, via in got)
-    assert [c for _, c, _ in findings_at(tmp_path, "trpc.ts")] == ["CLK006"]  # imports the Clerk-backed factory
+    # imports the Clerk-backed factory; wires the context in
+    assert [c for _, c, _ in findings_at(tmp_path, "trpc.ts")] == ["CLK006", "CLK514"]
 
 
 def test_context_fields_taken_from_clerk(tmp_path):
@@ -128,7 +129,7 @@ def test_middleware_fields_factories_and_an_imported_context_type(tmp_path):
         "router.ts": ROUTER_ON_MIDDLEWARE,
     })
     assert [(line, code) for line, code, _ in findings_at(tmp_path, "trpc.ts")] == [
-        (7, "CLK511"), (9, "CLK511"), (9, "CLK511")]  # `const { orgId } = ctx.auth` binds; its read reports
+        (3, "CLK514"), (7, "CLK511"), (9, "CLK511"), (9, "CLK511")]  # `const { orgId } = ctx.auth` binds; its read reports
     got = findings_at(tmp_path, "router.ts")
     assert [(line, code) for line, code, _ in got] == [
         (1, "CLK006"), (3, "CLK511"), (4, "CLK511"), (5, "CLK511"), (6, "CLK511")]

@@ -37,7 +37,8 @@ def test_fallback_resources_and_typed_arrays(tmp_path):
         "  return <button onClick={() => { current?.reload(); first.destroy(); list.map((m) => m.destroy()); }} />;\n"
         "}\n"
     ))
-    assert [code for line, code in got if line == 8] == ["CLK214", "CLK217", "CLK217"]
+    # first.destroy() and m.destroy() on one line are one change there (one finding per rule and line).
+    assert [code for line, code in got if line == 8] == ["CLK214", "CLK217"]
 
 
 def test_plain_values_with_the_same_shapes_stay_silent(tmp_path):

@@ -26,6 +26,25 @@ def _within(inner: Location, outer: Location) -> bool:
         and (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
 
 
+def _call_options(call_node) -> tuple:
+    """What a custom-flow call's options object says about the sign-in method: its `strategy` string
+    ("password", "email_code", "totp" ...) and whether it passes a password. Evidence for the plan."""
+    args = call_node.child_by_field_name("arguments") if call_node is not None else None
+    first = args.named_children[0] if args is not None and args.named_children else None
+    if first is None or first.type != "object":
+        return ()
+    out = []
+    for pair in first.named_children:
+        key = pair.child_by_field_name("key") if pair.type == "pair" else pair
+        name = key.text.decode("utf-8", "replace").strip("'\"") if key is not None else ""
+        value = pair.child_by_field_name("value") if pair.type == "pair" else None
+        if name == "strategy" and value is not None and value.type == "string":
+            out.append(("strategy", value.text.decode("utf-8", "replace")[1:-1]))
+        elif name == "password" and ("credential", "password") not in out:
+            out.append(("credential", "password"))
+    return tuple(out)
+
+
 def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding],
                    covered: list[Location]) -> list[Finding]:
     """New findings for one use; `existing` is the finding the use already produced, whose
@@ -40,7 +59,8 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
         if rule is None:
             continue
         finding = classifier.finding(rule, call.node, symbol=f"{call.member}()", module=module, detail=call.owner,
-                                     details=(("type", call.owner), ("member", call.member)),
+                                     details=(("type", call.owner), ("member", call.member))
+                                     + _call_options(call.node),
                                      via=use.origin.via, related=use.origin.related)
         if _span(finding.location) not in taken:
             taken.add(_span(finding.location))
@@ -120,3 +140,37 @@ def drop_covered_role_keys(findings: Iterable[Finding], covered: Iterable[Locati
     covering = [f.location for f in findings if f.code != ROLE_KEY_RULE and f.details
                 and any(k == "role" for k, _ in f.details)] + list(covered)
     return [f for f in findings if f.code != ROLE_KEY_RULE or not any(_within(f.location, c) for c in covering)]
+
+
+STORE_RULE, STORE_READ_RULE = "CLK512", "CLK513"
+
+
+def store_finding(classifier: Classifier, stored, use: Use) -> Finding:
+    """A Clerk value kept in a store, state, module variable or request-scoped place
+    (readers/ecma/value_stores.Stored)."""
+    value = use.prefix_chain(len(use.steps))
+    origin = use.origin
+    details = (("place", stored.place), ("value", value)) + ((("key", stored.key[1]),) if stored.key else ())
+    return classifier.finding(classifier.catalog.rule(STORE_RULE), stored.node, symbol=stored.place,
+                              module=origin.module, detail=value, details=details, via=origin.via,
+                              related=origin.related)
+
+
+def read_finding(classifier: Classifier, node, place: str, origin) -> Finding:
+    """A Clerk value read back from a request-scoped place (`c.get("clerkAuth")`, `res.locals.auth`)
+    where no rule of the value itself applies."""
+    return classifier.finding(classifier.catalog.rule(STORE_READ_RULE), node, symbol=place, module=origin.module,
+                              detail=origin.chain, details=(("place", place), ("value", origin.chain)),
+                              via=origin.via, related=origin.related)
+
+
+CONTEXT_RULE = "CLK514"
+
+
+def context_finding(classifier: Classifier, node, context) -> Finding:
+    """Where a request context built from Clerk auth is wired into a tRPC builder or a GraphQL
+    server: every procedure and resolver reading it depends on its shape."""
+    fields = ", ".join(name for name, _ in context.fields) or context.chain
+    factory = next((name for name in context.via if name.isidentifier()), context.chain)  # createContext
+    return classifier.finding(classifier.catalog.rule(CONTEXT_RULE), node, symbol=factory, module=context.module,
+                              detail=fields, details=(("fields", fields),), via=context.via, related=context.related)

@@ -104,7 +104,7 @@ class StoredIdWrite:
 
 
 # Findings that say a project's Convex takes Clerk's tokens (auth.config.ts, ConvexProviderWithClerk).
-CONVEX_CLERK_CODES = frozenset({"CLK731", "CLK936"})
+CONVEX_CLERK_CODES = frozenset({"CLK731", "CLK936", "CLK520"})
 
 
 def writers_detail(writes: "list[StoredIdWrite]", limit: int = 3) -> str:

@@ -61,6 +61,11 @@ LANGUAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("dockerfile.*", "dockerfile"),
     ("render.yaml", "render-yaml"),
     ("fly.toml", "fly-toml"),
+    # Dynaconf (Python settings): settings.toml, settings.local.toml, .secrets.toml ...
+    ("settings.toml", "dynaconf-toml"),
+    ("settings.*.toml", "dynaconf-toml"),
+    (".secrets.toml", "dynaconf-toml"),
+    (".secrets.*.toml", "dynaconf-toml"),
 )
 
 # Kinds known by their folder, matched against the '/'-separated path.

@@ -22,6 +22,7 @@ from .detect import Project, detect
 from .env_example import render_env
 from .handlers import render_handlers
 from .import_script import render_import_script
+from .pages import render_pages
 from .permissions_ts import render_permissions
 from .readme import render_readme
 
@@ -43,6 +44,7 @@ def build_draft(result: ScanResult, catalog: Catalog, roots: Iterable[Path]) -> 
         files["permissions.ts"] = render_permissions(ctx)
     files["auth-client.ts"] = render_client(ctx)
     files.update(render_handlers(ctx))
+    files.update(render_pages(ctx))
     files["scripts/import-clerk-users.ts"] = render_import_script(ctx)
     files[".env.example"] = render_env(ctx)
     files["README.md"] = render_readme(ctx, sorted(files))

@@ -11,6 +11,9 @@ from .database_ts import render_database
 from .packages import BETTER_AUTH_VERSION, SEPARATE_PLUGINS
 
 CORE_PLUGIN_MODULE = "better-auth/plugins"
+PASSWORD_QUESTION = ("Do users sign in with a password? No code here shows it (the sign-in methods enabled in the "
+                     "Clerk dashboard decide). If they do, the draft needs the bcrypt verify for Clerk's password "
+                     "digests and the import script copies them; if not, leave both out.")
 
 
 def _email_sender(ctx: Ctx) -> list[str]:
@@ -60,12 +63,21 @@ def render_auth(ctx: Ctx) -> str:
     facts, p = ctx.facts, ctx.project
     plugins = ctx.plugins
     ctx.need("better-auth")
-    ctx.need("bcryptjs")
+    bcrypt = ctx.passwords == "evidence"  # Clerk's digests are verified only where users have passwords
+    if bcrypt:
+        ctx.need("bcryptjs")
+    else:
+        ctx.ask(PASSWORD_QUESTION)
+    if facts.has("mfa-possible") and "twoFactor" not in plugins:
+        ctx.ask("Is MFA enabled in the Clerk dashboard? The prebuilt sign-in / profile UI "
+                f"({found_at(facts.evidence('mfa-possible'))}) runs it only when it is; if so, add twoFactor() "
+                "and twoFactorClient() and import the TOTP secrets (clerk-lint plan lists the step).")
     ctx.env["BETTER_AUTH_SECRET"] = "32+ random bytes: `npx auth secret` or `openssl rand -base64 32`; also encrypts imported TOTP secrets"
     ctx.env["BETTER_AUTH_URL"] = "the origin that serves /api/auth, e.g. http://localhost:3000"
     db_imports, db_setup, db_value = render_database(ctx)
-    imports = ['import { betterAuth } from "better-auth";',
-               'import { hashPassword, verifyPassword } from "better-auth/crypto";']
+    imports = ['import { betterAuth } from "better-auth";']
+    if bcrypt:
+        imports.append('import { hashPassword, verifyPassword } from "better-auth/crypto";')
     core = [n for n in plugins if n not in SEPARATE_PLUGINS]
     if core:
         imports.append(f"import {{ {', '.join(sorted(core))} }} from \"{CORE_PLUGIN_MODULE}\";")
@@ -78,7 +90,8 @@ def render_auth(ctx: Ctx) -> str:
         imports.append('import Stripe from "stripe";')
     if p.is_next:
         imports.append('import { nextCookies } from "better-auth/next-js";')
-    imports.append('import bcrypt from "bcryptjs";')
+    if bcrypt:
+        imports.append('import bcrypt from "bcryptjs";')
     imports += db_imports
     if "organization" in plugins:
         imports.append('import { ac, roles } from "./permissions";')
@@ -88,30 +101,40 @@ def render_auth(ctx: Ctx) -> str:
     out += db_setup + ([""] if db_setup else [])
     if sends_mail:
         out += _email_sender(ctx)
-    out += ["/** Clerk's password digests are bcrypt ($2a$ / $2b$); new passwords use Better Auth's scrypt. */",
-            "function isBcrypt(hash: string): boolean {",
-            "  return /^\\$2[aby]\\$/.test(hash);",
-            "}", "",
-            "export const auth = betterAuth({",
+    if bcrypt:
+        out += ["/** Clerk's password digests are bcrypt ($2a$ / $2b$); new passwords use Better Auth's scrypt. */",
+                "function isBcrypt(hash: string): boolean {",
+                "  return /^\\$2[aby]\\$/.test(hash);",
+                "}", ""]
+    out += ["export const auth = betterAuth({",
             f"  database: {db_value},"]
     if ctx.client_only:
         ctx.env["APP_ORIGIN"] = "origin of the browser app that calls this auth server, e.g. http://localhost:5173"
         out.append("  // The browser app is served from another origin: allow it (and keep its requests credentialed).")
         out.append('  trustedOrigins: [process.env.APP_ORIGIN ?? "http://localhost:5173"],')
-    out += ["  emailAndPassword: {",
-            "    enabled: true,",
-            "    // Imported Clerk users keep their passwords: their bcrypt digests verify with bcrypt, every",
-            "    // other hash with Better Auth's default scrypt (scripts/import-clerk-users.ts copies the digests).",
-            "    password: {",
-            "      hash: (password) => hashPassword(password),",
-            "      verify: ({ hash, password }) =>",
-            "        isBcrypt(hash) ? bcrypt.compare(password, hash) : verifyPassword({ hash, password }),",
-            "    },"]
-    if sends_mail:
-        out += ["    sendResetPassword: async ({ user, url }) => {",
-                '      await sendEmail(user.email, "Reset your password", `Reset your password: ${url}`);',
+    if bcrypt:
+        out += ["  emailAndPassword: {",
+                "    enabled: true,",
+                "    // Imported Clerk users keep their passwords: their bcrypt digests verify with bcrypt, every",
+                "    // other hash with Better Auth's default scrypt (scripts/import-clerk-users.ts copies the digests).",
+                f"    // Password sign-in seen at {found_at(facts.evidence('passwords'))}.",
+                "    password: {",
+                "      hash: (password) => hashPassword(password),",
+                "      verify: ({ hash, password }) =>",
+                "        isBcrypt(hash) ? bcrypt.compare(password, hash) : verifyPassword({ hash, password }),",
                 "    },"]
-    out.append("  },")
+    elif ctx.passwords == "assumed":
+        out += ["  emailAndPassword: {",
+                "    enabled: true,",
+                "    // " + ctx.todo("auth.ts emailAndPassword: no password sign-in is seen in code (README, Open "
+                                    "questions); if Clerk users have passwords, verify their bcrypt digests here "
+                                    "(password.verify) and let the import script copy them"),]
+    if bcrypt or ctx.passwords == "assumed":
+        if sends_mail:
+            out += ["    sendResetPassword: async ({ user, url }) => {",
+                    '      await sendEmail(user.email, "Reset your password", `Reset your password: ${url}`);',
+                    "    },"]
+        out.append("  },")
     if sends_mail:
         out += ["  emailVerification: {",
                 "    sendVerificationEmail: async ({ user, url }) => {",

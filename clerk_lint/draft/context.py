@@ -22,6 +22,20 @@ class Ctx:
     todos: list[str] = field(default_factory=list)
     packages: set[str] = field(default_factory=set)
     env: dict[str, str] = field(default_factory=dict)  # name -> comment
+    questions: list[str] = field(default_factory=list)  # README "Open questions"
+
+    def ask(self, question: str) -> None:
+        if question not in self.questions:
+            self.questions.append(question)
+
+    @property
+    def passwords(self) -> str:
+        """Password sign-in: "evidence" (the code shows it), "assumed" (no method is named in code, so
+        the drafted pages offer it) or "none" (other methods only)."""
+        if self.facts.has("passwords"):
+            return "evidence"
+        other = [m for m in ("emailOTP", "magicLink") if m in self.plugins] or self.facts.providers
+        return "none" if other else "assumed"
 
     def todo(self, text: str) -> str:
         if text not in self.todos:

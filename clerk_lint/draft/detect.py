@@ -9,6 +9,7 @@ from typing import Iterable, Optional
 
 from ..findings import Finding
 from ..resolve.app_database import Database, find_database, read_dependencies
+from .route_rules import RouteRules, read_route_rules
 
 # Clerk SDK -> framework. The first match in this order wins (a Next.js app also imports
 # @clerk/clerk-react through wrappers, an Express API also imports @clerk/backend).
@@ -55,6 +56,7 @@ class Project:
     database: str = "pg"               # prisma | drizzle | kysely | mongodb | pg | mysql | sqlite
     db_provider: str = "pg"            # pg | mysql | sqlite
     db: Database = field(default_factory=Database)
+    route_rules: Optional[RouteRules] = None  # what the Clerk middleware protected (Next.js)
     express_major: int = 5
     dependencies: dict[str, str] = field(default_factory=dict)
     manifests: list[str] = field(default_factory=list)
@@ -130,6 +132,15 @@ def detect(findings: list[Finding], roots: Iterable[Path]) -> Project:
     else:
         p.client_module = "better-auth/client"
 
+    if p.server == "next":
+        middleware = sorted({f.location.path for f in findings if f.code in ("CLK303", "CLK309")})
+        for rel in middleware:
+            base = next((r if r.is_dir() else r.parent for r in roots
+                         if ((r if r.is_dir() else r.parent) / rel).is_file()), None)
+            if base is not None:
+                p.route_rules = read_route_rules(base, rel)
+                if p.route_rules is not None:
+                    break
     p.db = find_database(list(roots), set(deps) - dev_only, dev_only)
     p.database = p.db.orm
     p.db_provider = p.db.dialect if p.db.dialect in ("pg", "mysql", "sqlite") else "pg"

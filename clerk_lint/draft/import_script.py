@@ -65,6 +65,29 @@ def render_import_script(ctx: Ctx) -> str:
             "        });",
             "        stats.totp++;",
             "      }"])
+    if ctx.passwords == "evidence":
+        passwords = "\n".join([
+            "      if (row.password_digest) {",
+            '        const hasher = row.password_hasher || "bcrypt";',
+            '        if (hasher === "bcrypt" && /^\\$2[aby]\\$/.test(row.password_digest)) {',
+            '          // Email/password sign-in looks for a "credential" account whose accountId is the user id.',
+            "          await ctx.adapter.create({",
+            '            model: "account",',
+            '            data: { userId: id, providerId: "credential", accountId: id, password: row.password_digest, '
+            "createdAt: now, updatedAt: now },",
+            "          });",
+            "          stats.passwords++;",
+            "        } else {",
+            "          // Users imported into Clerk from elsewhere may still have another hasher's digest.",
+            "          console.warn(`${id}: password hasher ${hasher} is not bcrypt; this user must reset the password`);",
+            "          stats.passwordResets++;",
+            "        }",
+            "      }", ""])
+    else:
+        passwords = "\n".join([
+            "      // No password sign-in was seen in the code (README, Open questions): digests are counted, not",
+            "      // imported. If the count is not 0, users have passwords: add the bcrypt verify to auth.ts first.",
+            "      if (row.password_digest) stats.passwordsLeftOut++;", ""])
     org_call, org_fn = "", ""
     if "organization" in plugins:
         org_call = "\n".join([
@@ -77,6 +100,7 @@ def render_import_script(ctx: Ctx) -> str:
             .replace("@@AUTH_IMPORT@@", "../auth")
             .replace("@@PROVIDER_IDS@@", provider_lines)
             .replace("@@USER_FIELDS@@\n", "".join(f + "\n" for f in fields))
+            .replace("@@PASSWORDS@@\n", passwords + "\n")
             .replace("@@TWO_FACTOR@@\n", two_factor + "\n" if two_factor else "")
             .replace("@@ORGANIZATIONS_CALL@@\n", org_call + "\n" if org_call else "")
             .replace("@@ORGANIZATIONS@@\n", org_fn))

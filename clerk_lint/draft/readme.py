@@ -36,7 +36,7 @@ def render_readme(ctx: Ctx, files: list[str]) -> str:
               "4. Replace the Clerk calls step by step (`clerk-lint plan` lists every location).", "",
               "## TODO", ""]
     lines += [f"- [ ] {t}" for t in ctx.todos]
-    questions = database_questions(p.db)
+    questions = database_questions(p.db) + ctx.questions
     if questions:
         lines += ["", "## Open questions", ""] + [f"- {q}" for q in questions]
     return "\n".join(lines) + "\n"

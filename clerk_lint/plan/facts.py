@@ -24,7 +24,10 @@ HOSTED_UI_CODES = frozenset({"CLK102", "CLK104", "CLK105", "CLK106", "CLK107", "
 ORG_CODES = frozenset({"CLK106", "CLK107", "CLK109", "CLK206", "CLK403", "CLK507"})
 BILLING_CODES = frozenset({"CLK114", "CLK208", "CLK502"})
 SESSION_CODES = frozenset({"CLK101", "CLK204", "CLK303", "CLK307", "CLK309", "CLK404"})
-MFA_CODES = frozenset({"CLK105", "CLK205", "CLK207", "CLK922"})  # where users enrol or pass a second factor
+MFA_CODES = frozenset({"CLK207", "CLK922"})  # where users pass or manage a second factor in code
+# <UserProfile/> (MFA enrolment lives there when enabled), useSignIn() (a custom flow handles a second
+# factor only if its code says so: the words below)
+PROFILE_UI_CODES = frozenset({"CLK105", "CLK205"})
 SIGN_IN_UI_SYMBOLS = frozenset({"SignIn", "AuthView"})
 SIGN_IN_UI_CODES = frozenset({"CLK102", "CLK103"})    # <SignIn/> / <SignUp/>, sign-in buttons
 HOSTED_UI_SIGN_IN_CODES = frozenset({"CLK111"})       # redirect callbacks of hosted sign-in
@@ -252,9 +255,11 @@ def collect(result: ScanResult, catalog: Optional["Catalog"] = None) -> Facts:
             _add(c, "hosted-ui", f, seen)
         if f.code in SESSION_CODES or f.category in ("middleware", "session-token"):
             _add(c, "sessions", f, seen)
-        if (f.code in MFA_CODES or (f.code == "CLK102" and f.symbol in SIGN_IN_UI_SYMBOLS)
-                or _mentions(f, _MFA_WORDS)):
+        if f.code in MFA_CODES or _mentions(f, _MFA_WORDS):
             _add(c, "mfa", f, seen)
+        elif (f.code == "CLK102" and f.symbol in SIGN_IN_UI_SYMBOLS) or f.code in PROFILE_UI_CODES:
+            # Prebuilt sign-in / profile UI runs MFA only if the dashboard enables it: a question, not a step.
+            _add(c, "mfa-possible", f, seen)
         if _mentions(f, _PASSKEY):
             _add(c, "passkeys", f, seen)
         if f.category == "jwt-template":

@@ -136,7 +136,7 @@ _BUILDERS: tuple[Callable[[Facts], list[Question]], ...] = (
     _Row("mfa-usage",
          "Is MFA enabled or enforced, and how many users have an authenticator app, backup codes or passkeys?",
          "TOTP secrets move with the CSV export; backup codes and passkeys do not, so those users need a notice.",
-         ("mfa",)),
+         ("mfa", "mfa-possible")),
     _Row("cutover-mode",
          "Is a forced sign-out of every user at cutover acceptable, or is a dual-run period needed?",
          "Sessions cannot be migrated.",

@@ -42,6 +42,7 @@ READERS: dict[str, Union[str, tuple[str, ...]]] = {
     "dockerfile": "deploy_env",
     "render-yaml": "deploy_env",
     "fly-toml": "deploy_env",
+    "dynaconf-toml": "deploy_env",
     "turbo-json": "build_config",
     "wrangler": "build_config",
     "eas-json": "build_config",

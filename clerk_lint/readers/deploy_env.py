@@ -1,5 +1,6 @@
 """Where Clerk's variables are provided outside .env files: CI workflows (GitHub Actions,
-GitLab CI), docker compose files, Dockerfiles, Render blueprints and fly.toml.
+GitLab CI), docker compose files, Dockerfiles, Render blueprints, fly.toml, and Dynaconf's
+settings files (settings.toml, .secrets.toml: a Python app's settings, any key in any table).
 
 Files are read line by line (YAML through `formats.yaml_lines`: keys at any indentation,
 `KEY: value`, `- KEY=value`; Dockerfile `ARG` / `ENV A=1 B=2` / legacy `ENV KEY value`, shell `KEY=value`
@@ -40,6 +41,7 @@ PLACES = {
     "fly-toml": "fly.toml",
     "vercel-json": "vercel.json",
     "netlify-toml": "netlify.toml",
+    "dynaconf-toml": "Dynaconf settings file",
 }
 YAML_KINDS = ("github-actions", "gitlab-ci", "docker-compose", "render-yaml")
 
@@ -217,6 +219,15 @@ def _shell_assignments(line: str, base: int, number: int) -> list[Assignment]:
     return out
 
 
+def _dynaconf_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
+    """Dynaconf settings.toml / .secrets.toml: every key of every table ([default],
+    [production] ...) is a setting an env variable of the same name overrides; keys are
+    case-insensitive (`clerk_secret_key` is CLERK_SECRET_KEY), shown as written."""
+    for i, line, found, shell in _toml_lines(text, lambda t: True):
+        yield i, line, [replace(a, name=a.name.upper(), label=a.name if a.name != a.name.upper() else "")
+                        for a in found], shell
+
+
 def _netlify_lines(text: str):
     return _toml_lines(text, lambda t: t == "environment" or t.endswith(".environment"))
 
@@ -241,6 +252,7 @@ def _vercel_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]
 
 
 READERS = {"dockerfile": _dockerfile_lines, "fly-toml": _toml_lines, "netlify-toml": _netlify_lines,
+           "dynaconf-toml": _dynaconf_lines,
            "vercel-json": _vercel_lines}
 
 

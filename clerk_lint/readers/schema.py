@@ -170,6 +170,34 @@ def _line_comment(text: str, offset: int) -> str:
     return line[idx:] if idx != -1 else ""
 
 
+_PRISMA_RELATION = re.compile(r"@relation\((?=[^)]*\bfields\s*:\s*\[(?P<fields>[^\]]*)\])"
+                              r"(?=[^)]*\breferences\s*:\s*\[(?P<refs>[^\]]*)\])")
+
+
+def prisma_relations(text: str) -> Iterator[tuple[str, str, str, str]]:
+    """(model, field, referenced model, referenced field) of each foreign key:
+    `author User @relation(fields: [authorId], references: [id])` -> (Post, authorId, User, id)."""
+    model = None
+    for raw in text.split("\n"):
+        if model is None:
+            m = _PRISMA_BLOCK.match(raw)
+            model = m.group(2) if m and m.group(1) == "model" else None
+            continue
+        if raw.strip().startswith("}"):
+            model = None
+            continue
+        code = raw.partition("//")[0]
+        field = _PRISMA_FIELD.match(code)
+        relation = _PRISMA_RELATION.search(code)
+        if not field or not relation:
+            continue
+        target = field.group("type").rstrip("?").removesuffix("[]")
+        names = [f.strip() for f in relation.group("fields").split(",") if f.strip()]
+        refs = [r.strip() for r in relation.group("refs").split(",") if r.strip()]
+        for name, ref in zip(names, refs):
+            yield model, name, target, ref
+
+
 def prisma_table_names(text: str) -> dict[str, str]:
     """Model -> the table it is stored in (`@@map("posts")`, else the model's name)."""
     out: dict[str, str] = {}

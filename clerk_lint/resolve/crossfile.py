@@ -22,6 +22,7 @@ from ..discover.kinds import Candidate
 from ..findings import FileAnalysis, FileProblem
 from ..readers.prefilter import mentions_clerk  # js_analyzer.MARKERS as a substring test
 from ..discover.project_sdks import may_read_framework_auth
+from ..readers.ecma.nuxt import may_auto_import
 
 if TYPE_CHECKING:  # the parsers load only when a file needs them
     from ..readers.ecma.bindings import Origin
@@ -39,6 +40,10 @@ class Project:
         self.roots = sorted({str(c.root) for c in candidates})
         self._resolver = None
         self.summaries: dict[str, ModuleSummary] = {}
+        self._stores_of: Optional[dict] = None  # the summaries `_stores` was computed from
+        self._stores: dict[str, Origin] = {}
+        self._passes_of: Optional[dict] = None
+        self._passes: dict[str, list] = {}
 
     @property
     def resolver(self):
@@ -97,6 +102,41 @@ class Project:
         summary = self.summaries.get(module)
         return summary.types.get(name) if summary is not None else None
 
+    def incoming(self, module: str) -> list:
+        """What other modules pass to `module` (passing.Pass), one value per receiving parameter:
+        the first caller in path order wins."""
+        if self._passes_of is not self.summaries:
+            by_target: dict[str, dict[tuple, object]] = {}
+            for path in sorted(self.summaries):
+                for item in self.summaries[path].passes:
+                    by_target.setdefault(item.target, {}).setdefault((item.name, item.kind, item.index), item)
+            self._passes_of, self._passes = self.summaries, {k: list(v.values()) for k, v in by_target.items()}
+        return self._passes.get(module, [])
+
+    def store_keys(self) -> dict[str, Origin]:
+        """Request-scoped keys any module stores a Clerk value in (ModuleSummary.stores); the
+        first module in path order names a key stored in several."""
+        if self._stores_of is not self.summaries:
+            keys: dict[str, Origin] = {}
+            for path in sorted(self.summaries):
+                for key, origin in self.summaries[path].stores.items():
+                    keys.setdefault(key, origin)
+            self._stores_of, self._stores = self.summaries, keys
+        return self._stores
+
+
+def stored_tokens(summary: Optional[ModuleSummary]) -> set[str]:
+    """Bytes of the files that may read back what the module stores (`"userId"`, `locals.userId`)
+    or receive what it passes on (the receiving export's name)."""
+    if summary is None or not (summary.stores or summary.passes):
+        return set()
+    from ..readers.ecma.value_stores import key_tokens
+
+    tokens = {token for key in summary.stores for token in key_tokens(key)}
+    # a module receiving a value names the export that receives it
+    tokens |= {p.name if p.name not in ("*", "default") else "export" for p in summary.passes}
+    return tokens
+
 
 def _reexported(found: Optional[Origin], display: str) -> Optional[Origin]:
     """`found` re-exported by the module `display`; a wrapper stays as it is (its findings show the wrapper chain)."""
@@ -119,6 +159,12 @@ class FileContext:
     def lookup_type(self, module: str, name: str) -> Optional[Origin]:
         return self.project.lookup_type(module, name)
 
+    def store_keys(self) -> dict[str, Origin]:
+        return self.project.store_keys()
+
+    def incoming(self) -> list:
+        return self.project.incoming(str(self.candidate.path))
+
 
 class FirstRoundContext(FileContext):
     """Round 1: imports resolve, but no module is known to be Clerk-backed yet."""
@@ -128,6 +174,12 @@ class FirstRoundContext(FileContext):
 
     def lookup_type(self, module: str, name: str) -> Optional[Origin]:
         return None
+
+    def store_keys(self) -> dict[str, Origin]:
+        return {}
+
+    def incoming(self) -> list:
+        return []
 
 
 FirstRound = tuple[Optional[FileAnalysis], list[FileProblem]]
@@ -145,9 +197,11 @@ def first_round(project: Project, candidate: Candidate, read: Reader, analyze: A
 
 
 def may_matter(candidate: Candidate, data: bytes) -> bool:
-    """Round 1's byte test: the file mentions Clerk, or reads a framework's auth object in a
-    package that depends on a Clerk framework SDK (no import needed there)."""
-    return mentions_clerk(data) or bool(may_read_framework_auth(candidate.path, data))
+    """Round 1's byte test: the file mentions Clerk, reads a framework's auth object in a
+    package that depends on a Clerk framework SDK, or calls a Nuxt auto-import of Clerk's
+    module (no import needed there)."""
+    return mentions_clerk(data) or bool(may_read_framework_auth(candidate.path, data)) \
+        or may_auto_import(candidate.path, data)
 
 
 def _peek(candidate: Candidate, max_bytes: int) -> Optional[bytes]:
@@ -210,6 +264,7 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
         tokens: set[str] = set()
         for key in changed:
             tokens |= set(project.resolver.tokens(Path(key)))
+            tokens |= stored_tokens(project.summaries.get(key))
         pattern = _token_pattern(tokens)
         changed = set()
         if pattern is None:

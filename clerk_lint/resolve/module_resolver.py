@@ -14,8 +14,10 @@ The order ``_resolve`` tries (each step's details are in its module's docstring)
   (`probing.py`: TypeScript's ``./x.js`` -> ``x.ts``, extensions, ``package.json`` entry,
   ``index``); an absolute one not found is tried against the project root (Vite).
 * A specifier with a scheme (``node:``, ``https:``, ``virtual:``) names no file.
-* The nearest ``tsconfig.json`` / ``jsconfig.json``'s ``paths`` (`tsconfig.py`), then ``#``
-  specifiers through ``package.json`` ``imports`` (`package_entries.py`), then ``baseUrl``.
+* The nearest ``tsconfig.json`` / ``jsconfig.json``'s ``paths`` (`tsconfig.py`), then the
+  aliases a bundler or framework adds (`bundler_aliases.py`: Vite ``resolve.alias``, Nuxt's
+  ``~`` / ``@``, SvelteKit's ``$lib``), then ``#`` specifiers through ``package.json``
+  ``imports`` (`package_entries.py`), then ``baseUrl``.
 * Node built-ins name no file. A bare specifier naming a workspace package
   (`workspace_packages.py`), the importer's own package, or a ``node_modules`` link into a
   scanned root (``link:``/``file:`` dependencies) resolves through that package's entries (`package_entries.py`).
@@ -37,6 +39,7 @@ import os
 from pathlib import Path
 from typing import Optional, Sequence
 
+from .bundler_aliases import BundlerAliases
 from .import_tokens import ImportTokens
 from .package_entries import PackageEntries
 from .probing import Probing
@@ -54,7 +57,7 @@ NODE_BUILTINS = frozenset(
 )
 
 
-class ModuleResolver(ImportTokens, TsconfigPaths, WorkspacePackages, PackageEntries, Probing, ProjectFiles):
+class ModuleResolver(ImportTokens, TsconfigPaths, BundlerAliases, WorkspacePackages, PackageEntries, Probing, ProjectFiles):
     """Resolve import specifiers to project files under (or around) ``roots``."""
 
     def __init__(self, roots: Sequence[Path]):
@@ -72,6 +75,7 @@ class ModuleResolver(ImportTokens, TsconfigPaths, WorkspacePackages, PackageEntr
         self._memo: dict[tuple[str, str], Optional[str]] = {}
         self._token_memo: dict[str, frozenset[str]] = {}
         self._walked: Optional[tuple[list[str], list[str]]] = None  # (config files, package dirs)
+        self._bundler_aliases: dict[str, list[tuple[str, str]]] = {}
 
     # ------------------------------------------------------------------ public API
 
@@ -116,6 +120,9 @@ class ModuleResolver(ImportTokens, TsconfigPaths, WorkspacePackages, PackageEntr
             found = self._try_paths(cfg, spec)
             if found is not None:
                 return found
+        found = self._bundler_alias(folder, spec)
+        if found is not None:
+            return found
         if spec.startswith("#"):
             return self._package_imports(folder, spec)
         if cfg is not None and cfg.base_url is not None:

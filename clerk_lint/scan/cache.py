@@ -79,6 +79,15 @@ class Recorder:
     def lookup(self, module: str, name: str):
         return self.context.lookup(module, name)
 
+    def lookup_type(self, module: str, name: str):
+        return self.context.lookup_type(module, name)
+
+    def store_keys(self):
+        return self.context.store_keys()
+
+    def incoming(self):
+        return self.context.incoming()
+
 
 class Cache:
     def __init__(self, directory, fingerprint: Optional[str] = None):

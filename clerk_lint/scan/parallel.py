@@ -145,8 +145,40 @@ def _js_project(candidates: Sequence[Candidate], catalog, made_already=None):
 # --------------------------------------------------------------------------- worker side
 
 
-def _init(candidates: Sequence[Candidate], catalog, options, cache, project=None) -> None:
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the scan's process does, however that ends (SIGKILL too): no orphan keeps
+    running or holds the stdout / stderr a pipe is reading. Linux: the kernel's parent-death
+    signal; elsewhere a thread watching the parent's pid."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent answers it
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            PR_SET_PDEATHSIG = 1
+            armed = ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(1)
+    if not armed:
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+
+def _init(candidates: Sequence[Candidate], catalog, options, cache, project=None, parent: int = 0) -> None:
     global _STATE
+    if parent:
+        _die_with_parent(parent)
     _STATE = (candidates, catalog, options, _js_project(candidates, catalog, project), cache)
 
 
@@ -220,13 +252,22 @@ class Session:
     def __enter__(self) -> "Session":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *_) -> None:
+        self.close(stop_now=exc_type is not None)
 
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+    def close(self, stop_now: bool = False) -> None:
+        """Stop the workers: after their current task, or at once (Ctrl-C, an error: nobody waits
+        for what they are doing)."""
+        if self.pool is None:
+            return
+        pool, self.pool = self.pool, None
+        if stop_now:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                try:
+                    process.kill()
+                except (OSError, ValueError, AttributeError):
+                    pass
+        pool.shutdown(wait=not stop_now, cancel_futures=True)
 
     def _start(self) -> bool:
         import multiprocessing
@@ -239,7 +280,7 @@ class Session:
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context(method),
                                             initializer=_init,
                                             initargs=(self.candidates, self.catalog, self.options, self.cache,
-                                                      self.project if method == "fork" else None))
+                                                      self.project if method == "fork" else None, os.getpid()))
         except (OSError, NotImplementedError, ImportError, RuntimeError, ValueError):
             self.pool = None  # no process pool here (sandbox, no semaphores): one process
         return self.pool is not None

@@ -63,7 +63,7 @@ def one_per_line(findings: list[Finding]) -> list[Finding]:
     leftmost is kept."""
     kept: dict[tuple, Finding] = {}
     for f in findings:
-        key = (f.code, f.location.path, f.location.line, f.message.replace("()", ""))
+        key = (f.code, f.location.path, f.location.line, f.via, f.message.replace("()", ""))
         held = kept.get(key)
         if held is None or f.location.column < held.location.column:
             kept[key] = f

@@ -14,3 +14,18 @@
       (array . (string (string_fragment) @expo-plugin))
     ])
   (#eq? @_plugins "plugins"))
+
+; Nuxt: a Clerk module in `modules: ["@clerk/nuxt"]` (or `[["@clerk/nuxt", { ... }]]`) and the
+; module's options object `clerk: { ... }` (config_checks.js_nuxt_clerk).
+(pair
+  key: (property_identifier) @_modules
+  value: (array
+    [
+      (string (string_fragment) @nuxt-clerk)
+      (array . (string (string_fragment) @nuxt-clerk))
+    ])
+  (#eq? @_modules "modules"))
+(pair
+  key: [(property_identifier) (string)] @_clerk
+  value: (object) @nuxt-clerk
+  (#match? @_clerk "^[\"']?clerk[\"']?$"))

@@ -135,7 +135,7 @@ export async function main(file: string = process.argv[2] ?? "exported_users.csv
   } else {
     console.warn("CLERK_SECRET_KEY is not set: importing from the CSV only (no images, OAuth accounts, metadata or bans).");
   }
-  const stats: Record<string, number> = { users: 0, skipped: 0, failed: 0, passwords: 0, passwordResets: 0, oauthAccounts: 0, totp: 0, placeholderEmails: 0 };
+  const stats = { users: 0, skipped: 0, failed: 0, passwords: 0, passwordResets: 0, passwordsLeftOut: 0, oauthAccounts: 0, totp: 0, placeholderEmails: 0 };
   const now = new Date();
 
   for (const row of rows) {
@@ -170,22 +170,7 @@ export async function main(file: string = process.argv[2] ?? "exported_users.csv
       await ctx.adapter.create({ model: "user", data: user, forceAllowId: true });
       stats.users++;
 
-      if (row.password_digest) {
-        const hasher = row.password_hasher || "bcrypt";
-        if (hasher === "bcrypt" && /^\$2[aby]\$/.test(row.password_digest)) {
-          // Email/password sign-in looks for a "credential" account whose accountId is the user id.
-          await ctx.adapter.create({
-            model: "account",
-            data: { userId: id, providerId: "credential", accountId: id, password: row.password_digest, createdAt: now, updatedAt: now },
-          });
-          stats.passwords++;
-        } else {
-          // Users imported into Clerk from elsewhere may still have another hasher's digest.
-          console.warn(`${id}: password hasher ${hasher} is not bcrypt; this user must reset the password`);
-          stats.passwordResets++;
-        }
-      }
-
+@@PASSWORDS@@
       for (const external of full?.external_accounts ?? []) {
         await ctx.adapter.create({
           model: "account",

@@ -2,25 +2,27 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import (carried_ids, config_checks, env_checks, env_schema, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
+from . import (carried_ids, clerk_arguments, config_checks, env_checks, env_schema, error_shapes, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
     webhook_payloads)
 from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, merge_field_reads, value_findings
 from ...concepts.clerk_ids import CARRY_RULE
 from ...concepts.secret_literals import may_hold_secret_literal
 from ...concepts.webhook_events import is_svix_module, svix_serves_clerk
-from .bindings import Origin, Resolver
+from .bindings import Origin, Resolver, Use, value_of
 from ...concepts.catalog import Catalog, is_clerk_module
 from ...discover.kinds import Candidate
 from ...classify.classifier import Classifier
 from ...findings import FileAnalysis, FileProblem, Finding, Location
-from .exports import SummaryBuilder
-from . import framework_reads
+from .exports import ModuleSummary, SummaryBuilder
+from . import framework_reads, nuxt, passing, value_stores
+from ...classify.value_uses import context_finding, read_finding, store_finding
 from .imports import find_imports, text
 from .parse import parse
 from ..prefilter import JS_MARKERS
@@ -49,6 +51,7 @@ QUERY_CHECKS: dict[str, Callable[[ts.Node, Catalog], Union[str, tuple]]] = {
     "database.clerk-id-index": schema_checks.js_clerk_id_index,
     "config.convex-provider": config_checks.js_convex_issuer,
     "config.expo-plugin": config_checks.js_expo_plugin,
+    "config.nuxt-clerk": config_checks.js_nuxt_clerk,
     "strings.role-key": role_keys.js_role_key,
     "globals.clerk-global": lambda node, catalog: (text(node.parent), node.parent, ()) if node.parent is not None else "",
 }
@@ -92,7 +95,8 @@ def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Clas
                 else:
                     detail, target, details = hit, node.parent if node.parent is not None else node, (("event", hit),)
                     symbol = detail
-                out.append(classifier.finding(rule, target, symbol=symbol, module="", detail=detail, details=details))
+                package = next((v for k, v in details if k == "package"), "")  # a check that knows it names it
+                out.append(classifier.finding(rule, target, symbol=symbol, module=package, detail=detail, details=details))
     return out
 
 
@@ -124,8 +128,8 @@ def _carried_findings(result: FileAnalysis, root: ts.Node, data: bytes, catalog:
 
 
 def _handled_events(result: FileAnalysis) -> set[str]:
-    """The Clerk webhook events the file branches on from raw payloads (CLK604)."""
-    return {f.detail("event") or "" for f in result.findings if f.code == webhook_payloads.PAYLOAD_EVENT} - {""}
+    """The Clerk webhook events the file branches on (CLK602 after a Svix check, CLK604 raw)."""
+    return {f.detail("event") or "" for f in result.findings if f.code in (webhook_payloads.PAYLOAD_EVENT, "CLK602")} - {""}
 
 
 # Files that never say "clerk" or "svix" cannot import a Clerk module (cheap byte test).
@@ -138,6 +142,8 @@ class ModuleContext(Protocol):
     def resolve(self, specifier: str) -> Optional[str]: ...  # the project module it names, or None
     def lookup(self, module: str, name: str) -> Optional[Origin]: ...  # a Clerk-backed export of it
     def lookup_type(self, module: str, name: str) -> Optional[Origin]: ...  # the context a type of it names
+    def store_keys(self) -> dict[str, Origin]: ...  # request-scoped keys other modules store Clerk values in
+    def incoming(self) -> list: ...  # Clerk values other modules pass to this one (passing.Pass)
 
 
 def _reads_clerk_member(data: bytes, local: ts.Node, statement: ts.Node, origin: Origin,
@@ -181,13 +187,110 @@ def _app_import_findings(imports: list, local_seeds: list[tuple[ts.Node, Origin]
     return out
 
 
+def _store_keys(data: bytes, context: Optional[ModuleContext], sdks: frozenset[str],
+                clerk_imports: list) -> dict[str, Origin]:
+    """Request-scoped keys holding Clerk values this file may read back (value_stores): those
+    other modules store, and what @hono/clerk-auth's middleware stores, where the file's
+    bytes name them."""
+    keys: dict[str, Origin] = {}
+    if context is not None:
+        for key, origin in context.store_keys().items():
+            if any(token.encode("utf-8", "surrogateescape") in data for token in value_stores.key_tokens(key)):
+                keys[key] = origin
+    if value_stores.HONO_MODULE in sdks or any(d.source == value_stores.HONO_MODULE for d in clerk_imports):
+        for (kind, name), origin in value_stores.HONO_KEYS.items():
+            keys.setdefault(value_stores.store_key(kind, name), origin)
+    return keys
+
+
+def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Classifier, keys: dict[str, Origin],
+                result: FileAnalysis, role_comparisons: list) -> tuple[dict[str, Origin], list]:
+    """Clerk values the file keeps (CLK512) and request-scoped copies it reads back (CLK513 or
+    the read's own rule); returns the keys this file stores, for other modules, and the uses
+    of what it read back."""
+    stores = value_stores.Stores(resolver.scopes, resolver.bound)
+    kept: dict[str, Origin] = {}
+    written: set[int] = set()
+
+    def writes(found: list) -> None:
+        for use in found:
+            value = value_of(use)
+            stored = stores.stored(use, value)
+            if stored is None:
+                continue
+            if stored.node.id not in written:
+                written.add(stored.node.id)
+                result.findings.append(store_finding(classifier, stored, use))
+            if stored.key is not None:
+                key = value_stores.store_key(*stored.key)
+                value = value.through(stored.place, classifier.locate(stored.node))
+                kept[key] = value_stores.merged(kept.get(key), stored.path, value)
+
+    def report(use: Use, finding) -> None:
+        if finding is not None:
+            result.findings.append(finding)
+        result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+
+    writes(uses)
+    read_uses: list = []
+    for node, origin, place in value_stores.reads(root, resolver.scopes, {**keys, **kept}, _assigned):
+        use = resolver._use(node, origin)  # an object stored whole: only its Clerk fields are followed
+        if use is None:
+            continue
+        if not origin.fields:
+            use.destructured = True  # `c.get("userId")` reads what was stored: a read of userId
+        finding = classifier.use_finding(use)
+        if finding is None and not origin.fields:
+            finding = read_finding(classifier, node, place, origin)
+        report(use, finding)
+        derived = {ident.id: (ident, o) for ident, o in resolver._derived(use) if ident.id not in resolver.bound}
+        more = resolver.uses(derived) if derived else []
+        for found in more:
+            report(found, classifier.use_finding(found))
+        read_uses += [use, *more]
+    writes(read_uses)  # `res.locals.orgId = c.get("clerkAuth").orgId`
+    return kept, read_uses
+
+
+def _passes(uses: list, imported, maps, scopes: ScopeIndex, relpath: str,
+            locate: Callable[[ts.Node], Location]) -> tuple:
+    """Clerk values this file hands to functions and resolver maps of other app modules (passing.Pass)."""
+    out = set(maps.passes)
+    for use in uses:
+        value = value_of(use)
+        if value is None or use.top is None or use.jsx is not None or value.app or value.context is not None:
+            continue
+        found = passing.argument_pass(use.top, value, imported, scopes,
+                                      lambda call, value=value: value.through(relpath, locate(call)))
+        if found is not None:
+            out.add(found)
+    return tuple(sorted(out, key=lambda p: (p.target, p.name, p.kind, p.index, p.value.chain)))
+
+
+def _assigned(node: ts.Node) -> bool:
+    parent = node.parent
+    return parent is not None and parent.type in ("assignment_expression", "augmented_assignment_expression") \
+        and parent.child_by_field_name("left") == node
+
+
 def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context: Optional[ModuleContext] = None) -> FileAnalysis:
     sdks = may_read_framework_auth(candidate.path, source.data)
-    if context is None and not sdks and not MARKERS.search(source.data):
+    # Nuxt with Clerk's module: composables (and `clerkClient` in server code) need no import.
+    auto = nuxt.auto_import_line(Path(candidate.path) if candidate.path is not None else None, source.data, catalog)
+    if context is None and not sdks and not auto and not MARKERS.search(source.data):
         return FileAnalysis()
-    index = LineIndex(source)
-    return analyze_js(source.data, candidate.relpath, candidate.language, catalog, index.locator(candidate.relpath),
-                      context=context, sdks=sdks)
+    locate = LineIndex(source).locator(candidate.relpath)
+    data = source.data
+    if auto:
+        limit, base, synthetic = len(data), locate, Location(candidate.relpath, 0, 0, 0, 0, "")
+        data += b"\n;" + auto.encode("utf-8") + b"\n"
+
+        def locate(node: ts.Node) -> Location:  # bytes past the end are the auto-import line
+            return synthetic if node.start_byte >= limit else base(node)
+    result = analyze_js(data, candidate.relpath, candidate.language, catalog, locate, context=context, sdks=sdks)
+    if auto:
+        result.findings = [f for f in result.findings if f.location.line > 0]
+    return result
 
 
 def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
@@ -234,7 +337,10 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                 if origin is not None and (not origin.app or _reads_clerk_member(data, name.local, decl.node, origin, context)):
                     local_seeds.append((name.local, origin))
     roots = framework_reads.roots(root, sdks, astro_global=astro_global) if sdks else []
-    if not clerk_imports and not local_seeds and not local_reexports and not roots and not type_contexts:
+    store_keys = _store_keys(data, context, sdks, clerk_imports)
+    incoming = context.incoming() if context is not None else []
+    if not clerk_imports and not local_seeds and not local_reexports and not roots and not type_contexts \
+            and not store_keys and not incoming:
         if MARKERS.search(data):
             classifier = Classifier(catalog, locate)
             result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
@@ -265,7 +371,15 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                      if n.local is not None and n.imported != "*"}
     for ident_id, seed in annotated_seeds(lang, root, type_imports, scopes).items():
         seeds.setdefault(ident_id, seed)
+    imported = passing.Imported(imports, context.resolve, is_clerk_module) if context is not None else None
+    maps = passing.ResolverMaps(scopes, imported or passing.Imported([], lambda s: None, is_clerk_module))
+    passing.incoming_seeds(root, scopes, incoming, maps)
+    passing.typed_context_seeds(root, scopes, type_contexts, maps)
+    for ident_id, seed in maps.seeds.items():
+        seeds.setdefault(ident_id, seed)
     resolver = Resolver(lang, root, scopes)
+    resolver.destructured |= maps.destructured
+    resolver.parameters = set(maps.seeds)  # values other modules pass in: no wrapper returns them (exports.py)
     if context is not None:
         resolver.lookup = context.lookup
     resolver.flow = ValueFlow(scopes).bindings
@@ -288,19 +402,33 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
 
     classify(uses)
     # tRPC builders of a Clerk-backed context defined here (their factory judged like a wrapper).
+    wired: list = []  # (where a request context built from Clerk is wired in, the context)
     builders = trpc_context.builder_seeds(data, root, imports, resolver,
                                           SummaryBuilder(relpath, resolver, uses, findings_by_use, locate),
-                                          type_contexts)
+                                          type_contexts, wired)
     if builders:
         more = resolver.uses({k: v for k, v in builders.items() if k not in resolver.bound})
         classify(more)
         uses = sorted(uses + more, key=lambda u: (u.ref.start_byte, u.origin.chain))
+    if passing.serves_graphql(imports):  # resolvers of a GraphQL server whose context is Clerk-backed
+        judge = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
+        for option, server_context in passing.server_contexts(root, judge.context_value):
+            wired.append((option, server_context))
+            for value in passing.server_resolvers(root):
+                maps.bind(value, server_context)
+        more = resolver.uses({k: v for k, v in maps.seeds.items() if k not in resolver.bound})
+        resolver.destructured |= maps.destructured
+        classify(more)
+        uses = sorted(uses + more, key=lambda u: (u.ref.start_byte, u.origin.chain))
+    result.findings.extend(context_finding(classifier, node, wired_context) for node, wired_context in wired)
     result.findings.extend(_app_import_findings(imports, local_seeds, classifier, catalog, result.findings))
     result.findings.extend(type_uses.type_use_findings(lang, root, clerk_imports, scopes, classifier))
     if type_uses.may_augment_clerk_globals(data):
         result.findings.extend(type_uses.global_augmentation_findings(lang, root, classifier))
     # An app namespace seeded for a member that turned out shadowed is no Clerk use.
-    if clerk_imports or any(not o.app for _, o in local_seeds) or any(not u.origin.app for u in uses):
+    # Values other modules pass in make no Clerk module of this one (an analytics `track(name, props)`).
+    if clerk_imports or any(not o.app for _, o in local_seeds) \
+            or any(not u.origin.app and not resolver.from_parameter(u) for u in uses):
         result.findings.extend(_query_findings(lang, root, catalog, classifier))
     elif MARKERS.search(data):
         result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
@@ -311,15 +439,35 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         builder = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)
         summary = builder.build(root, context.resolve, is_clerk_module)
         result.summary = None if summary.is_empty() else summary
-    if roots:
-        # After the summary: a handler reading `req.auth` is not a wrapper its callers inherit.
-        for use in resolver.framework_uses(roots):
-            finding = classifier.use_finding(use)
-            if finding is not None:
-                result.findings.append(finding)
-            result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+    framework_uses = resolver.framework_uses(roots) if roots else []
+    # After the summary: a handler reading `req.auth` is not a wrapper its callers inherit.
+    for use in framework_uses:
+        finding = classifier.use_finding(use)
+        if finding is not None:
+            result.findings.append(finding)
+        result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+    kept, read_uses = _store_pass(root, uses + framework_uses, resolver, classifier, store_keys, result,
+                                  role_comparisons)
+    passes = _passes(uses + framework_uses + read_uses, imported, maps, scopes, relpath, locate) \
+        if imported is not None else ()
+    if (kept or passes) and context is not None:
+        summary = result.summary if result.summary is not None else ModuleSummary()
+        summary.stores = {**kept, **summary.stores}
+        summary.passes = passes
+        result.summary = summary
     result.findings = merge_field_reads(drop_covered_role_keys(result.findings, role_comparisons))
+    if b"Metadata" in data or b"tokenCache" in data:
+        def argument_finding(code: str, node: ts.Node, symbol: str, package: str, details: tuple) -> Finding:
+            return classifier.finding(catalog.rule(code), node, symbol=symbol, module=package, details=details)
+        result.findings.extend(clerk_arguments.findings(root, data, result.findings, argument_finding, classifier.locate))
+    if b".errors" in data:
+        error_rule = catalog.rule(error_shapes.ERROR_SHAPE_RULE)
+
+        def error_finding(node: ts.Node, symbol: str, detail: str, details: tuple) -> Finding:
+            return classifier.finding(error_rule, node, symbol=symbol, module="", detail=detail, details=details)
+        result.findings.extend(error_shapes.findings(root, data, result.findings, error_finding,
+                                                     lambda node: classifier.locate(node).line))
     _carried_findings(result, root, data, catalog, classifier)
-    result.id_writes = stored_ids.id_writes(uses, imports, context.resolve if context is not None else None, relpath,
-                                            lambda node: locate(node).line, root, data, _handled_events(result))
+    result.id_writes = stored_ids.id_writes(uses + read_uses, imports, context.resolve if context is not None else None,
+                                            relpath, lambda node: locate(node).line, root, data, _handled_events(result))
     return result

@@ -17,7 +17,7 @@ from ...findings import Location
 from .carriers import carried, split
 from .imports import NAMESPACE, TRANSPARENT, pattern_names, text
 from .queries import captures
-from .scopes import ScopeIndex, in_type_context
+from .scopes import ScopeIndex
 
 # Clerk APIs that call back into app code with Clerk values: (module, chain) -> the
 # callback's parameter at this index is bound to this export of the same module.
@@ -248,6 +248,7 @@ class Resolver:
         self.bound: dict[int, Origin] = {}  # definition id -> what it holds
         self.binding_source: dict[int, Use] = {}  # derived definition id -> the use it was computed from
         self.destructured: set[int] = set()  # definitions bound from a pattern path (Use.destructured)
+        self.parameters: set[int] = set()  # parameters bound to what another module passes in (passing.py)
         # Every identifier by its bytes; a name's list is sorted out (declarations dropped) the
         # first time that name is bound, which is for a handful of names per file.
         self._by_text: dict[bytes, list[ts.Node]] = {}
@@ -260,6 +261,19 @@ class Resolver:
         self.flow: Optional[Callable[["Use", Origin], list[tuple[ts.Node, Origin]]]] = None
         # a use of a tRPC builder -> (the builder after its steps, bindings of its callbacks) (trpc_context)
         self.builder: Optional[Callable[["Use"], tuple[Origin, list[tuple[ts.Node, Origin]]]]] = None
+
+    def from_parameter(self, use: "Use") -> bool:
+        """The use reads a value another module passed in (`parameters`), or one derived from it."""
+        seen = 0
+        while use is not None and self.parameters and seen < 50:
+            target = self.scopes.resolve(use.ref)
+            if target is None:
+                return False
+            if target.id in self.parameters:
+                return True
+            use = self.binding_source.get(target.id)
+            seen += 1
+        return False
 
     def refs(self, name: str) -> list[ts.Node]:
         """The identifiers named `name` that are references (not declarations), in document order."""
@@ -285,7 +299,7 @@ class Resolver:
             name = definition.text.decode("utf-8", "replace")
             for ref in self.refs(name):
                 target = self.scopes.resolve(ref)
-                if target is None or target.id != definition.id or in_type_context(ref):
+                if target is None or target.id != definition.id or self.scopes.in_type_context(ref):
                     continue
                 use = self._use(ref, origin)
                 if use is None or use.jsx is not None and use.jsx.type == "jsx_closing_element":
@@ -319,7 +333,7 @@ class Resolver:
                 target = self.scopes.resolve(ref)
                 if (target.id if target is not None else None) != (definition.id if definition is not None else None):
                     continue
-                if in_type_context(ref):
+                if self.scopes.in_type_context(ref):
                     continue
                 steps, _, top = _walk_chain(ref)
                 ops = tuple(step.op for step in steps)

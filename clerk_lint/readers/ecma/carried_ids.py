@@ -1,6 +1,7 @@
 """Code that only carries Clerk ids around (CLK726, informational): variables, parameters,
 fields, object keys, query filters and column names in strings named after them (`clerkId`,
-`clerk_user_id`, `getUserByClerkId`, `.eq("clerk_id", id)`). One finding per line, and none
+`clerk_user_id`, `getUserByClerkId`, `.eq("clerk_id", id)`), and the columns raw SQL strings name
+(`"SELECT ... WHERE clerk_user_id = $1"`). One finding per line, and none
 on a line that holds another finding (the column declaration, the webhook branch, the
 auth read): what is left shows what renaming the column would touch."""
 from __future__ import annotations
@@ -42,6 +43,13 @@ _NAME_NODES = frozenset({"identifier", "property_identifier", "shorthand_propert
                          "string_fragment"})
 
 
+# Raw SQL in a string (`pool.query("SELECT ... WHERE clerk_user_id = $1")`, a template literal):
+# the Clerk-id column named inside it is carried like a name.
+_SQL_NODES = frozenset({"string_fragment", "template_string"})
+_SQL = re.compile(rb"\b(?:select\s.+\sfrom|insert\s+into|update\s+\w+\s+set|delete\s+from|create\s+(?:unique\s+)?"
+                  rb"(?:table|index)|alter\s+table)\b", re.IGNORECASE | re.DOTALL)
+
+
 def carried_ids(root: ts.Node, data: bytes, finding: Callable[[ts.Node, str], Finding],
                 taken_lines: set[int], line_of: Callable[[ts.Node], int]) -> list[Finding]:
     """`finding(node, names)` makes the finding for a line's first name."""
@@ -51,8 +59,12 @@ def carried_ids(root: ts.Node, data: bytes, finding: Callable[[ts.Node, str], Fi
         if not is_clerk_id_name(word):
             continue
         node = root.descendant_for_byte_range(start, end)
-        if node is None or node.type not in _NAME_NODES or node.start_byte != start \
-                or node.end_byte != end:
+        if node is None:
+            continue
+        if node.type in _SQL_NODES and (node.start_byte != start or node.end_byte != end):
+            if not _SQL.search(node.text or b""):
+                continue  # a column named inside raw SQL counts; inside prose it does not
+        elif node.type not in _NAME_NODES or node.start_byte != start or node.end_byte != end:
             continue
         if node.type == "string_fragment" and node.parent is not None and node.parent.type == "string" \
                 and node.parent.parent is not None and node.parent.parent.type == "import_statement":

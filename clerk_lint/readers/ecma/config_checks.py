@@ -92,3 +92,34 @@ def js_expo_plugin(node, catalog: Catalog):
     target = node.parent if node.parent is not None else node
     return (name, target, (("plugin", name),))
 
+
+
+# Nuxt modules that set Clerk up (auto-imports, plugin, server middleware).
+NUXT_CLERK_MODULES = frozenset({"@clerk/nuxt", "vue-clerk/nuxt"})
+
+
+def _in_nuxt_config(node) -> bool:
+    """The node sits in the object given to `defineNuxtConfig(...)`."""
+    while node is not None:
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is not None and _node_text(fn) == "defineNuxtConfig":
+                return True
+        node = node.parent
+    return False
+
+
+def js_nuxt_clerk(node, catalog: Catalog):
+    """`config.nuxt-clerk`: `@clerk/nuxt` in a Nuxt config's `modules`, or the module's
+    options (`clerk: { signInUrl, appearance }`, also `runtimeConfig.public.clerk`)."""
+    if node.type == "object":
+        if not _in_nuxt_config(node):
+            return ""
+        keys = [_pair_key(p) for p in node.named_children if p.type == "pair"]
+        shown = ", ".join(keys) if keys else "no options"
+        return (f"clerk options ({shown})", node.parent, (("package", "@clerk/nuxt"), ("options", ",".join(keys))))
+    name = _node_text(node)
+    if name not in NUXT_CLERK_MODULES:
+        return ""
+    target = node.parent if node.parent is not None else node
+    return (name, target, (("package", name),))

@@ -51,10 +51,15 @@ class ModuleSummary:
     # `export type Context = Awaited<ReturnType<typeof createContext>>` of a Clerk-backed
     # factory: the type names what calling it gives (a tRPC / GraphQL context)
     types: dict[str, Origin] = field(default_factory=dict)
+    # request-scoped places the module stores Clerk values in (`c.set("userId", ...)`,
+    # `res.locals.userId = ...`): value_stores.store_key -> the value, read back in any module
+    stores: dict[str, Origin] = field(default_factory=dict)
+    # Clerk values handed to other modules' functions and resolver maps (passing.Pass)
+    passes: tuple = ()
 
     def is_empty(self) -> bool:
         return not (self.exports or self.forwards or self.clerk_stars or self.local_stars or self.namespaces
-                    or self.types)
+                    or self.types or self.stores or self.passes)
 
 
 def _strip(node: ts.Node) -> ts.Node:
@@ -249,7 +254,7 @@ class SummaryBuilder:
         return tuple(out)
 
     def wrapper_of(self, name: str, name_node: ts.Node, fn: ts.Node) -> Optional[Wrapper]:
-        inside = [u for u in self.uses if _within(u.ref, fn)]
+        inside = [u for u in self.uses if _within(u.ref, fn) and not self.resolver.from_parameter(u)]
         if not inside:
             return None
         # 1. The result comes from Clerk (components are judged by what they render instead).
@@ -326,6 +331,13 @@ class SummaryBuilder:
             return None
         wrapper = self.wrapper_of(text(name_node), name_node, value)
         return called_value(wrapper) if wrapper is not None else None
+
+    def context_value(self, node: ts.Node) -> Optional[Origin]:
+        """What a server's `context` option gives per request: an inline factory or a named one."""
+        if node.type in FUNCTION_NODES:
+            wrapper = self.wrapper_of("context", node, node)
+            return called_value(wrapper) if wrapper is not None else None
+        return self.returned_value(node) if node.type in ("identifier", "shorthand_property_identifier") else None
 
     def _type_alias(self, declaration: ts.Node, summary: ModuleSummary) -> None:
         """`export type Context = Awaited<ReturnType<typeof createContext>>`."""

@@ -13,7 +13,9 @@ Parameters count only where the framework hands over its request object: Astro e
 exports (`GET`, `POST` ...), `onRequest`, `defineMiddleware` / `sequence` / `clerkMiddleware`
 callbacks and action handlers; SvelteKit `load`, `actions` and endpoint exports, functions typed
 `PageServerLoad` / `RequestHandler` / `RequestEvent` ..., and the `{ event }` of `handle` hooks;
-Nuxt `defineEventHandler` callbacks and `H3Event` parameters;
+Nuxt `defineEventHandler` callbacks and `H3Event` parameters; Convex function handlers
+(`query`, `mutation`, `action`, their `internal*` forms, `httpAction` and the app's own builders)
+and parameters typed `QueryCtx` / `MutationCtx` / `ActionCtx`;
 Express / Fastify route handlers and middleware (a function passed to `.get()`, `.use()` ...,
 or shaped like one: `(req, res)`, `(req: Request, ...)`). A variable that merely has one of
 these names is never one.
@@ -35,6 +37,7 @@ NUXT_PATHS = frozenset({(".context", ".auth")})
 REQUEST_PATHS = frozenset({(".auth",)})
 SVELTEKIT_PATHS = frozenset({(".locals", ".auth")})
 SVELTEKIT_HOOK_PATHS = frozenset({(".event", ".locals", ".auth")})  # handle({ event, resolve })
+CONVEX_PATHS = frozenset({(".auth", ".getUserIdentity")})
 
 FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "function_declaration",
                        "generator_function_declaration", "method_definition"})
@@ -55,6 +58,10 @@ SVELTEKIT_ACTIONS_TYPES = re.compile(r"\bActions\b")
 NUXT_CALLBACKS = frozenset({"defineEventHandler", "eventHandler", "defineCachedEventHandler", "clerkMiddleware",
                             "defineRequestMiddleware"})
 NUXT_TYPES = re.compile(r"\bH3Event\b")
+# Convex function builders (`query`, `internalMutation`, `httpAction`) and the app's own built on
+# them (`authedQuery = customQuery(...)`, `zMutation`): their handler's first parameter is the ctx.
+CONVEX_BUILDERS = re.compile(r"^(?:[a-z]\w*)?(?:[qQ]uery|[mM]utation|[aA]ction)$")
+CONVEX_TYPES = re.compile(r"\b(?:Generic)?(?:Query|Mutation|Action)Ctx\b")
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "all", "use", "options", "head",
                            "addHook", "route"})
 REQUEST_NAMES = frozenset({"req", "request", "_req", "_request"})
@@ -251,6 +258,25 @@ def _nuxt_index(fn: ts.Node, params: list) -> Optional[int]:
     return _typed_param(params, NUXT_TYPES)
 
 
+def _convex_index(fn: ts.Node, params: list) -> Optional[int]:
+    """The ctx parameter of a Convex function (`query({ handler: async (ctx, args) => ... })`,
+    `handler(ctx) { ... }` as a method, `httpAction(async (ctx, req) => ...)`) or of a helper
+    typed with Convex's ctx types (`(ctx: QueryCtx) => ...`)."""
+    if fn.type == "method_definition":
+        name = fn.child_by_field_name("name")
+        obj = fn.parent
+        if name is not None and text(name) == "handler" and obj is not None and obj.type == "object":
+            holder = _outer(obj).parent
+            call = holder.parent if holder is not None and holder.type == "arguments" else None
+            if call is not None and call.type == "call_expression" and CONVEX_BUILDERS.match(_callee_name(call)[0]):
+                return 0
+    else:
+        call = _call_of_argument(fn)
+        if call is not None and CONVEX_BUILDERS.match(_callee_name(call)[0]):
+            return 0
+    return _typed_param(params, CONVEX_TYPES)
+
+
 def _request_index(fn: ts.Node, params: list) -> Optional[int]:
     """The request parameter of an Express / Fastify handler or middleware."""
     if not params:
@@ -291,6 +317,8 @@ def roots(root: ts.Node, sdks: Iterable[str], *, astro_global: bool = False) -> 
     if "sveltekit" in families:
         checks.append((_sveltekit_hook_index, modules["sveltekit"], SVELTEKIT_HOOK_PATHS))
         checks.append((_sveltekit_index, modules["sveltekit"], SVELTEKIT_PATHS))
+    if "convex" in families:
+        checks.append((_convex_index, modules["convex"], CONVEX_PATHS))
     for family in ("express", "fastify"):
         if family in families:
             checks.append((_request_index, modules[family], REQUEST_PATHS))

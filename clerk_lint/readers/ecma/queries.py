@@ -66,18 +66,82 @@ def _merged(lang: str) -> Optional[ts.Query]:
     return ts.Query(language(lang), "\n".join(parts)) if parts else None
 
 
-_last: list = [None, None, {}]  # [root node, lang, {purpose: {capture: nodes}}]; holding the node keeps its tree alive
+_last: list = [None, None, {}, False]  # [root node, lang, {purpose: {capture: nodes}}, deep]; holding the node keeps its tree alive
+
+# Deep trees. A query cursor keeps a pending match for every ancestor that may still start one
+# (`(binary_expression operator: … right: (string))` waits through the whole left operand), so
+# on a tree nested N deep (`1+1+…`, 20k terms: 65 s) one pass costs N² steps. The cursor is
+# limited to patterns starting at most WINDOW levels below the node it runs on, which bounds the
+# pending matches; the nodes just below that window each run the same query as the root of the
+# next window. Every pattern starts in exactly one window, so the captures are those of one
+# unlimited pass, in linear time. Whether the tree is deeper than one window at all is asked of
+# a probe pattern WINDOW+1 levels deep (native, no Python walk over an ordinary file's nodes).
+WINDOW = 32
+
+
+def _probe(depth: int) -> str:
+    return "(_ " * depth + f"(_) @{_SEP}deep" + ")" * depth
+
+
+@lru_cache(maxsize=None)
+def _window_probe(lang: str) -> ts.Query:
+    return ts.Query(language(lang), _probe(WINDOW))
+
+
+def _below(node: ts.Node, depth: int) -> list[ts.Node]:
+    """The nodes exactly `depth` levels below `node` (a walk that never goes deeper)."""
+    out: list[ts.Node] = []
+    cursor = node.walk()
+    level = 0
+    while True:
+        if level < depth and cursor.goto_first_child():
+            level += 1
+        elif level == 0:
+            return out
+        else:
+            while not cursor.goto_next_sibling():
+                if level <= 1 or not cursor.goto_parent():
+                    return out
+                level -= 1
+        if level == depth:
+            out.append(cursor.node)
+
+
+def is_deep(lang: str, node: ts.Node) -> bool:
+    """Whether the tree under `node` is deeper than one window (the probe's answer)."""
+    if _last[0] is not None and _last[1] == lang and _last[0] == node:
+        return _last[3]
+    probe = ts.QueryCursor(_window_probe(lang))
+    probe.set_max_start_depth(0)
+    return bool(probe.captures(node).get(f"{_SEP}deep"))
+
+
+def _windowed_captures(query: ts.Query, lang: str, root: ts.Node, deep: Optional[bool] = None) -> dict[str, list[ts.Node]]:
+    roots = [root]
+    if deep is None:
+        deep = is_deep(lang, root)
+    found: dict[str, list[ts.Node]] = {}
+    while roots:
+        node = roots.pop()
+        cursor = ts.QueryCursor(query)
+        cursor.set_max_start_depth(WINDOW)
+        for name, nodes in cursor.captures(node).items():
+            found.setdefault(name, []).extend(nodes)
+        if deep:  # (only a tree deeper than one window takes the walk)
+            roots += _below(node, WINDOW + 1)
+    return found
 
 
 def _tree_captures(lang: str, root: ts.Node) -> dict[str, dict[str, list[ts.Node]]]:
     if _last[0] is None or _last[1] != lang or _last[0] != root:
         by_purpose: dict[str, dict[str, list[ts.Node]]] = {}
         query = _merged(lang)
+        deep = is_deep(lang, root)
         if query is not None:
-            for name, nodes in ts.QueryCursor(query).captures(root).items():
+            for name, nodes in _windowed_captures(query, lang, root, deep).items():
                 purpose, _, capture = name.partition(_SEP)
                 by_purpose.setdefault(purpose, {})[capture] = sorted(nodes, key=lambda n: n.start_byte)
-        _last[:] = [root, lang, by_purpose]
+        _last[:] = [root, lang, by_purpose, deep]
     return _last[2]
 
 
@@ -85,7 +149,7 @@ def captures(lang: str, purpose: str, node: ts.Node) -> dict[str, list[ts.Node]]
     """All captures of one query over `node`, by capture name, in document order."""
     if purpose in TREE_PURPOSES and node.parent is None:
         return {name: list(nodes) for name, nodes in _tree_captures(lang, node).get(purpose, {}).items()}
-    found = ts.QueryCursor(compiled(lang, purpose)).captures(node)
+    found = _windowed_captures(compiled(lang, purpose), lang, node)
     return {name: sorted(nodes, key=lambda n: n.start_byte) for name, nodes in found.items()}
 
 

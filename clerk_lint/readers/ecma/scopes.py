@@ -11,7 +11,7 @@ from typing import Optional
 
 import tree_sitter as ts
 
-from .queries import captures
+from .queries import captures, is_deep
 
 FUNCTIONS = frozenset(
     {"function_declaration", "generator_function_declaration", "function_expression", "generator_function",
@@ -39,6 +39,53 @@ class ScopeIndex:
         self._defs: dict[tuple[int, bytes], ts.Node] = {}
         self._definition_ids: set[int] = set()
         self._resolved: dict[int, Optional[ts.Node]] = {}
+        # Walks up a tree: `node.parent` costs tree-sitter a walk down from the root, so on a
+        # tree thousands of levels deep every step is expensive. Such a tree gets a parent map
+        # (one walk), and what each walk finds is memoised for every node it passed.
+        self._parents = parent_map(root) if is_deep(lang, root) else None
+        self._scope_above: dict[int, Optional[ts.Node]] = {}
+        self._type_context: dict[int, bool] = {}
+
+    def parent(self, node: ts.Node) -> Optional[ts.Node]:
+        return self._parents.get(node.id) if self._parents is not None else node.parent
+
+    def _nearest_scope_above(self, node: ts.Node) -> Optional[ts.Node]:
+        path = []
+        current = self.parent(node)
+        found: Optional[ts.Node] = None
+        while current is not None:
+            if current.id in self._scopes:
+                found = current
+                break
+            if current.id in self._scope_above:  # (a node passed before: not itself a scope)
+                found = self._scope_above[current.id]
+                break
+            path.append(current.id)
+            current = self.parent(current)
+        self._scope_above[node.id] = found
+        for node_id in path:  # each passed node has the same scope above it
+            self._scope_above[node_id] = found
+        return found
+
+    def in_type_context(self, node: ts.Node) -> bool:
+        """in_type_context(node), memoised along the walk."""
+        path = []
+        current = self.parent(node)
+        answer = False
+        while current is not None:
+            if current.id in self._type_context:
+                answer = self._type_context[current.id]
+                break
+            if current.type in TYPE_CONTEXTS:
+                answer = True
+                break
+            if current.type in STATEMENT_BOUNDARIES:
+                break
+            path.append(current.id)
+            current = self.parent(current)
+        for node_id in path:
+            self._type_context[node_id] = answer
+        return answer
 
     def _index(self, name: bytes) -> None:
         if name in self._indexed:
@@ -104,15 +151,17 @@ class ScopeIndex:
         name = ref.text
         self._index(name)
         found = None
-        current = ref.parent
+        current = self._nearest_scope_above(ref)
         while current is not None:
-            if current.id in self._scopes:
-                found = self._defs.get((current.id, name))
-                if found is not None:
-                    break
-            current = current.parent
+            found = self._defs.get((current.id, name))
+            if found is not None:
+                break
+            current = self._nearest_scope_above(current)
         self._resolved[ref.id] = found
         return found
+
+
+STATEMENT_BOUNDARIES = frozenset({"expression_statement", "statement_block", "program", "lexical_declaration"})
 
 
 def in_type_context(node: ts.Node) -> bool:
@@ -120,7 +169,28 @@ def in_type_context(node: ts.Node) -> bool:
     while current is not None:
         if current.type in TYPE_CONTEXTS:
             return True
-        if current.type in ("expression_statement", "statement_block", "program", "lexical_declaration"):
+        if current.type in STATEMENT_BOUNDARIES:
             return False
         current = current.parent
     return False
+
+
+def parent_map(root: ts.Node) -> dict[int, ts.Node]:
+    """node id -> parent, for every node under `root`, in one walk."""
+    parents: dict[int, ts.Node] = {}
+    cursor = root.walk()
+    stack = [root]
+    while True:
+        if cursor.goto_first_child():
+            node = cursor.node
+            parents[node.id] = stack[-1]
+            stack.append(node)
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return parents
+            stack.pop()
+        stack.pop()
+        node = cursor.node
+        parents[node.id] = stack[-1]
+        stack.append(node)

@@ -8,7 +8,10 @@ Write shapes, by how the table is named:
   from the schema module, or declared in this file);
 - Prisma `db.post.create({ data: {...} })`, `createMany`, `update`, `upsert({ create, update })`
   and `where: { ownerId: userId }`: the model accessor;
-- Convex `ctx.db.insert("posts", {...})`: the table key;
+- Convex `ctx.db.insert("posts", {...})` and filters `.withIndex("by_owner", (q) => q.eq("owner",
+  id))`, `.filter((q) => q.eq(q.field("owner"), id))` of `ctx.db.query("posts")`: the table key;
+  an argument of another Convex function (`ctx.runMutation(internal.users.upsert, { userId })`),
+  followed into that function's handler by the project pass (handler_writes);
 - Supabase `.from("posts").insert({...})` / `.upsert` / `.update`, Kysely `insertInto("posts")
   .values({...})` / `updateTable("posts").set({...})`, Knex `knex("posts").insert({...})`: the
   SQL table name.
@@ -20,8 +23,10 @@ from typing import Callable, Iterable, Optional
 import tree_sitter as ts
 
 from ...concepts.clerk_ids import StoredIdWrite, id_kind, is_clerk_column_name
+from . import convex_ids
 from .bindings import Use, value_of
 from .imports import ImportDecl, text
+from .parse import parse
 
 # Wrappers a value keeps its identity through: `userId!`, `(userId)`, `userId as string`,
 # `await getId()`, `userId ?? ""`, `String(userId)`.
@@ -31,6 +36,8 @@ _PRISMA_WRITES = frozenset({"create", "createMany", "createManyAndReturn", "upda
 _PRISMA_READS = frozenset({"findFirst", "findFirstOrThrow", "findUnique", "findUniqueOrThrow", "findMany",
                            "count", "delete", "deleteMany", "update", "updateMany", "upsert", "aggregate"})
 _PRISMA_PAYLOADS = {"data": "write", "create": "write", "update": "write", "where": "filter"}
+_PRISMA_LOGIC = frozenset({"AND", "OR", "NOT"})
+_MAX_FILTER_DEPTH = 4
 _DRIZZLE_FILTERS = frozenset({"eq", "ne", "inArray"})
 _SQL_WRITES = frozenset({"insert", "upsert", "update"})
 _SQL_TABLE_CALLS = frozenset({"from", "insertInto", "updateTable", "table", "into"})
@@ -68,32 +75,28 @@ def _identity_values(root: ts.Node, data: bytes) -> dict[int, tuple[ts.Node, str
             continue
         if holder is None or holder.type != "variable_declarator" or holder.child_by_field_name("name").type != "identifier":
             continue
-        scope = _enclosing_function(holder)
-        name = text(holder.child_by_field_name("name"))
-        for read in _member_reads(scope, name, "subject"):
+        # `const identity = await ...`: its `.subject` reads (their own names: convex_ids.spread)
+        for read in _member_reads(_enclosing_function(holder), text(holder.child_by_field_name("name")), "subject"):
             out[read.id] = (read, "user", text(read))
-            declarator = read.parent
-            if declarator is not None and declarator.type == "variable_declarator" \
-                    and declarator.child_by_field_name("name").type == "identifier":  # const userId = identity.subject
-                alias = text(declarator.child_by_field_name("name"))
-                for ident in _identifiers(scope, alias):
-                    if ident.parent is not None and ident.parent != declarator:
-                        out[ident.id] = (ident, "user", alias)
     return out
 
 
 def _payload_values(root: ts.Node, events: set[str]) -> dict[int, tuple[ts.Node, str, str]]:
     """In a handler of Clerk's webhook payloads (`events`: the Clerk events the file branches on):
-    `evt.data.id` of the event whose `evt.type` it compares or switches on, the id of the
-    user / organization the event is about."""
+    `evt.data.id` (or `id` of `const { id } = evt.data`) of the event whose `evt.type` it
+    compares or switches on (or keeps: `const eventType = evt.type`), the id of the user /
+    organization the event is about."""
     out: dict[int, tuple[ts.Node, str, str]] = {}
     families = {e.split(".", 1)[0] for e in events}
     kind = "user" if families == {"user"} else "organization" if families == {"organization"} else "id"
     holders: set[str] = set()
     stack = [root]
     nodes = []
+    patterns = []  # const { id } = evt.data
     while stack:
         node = stack.pop()
+        if node.type == "variable_declarator" and getattr(node.child_by_field_name("name"), "type", "") == "object_pattern":
+            patterns.append(node)
         if node.type == "member_expression":
             nodes.append(node)
             if text(node.child_by_field_name("property")) == "type":
@@ -102,7 +105,7 @@ def _payload_values(root: ts.Node, events: set[str]) -> dict[int, tuple[ts.Node,
                 while parent is not None and parent.type in _TRANSPARENT:
                     parent = parent.parent
                 if obj is not None and obj.type == "identifier" and parent is not None and parent.type in (
-                        "switch_statement", "binary_expression", "parenthesized_expression"):
+                        "switch_statement", "binary_expression", "parenthesized_expression", "variable_declarator"):
                     holders.add(text(obj))
         stack.extend(node.named_children)
     for node in nodes:
@@ -113,6 +116,23 @@ def _payload_values(root: ts.Node, events: set[str]) -> dict[int, tuple[ts.Node,
             if parent is not None and parent.type == "member_expression" and parent.child_by_field_name("object") == node:
                 continue  # evt.data.id.length: not the id itself
             out[node.id] = (node, _branch_kind(node, events) or kind, text(node))
+    for declarator in patterns:
+        value = declarator.child_by_field_name("value")
+        while value is not None and value.type in _TRANSPARENT:
+            value = value.named_children[0] if value.named_children else None
+        if value is None or value.type != "member_expression" or text(value.child_by_field_name("property")) != "data" \
+                or text(value.child_by_field_name("object")) not in holders:
+            continue
+        pattern = declarator.child_by_field_name("name")
+        for prop in pattern.named_children:
+            alias = prop if prop.type == "shorthand_property_identifier_pattern" and text(prop) == "id" else (
+                prop.child_by_field_name("value") if prop.type == "pair_pattern"
+                and text(prop.child_by_field_name("key")) == "id" else None)
+            if alias is None or alias.type not in ("identifier", "shorthand_property_identifier_pattern"):
+                continue
+            found = _branch_kind(declarator, events) or kind
+            for read in convex_ids.reads_of(convex_ids.scope_of(declarator), text(alias), skip=pattern):
+                out[read.id] = (read, found, text(alias))
     return out
 
 
@@ -184,6 +204,8 @@ def _holder(node: ts.Node) -> tuple[Optional[ts.Node], ts.Node]:
             node = parent
         elif kind == "binary_expression" and text(parent.child_by_field_name("operator")) in ("??", "||"):
             node = parent
+        elif kind == "ternary_expression" and parent.child_by_field_name("condition") != node:
+            node = parent  # identity ? identity.subject : null
         elif kind == "arguments" and parent.parent is not None and text(parent.parent.child_by_field_name("function")) == "String":
             node = parent.parent
         elif kind == "pair" and parent.child_by_field_name("value") == node:
@@ -250,9 +272,10 @@ def _chain_calls(obj: Optional[ts.Node]) -> Iterable[ts.Node]:
 class _Tables:
     """Resolves a table object (`posts`, `schema.posts`) to (module, export name)."""
 
-    def __init__(self, imports: list[ImportDecl], resolve: Optional[Resolve]):
+    def __init__(self, imports: list[ImportDecl], resolve: Optional[Resolve], relpath: str = ""):
         self.named: dict[str, tuple[str, str]] = {}
         self.namespaces: dict[str, str] = {}
+        self.convex_api = convex_ids.convex_api_dirs(imports, relpath)  # `internal` -> functions folder
         if resolve is None:
             return
         for decl in imports:
@@ -302,6 +325,9 @@ def _payload_target(obj: ts.Node, tables: _Tables) -> Optional[tuple[str, str, s
             return None
         if method == "insert" and len(args) >= 2 and args[1] == obj and _string(args[0]):
             return "convex", _string(args[0]), "", "write"  # ctx.db.insert("posts", {...})
+        function = convex_ids.convex_call_target(obj, call, tables.convex_api) if tables.convex_api else None
+        if function is not None:
+            return "convex-fn", function[1], function[0], "write"  # ctx.runMutation(internal.users.upsert, {...})
         if method in _SQL_WRITES and args and (args[0] == obj or (args[0].type == "array" and obj.parent == args[0])):
             for inner in _chain_calls(receiver):
                 name, _ = _callee(inner)
@@ -316,10 +342,25 @@ def _payload_target(obj: ts.Node, tables: _Tables) -> Optional[tuple[str, str, s
                     return "sql", first, "", "filter"
             return None
     # Prisma: { data: {...} } / { where: {...} } / upsert's { create, update } argument of db.post.create(...)
-    pair = obj.parent
-    if pair is None or pair.type != "pair" or pair.child_by_field_name("value") != obj:
+    nested = False  # inside a filter's `AND: [...]` / `OR` / `NOT` or a compound key `userId_postId: {...}`
+    for _ in range(_MAX_FILTER_DEPTH):
+        pair = obj.parent.parent if obj.parent is not None and obj.parent.type == "array" else obj.parent
+        if pair is None or pair.type != "pair":
+            return None
+        key = _key(pair)
+        if key in _PRISMA_LOGIC or (key not in _PRISMA_PAYLOADS and "_" in key.strip("_")):
+            if pair.parent is None or pair.parent.type != "object":
+                return None
+            obj, nested = pair.parent, True
+            continue
+        if pair.child_by_field_name("value") != obj:
+            return None
+        break
+    else:
         return None
-    mode = _PRISMA_PAYLOADS.get(_key(pair))
+    mode = _PRISMA_PAYLOADS.get(key)
+    if nested and mode != "filter":
+        return None
     outer = pair.parent
     call = _call_of_argument(outer) if outer is not None and outer.type == "object" else None
     if mode is None or call is None:
@@ -348,23 +389,11 @@ def _drizzle_filter(call: ts.Node, value: ts.Node, tables: _Tables) -> Optional[
     return found[1], found[0], text(column.child_by_field_name("property"))
 
 
-def id_writes(uses: Iterable[Use], imports: list[ImportDecl], resolve: Optional[Resolve], relpath: str,
-              line_of: Callable[[ts.Node], int], root: Optional[ts.Node] = None,
-              data: bytes = b"", events: Optional[set[str]] = None) -> list[StoredIdWrite]:
-    """The file's writes of Clerk ids into columns not named after Clerk (those are CLK720 already).
-    `events`: the Clerk webhook events the file handles from raw payloads (CLK604)."""
-    values = _id_values(uses)
-    identity = _identity_values(root, data) if root is not None else {}
-    values.update(identity)
-    if events and root is not None:
-        for key, value in _payload_values(root, events).items():
-            values.setdefault(key, value)
-    if not values:
-        return []
-    tables = _Tables(imports, resolve)
+def _writes(values: dict[int, tuple[ts.Node, str, str]], tables: _Tables, relpath: str,
+            line_of: Callable[[ts.Node], int], identity: set[int]) -> list[StoredIdWrite]:
     out: list[StoredIdWrite] = []
     seen: set[tuple] = set()
-    for node, kind, shown in values.values():
+    for node, kind, shown in sorted(values.values(), key=lambda v: v[0].start_byte):
         prop, outer = _holder(node)
         record = None
         if prop is not None and prop.parent is not None:
@@ -377,6 +406,10 @@ def id_writes(uses: Iterable[Use], imports: list[ImportDecl], resolve: Optional[
             hit = _drizzle_filter(outer.parent.parent, outer, tables)
             if hit is not None:
                 record = ("drizzle", hit[0], hit[1], hit[2], "filter")
+            else:
+                found = convex_ids.convex_filter(outer.parent.parent, outer)
+                if found is not None:
+                    record = ("convex", found[0], "", found[1], "filter")
         if record is None or is_clerk_column_name(record[3]):
             continue
         orm, table, module, column, mode = record
@@ -386,3 +419,49 @@ def id_writes(uses: Iterable[Use], imports: list[ImportDecl], resolve: Optional[
             seen.add(write)
             out.append(write)
     return out
+
+
+def id_writes(uses: Iterable[Use], imports: list[ImportDecl], resolve: Optional[Resolve], relpath: str,
+              line_of: Callable[[ts.Node], int], root: Optional[ts.Node] = None,
+              data: bytes = b"", events: Optional[set[str]] = None) -> list[StoredIdWrite]:
+    """The file's writes of Clerk ids into columns not named after Clerk (those are CLK720 already).
+    `events`: the Clerk webhook events the file handles from raw payloads (CLK604)."""
+    values = _id_values(uses)
+    identity = _identity_values(root, data) if root is not None else {}
+    values.update(identity)
+    if events and root is not None:
+        for key, value in _payload_values(root, events).items():
+            if key not in values or values[key][1] == "id":  # the event's branch names the kind
+                values[key] = value
+    if not values:
+        return []
+    identity_ids = set(identity)
+    if root is not None:
+        origin: dict[int, int] = {}
+        values = convex_ids.spread(root, values, origin)
+        identity_ids |= {k for k, source in origin.items() if source in identity}  # names of Convex's identity
+    return _writes(values, _Tables(imports, resolve, relpath), relpath, line_of, identity_ids)
+
+
+def handler_writes(data: bytes, language: str, relpath: str, export: str, arguments: list[StoredIdWrite],
+                   line_of: Callable[[ts.Node], int]) -> list[StoredIdWrite]:
+    """The writes of the Convex function `export` declared in this file, called elsewhere with
+    Clerk ids as `arguments` (their `column` is the argument's key)."""
+    root = parse(data, language).root_node
+    found = convex_ids.handler_params(root, export)
+    if found is None:
+        return []
+    handler, param = found
+    values: dict[int, tuple[ts.Node, str, str]] = {}
+    identity: set[int] = set()
+    for arg in arguments:
+        for read in convex_ids.argument_reads(handler, param, arg.column):
+            values[read.id] = (read, arg.kind, text(read))
+            if arg.source == "convex-identity":
+                identity.add(read.id)
+    if not values:
+        return []
+    origin: dict[int, int] = {}
+    spread = convex_ids.spread(root, values, origin)
+    identity |= {k for k, source in origin.items() if source in identity}
+    return _writes(spread, _Tables([], None, relpath), relpath, line_of, identity)

@@ -107,6 +107,32 @@ def drizzle_table(root: ts.Node, binding: str) -> Optional[TableColumns]:
     return None
 
 
+def _method_calls(root: ts.Node, method: str) -> Iterator[ts.Node]:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type == "member_expression" and text(fn.child_by_field_name("property")) == method:
+                yield node
+        stack.extend(node.named_children)
+
+
+def drizzle_references(root: ts.Node) -> Iterator[tuple[str, str, str, str]]:
+    """(table binding, column key, referenced binding, referenced key) of the file's foreign keys:
+    `authorId: text("author_id").references(() => users.id)` in `posts` -> (posts, authorId, users, id)."""
+    for name, value in _declarator_values(root):
+        table = drizzle_table(root, name) if value.type == "call_expression" else None
+        for key, (pair, _db) in (table.columns.items() if table is not None else ()):
+            for call in _method_calls(pair, "references"):
+                args = call.child_by_field_name("arguments")
+                first = next((c for c in args.named_children if c.type != "comment"), None) if args is not None else None
+                body = first.child_by_field_name("body") if first is not None and first.type == "arrow_function" else None
+                if body is not None and body.type == "member_expression" \
+                        and body.child_by_field_name("object").type == "identifier":
+                    yield name, key, text(body.child_by_field_name("object")), text(body.child_by_field_name("property"))
+
+
 def convex_tables(root: ts.Node) -> dict[str, TableColumns]:
     """The tables of a Convex `defineSchema({...})`, by key, with their `.index(...)` chains."""
     values = dict(_declarator_values(root))

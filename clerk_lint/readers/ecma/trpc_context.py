@@ -51,8 +51,10 @@ def _context(root: ts.Node, call: ts.Node, builder, types: dict[bytes, Origin]) 
 
 
 def builder_seeds(data: bytes, root: ts.Node, imports: list[ImportDecl], resolver: Resolver,
-                  builder, types: dict[bytes, Origin]) -> dict[int, tuple[ts.Node, Origin]]:
-    """Definitions holding a tRPC builder of a Clerk-backed context: id -> (name, builder origin)."""
+                  builder, types: dict[bytes, Origin],
+                  wired: Optional[list] = None) -> dict[int, tuple[ts.Node, Origin]]:
+    """Definitions holding a tRPC builder of a Clerk-backed context: id -> (name, builder origin).
+    `wired` receives (the `initTRPC.context<...>()` call, the context) of each."""
     seeds: dict[int, tuple[ts.Node, Origin]] = {}
     if b"initTRPC" not in data:
         return seeds
@@ -70,6 +72,8 @@ def builder_seeds(data: bytes, root: ts.Node, imports: list[ImportDecl], resolve
             context = _context(root, call, builder, types)
             if context is None:
                 continue
+            if wired is not None:
+                wired.append((call, context))
             top = call  # up the `.create()` chain to the declaration
             while top.parent is not None and (top.parent.type in ("member_expression", "call_expression")
                                               or top.parent.type in TRANSPARENT):

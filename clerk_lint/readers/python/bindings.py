@@ -42,6 +42,8 @@ class Bindings(ScopeTables):
         self._busy: set = set()
         # Val -> the value it stands for when imported from the app's own module (walker._rebind)
         self.rebind = None
+        # Val of an imported function -> the Clerk value its call returns (walker._rebind_call)
+        self.rebind_call = None
 
     # -- values -----------------------------------------------------------------------
 
@@ -74,6 +76,9 @@ class Bindings(ScopeTables):
                         val = self.rebind(val) or val
                 elif ref in self.assigned:
                     val = self.value(self.assigned[ref])
+                elif ref in self.iterated:
+                    inner = self.value(self.iterated[ref])
+                    val = inner.item() if inner is not None else None
                 elif rt is ast.arg:
                     val = self._param_value(ref)
                 else:
@@ -98,6 +103,10 @@ class Bindings(ScopeTables):
         if t is ast.Call:
             base = self.value(node.func)
             if base is not None:
+                if self.rebind_call is not None:
+                    result = self.rebind_call(base)
+                    if result is not None:
+                        return result
                 return base.call()
             # A factory defined in this file: `def _client(): ... return Clerk(...)`.
             definition = self.definition(node.func)

@@ -16,7 +16,7 @@ from typing import Optional
 
 from ...concepts.clerk_ids import StoredIdWrite, id_kind
 from .labels import string_value
-from .summary import Data, export_of
+from .summary import Data, export_of, raw_import
 from .syntax import FUNCS, call_args
 from .vocabulary import (AUTH_DEPENDENCY, CLAIM_ADVICE, CLAIM_READ, SDK_MODULES, STATE_FIELDS, WEBHOOK_EVENT,
                          claim_advice)
@@ -202,23 +202,7 @@ class Flow:
         return export_of(context, *raw) if raw is not None else None
 
     def raw_import(self, node) -> Optional[tuple[str, str]]:
-        """(module as imported, name) for a name bound by an import, or `module_alias.name`."""
-        b = self.b
-        if type(node) is ast.Name:
-            for ref in b.referents(node):
-                if type(ref) is ast.alias:
-                    val = b.import_vals.get(ref)
-                    if val is not None and val.chain and "." not in val.chain:
-                        return val.module, val.chain
-            return None
-        if type(node) is ast.Attribute and type(node.value) is ast.Name:
-            for ref in b.referents(node.value):
-                if type(ref) is ast.alias:
-                    val = b.import_vals.get(ref)
-                    if val is not None:
-                        module = f"{val.module}.{val.chain}" if val.chain else (ref.name if ref.asname else val.module)
-                        return module, node.attr
-        return None
+        return raw_import(self.b, node)
 
     def _param(self, arg: ast.arg) -> Optional[Data]:
         target = self._dependency(arg)
@@ -330,7 +314,7 @@ class Flow:
         base = self.data(inner)
         if base is not None and base.kind == "event-data":
             if key == "id":
-                return _event_owner(base.events)
+                return _event_owner(self._branch_events(expr) or base.events)
             return "user" if key == "user_id" else ""
         if key in ("id", "user_id"):
             # data["public_user_data"]["user_id"], data["organization"]["id"]
@@ -344,12 +328,28 @@ class Flow:
                 if base is not None and base.kind == "event-data":
                     return "user" if key == "user_id" or "user" in outer_key else (
                         "organization" if "organization" in outer_key else "")
-        if key == "id":
+        if key == "id" or key in CLAIM_IDS:  # an SDK resource's `.id`, a membership's `.public_user_data.user_id`
             val = self.b.value(expr)
             if val is not None and val.top in SDK_MODULES:
                 kind = id_kind(val.chain)
                 return kind if kind != "id" else ""
         return ""
+
+    def _branch_events(self, node) -> tuple[str, ...]:
+        """The Clerk events of the innermost `case` / `if` around node that names some."""
+        events_at = {id(n): f.detail("event") for n, f in self.f.found if f.code == WEBHOOK_EVENT}
+        for anc in self.b.ancestors(node):
+            t = type(anc)
+            if t is ast.match_case:
+                part = anc.pattern
+            elif t is ast.If:
+                part = anc.test
+            else:
+                continue
+            found = tuple(events_at[id(n)] for n in ast.walk(part) if id(n) in events_at)
+            if found:
+                return found
+        return ()
 
     def report_reads(self) -> None:
         by_line: dict[int, list] = {}

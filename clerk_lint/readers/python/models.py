@@ -10,6 +10,7 @@ import re
 from typing import Callable, Optional
 
 from ...concepts.clerk_ids import is_clerk_column_name
+from .vocabulary import SETTINGS_BASES as _SETTINGS
 
 FIELD, INDEX = "CLK722", "CLK723"
 
@@ -141,6 +142,8 @@ class ModelFields:
         return None, ""
 
     def _class_fields(self, cls: ast.ClassDef) -> None:
+        if any(_SETTINGS.match(self._path(base)) for base in cls.bases):
+            return  # a settings class: its aliases are env names (settings.py), not columns
         label = self.model_classes.get(cls.name, "")
         table = self.tables.get(cls.name, cls.name)
         for stmt in cls.body:
@@ -283,3 +286,32 @@ class ModelFields:
         detail = f"{kind}{where}({', '.join(names)})"
         self.add(INDEX, node, symbol=", ".join(clerk), package="", detail=detail,
                  details=(("table", table), ("index", kind), ("columns", ", ".join(names))))
+
+
+def declared_fields(tree: ast.Module, class_name: str) -> dict[str, ast.AST]:
+    """field name -> the node declaring it (its target name) in the module-level class
+    `class_name` and the classes of this module it derives from; a Django ForeignKey `owner`
+    is also `owner_id`. For the project pass that reports neutral columns (CLK724)."""
+    classes = {n.name: n for n in tree.body if type(n) is ast.ClassDef}
+    out: dict[str, ast.AST] = {}
+    seen = set()
+    pending = [class_name]
+    while pending:
+        name = pending.pop()
+        cls = classes.get(name)
+        if cls is None or name in seen:
+            continue
+        seen.add(name)
+        for stmt in cls.body:
+            if type(stmt) is ast.AnnAssign and type(stmt.target) is ast.Name:
+                target, value = stmt.target, stmt.value
+            elif type(stmt) is ast.Assign and len(stmt.targets) == 1 and type(stmt.targets[0]) is ast.Name:
+                target, value = stmt.targets[0], stmt.value
+            else:
+                continue
+            out.setdefault(target.id, target)
+            if type(value) is ast.Call and type(value.func) in (ast.Name, ast.Attribute) and (
+                    getattr(value.func, "attr", None) or getattr(value.func, "id", "")) in ("ForeignKey", "OneToOneField"):
+                out.setdefault(target.id + "_id", target)
+        pending.extend(b.id for b in cls.bases if type(b) is ast.Name)
+    return out

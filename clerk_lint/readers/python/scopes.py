@@ -48,6 +48,8 @@ class ScopeTables:
         self.import_vals: dict = {}  # ast.alias -> Val
         # target Name node -> the expression assigned to it
         self.assigned: dict = {}
+        # loop target Name node -> the iterable it takes its elements from
+        self.iterated: dict = {}
         # ast.arg (self / cls of a method) -> its ClassDef
         self.self_params: dict = {}
         # (ClassDef, attribute) -> expressions assigned to self.<attribute> / class attribute
@@ -163,6 +165,8 @@ class ScopeTables:
                     # the first iterable is evaluated in the enclosing scope
                     kids.append((gen, inner, scope if i == 0 else None))
             elif t is ast.comprehension:
+                if type(node.target) is Name:
+                    self.iterated[node.target] = node.iter
                 kids = [(node.target, scope, None), (node.iter, aux or scope, None)]
                 kids.extend((c, scope, None) for c in node.ifs)
             elif t is ast.NamedExpr:
@@ -179,6 +183,8 @@ class ScopeTables:
                 self._bind_target(node.target, node.value)
                 if node.value is not None:
                     self._attr_assign(node, (node.target,), node.value, parent, scope)
+            elif (t is ast.For or t is ast.AsyncFor) and type(node.target) is Name:
+                self.iterated[node.target] = node.iter  # `for m in page.data`: m is an element
             elif t is ast.withitem:
                 if node.optional_vars is not None:
                     # `with Clerk(...) as sdk`: Clerk.__enter__ returns the client itself, and so

@@ -10,6 +10,7 @@ The project pass (``resolve/py_project.py``) hands each file a context answering
 """
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Optional
 
@@ -49,6 +50,8 @@ class Export:
     wrapper: Optional[tuple] = None  # (name, via, Location of the Clerk call, package)
     returns: Optional[Data] = None  # the Clerk data a function returns
     module: str = ""  # the name is a submodule: its file (the project's key)
+    result: Optional[Val] = None  # the Clerk SDK value a function returns (`return clerk.users.get(...)`)
+    calls: tuple[str, ...] = ()  # (function, Clerk API) for a function returning an SDK call's result
 
 
 ModuleSummary = tuple  # ((name, Export), ...) sorted by name: comparable, hashable
@@ -62,3 +65,23 @@ def export_of(context, module: str, name: str) -> Optional[Export]:
 def module_of(context, module: str) -> str:
     ask = getattr(context, "python_module", None)
     return (ask(module) or "") if ask is not None else ""
+
+
+def raw_import(b, node) -> Optional[tuple[str, str]]:
+    """(module as imported, name) for a name bound by an import, or `module_alias.name`
+    (`b`: the file's bindings.Bindings)."""
+    if type(node) is ast.Name:
+        for ref in b.referents(node):
+            if type(ref) is ast.alias:
+                val = b.import_vals.get(ref)
+                if val is not None and val.chain and "." not in val.chain:
+                    return val.module, val.chain
+        return None
+    if type(node) is ast.Attribute and type(node.value) is ast.Name:
+        for ref in b.referents(node.value):
+            if type(ref) is ast.alias:
+                val = b.import_vals.get(ref)
+                if val is not None:
+                    module = f"{val.module}.{val.chain}" if val.chain else (ref.name if ref.asname else val.module)
+                    return module, node.attr
+    return None

@@ -19,6 +19,7 @@ ENV_READ = "CLK845"
 AUTH_DEPENDENCY, AUTH_MIDDLEWARE = "CLK846", "CLK847"
 COMMUNITY_USE = "CLK815"
 CLAIM_READ = "CLK850"
+APP_IMPORT = "CLK006"  # an import of the app's own Clerk-backed module (shared with the JS reader)
 
 # RequestState's fields (clerk_backend_api.security.types) an app reads to decide.
 STATE_FIELDS = frozenset({"is_signed_in", "is_authenticated", "status", "reason", "token", "message", "to_auth"})

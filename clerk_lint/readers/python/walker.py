@@ -17,15 +17,16 @@ from . import webhooks
 from .bindings import Bindings
 from .checks import CHECKS, unresolved_http
 from .committed_secrets import secret_literal_findings
-from .labels import CLERK_ENV_NAME, literal_labels, string_value
+from .labels import literal_labels, string_value
 from .models import ModelFields
 from .path_rules import path_rules_of
 from .syntax import call_args, import_module
-from .vocabulary import (AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION, CLERK_URL, DOTTED, ENV_READ, JWKS, JWT_DECODE,
-                         KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, SETTINGS_BASES, WEBHOOK_EVENT,
-                         env_advice, module_code)
+from .vocabulary import (APP_IMPORT, AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION, CLERK_URL, DOTTED, ENV_READ, JWKS, JWT_DECODE,
+                         KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, WEBHOOK_EVENT,
+                         module_code)
 from .flow import Flow
-from .summary import Export, export_of, module_of
+from .settings import literal_settings, settings_fields
+from .summary import Export, export_of, module_of, raw_import
 from .syntax import Val
 from .wrappers import Decorator, WrapperPass
 
@@ -41,6 +42,7 @@ class PyFile:
         self.context = context if getattr(context, "python_export", None) is not None else None
         if self.context is not None:
             self.b.rebind = self._rebind
+            self.b.rebind_call = self._rebind_call
         self.source = source
         self.candidate = candidate
         self.relpath = candidate.relpath
@@ -92,15 +94,19 @@ class PyFile:
         self._strings()
         secret_literal_findings(self)
         self._events()
-        self._settings_classes()
+        settings_fields(self)
         ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run()
+        webhooks.routes(self)
         self.flow = Flow(self)
         wrappers = WrapperPass(self)
         wrappers.run()
         self.flow.report_reads()
+        if self.context is not None:
+            self._app_imports()
         summary = self._summary(wrappers.wrappers) if self.context is not None else None
         writes = self.flow.id_writes(self._model_module) if self.context is not None else []
-        return FileAnalysis(findings=[f for _, f in self.found], summary=summary, id_writes=writes)
+        findings = [f for _, f in self.found] + literal_settings(self)
+        return FileAnalysis(findings=findings, summary=summary, id_writes=writes)
 
     # -- across modules ---------------------------------------------------------------
 
@@ -123,6 +129,45 @@ class PyFile:
             module = module + name if module.endswith(".") else f"{module}.{name}"
         return None
 
+    def _rebind_call(self, val: Val) -> Optional[Val]:
+        """`get_user(uid)` where the app's `get_user` returns `clerk.users.get(...)`: that value."""
+        chain = val.chain
+        if not chain or "(" in chain or "[" in chain or "." in chain:
+            return None
+        export = export_of(self.context, val.module, chain)
+        return export.result if export is not None else None
+
+    def _app_imports(self) -> None:
+        """CLK006: `from app.auth import get_current_user` where the app's module is Clerk-backed."""
+        for node in self.b.nodes:
+            if type(node) is not ast.ImportFrom:
+                continue
+            module = import_module(node)
+            if module_code(module.lstrip(".").split(".", 1)[0], self.candidate) is not None and not module.startswith("."):
+                continue  # Clerk's own packages: CLK800 / CLK801
+            names, via = [], ()
+            for alias in node.names:
+                export = export_of(self.context, module, alias.name) if alias.name != "*" else None
+                if export is None or export.module:
+                    continue  # (a submodule: its users are found where they read its names)
+                names.append(alias.name)
+                if not via:
+                    via = export.wrapper[1] if export.wrapper else (
+                        export.returns.via if export.returns is not None and export.returns.via
+                        else export.calls or (alias.name,))
+            if names:
+                shown = ", ".join(names)
+                self.add(APP_IMPORT, node, symbol=shown, package=module, detail=shown,
+                         details=(("names", shown),), via=via)
+
+    def _result(self, func) -> tuple[Optional[Val], tuple]:
+        """The Clerk SDK value a function returns, and its via chain (function, Clerk API)."""
+        for ret in self.b.returns(func):
+            val = self.b.value(ret)
+            if val is not None and val.top in SDK_MODULES and "(" in val.chain:
+                return val, (func.name, self._symbol(val))
+        return None, ()
+
     def _model_module(self, module: str) -> str:
         return module_of(self.context, module)
 
@@ -137,8 +182,10 @@ class PyFile:
             if t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
                 wrapper = wrappers.get(stmt)
                 returns = self.flow.returns(stmt) if t is not ast.ClassDef else None
-                if wrapper is not None or returns is not None:
-                    out[stmt.name] = Export(wrapper=wrapper, returns=returns)
+                # (an auth wrapper's callers are CLK846, not the Clerk call again)
+                result, calls = self._result(stmt) if t is not ast.ClassDef and wrapper is None else (None, ())
+                if wrapper is not None or returns is not None or result is not None:
+                    out[stmt.name] = Export(wrapper=wrapper, returns=returns, result=result, calls=calls)
             elif t is ast.Assign or t is ast.AnnAssign:
                 targets = stmt.targets if t is ast.Assign else [stmt.target]
                 if stmt.value is None:
@@ -215,11 +262,20 @@ class PyFile:
             if result is None:
                 continue
             symbol, detail, details = result
+            via = self._imported_via(node)
             if self.add(rule.code, node, symbol=symbol or self._symbol(val), package=val.module,
-                        detail=detail, details=details) and rule.code != ENV_READ:
+                        detail=detail, details=details, via=via) and rule.code != ENV_READ:
                 self.site_spans.append(self.span(node))
                 self.site_codes.append(rule.code)
             return
+
+    def _imported_via(self, node) -> tuple:
+        """(function, Clerk API) when node calls an imported function of the app returning a Clerk call."""
+        if self.context is None or type(node) is not ast.Call:
+            return ()
+        raw = raw_import(self.b, node.func)
+        export = export_of(self.context, *raw) if raw is not None else None
+        return export.calls if export is not None and export.result is not None else ()
 
     def inside(self, node, codes) -> bool:
         start, end = self.span(node)
@@ -344,19 +400,3 @@ class PyFile:
         if not self.has_svix and webhooks.has_clerk_context(self.relpath, self.source.text, self.clerk_signal
                                                             or any(f.code == WEBHOOK_EVENT for _, f in self.found)):
             webhooks.svix_pieces(self.b.nodes, self.b.parents, self.add)
-
-    # -- pydantic settings --------------------------------------------------------------
-
-    def _settings_classes(self) -> None:
-        for node in self.b.nodes:
-            if type(node) is not ast.ClassDef:
-                continue
-            bases = [self.b.value(base) for base in node.bases]
-            if not any(v is not None and SETTINGS_BASES.match(v.path) for v in bases):
-                continue
-            for stmt in node.body:
-                if type(stmt) is ast.AnnAssign and type(stmt.target) is ast.Name:
-                    name = stmt.target.id.upper()
-                    if CLERK_ENV_NAME.match(name) or name in self.catalog.env_vars:
-                        self.add(ENV_READ, stmt.target, symbol=name, package="pydantic-settings",
-                                 detail=env_advice(name), details=(("env", name),))

@@ -79,3 +79,52 @@ def svix_pieces(nodes, parents: dict, add) -> bool:
             add(SVIX_PIECE, call, symbol="compare_digest", package="", detail="compares the signature",
                 details=(("svix", "compare_digest"),))
     return found
+
+
+WEBHOOK_ROUTE = "CLK606"
+# Findings that make a function a Clerk webhook handler.
+_HANDLER_CODES = frozenset({"CLK840", "CLK841", "CLK842", SVIX_PIECE})
+_ROUTE_DECORATORS = frozenset({"post", "route", "api_route", "put", "add_url_rule"})
+_ROUTE_CALLS = frozenset({"path", "re_path", "url", "add_url_rule", "add_api_route", "add_route", "post", "route"})
+
+
+def routes(f) -> None:
+    """CLK606: the route receiving Clerk's webhooks: the route decorator of a function that
+    handles them (`@router.post("/webhooks/users")` over a handler comparing Clerk event names
+    or checking the Svix signature, itself or through a helper of the file), and route calls
+    whose path names Clerk (Django `path("webhooks/clerk/", views.clerk_webhook)`)."""
+    from .syntax import FUNCS
+
+    b = f.b
+    handlers = set()
+    for node, finding in f.found:
+        if finding.code in _HANDLER_CODES:
+            for anc in b.ancestors(node):
+                if isinstance(anc, FUNCS):
+                    handlers.add(anc)
+    if handlers:  # a function calling a handler helper of this file (`if not _verified(...)`)
+        for node in b.nodes:
+            if type(node) is ast.Call and b.definition(node.func) in handlers:
+                for anc in b.ancestors(node):
+                    if isinstance(anc, FUNCS):
+                        handlers.add(anc)
+                        break
+    for func in handlers:
+        for dec in func.decorator_list:
+            if type(dec) is ast.Call and type(dec.func) is ast.Attribute and dec.func.attr in _ROUTE_DECORATORS \
+                    and dec.args and type(dec.args[0]) is ast.Constant and isinstance(dec.args[0].value, str):
+                path = dec.args[0].value
+                f.add(WEBHOOK_ROUTE, dec, symbol=path, package="", detail=func.name,
+                      details=(("route", path), ("handler", func.name)))
+    for node in b.nodes:
+        if type(node) is not ast.Call or not node.args:
+            continue
+        func = node.func
+        name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+        first = node.args[0]
+        if name not in _ROUTE_CALLS or type(first) is not ast.Constant or not isinstance(first.value, str):
+            continue
+        path = first.value
+        if names_clerk(path) and "webhook" in path.lower() or any(
+                b.definition(a) in handlers for a in node.args[1:2] if type(a) is ast.Name):
+            f.add(WEBHOOK_ROUTE, node, symbol=path, package="", detail=path, details=(("route", path),))

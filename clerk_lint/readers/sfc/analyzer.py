@@ -43,7 +43,7 @@ from ...discover.project_sdks import may_read_framework_auth
 from ..source import LineIndex, SourceText
 from .blocks import Block, TagNode, blank_outside, astro_blocks, elements, svelte_blocks, vue_blocks
 from .template_tags import Tag, tag_candidates, tag_spellings, template_tags
-from .nuxt import NuxtClerk, nuxt_clerk_for
+from ..ecma.nuxt import NuxtClerk, nuxt_clerk_for
 
 
 def _top_level_names(root) -> set[str]:

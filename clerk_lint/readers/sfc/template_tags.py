@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from .blocks import TAG_START, comment_spans, mask_spans, tag_end
+from ..ecma.nuxt import camelize
 
 
 
@@ -52,9 +53,6 @@ def tag_spellings(names: Iterable[str], kebab: bool) -> frozenset[str]:
             out.update({_hyphenate(name), name[:1].lower() + name[1:]})
     return frozenset(out)
 
-
-def camelize(name: str) -> str:
-    return re.sub(r"-(\w)", lambda m: m.group(1).upper(), name)
 
 
 def tag_candidates(name: str, kebab: bool) -> list[str]:

@@ -1,17 +1,23 @@
 """Nuxt's auto-imports: whether a project's nuxt.config lists @clerk/nuxt, and the project's own
-components and composables that shadow Clerk's."""
+components and composables that shadow Clerk's. Asked by the ECMAScript reader (`.ts` / `.js`
+composables, route middleware, plugins, server handlers) and by the SFC reader (`.vue`)."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 from ...concepts.catalog import Catalog
-from ..ecma.imports import DEFAULT, NAMESPACE, find_imports, text
-from ..ecma.parse import parse
-from .template_tags import camelize
+from .imports import DEFAULT, NAMESPACE, find_imports, text
+from .parse import parse
+
+
+def camelize(name: str) -> str:
+    """kebab-case -> camelCase (`base-button` -> `baseButton`)."""
+    return re.sub(r"-(\w)", lambda m: m.group(1).upper(), name)
 
 
 @dataclass(frozen=True)
@@ -129,8 +135,9 @@ def _local_names(root: str) -> tuple[frozenset[str], frozenset[str]]:
     return components, composables
 
 
-def nuxt_clerk_for(path: Path, catalog: Catalog, max_levels: int = 40) -> Optional[NuxtClerk]:
-    """The Clerk Nuxt setup that applies to the file at `path`, or None."""
+def _clerk_project(path: Union[str, os.PathLike], max_levels: int = 40) -> Optional[tuple[str, str, str]]:
+    """(root, components module, composables module) of the Nuxt app with a Clerk module that
+    the file at `path` belongs to, or None."""
     folder = os.path.dirname(os.path.abspath(path))
     for _ in range(max_levels):
         config, stop = _nuxt_config_in(folder)
@@ -139,17 +146,7 @@ def nuxt_clerk_for(path: Path, catalog: Catalog, max_levels: int = 40) -> Option
                 mtime = os.stat(config).st_mtime_ns
             except OSError:
                 return None
-            found = _nuxt_project(config, mtime)
-            if found is None:
-                return None
-            root, components_module, composables_module = found
-            local_components, local_composables = _local_names(root)
-            return NuxtClerk(
-                root=root, components_module=components_module, composables_module=composables_module,
-                components=_surface_names(catalog, "@clerk/nuxt/components", "component") | NUXT_CORE2_COMPONENTS,
-                composables=_surface_names(catalog, "@clerk/nuxt/composables", "hook"),
-                local_components=local_components, local_composables=local_composables,
-            )
+            return _nuxt_project(config, mtime)
         parent = os.path.dirname(folder)
         if stop or parent == folder:
             return None
@@ -157,7 +154,68 @@ def nuxt_clerk_for(path: Path, catalog: Catalog, max_levels: int = 40) -> Option
     return None
 
 
+def nuxt_clerk_for(path: Path, catalog: Catalog, max_levels: int = 40) -> Optional[NuxtClerk]:
+    """The Clerk Nuxt setup that applies to the file at `path`, or None."""
+    found = _clerk_project(path, max_levels)
+    if found is None:
+        return None
+    root, components_module, composables_module = found
+    local_components, local_composables = _local_names(root)
+    return NuxtClerk(
+        root=root, components_module=components_module, composables_module=composables_module,
+        components=_surface_names(catalog, "@clerk/nuxt/components", "component") | NUXT_CORE2_COMPONENTS,
+        composables=_surface_names(catalog, "@clerk/nuxt/composables", "hook"),
+        local_components=local_components, local_composables=local_composables,
+    )
+
+
 def clear_caches() -> None:
     """Forget the Nuxt configs and project folders read so far (long-running processes)."""
     for fn in (_nuxt_config_in, _nuxt_project, _local_names):
         fn.cache_clear()
+
+
+# Server code (Nitro: the `server/` folder of a Nuxt app) gets Clerk's server helper, app code
+# the composables; a name the file imports or declares itself is its own.
+NUXT_SERVER_NAMES = ("clerkClient",)
+# Byte test before any folder is looked at: a call of a Clerk composable (the Vue SDK's `use*`
+# names; nuxt_clerk_for narrows them to the SDK's own list) or of the server helper.
+_MAY_USE = re.compile(rb"\b(?:use(?:Auth|User|Clerk|Session|SessionList|Organization|OrganizationList|SignIn|SignUp"
+                      rb"|Reverification|SSO|OAuth)|clerkClient)\s*\(")
+
+
+def may_auto_import(path: Union[str, os.PathLike, None], data: bytes) -> bool:
+    """Whether a `.ts` / `.js` file may call Clerk's Nuxt auto-imports: it calls one of their
+    names and belongs to a Nuxt app whose config lists a Clerk module (no catalog needed)."""
+    return path is not None and _MAY_USE.search(data) is not None and _clerk_project(path) is not None
+
+
+def _own_name(data: bytes, name: str) -> bool:
+    """Whether the file imports or declares `name` itself (then it is not the auto-import)."""
+    word = re.escape(name.encode())
+    return re.search(rb"\bimport\b[^;]*?\b" + word + rb"\b[^;]*?\bfrom\b|"
+                     rb"\b(?:function\*?|const|let|var|class)\s+" + word + rb"\b", data) is not None
+
+
+def auto_import_line(path: Optional[Path], data: bytes, catalog: Catalog) -> str:
+    """An import statement for the Clerk names a `.ts` / `.js` module of a Nuxt app with Clerk's
+    module calls without importing them (composables in app code, `clerkClient` in server code),
+    or "" (not such a project, or no such name)."""
+    if path is None or not _MAY_USE.search(data):
+        return ""
+    nuxt = nuxt_clerk_for(path, catalog)
+    if nuxt is None:
+        return ""
+    try:
+        relative = Path(os.path.abspath(path)).relative_to(nuxt.root).parts
+    except ValueError:
+        return ""
+    if relative[:1] == ("server",):
+        if nuxt.composables_module != "@clerk/nuxt/composables":
+            return ""  # vue-clerk's Nuxt module has no server helpers
+        module, names = "@clerk/nuxt/server", NUXT_SERVER_NAMES
+    else:
+        module, names = nuxt.composables_module, tuple(n for n in sorted(nuxt.composables)
+                                                       if n not in nuxt.local_composables)
+    used = [n for n in names if re.search(rb"\b" + re.escape(n.encode()) + rb"\s*\(", data) and not _own_name(data, n)]
+    return f'import {{ {", ".join(used)} }} from "{module}";' if used else ""

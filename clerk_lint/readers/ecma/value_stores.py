@@ -1,0 +1,290 @@
+"""Where the app keeps a Clerk value, and where a request-scoped copy is read back.
+
+Writes (`stored`): a Clerk value (or an object holding one) handed to a state setter
+(`setProfile(user)`, a store's `setUserId(userId)`, `useStore.setState({ userId })`,
+`localStorage.setItem("uid", userId)`), assigned to a module variable from inside a function,
+to a global (`window.uid = userId`), or to a request-scoped place other handlers read:
+Hono's `c.set("userId", auth.userId)`, Express `res.locals.userId = ...`, `req.userId = ...`.
+Those three are keyed (`StoreKey`): the scan shares them across files, and `reads` finds
+`c.get("userId")`, `res.locals.userId`, `req.userId` on the request objects of other handlers.
+@hono/clerk-auth's own middleware stores the auth object as `clerkAuth` and the Backend API
+client as `clerk`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable, Optional
+
+import tree_sitter as ts
+
+from .bindings import Origin, Use
+from .carriers import carried
+from .imports import TRANSPARENT, text
+from .scopes import ScopeIndex
+
+STATE_SETTER = re.compile(r"^set[A-Z]")
+STORAGE_METHODS = frozenset({"setItem", "setState", "setQueryData"})
+GLOBALS = frozenset({"window", "globalThis", "self", "global"})
+PARAMETER_NODES = frozenset({"formal_parameters", "required_parameter", "optional_parameter", "arrow_function"})
+FUNCTION_NODES = frozenset({"arrow_function", "function_expression", "function", "function_declaration",
+                            "method_definition", "generator_function_declaration"})
+# Flags about loading state, not who is signed in: keeping them is no migration item.
+NOT_IDENTITY = frozenset({".isLoaded", ".isSignedIn"})
+# Hono's handler context (`c.set` / `c.get`) and the request objects handlers decorate.
+CONTEXT_NAMES = frozenset({"c", "ctx", "context"})
+CONTEXT_TYPES = re.compile(r"\bContext\b")
+REQUEST_NAMES = frozenset({"req", "request"})
+REQUEST_TYPES = re.compile(r"\b(?:Request|FastifyRequest|WithAuthProp|RequireAuthProp|LooseAuthProp)\b")
+HONO_MODULE = "@hono/clerk-auth"
+# What @hono/clerk-auth's clerkMiddleware() sets on the context (`c.get("clerkAuth")`).
+HONO_KEYS = {
+    ("context", "clerkAuth"): Origin(HONO_MODULE, "getAuth", ("()",)),
+    ("context", "clerk"): Origin("@clerk/backend", "createClerkClient", ("()",)),
+}
+
+
+@dataclass(frozen=True)
+class Stored:
+    node: ts.Node  # the call or assignment that stores the value
+    place: str  # how the code names the place: `c.set("userId")`, `res.locals.userId`, `setProfile`
+    key: Optional[tuple[str, str]] = None  # ("context" | "locals" | "request", name): read back elsewhere
+    path: tuple[str, ...] = ()  # where the value sits in the object stored (`{ caller: { userId } }`)
+
+
+def merged(held: Optional[Origin], path: tuple[str, ...], value: Origin) -> Origin:
+    """What a store holds once `value` is put at `path` of the object stored (`res.locals.caller =
+    { userId, orgId }` is one object with two Clerk fields); a value stored whole replaces nothing."""
+    if not path:
+        return held if held is not None and not held.fields else value
+    inner = held.field("." + path[0]) if held is not None and held.fields else None
+    field = merged(inner, path[1:], value)
+    fields = tuple((k, o) for k, o in (held.fields if held is not None else ()) if k != path[0]) + ((path[0], field),)
+    return Origin(value.module, value.export, value.path, value.via, value.related, fields=tuple(sorted(fields)))
+
+
+def store_key(kind: str, name: str) -> str:
+    return f"{kind}:{name}"
+
+
+def key_tokens(key: str) -> tuple[str, ...]:
+    """Bytes a file reading this key back must contain (cross-file rounds)."""
+    kind, name = key.split(":", 1)
+    if kind == "context":
+        return (f'"{name}"', f"'{name}'")
+    if kind == "locals":
+        return (f"locals.{name}",)
+    return (f".{name}",)
+
+
+def _is_param(definition: Optional[ts.Node]) -> bool:
+    parent = definition.parent if definition is not None else None
+    return parent is not None and parent.type in PARAMETER_NODES
+
+
+def _param_like(definition: Optional[ts.Node], names: frozenset[str], types: re.Pattern) -> bool:
+    """A handler parameter by its conventional name or its type (`c`, `c: Context`; `req: Request`)."""
+    if not _is_param(definition):
+        return False
+    if text(definition) in names:
+        return True
+    annotation = definition.parent.child_by_field_name("type") if definition.parent.type != "arrow_function" else None
+    return annotation is not None and types.search(text(annotation)) is not None
+
+
+def _context_param(definition: Optional[ts.Node]) -> bool:
+    return _param_like(definition, CONTEXT_NAMES, CONTEXT_TYPES)
+
+
+def _request_param(definition: Optional[ts.Node]) -> bool:
+    return _param_like(definition, REQUEST_NAMES, REQUEST_TYPES)
+
+
+def _enclosing_function(node: ts.Node) -> Optional[ts.Node]:
+    node = node.parent
+    while node is not None and node.type not in FUNCTION_NODES:
+        node = node.parent
+    return node
+
+
+def _module_level(definition: ts.Node) -> bool:
+    """Declared outside every function (a module variable)."""
+    return _enclosing_function(definition) is None
+
+
+def _string(node: Optional[ts.Node]) -> Optional[str]:
+    if node is None or node.type != "string":
+        return None
+    return text(node)[1:-1]
+
+
+def _member_chain(node: ts.Node) -> tuple[Optional[ts.Node], tuple[str, ...]]:
+    """`res.locals.userId` -> (res, (".locals", ".userId"))."""
+    ops: list[str] = []
+    while node.type == "member_expression":
+        prop = node.child_by_field_name("property")
+        ops.insert(0, "." + (text(prop) if prop is not None else "?"))
+        node = node.child_by_field_name("object")
+        while node is not None and node.type in TRANSPARENT and node.named_children:
+            node = node.named_children[0]
+        if node is None:
+            return None, ()
+    return (node if node.type in ("identifier", "this") else None), tuple(ops)
+
+
+def _argument_index(arguments: ts.Node, node: ts.Node) -> int:
+    named = [c for c in arguments.named_children if c.type != "comment"]
+    return named.index(node) if node in named else -1
+
+
+class Stores:
+    def __init__(self, scopes: ScopeIndex, bound: dict[int, Origin]):
+        self.scopes = scopes
+        self.bound = bound
+
+    def stored(self, use: Use, value: Optional[Origin]) -> Optional[Stored]:
+        """Where this use's value is kept, if it is kept in a store, state or request-scoped place."""
+        if value is None or use.top is None or use.jsx is not None or use.reexport or value.context is not None \
+                or value.app or value.wrapper is not None and not use.steps:
+            return None
+        if value.path and value.path[-1] in NOT_IDENTITY:
+            return None
+        holder, _ = carried(use.top)
+        node, path = holder, []
+        while node.parent is not None:  # `{ userId }`, `{ id: user.id }`: an object holding it
+            parent = node.parent
+            if node.type == "shorthand_property_identifier" and parent.type == "object":
+                path.insert(0, text(node))
+                node = parent
+            elif parent.type == "pair" and parent.child_by_field_name("value") == node \
+                    and parent.parent is not None and parent.parent.type == "object":
+                key = parent.child_by_field_name("key")
+                if key is None or key.type not in ("property_identifier", "string"):
+                    return None
+                path.insert(0, text(key).strip("\"'"))
+                node = parent.parent
+            elif parent.type in TRANSPARENT:
+                node = parent
+            else:
+                break
+        parent = node.parent
+        found = None
+        if parent is None:
+            return None
+        if parent.type == "arguments" and parent.parent is not None and parent.parent.type == "call_expression":
+            found = self._call_sink(parent.parent, parent, node, bool(path))
+        elif parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
+            found = self._assignment_sink(parent)
+        return Stored(found.node, found.place, found.key, tuple(path)) if found is not None else None
+
+    def _clerk_bound(self, ident: Optional[ts.Node]) -> bool:
+        target = self.scopes.resolve(ident) if ident is not None and ident.type == "identifier" else None
+        return target is not None and target.id in self.bound
+
+    def _call_sink(self, call: ts.Node, arguments: ts.Node, node: ts.Node, wrapped: bool) -> Optional[Stored]:
+        callee = call.child_by_field_name("function")
+        if callee is None:
+            return None
+        if callee.type == "identifier":
+            name = text(callee)
+            if STATE_SETTER.match(name) and not self._clerk_bound(callee):
+                return Stored(call, name)
+            return None
+        if callee.type != "member_expression":
+            return None
+        prop = callee.child_by_field_name("property")
+        receiver = callee.child_by_field_name("object")
+        name = text(prop) if prop is not None else ""
+        root, _ = _member_chain(callee)
+        if root is not None and self._clerk_bound(root):
+            return None  # a Clerk method (`setActive`, `user.update`) takes the value: that call is the finding
+        if name == "set" and receiver is not None and receiver.type == "identifier":
+            key = _string(arguments.named_children[0]) if arguments.named_children else None
+            if key and _argument_index(arguments, node) == 1 and _context_param(self.scopes.resolve(receiver)):
+                return Stored(call, f'{text(receiver)}.set("{key}")', ("context", key))
+            return None
+        if name in STORAGE_METHODS or STATE_SETTER.match(name):
+            return Stored(call, text(callee))
+        return None
+
+    def _assignment_sink(self, assignment: ts.Node) -> Optional[Stored]:
+        left = assignment.child_by_field_name("left")
+        if left is None or _enclosing_function(assignment) is None:
+            return None  # top-level code initialises, it does not keep a request's value
+        if left.type == "identifier":
+            target = self.scopes.resolve(left)
+            if target is not None and _module_level(target) and target.id not in self.bound:
+                return Stored(assignment, text(left))
+            return None
+        if left.type != "member_expression":
+            return None
+        root, ops = _member_chain(left)
+        if root is None:
+            return None
+        if root.type == "this":
+            return Stored(assignment, text(left))
+        target = self.scopes.resolve(root)
+        if _is_param(target):
+            if len(ops) == 2 and ops[0] == ".locals":
+                return Stored(assignment, text(left), ("locals", ops[1][1:]))
+            if len(ops) == 1 and _request_param(target):
+                return Stored(assignment, text(left), ("request", ops[0][1:]))
+            return None
+        if target is None and text(root) in GLOBALS or target is not None and _module_level(target) \
+                and target.id not in self.bound:
+            return Stored(assignment, text(left))
+        return None
+
+
+def reads(root: ts.Node, scopes: ScopeIndex, keys: dict[str, Origin],
+          skip: Callable[[ts.Node], bool]) -> Iterable[tuple[ts.Node, Origin, str]]:
+    """(the read expression, the value it gives, how the code names it) for each read of a
+    request-scoped key on a handler's parameter: `c.get("userId")`, `res.locals.userId`, `req.userId`.
+    `skip`: nodes that are writes (the left side of an assignment is not a read)."""
+    context = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("context:")}
+    locals_ = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("locals:")}
+    request = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("request:")}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        if node.type == "call_expression" and context:
+            callee = node.child_by_field_name("function")
+            arguments = node.child_by_field_name("arguments")
+            if callee is None or callee.type != "member_expression" or arguments is None:
+                continue
+            prop, receiver = callee.child_by_field_name("property"), callee.child_by_field_name("object")
+            if prop is None or text(prop) != "get" or receiver is None or receiver.type != "identifier":
+                continue
+            key = _string(arguments.named_children[0]) if len(arguments.named_children) == 1 else None
+            if key in context and _context_param(scopes.resolve(receiver)):
+                yield node, context[key], f'{text(receiver)}.get("{key}")'
+        elif node.type == "member_expression" and (locals_ or request):
+            parent = node.parent
+            if parent is not None and parent.type == "member_expression" and parent.child_by_field_name("object") == node:
+                continue  # the outermost read of a chain decides
+            found = _member_read(node, scopes, locals_, request)
+            if found is not None and not skip(found[0]):
+                yield found
+
+
+def _member_read(node: ts.Node, scopes: ScopeIndex, locals_: dict, request: dict):
+    """`res.locals.userId(.more)` / `req.userId(.more)`: the read of the key, its value, its name."""
+    chain = []
+    current = node
+    while current.type == "member_expression":
+        chain.insert(0, current)
+        current = current.child_by_field_name("object")
+        if current is None:
+            return None
+    definition = scopes.resolve(current) if current.type == "identifier" else None
+    if not _is_param(definition):
+        return None
+    props = [text(c.child_by_field_name("property")) for c in chain if c.child_by_field_name("property") is not None]
+    if len(props) != len(chain):
+        return None
+    if len(props) >= 2 and props[0] == "locals" and props[1] in locals_:
+        return chain[1], locals_[props[1]], f"{text(current)}.locals.{props[1]}"
+    if props and props[0] in request and _request_param(definition):
+        return chain[0], request[props[0]], f"{text(current)}.{props[0]}"
+    return None
