@@ -130,6 +130,31 @@ export async function handle(req, res) {
     assert found[17].symbol == "id, public_metadata"
 
 
+def test_payload_switched_on_clerk_event_names(tmp_path):
+    text = """async function validate(req) {
+  return JSON.parse(await req.text());
+}
+
+export async function POST(req) {
+  const payload = await validate(req);
+  const eventType = payload.type;
+  switch (eventType) {
+    case "user.created": {
+      const { id, email_addresses } = payload.data;
+      await save(id, email_addresses[0].email_address, payload.data.first_name);
+      break;
+    }
+    case "organizationMembership.created":
+      await addMember(payload.data.organization.id);
+  }
+  console.log(payload.data.id);
+  return new Response("ok");
+}
+"""
+    result = scan_snippet(tmp_path, "route.js", text)
+    assert lines(result, PAYLOAD) == [10, 11, 15]
+
+
 def test_payload_of_another_sender_is_not_clerks(tmp_path):
     text = """import { Webhook } from "svix";
 
