@@ -42,16 +42,22 @@ def _logged(node: ts.Node) -> bool:
     return False
 
 
-def field_read(use: Use) -> Optional[FieldRead]:
-    """The first field of a Clerk user / organization / session object this use reads that
-    Better Auth names differently or lacks (`user.fullName`, `organization.membersCount`)."""
+def field_reads(use: Use) -> list[FieldRead]:
+    """The fields of a Clerk user / organization / session object this use reads that Better
+    Auth names differently or lacks (`user.fullName`, `organization.membersCount`): the first
+    along its chain, or each one a destructuring declaration takes."""
     if not _typed(use):
-        return None
-    origin = use.origin
+        return []
     ops = _ops(use)
-    taken = _destructured_field(use, ops)
-    if taken is not None:
+    taken = _destructured_fields(use, ops)
+    if taken:
         return taken
+    read = _chain_field(use, ops)
+    return [read] if read is not None else []
+
+
+def _chain_field(use: Use, ops: list[str]) -> Optional[FieldRead]:
+    origin = use.origin
     for index, op in enumerate(ops):
         if not op.startswith(".") or op == ".value":
             continue
@@ -64,19 +70,20 @@ def field_read(use: Use) -> Optional[FieldRead]:
     return None
 
 
-def _destructured_field(use: Use, ops: list[str]) -> Optional[FieldRead]:
+def _destructured_fields(use: Use, ops: list[str]) -> list[FieldRead]:
     """`const { fullName, imageUrl } = user`: the declaration reads the fields."""
     pattern, statement = _declared_pattern(use)
     if pattern is None:
-        return None
+        return []
     origin = use.origin
+    out = []
     for path, _ in pattern_names(pattern):
         if not path:
             continue
         owner = clerk_fields.owner_of(origin.module, origin.export, (*origin.path, *ops, *path[:-1]))
         if owner is not None and clerk_fields.counterpart(owner, path[-1][1:]) is not None:
-            return FieldRead(owner, path[-1][1:], statement)
-    return None
+            out.append(FieldRead(owner, path[-1][1:], statement))
+    return out
 
 
 def _declared_pattern(use: Use) -> tuple[Optional[ts.Node], Optional[ts.Node]]:
