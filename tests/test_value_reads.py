@@ -130,6 +130,17 @@ export async function handle(req, res) {
     assert found[17].symbol == "id, public_metadata"
 
 
+def test_payload_typed_with_clerk_json(tmp_path):
+    text = """import type { UserJSON } from "@clerk/backend";
+
+export function toRow(data: UserJSON) {
+  return { id: data.id, email: data.email_addresses[0]?.email_address };
+}
+"""
+    result = scan_snippet(tmp_path, "rows.ts", text)
+    assert lines(result, PAYLOAD) == [4]
+
+
 def test_payload_switched_on_clerk_event_names(tmp_path):
     text = """async function validate(req) {
   return JSON.parse(await req.text());
