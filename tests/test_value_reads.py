@@ -163,7 +163,7 @@ export async function POST(req) {
 }
 """
     result = scan_snippet(tmp_path, "route.js", text)
-    assert lines(result, PAYLOAD) == [10, 11, 15]
+    assert lines(result, PAYLOAD) == [7, 10, 11, 15]
 
 
 def test_payload_of_another_sender_is_not_clerks(tmp_path):

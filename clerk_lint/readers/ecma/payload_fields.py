@@ -102,6 +102,7 @@ def findings(lang: str, root: ts.Node, events: list[ts.Node], catalog: Catalog,
     """`events`: the Clerk event-name strings the file branches on."""
     scopes: Optional[ScopeIndex] = None
     payloads: dict[int, ts.Node] = {}
+    typed: dict[int, ts.Node] = {}  # declarations that take the event's type
     for event in events:
         expression = _discriminant(event)
         if expression is None or expression.type not in ("member_expression", "identifier"):
@@ -111,10 +112,15 @@ def findings(lang: str, root: ts.Node, events: list[ts.Node], catalog: Catalog,
         definition = _payload_of(expression, scopes)
         if definition is not None:
             payloads[definition.id] = definition
+            if expression.type == "identifier":  # const eventType = evt.type: that line reads the type
+                named = scopes.resolve(expression)
+                if named is not None and named.parent is not None and named.parent.type == "variable_declarator":
+                    typed[named.id] = named.parent.parent or named.parent
     if scopes is None or not payloads:
         return []
     rule = catalog.rule(PAYLOAD_RULE)
-    out: list[Finding] = []
+    out: list[Finding] = [classifier.finding(rule, node, symbol="type", module="", detail="type",
+                                             details=(("field", "type"),)) for node in typed.values()]
     work = [(d, ()) for d in payloads.values()]
     seen: set[int] = set()
     while work:

@@ -119,6 +119,8 @@ def payload_read(use: Use) -> Optional[PayloadRead]:
         return None
     in_steps = min(len(full), len(ops))  # the ops past the event that this use applies itself
     rest, offset = full[:len(full) - in_steps], len(ops) - in_steps
+    if full == (".type",) and not rest:
+        return _type_read(use.steps[offset].node)
     if full[:1] != (".data",):
         return _destructuring(use, full) if not full else None
     if len(full) == 1:
@@ -129,6 +131,19 @@ def payload_read(use: Use) -> Optional[PayloadRead]:
         return PayloadRead(rest[1][1:], use.steps[0].node)
     step = use.steps[offset + 1 - len(rest)]
     return PayloadRead(step.op[1:], step.node) if step.op.startswith(".") and step.op[1:] != "?" else None
+
+
+def _type_read(node: ts.Node) -> Optional[PayloadRead]:
+    """`const eventType = evt.type`: the event's type taken for later branches. Compared in
+    place (`evt.type === "user.created"`, `switch (evt.type)`) it is the event finding's."""
+    holder = node
+    while holder.parent is not None and holder.parent.type in TRANSPARENT:
+        holder = holder.parent
+    parent = holder.parent
+    if parent is None or parent.type in ("binary_expression", "switch_statement") \
+            or parent.type == "arguments" and parent.parent is not None and text(parent.parent).startswith("["):
+        return None
+    return PayloadRead("type", node)
 
 
 def _destructuring(use: Use, full: tuple[str, ...]) -> Optional[PayloadRead]:
