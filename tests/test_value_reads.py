@@ -207,3 +207,24 @@ export function Root({ children }) {
     assert sorted(found) == [7, 20, 21]
     assert found[7].detail("sent") == "Authorization header"
     assert found[21].detail("sent") == "prop token"
+
+
+def test_vue_template_expressions_join_the_script(tmp_path):
+    vue = """<script setup lang="ts">
+import { useUser, useOrganization } from "@clerk/vue";
+import { useProfile } from "@/composables/profile";
+const { user } = useUser();
+const { organization } = useOrganization();
+const profile = useProfile();
+</script>
+
+<template>
+  <img :src="user?.imageUrl" :alt="profile.fullName" />
+  <p v-if="organization">{{ organization.membersCount }} members</p>
+  <li v-for="(account, i) in user?.externalAccounts" :key="i">{{ account.provider }}</li>
+  <p>{{ profile.imageUrl }} {{ }} {{ user?.id }}</p>
+</template>
+"""
+    result = scan_snippet(tmp_path, "Card.vue", vue)
+    assert lines(result, FIELD) == [10, 11, 12]
+    assert not result.problems

@@ -13,6 +13,9 @@ it:
   together (the instance script sees the module script's imports), TypeScript when one has
   `lang="ts"`. The rest of the file (`{#if}` blocks, `{@render}`) is template, never parsed.
 
+A Vue template's expressions (`{{ user?.fullName }}`, `:src`, `v-if`, `@click`) are analysed
+with its scripts, as statements at their own offsets (template_code.py).
+
 Component tags of the template are uses too: a tag whose name (PascalCase, or kebab-case in
 Vue) resolves to a Clerk import of the script (the frontmatter in Astro, either script in Svelte) is reported with the
 rule of that export, e.g. `<UserButton />` or `<user-button>`.
@@ -42,6 +45,7 @@ from ..ecma.parse import parse
 from ...discover.project_sdks import may_read_framework_auth
 from ..source import LineIndex, SourceText
 from .blocks import Block, TagNode, blank_outside, astro_blocks, elements, svelte_blocks, vue_blocks
+from .template_code import overlay
 from .template_tags import Tag, tag_candidates, tag_spellings, template_tags
 from ..ecma.nuxt import NuxtClerk, nuxt_clerk_for
 
@@ -122,13 +126,16 @@ class SfcAnalysis:
         self._rules: dict[tuple[str, str], Optional[Rule]] = {}
 
     def script(self, blocks: list[Block], auto_imports: str = "", *, sdks: frozenset[str] = frozenset(),
-               astro_global: bool = False) -> None:
+               astro_global: bool = False, template: Optional[tuple[int, int]] = None) -> None:
         """Analyse `blocks` (one module) with the JS pipeline; `auto_imports` is an import
         statement appended after the end of the file for names Nuxt imports implicitly;
-        `sdks` / `astro_global` as for analyze_js (Astro frontmatter reads `Astro.locals`)."""
+        `sdks` / `astro_global` as for analyze_js (Astro frontmatter reads `Astro.locals`);
+        `template`: a Vue template's range, whose expressions join the module (template_code)."""
         if not blocks:
             return
         padded = blank_outside(self.data, [(b.start, b.end) for b in blocks])
+        if template is not None:
+            padded = overlay(padded, self.data, template, [(b.start, b.end) for b in blocks], blocks[0].lang)
         if auto_imports:
             padded += b"\n;" + auto_imports.encode("utf-8") + b"\n"
         analysis = analyze_js(padded, self.relpath, blocks[0].lang, self.catalog, self.locate,
@@ -185,7 +192,7 @@ def _analyze_vue(sfc: SfcAnalysis, path: Optional[Path]) -> None:
         )
         if names:
             auto = f'import {{ {", ".join(names)} }} from "{nuxt.composables_module}";'
-    sfc.script(blocks, auto)
+    sfc.script(blocks, auto, template=template)
     if template is not None:
         hidden = [(b.start, b.end) for b in blocks]
         wanted = tag_spellings(list(clerk) + (sorted(nuxt.components) if nuxt is not None else []), kebab=True)
