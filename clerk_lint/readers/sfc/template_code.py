@@ -54,7 +54,8 @@ def overlay(padded: bytes, data: bytes, template: tuple[int, int], hidden: Itera
         out[match.start("eq") + 1] = ord("(")
         out[first:first + len(expr)] = expr
         out[match.end("expr")] = ord(")")
-    for index in range(start, end):  # keep every line where it is
-        if data[index] == 0x0A:
-            out[index] = 0x0A
+    index = data.find(b"\n", start, end)
+    while index != -1:  # keep every line where it is
+        out[index] = 0x0A
+        index = data.find(b"\n", index + 1, end)
     return bytes(out)
