@@ -228,3 +228,24 @@ const profile = useProfile();
     result = scan_snippet(tmp_path, "Card.vue", vue)
     assert lines(result, FIELD) == [10, 11, 12]
     assert not result.problems
+
+
+def test_astro_body_expressions_read_frontmatter_values(tmp_path):
+    astro = """---
+import { clerkClient } from "@clerk/astro/server";
+const user = await Astro.locals.currentUser();
+const owner = await clerkClient(Astro).users.getUser("user_1");
+const local = { firstName: "Ada" };
+---
+<h1>{user?.firstName} and {local.firstName}</h1>
+{user && <img src={user.imageUrl} alt={owner.fullName} />}
+<div style={{ color: "red" }} {...Astro.props}>{user?.id}</div>
+<script>
+  const user = { imageUrl: "x" };
+  console.log(user.imageUrl);
+</script>
+"""
+    (tmp_path / "package.json").write_text('{"dependencies": {"@clerk/astro": "^2.0.0"}}')
+    result = scan_snippet(tmp_path, "src/pages/me.astro", astro)
+    assert lines(result, FIELD) == [7, 8]
+    assert "user.fullName" in by_line(result, FIELD)[8].message and not result.problems

@@ -45,7 +45,7 @@ from ..ecma.parse import parse
 from ...discover.project_sdks import may_read_framework_auth
 from ..source import LineIndex, SourceText
 from .blocks import Block, TagNode, blank_outside, astro_blocks, elements, svelte_blocks, vue_blocks
-from .template_code import overlay
+from .template_code import overlay, overlay_braces
 from .template_tags import Tag, tag_candidates, tag_spellings, template_tags
 from ..ecma.nuxt import NuxtClerk, nuxt_clerk_for
 
@@ -126,15 +126,19 @@ class SfcAnalysis:
         self._rules: dict[tuple[str, str], Optional[Rule]] = {}
 
     def script(self, blocks: list[Block], auto_imports: str = "", *, sdks: frozenset[str] = frozenset(),
-               astro_global: bool = False, template: Optional[tuple[int, int]] = None) -> None:
+               astro_global: bool = False, template: Optional[tuple[int, int]] = None,
+               hidden: list[tuple[int, int]] = ()) -> None:
         """Analyse `blocks` (one module) with the JS pipeline; `auto_imports` is an import
         statement appended after the end of the file for names Nuxt imports implicitly;
         `sdks` / `astro_global` as for analyze_js (Astro frontmatter reads `Astro.locals`);
-        `template`: a Vue template's range, whose expressions join the module (template_code)."""
+        `template`: a Vue template's or an Astro body's range, whose expressions join the module
+        (template_code); `hidden`: the parts of an Astro body that are not template."""
         if not blocks:
             return
         padded = blank_outside(self.data, [(b.start, b.end) for b in blocks])
-        if template is not None:
+        if template is not None and astro_global:
+            padded = overlay_braces(padded, self.data, template, hidden, blocks[0].lang)
+        elif template is not None:
             padded = overlay(padded, self.data, template, [(b.start, b.end) for b in blocks], blocks[0].lang)
         if auto_imports:
             padded += b"\n;" + auto_imports.encode("utf-8") + b"\n"
@@ -204,14 +208,15 @@ def _analyze_astro(sfc: SfcAnalysis, sdks: frozenset[str] = frozenset()) -> None
     data = sfc.data
     front, scripts, (start, end) = astro_blocks(data)
     clerk: dict[str, tuple[str, str]] = {}
+    styles = [(e.start, e.end) for e in elements(data, b"style", start, end)]
+    hidden = [(b.start, b.end) for b in scripts] + styles
     if front:
         # Only the frontmatter runs on the server with `Astro` in scope; <script> tags run in the browser.
-        sfc.script(front, sdks=sdks, astro_global=True)
+        # The body's expressions are rendered with the frontmatter's values.
+        sfc.script(front, sdks=sdks, astro_global=True, template=(start, end), hidden=hidden)
         clerk, _, _ = _imports(blank_outside(data, [(b.start, b.end) for b in front]), "typescript")
     for block in scripts:
         sfc.script([block])
-    styles = [(e.start, e.end) for e in elements(data, b"style", start, end)]
-    hidden = [(b.start, b.end) for b in scripts] + styles
     sfc.template(template_tags(data, start, end, hidden, tag_spellings(clerk, kebab=False)), clerk, kebab=False)
 
 

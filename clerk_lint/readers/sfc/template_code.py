@@ -1,9 +1,10 @@
-"""The JavaScript of a Vue template: `{{ user?.fullName }}`, `:src="user?.imageUrl"`,
+"""The JavaScript of a Vue or Astro template: `{{ user?.fullName }}`, `:src="user?.imageUrl"`,
 `v-if="isSignedIn"`, `@click="signOut()"`. Each expression is written into the script's padded
 copy of the file at its own offset, turned into a statement of the same byte length (`{{ x }}`
 -> `;( x );`, `:a="x"` -> `:a;(x)`; every statement starts with `;`, so the one before it ends
 even across a line break), so the script's bindings reach it and its findings point
-at the template line. Expressions that do not parse on their own are left out: a template is
+at the template line. Astro's `{user?.firstName}` becomes `;user?.firstName;` (the innermost
+braces only: `{user && <p>{user.firstName}</p>}` gives the inner one). Expressions that do not parse on their own are left out: a template is
 not a module, and a half-parsed statement would hide the script's own findings."""
 from __future__ import annotations
 
@@ -58,4 +59,23 @@ def overlay(padded: bytes, data: bytes, template: tuple[int, int], hidden: Itera
     while index != -1:  # keep every line where it is
         out[index] = 0x0A
         index = data.find(b"\n", index + 1, end)
+    return bytes(out)
+
+
+_BRACES = re.compile(rb"\{(?P<expr>[^{}<>]+)\}")
+
+
+def overlay_braces(padded: bytes, data: bytes, template: tuple[int, int], hidden: Iterable[tuple[int, int]],
+                   lang: str) -> bytes:
+    """An Astro body's `{expression}`s written into `padded` as `;expression;`."""
+    start, end = template
+    hidden = list(hidden)
+    out = bytearray(padded)
+    for match in _BRACES.finditer(data, start, end):
+        a, b = match.span()
+        expr = match.group("expr")
+        if any(h0 < b and a < h1 for h0, h1 in hidden) or not expr.strip() \
+                or parse(b";" + expr + b";", lang).root_node.has_error:
+            continue
+        out[a:b] = b";" + expr + b";"
     return bytes(out)
