@@ -44,7 +44,8 @@ from ..ecma.imports import NAMESPACE, find_imports, text
 from ..ecma.parse import parse
 from ...discover.project_sdks import may_read_framework_auth
 from ..source import LineIndex, SourceText
-from .blocks import Block, TagNode, blank_outside, astro_blocks, elements, svelte_blocks, vue_blocks
+from .blocks import (Block, TagNode, blank_outside, astro_blocks, comment_spans, elements, svelte_blocks,
+    vue_blocks)
 from .template_code import overlay, overlay_braces
 from .template_tags import Tag, tag_candidates, tag_spellings, template_tags
 from ..ecma.nuxt import NuxtClerk, nuxt_clerk_for
@@ -213,7 +214,8 @@ def _analyze_astro(sfc: SfcAnalysis, sdks: frozenset[str] = frozenset()) -> None
     if front:
         # Only the frontmatter runs on the server with `Astro` in scope; <script> tags run in the browser.
         # The body's expressions are rendered with the frontmatter's values.
-        sfc.script(front, sdks=sdks, astro_global=True, template=(start, end), hidden=hidden)
+        sfc.script(front, sdks=sdks, astro_global=True, template=(start, end),
+                   hidden=hidden + comment_spans(data, start, end))
         clerk, _, _ = _imports(blank_outside(data, [(b.start, b.end) for b in front]), "typescript")
     for block in scripts:
         sfc.script([block])

@@ -12,6 +12,7 @@ import re
 from typing import Iterable
 
 from ..ecma.parse import parse
+from .blocks import comment_spans
 
 _MUSTACHE = re.compile(rb"\{\{(?P<expr>.+?)\}\}", re.DOTALL)
 # Bound attributes and directives whose value is an expression (not v-slot patterns or plain
@@ -31,7 +32,7 @@ def overlay(padded: bytes, data: bytes, template: tuple[int, int], hidden: Itera
     """`padded` (the script blocks of `data`, the rest blanked) with the template's expressions
     written in as statements. `hidden`: spans inside the template that are not template (blocks)."""
     start, end = template
-    hidden = list(hidden)
+    hidden = list(hidden) + comment_spans(data, start, end)
     out = bytearray(padded)
 
     def free(a: int, b: int) -> bool:
