@@ -31,12 +31,18 @@ class FieldRead:
     node: ts.Node  # the member expression
 
 
+_LOG_DEPTH = 6  # a log line's field read sits a few levels under its console.* call (each .parent walks from the root)
+
+
 def _logged(node: ts.Node) -> bool:
     """Inside a `console.*(...)` call: a log line, not code that depends on the field."""
-    while node is not None and not node.type.endswith(("statement", "declaration")):
+    for _ in range(_LOG_DEPTH):  # bounded: deep expressions would make this quadratic
+        if node is None or node.type.endswith(("statement", "declaration")):
+            return False
         if node.type == "call_expression":
             callee = node.child_by_field_name("function")
-            if callee is not None and callee.type == "member_expression" and text(callee).startswith("console."):
+            target = callee.child_by_field_name("object") if callee is not None and callee.type == "member_expression" else None
+            if target is not None and target.type == "identifier" and text(target) == "console":
                 return True
         node = node.parent
     return False
