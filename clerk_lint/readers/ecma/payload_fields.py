@@ -43,10 +43,12 @@ def _discriminant(event: ts.Node) -> Optional[ts.Node]:
 def _declarator_value(definition: ts.Node) -> tuple[Optional[ts.Node], tuple[str, ...]]:
     """(the value a name was declared from, the member path the pattern took from it)."""
     node, path = definition, ()
-    while node.parent is not None and node.parent.type != "variable_declarator":
+    for _ in range(_UP):  # out of a destructuring pattern, at most a few levels
+        if node.parent is None or node.parent.type == "variable_declarator":
+            break
         node = node.parent
     declarator = node.parent
-    if declarator is None:
+    if declarator is None or declarator.type != "variable_declarator":
         return None, ()
     pattern = declarator.child_by_field_name("name")
     if pattern is not None and pattern.type == "object_pattern":
@@ -89,10 +91,19 @@ def _references(root: ts.Node, definition: ts.Node, scopes: ScopeIndex) -> list[
     return out
 
 
+_UP = 8  # levels walked up from a name or read (each .parent walks from the root: keep it bounded)
+
+
 def _logged(node: ts.Node) -> bool:
-    while node is not None and not node.type.endswith(("statement", "declaration")):
-        if node.type == "call_expression" and text(node.child_by_field_name("function")).startswith("console."):
-            return True
+    """Inside a `console.*(...)` call (a log line)."""
+    for _ in range(_UP):
+        if node is None or node.type.endswith(("statement", "declaration")):
+            return False
+        if node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            target = callee.child_by_field_name("object") if callee is not None and callee.type == "member_expression" else None
+            if target is not None and target.type == "identifier" and text(target) == "console":
+                return True
         node = node.parent
     return False
 

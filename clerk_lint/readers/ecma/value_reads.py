@@ -116,7 +116,7 @@ def payload_read(use: Use) -> Optional[PayloadRead]:
     """A field of a verified Clerk webhook event's `data` read here: `evt.data.first_name`,
     `data.email_addresses?.[0]` after `const { data } = evt`, `const { id, first_name } =
     evt.data` (at the declaration), or a destructured field read further (`email_addresses[0]`)."""
-    if not _typed(use) or _logged(use.ref):
+    if not _typed(use) or _logged(use.top if use.top is not None else use.ref):
         return None
     origin = use.origin
     ops = _ops(use)
@@ -193,9 +193,12 @@ def _key(node: Optional[ts.Node]) -> str:
 
 
 def _outer(node: ts.Node) -> ts.Node:
-    """Up through wrappers that keep the value: `await`, `as`, `!`, `token ?? ""`, `a ? token : b`."""
-    while node.parent is not None:
+    """Up through wrappers that keep the value: `await`, `as`, `!`, `token ?? ""`, `a ? token : b`
+    (a few levels: each .parent walks from the root)."""
+    for _ in range(_LOG_DEPTH):
         parent = node.parent
+        if parent is None:
+            break
         if parent.type in TRANSPARENT or parent.type == "ternary_expression" and parent.child_by_field_name("condition") != node:
             node = parent
         elif parent.type == "binary_expression" and text(parent.child_by_field_name("operator")) in ("||", "??"):
