@@ -354,11 +354,18 @@ def plan_command(ctx, paths, fmt, output, mau, pricing_file, **_) -> None:
     except (ModelError, ValueError, TypeError) as exc:
         where = f"{cfg.path}: [plan]: " if cfg.path and (overrides or config_mau is not None) else ""
         raise FatalError(f"{where}{exc}") from None
-    with _showing_progress(settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .resolve.app_database import find_database
+
+    with _showing_progress(settings), ThreadPoolExecutor(max_workers=1) as pool:
+        # Which database the app runs (for the open questions) is read beside the scan: the scan's
+        # workers keep the cores busy while this mostly waits on the file system.
+        database = pool.submit(find_database, list(paths) or [Path(".")])
         catalog, result = _run(settings)
         result = dataclasses.replace(result, findings=[f for f in result.findings if not f.suppression])
         with progress.phase("building the plan"):
-            plan = build_plan(result, catalog, params, mau=mau, pricing=pricing, roots=list(paths) or [Path(".")])
+            plan = build_plan(result, catalog, params, mau=mau, pricing=pricing, database=database.result())
         with progress.phase("writing the plan"):
             if fmt == "html":
                 from .report.html import render_plan

@@ -403,3 +403,33 @@ export async function POST(req: Request) {
     assert _codes(result, "src/db/schema.ts") == [(4, "CLK724"), (10, "CLK724"), (12, "CLK721")]
     author = next(f for f in result.findings if f.symbol == "posts.authorId")
     assert "(a relation links it to users.id): written at src/app/api/webhooks/route.ts:12 (id)" in author.message
+
+
+def test_prisma_relation_writes_and_filters_name_the_related_key(tmp_path):
+    schema = PRISMA_USERS.replace("model Customer {", '''model Team {
+  id      String   @id
+  members Member[]
+}
+
+model Member {
+  id     String @id
+  userId String
+  teamId String
+  team   Team   @relation(fields: [teamId], references: [id])
+}
+
+model Customer {''')
+    root = write(tmp_path, {"prisma/schema.prisma": schema, "src/app/actions.ts": '''"use server";
+import { auth } from "@clerk/nextjs/server";
+import { db } from "~/server/db";
+
+export async function publish(title: string) {
+  const { userId } = await auth();
+  await db.post.create({ data: { title, author: { connect: { id: userId! } } } });
+  await db.team.findMany({ where: { members: { some: { userId: userId! } } } });
+  await db.post.findMany({ where: { author: { email: title } } });
+}
+'''})
+    result = run_scan([root], CATALOG)
+    # User.id (connected), Post.authorId (its foreign key) and the index; Member.userId (relation filter)
+    assert _codes(result, "prisma/schema.prisma") == [(2, "CLK724"), (9, "CLK724"), (11, "CLK721"), (21, "CLK724")]

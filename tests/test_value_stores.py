@@ -60,6 +60,7 @@ def test_express_locals_object_read_field_by_field(tmp_path):
             "  const { userId, orgId } = getAuth(req);\n"
             "  res.locals.caller = { userId, orgId, locale: req.headers[\"accept-language\"] };\n"
             "  res.locals.theme = \"dark\";\n"
+            "  req.session.clerkUserId = userId;\n"
             "  next();\n"
             "}\n"
         ),
@@ -72,7 +73,8 @@ def test_express_locals_object_read_field_by_field(tmp_path):
             "});\n"
         ),
     }))
-    assert got["src/auth.ts"] == [(1, "CLK001"), (4, "CLK301"), (5, "CLK511"), (5, "CLK511"), (5, "CLK512")]
+    assert got["src/auth.ts"] == [(1, "CLK001"), (4, "CLK301"), (5, "CLK511"), (5, "CLK511"), (5, "CLK512"),
+                                  (7, "CLK511"), (7, "CLK512")]
     assert got["src/routes.ts"] == [(5, "CLK511"), (5, "CLK511")]
 
 
@@ -97,6 +99,7 @@ def test_client_state_and_module_variables(tmp_path):
             "    setReady(isLoaded);\n"
             "    cache.set(\"me\", user);\n"
             "    currentUserId = \"guest\";\n"
+            "    setDisplayName(user?.fullName ?? \"\");\n"
             "  }, [userId, user]);\n"
             "  return null;\n"
             "}\n"

@@ -85,9 +85,12 @@ class StoredIdWrite:
 
     `orm` says how the table is named: "drizzle" (`table` is the export name of the table
     object in `module`, a resolved file path, "" for the writer's own file), "prisma" (model
-    accessor, `db.post` -> `post`), "convex" (table key of defineSchema) or "sql" (the table's
-    SQL name, from Supabase `.from("t")`, Kysely `insertInto("t")`, Knex `knex("t")` or a
-    Python client)."""
+    accessor, `db.post` -> `post`), "prisma-relation" (`table` the model accessor, `module` its
+    relation field, `column` the related model's field: `data: { author: { connect: { id } } }`),
+    "convex" (table key of defineSchema), "convex-fn" (`table` a Convex function's path,
+    `users.upsert`, under the functions folder `module`; `column` its argument) or "sql" (the
+    table's SQL name, from Supabase `.from("t")`, Kysely `insertInto("t")`, Knex `knex("t")` or
+    a Python client)."""
 
     orm: str
     table: str

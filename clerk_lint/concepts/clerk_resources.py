@@ -178,6 +178,11 @@ def _walk(state: Optional[State], ops: Iterable[str]) -> Optional[State]:
     return state
 
 
+def declared(type_name: str) -> bool:
+    """Clerk declares this interface (a resource or object type, not a primitive)."""
+    return _declaration(type_name) is not None
+
+
 def annotated(type_name: str) -> Optional[TypeRef]:
     """A value annotated with Clerk type `type_name` ("X" or "X[]"), when Clerk declares X."""
     array = type_name.endswith("[]")

@@ -46,6 +46,8 @@ ONE_TAP_CODES = frozenset({"CLK113"})
 SSO_CALLBACK_CODES = frozenset({"CLK111", "CLK902"})  # OAuth redirect flows
 METADATA_CATEGORY = "metadata"
 AUTHZ_CATEGORY = "authz-check"  # auth reads, has(), role checks
+STORED_VALUE_CODES = frozenset({"CLK512", "CLK513"})  # copies of Clerk values in state, stores, request context
+CONTEXT_CODES = frozenset({"CLK514"})  # a tRPC / GraphQL request context built from Clerk
 CLERK_ID_COLUMN_CODES = frozenset({"CLK720", "CLK722", "CLK724"})  # database columns holding Clerk ids
 ID_CARRY_CATEGORY = "id-carry"  # code moving Clerk ids around (CLK726): touched only by a column rename
 SUPABASE_RLS_CODES = frozenset({"CLK733"})         # Supabase policies reading Clerk token claims
@@ -59,7 +61,8 @@ DATA_CATEGORIES = ("schema", "database", "data")
 # rules (tRPC / context checks) land here without a code list.
 AUTHZ_FAMILY = "authz_tokens"
 NOT_AUTHZ_CATEGORIES = frozenset({"jwt-template", "session-token", "metadata", "billing", "import", "type",
-                                  "hook", "server-helper", "ui-component", "backend-api", "middleware"})
+                                  "hook", "server-helper", "ui-component", "backend-api", "middleware",
+                                  "session-copy"})
 DEFAULT_AUTHZ_CATEGORIES = frozenset({"authz-check"})
 SESSION_CLAIMS_CODES = frozenset({"CLK506"})
 
@@ -299,6 +302,13 @@ def collect(result: ScanResult, catalog: Optional["Catalog"] = None) -> Facts:
             _add(c, "session-claims", f, seen)
         if f.code in ONE_TAP_CODES:
             _add(c, "one-tap", f, seen)
+        if f.code in STORED_VALUE_CODES:
+            _add(c, "stored-values", f, seen)
+        if f.code in CONTEXT_CODES:
+            _add(c, "context-authz", f, seen)
+            _add(c, "request-contexts", f, seen)
+        if f.code == "CLK512" and dict(f.details).get("key"):  # a middleware storing Clerk values on the request
+            _add(c, "request-contexts", f, seen)
         if f.indirect:
             _add(c, "indirect", f, seen)
             if f.category == AUTHZ_CATEGORY:  # `ctx.auth.userId` in a tRPC router, a wrapper's has()

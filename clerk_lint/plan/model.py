@@ -68,7 +68,7 @@ class FixedTask:
     hours: float
     roles: dict[str, float]
     when: str = ""       # a concern that must have evidence; "" = always
-    per: str = ""        # "providers" | "templates": hours are per item
+    per: str = ""        # "providers" | "templates" | "contexts": hours are per item
 
 
 @dataclass(frozen=True)

@@ -174,13 +174,31 @@ def _indirect(facts: Facts, ev: list[Finding]) -> str:
 
 
 def _context_authz(facts: Facts, ev: list[Finding]) -> str:
-    files = sorted({f.location.path for f in ev})
-    chains = sorted({f.via[0] for f in ev if f.via})
-    return (f"{len(ev)} authorization check(s) in {len(files)} file(s) read Clerk's auth object through the app's "
-            f"own request context or wrappers ({', '.join(chains[:4])}): tRPC procedures and middlewares reading "
-            "ctx.auth.userId / orgId / has(). Load the Better Auth session once in the context "
+    wired = [f for f in ev if f.code == "CLK514"]
+    checks = [f for f in ev if f.code != "CLK514"]
+    files = sorted({f.location.path for f in checks})
+    chains = sorted({f.via[0] for f in checks if f.via})
+    contexts = sorted({f"{f.symbol} ({f.location.path}:{f.location.line})" for f in wired})
+    lead = (f"Request contexts built from Clerk auth: {', '.join(contexts[:4])}. " if contexts else "")
+    return (f"{lead}{len(checks)} authorization check(s) in {len(files)} file(s) read Clerk's auth object through "
+            f"the app's own request context or wrappers ({', '.join(chains[:4])}): tRPC procedures and middlewares "
+            "reading ctx.auth.userId / orgId / has(), GraphQL resolvers reading context.auth, handlers reading "
+            "values a middleware stored (c.get(...), res.locals). Load the Better Auth session once in the context "
             "(auth.api.getSession({ headers })) and rewrite each check against it (session.user.id, "
             "session.session.activeOrganizationId, auth.api.hasPermission); a null session is the signed-out case.")
+
+
+def _stored_values(facts: Facts, ev: list[Finding]) -> str:
+    places = sorted({f.symbol for f in ev if f.code == "CLK512"})
+    reads = sum(1 for f in ev if f.code == "CLK513")
+    request = sorted({f.symbol for f in ev if f.code == "CLK512" and dict(f.details).get("key")})
+    text = (f"{len(places)} place(s) keep a copy of a Clerk value ({', '.join(places[:5])})"
+            + (f", {len(request)} of them request-scoped and read back by other handlers" if request else "")
+            + (f"; {reads} read(s) of Clerk's own auth object from the request" if reads else "") + ". ")
+    return text + ("Fill each copy from the Better Auth session in the same shape (session.user.id for userId, "
+                   "session.session.activeOrganizationId for orgId) or drop it and read the session where it is "
+                   "needed (useSession() is reactive); a stored Clerk id no longer matches once users are imported "
+                   "under new ids unless the import keeps them.")
 
 
 def _problems(facts: Facts) -> list[Risk]:
@@ -217,7 +235,7 @@ def _authorization(facts: Facts, ev: list[Finding]) -> str:
     checks: dict[str, None] = {}
     for f in ev:
         checks.setdefault(f.symbol, None)
-    return ("These checks decide who may do what from the Clerk session (route guards, API / tRPC context, "
+    return ("These checks decide who may do what from the Clerk session (route guards, API / tRPC / GraphQL context, "
             "has() / protect()); each must be re-implemented on the Better Auth session with the same outcome "
             "(401/403, redirect), and tested per role: a check that silently passes is an authorization hole. "
             f"Checks: {', '.join(checks)}.")
@@ -277,6 +295,8 @@ _BUILDERS: tuple[Callable[[Facts], list[Risk]], ...] = (
          "invitations after cutover."),
     _Row("context-authz", "context-authz", "warning", "Authorization checks read Clerk auth through the app's context",
          _context_authz),
+    _Row("stored-values", "stored-values", "warning",
+         "Clerk values are copied into app state, stores and request context", _stored_values),
     _problems,
     _Row("wrappers", "indirect", "unknown", "Clerk APIs reached through the app's own wrappers", _indirect),
 )

@@ -42,8 +42,8 @@ STEP_DEFS: tuple[StepDef, ...] = (
     StepDef("middleware", "Replace the Clerk middleware", ("server-auth",)),
     # Checks that gate a request on the session (auth.protect(), has() without a role, tRPC /
     # API context guards): authorization work, re-done on the Better Auth session.
-    StepDef("authorization", "Re-implement authorization checks (route guards, API / tRPC context) on the "
-            "Better Auth session", ("server-auth",), related="authorization"),
+    StepDef("authorization", "Re-implement authorization checks (route guards, API / tRPC / GraphQL context) on the "
+            "Better Auth session", ("server-auth",), ("request-contexts",), related="authorization"),
     StepDef("client", "Replace the provider, client hooks and control components", ("setup",)),
     StepDef("ui", "Rebuild the prebuilt Clerk UI", ("client",)),
     # Hosted (Account Portal) or prebuilt sign-in: the app has no form of its own to keep.
@@ -107,6 +107,10 @@ def primary_step(f: Finding, params: ModelParams, middleware_files: set[str],
         return "middleware"
     if f.code in ("CLK109", "CLK507") or (cat in authz and ("role" in details or "permission" in details)):
         return "organizations"
+    if cat == "session-copy":  # a copy of a Clerk value: request-scoped ones feed the guards that read them
+        if "key" in details:
+            return "authorization"
+        return "client" if params.role_for(f) == "frontend" else "server-auth"
     if cat in authz:
         return "authorization"
     if f.code in HOSTED_UI_CODES:
@@ -162,6 +166,9 @@ def _fixed_count(task_per: str, facts: Facts) -> int:
         return max(1, len(facts.providers) + len(facts.generic_providers))
     if task_per == "templates":
         return max(1, len(facts.jwt_templates))
+    if task_per == "contexts":  # one per wired context, one per file storing Clerk values on the request
+        return max(1, len({(f.location.path, f.location.line if f.code == "CLK514" else 0)
+                           for f in facts.evidence("request-contexts")}))
     return 1
 
 

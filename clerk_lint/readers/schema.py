@@ -198,6 +198,27 @@ def prisma_relations(text: str) -> Iterator[tuple[str, str, str, str]]:
             yield model, name, target, ref
 
 
+def prisma_relation_targets(text: str) -> dict[tuple[str, str], str]:
+    """(model, relation field) -> the model it points at: `author User @relation(...)`, `posts Post[]`."""
+    fields: list[tuple[str, str, str]] = []
+    models: set[str] = set()
+    model = None
+    for raw in text.split("\n"):
+        if model is None:
+            m = _PRISMA_BLOCK.match(raw)
+            if m and m.group(1) == "model":
+                model = m.group(2)
+                models.add(model)
+            continue
+        if raw.strip().startswith("}"):
+            model = None
+            continue
+        field = _PRISMA_FIELD.match(raw.partition("//")[0])
+        if field:
+            fields.append((model, field.group("name"), field.group("type").rstrip("?").removesuffix("[]")))
+    return {(m, name): target for m, name, target in fields if target in models}
+
+
 def prisma_table_names(text: str) -> dict[str, str]:
     """Model -> the table it is stored in (`@@map("posts")`, else the model's name)."""
     out: dict[str, str] = {}

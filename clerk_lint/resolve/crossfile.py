@@ -126,16 +126,13 @@ class Project:
 
 
 def stored_tokens(summary: Optional[ModuleSummary]) -> set[str]:
-    """Bytes of the files that may read back what the module stores (`"userId"`, `locals.userId`)
-    or receive what it passes on (the receiving export's name)."""
-    if summary is None or not (summary.stores or summary.passes):
+    """Bytes of the files that may read back what the module stores (`"userId"`, `locals.userId`);
+    the modules it passes values to are re-read by path (`analyze_project`)."""
+    if summary is None or not summary.stores:
         return set()
     from ..readers.ecma.value_stores import key_tokens
 
-    tokens = {token for key in summary.stores for token in key_tokens(key)}
-    # a module receiving a value names the export that receives it
-    tokens |= {p.name if p.name not in ("*", "default") else "export" for p in summary.passes}
-    return tokens
+    return {token for key in summary.stores for token in key_tokens(key)}
 
 
 def _reexported(found: Optional[Origin], display: str) -> Optional[Origin]:
@@ -248,6 +245,7 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
     results: dict[str, tuple[FileAnalysis, list[FileProblem]]] = {}
 
     changed: set[str] = set()
+    pushed: set[str] = set()  # modules other modules pass Clerk values to, whose passes changed
     for candidate in candidates:
         key = str(candidate.path)
         if first is None:
@@ -258,6 +256,7 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
         if analysis is not None and analysis.summary is not None:
             project.summaries[key] = analysis.summary
             changed.add(key)
+            pushed |= {p.target for p in analysis.summary.passes}
     for n in range(MAX_ROUNDS):
         if not changed:
             break
@@ -267,27 +266,38 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
             tokens |= stored_tokens(project.summaries.get(key))
         pattern = _token_pattern(tokens)
         changed = set()
-        if pattern is None:
+        if pattern is None and not pushed:
             break
         with progress.phase(f"cross-file round {n + 2}"):  # round 1 is the per-file scan
-            analyses = run_round(pattern, project.summaries) if run_round is not None else None
+            analyses = run_round(pattern, project.summaries) if run_round is not None and pattern is not None else None
             if analyses is None:
                 analyses = {}
-                for candidate in candidates:
+                for candidate in candidates if pattern is not None else ():
                     data = _peek(candidate, max_bytes)
                     if data is not None and pattern.search(data):
                         source, _ = read(candidate)
                         if source is not None:
                             analyses[str(candidate.path)] = analyze(candidate, source, FileContext(project, candidate))
+            # The modules receiving values by name: few, read here whatever their bytes.
+            for key in sorted(pushed - set(analyses)):
+                candidate = project.by_path.get(key)
+                source = read(candidate)[0] if candidate is not None else None
+                if source is not None:
+                    analyses[key] = analyze(candidate, source, FileContext(project, candidate))
+        pushed = set()
         summaries = dict(project.summaries)
         for key, analysis in analyses.items():
             results[key] = (analysis, results[key][1])
             new = analysis.summary
-            if new != project.summaries.get(key):
+            old = project.summaries.get(key)
+            if new != old:
                 if new is None:
                     summaries.pop(key, None)
                 else:
                     summaries[key] = new
                 changed.add(key)
+                old_passes = set(old.passes) if old is not None else set()
+                new_passes = set(new.passes) if new is not None else set()
+                pushed |= {p.target for p in old_passes ^ new_passes}
         project.summaries = summaries
     return results

@@ -49,6 +49,8 @@ class _Groups:
     def __init__(self, writes: Iterable[StoredIdWrite], by_relpath: dict[str, Candidate]):
         self.drizzle: dict[str, dict[str, Written]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         self.prisma: dict[str, Written] = defaultdict(lambda: defaultdict(list))
+        # (model accessor, relation field) -> the written key of the related model: `connect: { id }`
+        self.prisma_relation: dict[tuple[str, str], Written] = defaultdict(lambda: defaultdict(list))
         self.convex: dict[str, Written] = defaultdict(lambda: defaultdict(list))
         self.sql: dict[str, Written] = defaultdict(lambda: defaultdict(list))
         # Python models: declaring file -> class name -> column -> writes
@@ -61,6 +63,8 @@ class _Groups:
                     self.drizzle[module][w.table][w.column].append(w)
             elif w.orm == "prisma":
                 self.prisma[_lower_first(w.table)][w.column].append(w)
+            elif w.orm == "prisma-relation":
+                self.prisma_relation[(_lower_first(w.table), w.module)][w.column].append(w)
             elif w.orm == "convex":
                 self.convex[w.table][w.column].append(w)
             elif w.orm == "sql":
@@ -130,7 +134,8 @@ def _js_findings(source: SourceText, candidate: Candidate, catalog: Catalog, dri
 
 
 def _text_findings(source: SourceText, candidate: Candidate, catalog: Catalog, groups: _Groups) -> list:
-    from ..readers.schema import prisma_columns, prisma_indexes, prisma_table_names, sql_columns, sql_indexes
+    from ..readers.schema import (prisma_columns, prisma_indexes, prisma_relation_targets, prisma_table_names,
+                                  sql_columns, sql_indexes)
 
     text = source.text
     classifier = Classifier(catalog, LineIndex(source).locator(candidate.relpath))
@@ -139,9 +144,14 @@ def _text_findings(source: SourceText, candidate: Candidate, catalog: Catalog, g
 
     if candidate.language == "prisma":
         tables = prisma_table_names(text)
+        related: dict[tuple[str, str], list[StoredIdWrite]] = defaultdict(list)  # through relation fields
+        if groups.prisma_relation:
+            for (model, relation), target in prisma_relation_targets(text).items():
+                for column, writes in groups.prisma_relation.get((_lower_first(model), relation), {}).items():
+                    related[(target, column)].extend(writes)
 
         def direct(model: str, name: str, mapped: str) -> list[StoredIdWrite]:
-            writes = groups.prisma.get(_lower_first(model), {}).get(name, [])
+            writes = groups.prisma.get(_lower_first(model), {}).get(name, []) + related.get((model, name), [])
             sql = groups.sql.get(tables.get(model, model).lower(), {})
             return writes + sql.get((mapped or name).lower(), [])
 
@@ -347,7 +357,8 @@ def declaration_findings(writes: Sequence[StoredIdWrite], candidates: Sequence[C
         if module in by_path and models:
             wanted[module] = by_path[module]
     for c in candidates:
-        if (c.language == "prisma" and (groups.prisma or groups.sql)) or (c.language == "sql" and groups.sql):
+        if (c.language == "prisma" and (groups.prisma or groups.prisma_relation or groups.sql)) \
+                or (c.language == "sql" and groups.sql):
             wanted[str(c.path)] = c
     out = []
     for candidate in sorted(wanted.values(), key=lambda c: c.relpath):

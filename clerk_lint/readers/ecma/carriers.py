@@ -15,6 +15,9 @@ from .imports import TRANSPARENT, text
 FALLBACKS = frozenset({"??", "||"})
 # `await Promise.all([a, b])` resolves to the array of their results, in order.
 ARRAY_COMBINATORS = frozenset({"Promise.all"})
+# Carriers stacked deeper than this are not followed: real code chains a few fallbacks, and each
+# step up the tree costs (a parent is found from the root), so hostile input stays linear.
+MAX_STEPS = 24
 
 
 def _position(array: ts.Node, node: ts.Node) -> Optional[int]:
@@ -34,7 +37,7 @@ def carried(top: ts.Node) -> tuple[ts.Node, tuple[str, ...]]:
     """(the outermost expression still holding `top`'s value, where in it: `.0` per array
     position, outermost first). Iterative: expressions nest arbitrarily deep."""
     node, index = top, ()
-    while True:
+    for _ in range(MAX_STEPS):
         parent = node.parent
         if parent is None:
             return node, index
@@ -43,7 +46,7 @@ def carried(top: ts.Node) -> tuple[ts.Node, tuple[str, ...]]:
             pass
         elif kind == "binary_expression":
             operator = parent.child_by_field_name("operator")
-            op = text(operator) if operator is not None else ""
+            op = operator.type if operator is not None else ""  # the token's kind is its text
             if not (op in FALLBACKS or op == "&&" and parent.child_by_field_name("right") == node):
                 return node, index
         elif kind == "ternary_expression":
@@ -63,6 +66,7 @@ def carried(top: ts.Node) -> tuple[ts.Node, tuple[str, ...]]:
         else:
             return node, index
         node = parent
+    return node, index
 
 
 def split(path: tuple[str, ...], index: tuple[str, ...]) -> Optional[tuple[tuple[str, ...], tuple[str, ...]]]:

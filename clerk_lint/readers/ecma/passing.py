@@ -53,25 +53,34 @@ def _position(arguments: ts.Node, node: ts.Node) -> int:
 
 
 class Imported:
-    """The app-module imports of a file: local definition id -> (target module, export name)."""
+    """The app-module imports of a file: local definition id -> (target module, export name).
+    Specifiers are resolved when a Clerk value meets the name (most files pass none on)."""
 
     def __init__(self, imports: list[ImportDecl], resolve: Callable[[str], Optional[str]], is_clerk):
-        self.by_local: dict[int, tuple[str, str]] = {}
+        self._resolve = resolve
+        self._targets: dict[str, Optional[str]] = {}
+        self._names: dict[int, tuple[str, str]] = {}  # local id -> (specifier, export name)
         for decl in imports:
             if decl.type_only or decl.kind == "reexport" or is_clerk(decl.source):
                 continue
-            target = resolve(decl.source)
-            if target is None:
-                continue
             for name in decl.names:
                 if name.local is not None and not name.is_type:
-                    self.by_local[name.local.id] = (target, name.imported)
+                    self._names[name.local.id] = (decl.source, name.imported)
+
+    def local(self, definition_id: int) -> Optional[tuple[str, str]]:
+        found = self._names.get(definition_id)
+        if found is None:
+            return None
+        if found[0] not in self._targets:
+            self._targets[found[0]] = self._resolve(found[0])
+        target = self._targets[found[0]]
+        return (target, found[1]) if target is not None else None
 
     def of(self, ident: Optional[ts.Node], scopes: ScopeIndex) -> Optional[tuple[str, str]]:
         if ident is None or ident.type != "identifier":
             return None
         target = scopes.resolve(ident)
-        return self.by_local.get(target.id) if target is not None else None
+        return self.local(target.id) if target is not None else None
 
 
 def argument_pass(top: ts.Node, value: Origin, imported: Imported, scopes: ScopeIndex,
@@ -80,7 +89,7 @@ def argument_pass(top: ts.Node, value: Origin, imported: Imported, scopes: Scope
     object argument) of a function imported from the app. `through(call)`: the value as
     reached through this call (its via)."""
     node, path = carried(top)[0], []
-    while node.parent is not None:  # `f({ membership: m })`: the object holding it
+    while node.parent is not None and len(path) <= MAX_DEPTH:  # `f({ membership: m })`: the object holding it
         parent = node.parent
         if node.type == "shorthand_property_identifier" and parent.type == "object":
             path.insert(0, text(node))
@@ -94,7 +103,7 @@ def argument_pass(top: ts.Node, value: Origin, imported: Imported, scopes: Scope
         else:
             break
     parent = node.parent
-    if parent is None:
+    if parent is None or len(path) > MAX_DEPTH:
         return None
     if parent.type == "arguments" and parent.parent is not None and parent.parent.type == "call_expression":
         call = parent.parent
@@ -216,7 +225,7 @@ class ResolverMaps:
         found = self.imported.of(ident, self.scopes) if ident.type == "identifier" else None
         if found is None and ident.type == "shorthand_property_identifier":
             target = self.scopes.resolve(ident)
-            found = self.imported.by_local.get(target.id) if target is not None else None
+            found = self.imported.local(target.id) if target is not None else None
         if found is not None:
             self.passes.append(Pass(found[0], found[1], RESOLVERS, CONTEXT_PARAM, context))
             return

@@ -37,6 +37,7 @@ _PRISMA_READS = frozenset({"findFirst", "findFirstOrThrow", "findUnique", "findU
                            "count", "delete", "deleteMany", "update", "updateMany", "upsert", "aggregate"})
 _PRISMA_PAYLOADS = {"data": "write", "create": "write", "update": "write", "where": "filter"}
 _PRISMA_LOGIC = frozenset({"AND", "OR", "NOT"})
+_PRISMA_RELATION_OPS = frozenset({"connect", "connectOrCreate", "is", "isNot", "some", "every", "none"})
 _MAX_FILTER_DEPTH = 4
 _DRIZZLE_FILTERS = frozenset({"eq", "ne", "inArray"})
 _SQL_WRITES = frozenset({"insert", "upsert", "update"})
@@ -343,15 +344,24 @@ def _payload_target(obj: ts.Node, tables: _Tables) -> Optional[tuple[str, str, s
             return None
     # Prisma: { data: {...} } / { where: {...} } / upsert's { create, update } argument of db.post.create(...)
     nested = False  # inside a filter's `AND: [...]` / `OR` / `NOT` or a compound key `userId_postId: {...}`
+    relation = ""  # `author: { connect: { id } }`, `where: { author: { id } }`: the relation field
     for _ in range(_MAX_FILTER_DEPTH):
         pair = obj.parent.parent if obj.parent is not None and obj.parent.type == "array" else obj.parent
-        if pair is None or pair.type != "pair":
+        if pair is None or pair.type != "pair" or pair.parent is None or pair.parent.type != "object":
             return None
         key = _key(pair)
-        if key in _PRISMA_LOGIC or (key not in _PRISMA_PAYLOADS and "_" in key.strip("_")):
-            if pair.parent is None or pair.parent.type != "object":
-                return None
+        if key in _PRISMA_LOGIC or (key not in _PRISMA_PAYLOADS and _compound_key(key, obj)):
             obj, nested = pair.parent, True
+            continue
+        around = _enclosing_pair(pair.parent)
+        if key == "where" and around is not None and _key(around) == "connectOrCreate":
+            obj = pair.parent
+            continue
+        if key in _PRISMA_RELATION_OPS and not relation and around is not None and around.parent.type == "object":
+            relation, obj = _key(around), around.parent
+            continue
+        if key not in _PRISMA_PAYLOADS and not relation and pair.child_by_field_name("value") == obj:
+            relation, obj, nested = key, pair.parent, True  # where: { author: { id: userId } }
             continue
         if pair.child_by_field_name("value") != obj:
             return None
@@ -359,7 +369,7 @@ def _payload_target(obj: ts.Node, tables: _Tables) -> Optional[tuple[str, str, s
     else:
         return None
     mode = _PRISMA_PAYLOADS.get(key)
-    if nested and mode != "filter":
+    if nested and mode != "filter" and not (relation and key != "where" and mode == "write"):
         return None
     outer = pair.parent
     call = _call_of_argument(outer) if outer is not None and outer.type == "object" else None
@@ -371,7 +381,20 @@ def _payload_target(obj: ts.Node, tables: _Tables) -> Optional[tuple[str, str, s
     if receiver is None or receiver.type != "member_expression":
         return None
     model = text(receiver.child_by_field_name("property"))
-    return ("prisma", model, "", mode) if model and model[0].isalpha() else None
+    if not model or not model[0].isalpha():
+        return None
+    return ("prisma-relation", model, relation, mode) if relation else ("prisma", model, "", mode)
+
+
+def _enclosing_pair(obj: ts.Node) -> Optional[ts.Node]:
+    parent = obj.parent
+    return parent if parent is not None and parent.type == "pair" and parent.child_by_field_name("value") == obj else None
+
+
+def _compound_key(key: str, obj: ts.Node) -> bool:
+    """`memberId_teamId: { memberId, teamId }`: Prisma's name of a compound unique key."""
+    keys = [_key(p) for p in obj.named_children if p.type in ("pair", "shorthand_property_identifier")]
+    return len(keys) > 1 and sorted(key.split("_")) == sorted("_".join(keys).split("_"))
 
 
 def _drizzle_filter(call: ts.Node, value: ts.Node, tables: _Tables) -> Optional[tuple[str, str, str]]:

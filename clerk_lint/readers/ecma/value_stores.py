@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Optional
 
 import tree_sitter as ts
 
+from ...concepts import clerk_resources
 from .bindings import Origin, Use
 from .carriers import carried
 from .imports import TRANSPARENT, text
@@ -29,14 +30,17 @@ GLOBALS = frozenset({"window", "globalThis", "self", "global"})
 PARAMETER_NODES = frozenset({"formal_parameters", "required_parameter", "optional_parameter", "arrow_function"})
 FUNCTION_NODES = frozenset({"arrow_function", "function_expression", "function", "function_declaration",
                             "method_definition", "generator_function_declaration"})
-# Flags about loading state, not who is signed in: keeping them is no migration item.
-NOT_IDENTITY = frozenset({".isLoaded", ".isSignedIn"})
+# Values whose copy is a migration item: who is signed in and where (a plain field of a resource,
+# `user.fullName`, is data like any other and stays silent, as its read does).
+IDENTITY = frozenset({".userId", ".orgId", ".orgSlug", ".orgRole", ".orgPermissions", ".sessionId",
+                      ".sessionClaims", ".id", ".actor"})
 # Hono's handler context (`c.set` / `c.get`) and the request objects handlers decorate.
 CONTEXT_NAMES = frozenset({"c", "ctx", "context"})
 CONTEXT_TYPES = re.compile(r"\bContext\b")
 REQUEST_NAMES = frozenset({"req", "request"})
 REQUEST_TYPES = re.compile(r"\b(?:Request|FastifyRequest|WithAuthProp|RequireAuthProp|LooseAuthProp)\b")
 HONO_MODULE = "@hono/clerk-auth"
+MAX_NESTING = 16  # object literals deeper than this around a value are not followed (hostile input)
 # What @hono/clerk-auth's clerkMiddleware() sets on the context (`c.get("clerkAuth")`).
 HONO_KEYS = {
     ("context", "clerkAuth"): Origin(HONO_MODULE, "getAuth", ("()",)),
@@ -50,6 +54,17 @@ class Stored:
     place: str  # how the code names the place: `c.set("userId")`, `res.locals.userId`, `setProfile`
     key: Optional[tuple[str, str]] = None  # ("context" | "locals" | "request", name): read back elsewhere
     path: tuple[str, ...] = ()  # where the value sits in the object stored (`{ caller: { userId } }`)
+
+
+def _worth_keeping(value: Origin) -> bool:
+    """An identity value, or a whole Clerk object (the auth object, a user, a resource, an array of them)."""
+    if value.fields:
+        return True
+    last = value.path[-1] if value.path else ""
+    if last == "()" or last in IDENTITY:
+        return True
+    state = clerk_resources.state_of(value.module, value.export, value.path)
+    return isinstance(state, clerk_resources.TypeRef) and (state.array or clerk_resources.declared(state.name))
 
 
 def merged(held: Optional[Origin], path: tuple[str, ...], value: Origin) -> Origin:
@@ -74,7 +89,7 @@ def key_tokens(key: str) -> tuple[str, ...]:
         return (f'"{name}"', f"'{name}'")
     if kind == "locals":
         return (f"locals.{name}",)
-    return (f".{name}",)
+    return tuple(f"{param}.{name}" for param in sorted(REQUEST_NAMES))  # reads on `req` / `request`
 
 
 def _is_param(definition: Optional[ts.Node]) -> bool:
@@ -147,11 +162,9 @@ class Stores:
         if value is None or use.top is None or use.jsx is not None or use.reexport or value.context is not None \
                 or value.app or value.wrapper is not None and not use.steps:
             return None
-        if value.path and value.path[-1] in NOT_IDENTITY:
-            return None
         holder, _ = carried(use.top)
         node, path = holder, []
-        while node.parent is not None:  # `{ userId }`, `{ id: user.id }`: an object holding it
+        while node.parent is not None and len(path) <= MAX_NESTING:  # `{ userId }`, `{ id: user.id }`
             parent = node.parent
             if node.type == "shorthand_property_identifier" and parent.type == "object":
                 path.insert(0, text(node))
@@ -169,13 +182,15 @@ class Stores:
                 break
         parent = node.parent
         found = None
-        if parent is None:
+        if parent is None or len(path) > MAX_NESTING:
             return None
         if parent.type == "arguments" and parent.parent is not None and parent.parent.type == "call_expression":
             found = self._call_sink(parent.parent, parent, node, bool(path))
         elif parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
             found = self._assignment_sink(parent)
-        return Stored(found.node, found.place, found.key, tuple(path)) if found is not None else None
+        if found is None or not _worth_keeping(value):
+            return None
+        return Stored(found.node, found.place, found.key, tuple(path))
 
     def _clerk_bound(self, ident: Optional[ts.Node]) -> bool:
         target = self.scopes.resolve(ident) if ident is not None and ident.type == "identifier" else None
@@ -229,6 +244,8 @@ class Stores:
                 return Stored(assignment, text(left), ("locals", ops[1][1:]))
             if len(ops) == 1 and _request_param(target):
                 return Stored(assignment, text(left), ("request", ops[0][1:]))
+            if len(ops) == 2 and ops[0] == ".session" and _request_param(target):
+                return Stored(assignment, text(left))  # express-session: kept across requests
             return None
         if target is None and text(root) in GLOBALS or target is not None and _module_level(target) \
                 and target.id not in self.bound:
@@ -241,6 +258,8 @@ def reads(root: ts.Node, scopes: ScopeIndex, keys: dict[str, Origin],
     """(the read expression, the value it gives, how the code names it) for each read of a
     request-scoped key on a handler's parameter: `c.get("userId")`, `res.locals.userId`, `req.userId`.
     `skip`: nodes that are writes (the left side of an assignment is not a read)."""
+    if not keys:
+        return
     context = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("context:")}
     locals_ = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("locals:")}
     request = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("request:")}
