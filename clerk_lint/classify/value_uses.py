@@ -72,8 +72,7 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
             out.append(classifier.finding(rule, passed.node, symbol=passed.member, module=module, detail=passed.owner,
                                           details=(("type", passed.owner), ("member", passed.member)),
                                           via=use.origin.via, related=use.origin.related))
-    read = value_reads.field_read(use)
-    if read is not None and (existing is None or existing.code != FIELD_RULE):
+    for read in value_reads.field_reads(use):
         counterpart = clerk_fields.counterpart(read.owner, read.field) or ""
         symbol = f"{read.owner}.{read.field}"
         out.append(classifier.finding(catalog.rule(FIELD_RULE), read.node, symbol=symbol, module=module,

@@ -22,7 +22,7 @@ from ...classify.classifier import Classifier
 from ... import time_budget
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from .exports import ModuleSummary, SummaryBuilder
-from . import framework_reads, nuxt, passing, pieces, value_stores
+from . import framework_reads, nuxt, passing, payload_fields, pieces, value_stores
 from ...classify.value_uses import context_finding, read_finding, store_finding
 from .imports import find_imports, text
 from .parse import parse
@@ -113,7 +113,10 @@ def _payload_findings(result: FileAnalysis, lang: str, root: ts.Node, relpath: s
         return (where.line, where.column) in helper_spans
 
     verified = any(f.code == "CLK601" for f in result.findings)
-    result.findings.extend(webhook_payloads.findings(lang, root, relpath, data, catalog, classifier, taken, verified))
+    branches: list[ts.Node] = []
+    result.findings.extend(webhook_payloads.findings(lang, root, relpath, data, catalog, classifier, taken, verified,
+                                                     branches))
+    result.findings.extend(payload_fields.findings(lang, root, branches, catalog, classifier))
 
 
 def _carried_findings(result: FileAnalysis, root: ts.Node, data: bytes, catalog: Catalog,
@@ -366,6 +369,7 @@ def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, cata
             result.findings = env_checks.drop_nested_reads(result.findings)
             if not other_svix:
                 _payload_findings(result, lang, root, relpath, data, catalog, classifier)
+                result.findings = merge_field_reads(result.findings)
             _carried_findings(result, root, data, catalog, classifier)
         result.id_writes = stored_ids.id_writes([], imports, context.resolve if context is not None else None, relpath,
                                                 lambda node: locate(node).line, root, data, _handled_events(result))
