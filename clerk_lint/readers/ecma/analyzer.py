@@ -19,9 +19,10 @@ from .bindings import Origin, Resolver, Use, value_of
 from ...concepts.catalog import Catalog, is_clerk_module
 from ...discover.kinds import Candidate
 from ...classify.classifier import Classifier
+from ... import time_budget
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from .exports import ModuleSummary, SummaryBuilder
-from . import framework_reads, payload_fields, nuxt, passing, value_stores
+from . import framework_reads, nuxt, passing, payload_fields, pieces, value_stores
 from ...classify.value_uses import context_finding, read_finding, store_finding
 from .imports import find_imports, text
 from .parse import parse
@@ -86,6 +87,7 @@ def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Clas
                     continue
             check = QUERY_CHECKS[rule.query]
             for node in found.get(rule.query.split(".", 1)[1], []):
+                time_budget.check()
                 hit = check(node, catalog)
                 if not hit:
                     continue
@@ -282,8 +284,13 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
     auto = nuxt.auto_import_line(Path(candidate.path) if candidate.path is not None else None, source.data, catalog)
     if context is None and not sdks and not auto and not MARKERS.search(source.data):
         return FileAnalysis()
-    locate = LineIndex(source).locator(candidate.relpath)
+    index = LineIndex(source)
+    locate = index.locator(candidate.relpath)
     data = source.data
+    if len(data) > pieces.WHOLE_LIMIT:  # one tree would take gigabytes
+        return pieces.analyze_in_pieces(data, candidate.relpath, candidate.language, catalog,
+                                        lambda start, end: index.location(candidate.relpath, start, end), analyze_js,
+                                        context=context, sdks=sdks)
     if auto:
         limit, base, synthetic = len(data), locate, Location(candidate.relpath, 0, 0, 0, 0, "")
         data += b"\n;" + auto.encode("utf-8") + b"\n"
@@ -301,8 +308,18 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                sdks: frozenset[str] = frozenset(), astro_global: bool = False) -> FileAnalysis:
     """`sdks`: the Clerk framework SDKs the file's package depends on (project_sdks), whose
     auth reads through framework objects are looked for; `astro_global`: the code is `.astro`
-    frontmatter, where `Astro` is in scope."""
+    frontmatter, where `Astro` is in scope. A file over the time budget keeps what was found."""
     result = FileAnalysis()
+    try:
+        return _analyze_js(result, data, relpath, lang, catalog, locate, context, sdks, astro_global)
+    except time_budget.OverBudget:
+        result.problems.append(FileProblem(relpath, time_budget.reason(), time_budget.KIND, partial=True))
+        return result
+
+
+def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, catalog: Catalog,
+                locate: Callable[[ts.Node], Location], context: Optional[ModuleContext],
+                sdks: frozenset[str], astro_global: bool) -> FileAnalysis:
     tree = parse(data, lang)
     root = tree.root_node
     if root.has_error:
@@ -394,6 +411,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
 
     def classify(found: list) -> None:
         for use in found:
+            time_budget.check()
             if use.origin.app or use.origin.context is not None:
                 continue  # an app namespace or a tRPC builder itself: its members and callbacks are the uses
             finding = classifier.use_finding(use)
@@ -472,6 +490,8 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         result.findings.extend(error_shapes.findings(root, data, result.findings, error_finding,
                                                      lambda node: classifier.locate(node).line))
     _carried_findings(result, root, data, catalog, classifier)
+    typed_events = frozenset(f.detail("event") or "" for f in result.findings if f.code == "CLK602") - {""}
     result.id_writes = stored_ids.id_writes(uses + read_uses, imports, context.resolve if context is not None else None,
-                                            relpath, lambda node: locate(node).line, root, data, _handled_events(result))
+                                            relpath, lambda node: locate(node).line, root, data, _handled_events(result),
+                                            typed_events)
     return result

@@ -38,14 +38,14 @@ from typing import Callable, Optional
 from ...concepts.catalog import Catalog, Rule, is_clerk_module
 from ...classify.classifier import Classifier
 from ...discover.kinds import Candidate
-from ...findings import FileAnalysis, Finding, Location
+from ...findings import FileAnalysis, FileProblem, Finding, Location
 from ..ecma.analyzer import MARKERS, analyze_js
 from ..ecma.imports import NAMESPACE, find_imports, text
 from ..ecma.parse import parse
 from ...discover.project_sdks import may_read_framework_auth
 from ..source import LineIndex, SourceText
 from .blocks import (Block, TagNode, blank_outside, astro_blocks, comment_spans, elements, svelte_blocks,
-    vue_blocks)
+                     unclosed_reason, vue_blocks)
 from .template_code import overlay, overlay_braces
 from .template_tags import Tag, tag_candidates, tag_spellings, template_tags
 from ..ecma.nuxt import NuxtClerk, nuxt_clerk_for
@@ -146,6 +146,9 @@ class SfcAnalysis:
         analysis = analyze_js(padded, self.relpath, blocks[0].lang, self.catalog, self.locate,
                               sdks=sdks, astro_global=astro_global)
         self.result.findings.extend(f for f in analysis.findings if f.location.line > 0)
+        unclosed = unclosed_reason(self.data, blocks, "frontmatter" if astro_global else "script")
+        if unclosed:  # first: its reason leads the file's one report
+            self.result.problems.append(FileProblem(self.relpath, unclosed, "parse-partial", partial=True))
         self.result.problems.extend(analysis.problems)
 
     def tag_finding(self, module: str, export: str, tag: Tag) -> None:
