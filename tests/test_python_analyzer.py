@@ -390,7 +390,7 @@ def test_syntax_error_falls_back_to_imports_and_is_marked_partial(tmp_path):
 
         print "python 2"
     """)
-    assert codes(result) == [(2, "CLK800"), (3, "CLK840")]  # svix beside Clerk's SDK: the webhook's import
+    assert codes(result) == [(2, "CLK800"), (3, "CLK840")]  # svix beside the Clerk SDK: its webhook import
     [problem] = [p for p in result.problems if p.path == "mod.py"]
     assert problem.kind == "parse-partial" and problem.partial and "line 5" in problem.reason
 

@@ -14,7 +14,9 @@ from .classifier import Classifier
 ROLE_CHECK_RULE, ROLE_KEY_RULE = "CLK510", "CLK509"
 FIELD_RULE, PAYLOAD_RULE, TOKEN_RULE = "CLK240", "CLK241", "CLK242"
 MERGED_RULES = frozenset({FIELD_RULE, PAYLOAD_RULE})
-TOKEN_CALL_RULES = frozenset({"CLK503", "CLK504"})
+# Findings that already name where a token goes on their line: its getToken() call, or its
+# copy into state / a store (CLK512).
+TOKEN_CALL_RULES = frozenset({"CLK503", "CLK504", "CLK512"})
 
 
 def _span(location: Location) -> tuple:
@@ -106,7 +108,7 @@ def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:
     """One field finding per rule and line: `${u.firstName} ${u.lastName}` is one line to
     rewrite. The first keeps its span and names every field of the line."""
     findings = list(findings)
-    # A token sent on the line of its own getToken() call is that call's finding already.
+    # A token sent on the line of its own getToken() call or of its copy into state is that finding already.
     token_lines = {(f.location.path, f.location.line) for f in findings if f.code in TOKEN_CALL_RULES}
     out: list[Finding] = []
     first: dict[tuple[str, int], int] = {}

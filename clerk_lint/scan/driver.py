@@ -92,7 +92,7 @@ def _stored_id_columns(writes: list, candidates: list[Candidate], catalog: Catal
 def _config_problems(project, js_family: list[Candidate]) -> list[FileProblem]:
     """tsconfig problems met while resolving (an `extends` cycle), by the config's path under its root."""
     try:
-        found = project.resolver.config_problems()
+        found = project.config_problems()
     except Exception as exc:  # a bug here must not cost the findings of the scan
         return [internal_error(".", exc, " reading tsconfig files")]
     roots = sorted({os.path.abspath(c.root) for c in js_family}, key=len, reverse=True)
