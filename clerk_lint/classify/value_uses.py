@@ -14,6 +14,7 @@ from .classifier import Classifier
 ROLE_CHECK_RULE, ROLE_KEY_RULE = "CLK510", "CLK509"
 FIELD_RULE, PAYLOAD_RULE, TOKEN_RULE = "CLK240", "CLK241", "CLK242"
 MERGED_RULES = frozenset({FIELD_RULE, PAYLOAD_RULE})
+STATE_RULE = "CLK243"  # client auth-state reads: `if (!isLoaded || !userLoaded)` is one line to rewrite
 TOKEN_CALL_RULES = frozenset({"CLK503", "CLK504"})
 
 
@@ -104,7 +105,7 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
 
 
 def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:
-    """One field finding per rule and line: `${u.firstName} ${u.lastName}` is one line to
+    """One field (or auth-state, CLK243) finding per rule and line: `${u.firstName} ${u.lastName}` is one line to
     rewrite. The first keeps its span and names every field of the line."""
     findings = list(findings)
     # A token sent on the line of its own getToken() call is that call's finding already.
@@ -114,10 +115,14 @@ def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:
     for finding in findings:
         if finding.code == TOKEN_RULE and (finding.location.path, finding.location.line) in token_lines:
             continue
+        key = (finding.code, finding.location.path, finding.location.line)
+        if finding.code == STATE_RULE and key not in first:
+            first[key] = len(out)
+        elif finding.code == STATE_RULE:
+            continue
         if finding.code not in MERGED_RULES:
             out.append(finding)
             continue
-        key = (finding.code, finding.location.path, finding.location.line)
         if key not in first:
             first[key] = len(out)
             out.append(finding)
