@@ -104,6 +104,12 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
     return out
 
 
+def listed_only(finding: Finding, use: Use) -> bool:
+    """An auth-state read that only names the value in a React hook's dependency list: the
+    reads inside the hook are the ones reported."""
+    return finding.code == STATE_RULE and value_reads.in_dependency_list(use.ref)
+
+
 def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:
     """One field (or auth-state, CLK243) finding per rule and line: `${u.firstName} ${u.lastName}` is one line to
     rewrite. The first keeps its span and names every field of the line."""

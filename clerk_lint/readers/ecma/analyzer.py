@@ -11,7 +11,7 @@ import tree_sitter as ts
 from . import (carried_ids, clerk_arguments, config_checks, env_checks, env_schema, error_shapes, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
     webhook_payloads)
 from .value_flow import ValueFlow, annotated_seeds
-from ...classify.value_uses import drop_covered_role_keys, merge_field_reads, value_findings
+from ...classify.value_uses import drop_covered_role_keys, listed_only, merge_field_reads, value_findings
 from ...concepts.clerk_ids import CARRY_RULE
 from ...concepts.secret_literals import may_hold_secret_literal
 from ...concepts.webhook_events import is_svix_module, svix_serves_clerk
@@ -393,6 +393,8 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
             if use.origin.app or use.origin.context is not None:
                 continue  # an app namespace or a tRPC builder itself: its members and callbacks are the uses
             finding = classifier.use_finding(use)
+            if finding is not None and listed_only(finding, use):
+                finding = None
             if finding is not None:
                 result.findings.append(finding)
                 # A read of a bound value does not stand for it: a wrapper returning it wraps the call.
