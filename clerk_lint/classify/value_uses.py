@@ -46,6 +46,23 @@ def _call_options(call_node) -> tuple:
     return tuple(out)
 
 
+def _inline_read(classifier: Classifier, use: Use, existing: Optional[Finding]) -> Optional[Finding]:
+    """`getAuth(req)\n    .userId`: a read written on the call (reported with the call) that sits on
+    a line of its own gets the read rule there too, the line a migration edits."""
+    origin = use.origin
+    if existing is None or not origin.direct or len(use.steps) < 2 or use.steps[0].op != "()" \
+            or not use.steps[1].op.startswith("."):
+        return None
+    chain = use.prefix_chain(2)
+    rule = classifier.catalog.rule_for_chain(origin.module, chain, frozenset())
+    member = use.steps[1].node.child_by_field_name("property") if use.steps[1].node.type == "member_expression" else None
+    if rule is None or not rule.after_binding or member is None \
+            or member.start_point[0] + 1 == existing.location.line:
+        return None
+    return classifier.finding(rule, member, symbol=chain, module=origin.module, detail="", details=(),
+                              via=origin.via, related=origin.related)
+
+
 def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding],
                    covered: list[Location]) -> list[Finding]:
     """New findings for one use; `existing` is the finding the use already produced, whose
@@ -66,6 +83,9 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
         if _span(finding.location) not in taken:
             taken.add(_span(finding.location))
             out.append(finding)
+    inline = _inline_read(classifier, use, existing)
+    if inline is not None:
+        out.append(inline)
     passed = value_flow.handed_on(use)
     if passed is not None and existing is None:
         rule = catalog.rule_for_member(module, passed.owner, passed.member, "reference")
