@@ -23,7 +23,7 @@ from ...findings import FileAnalysis, FileProblem, Finding, Location
 from .exports import ModuleSummary, SummaryBuilder
 from . import framework_reads, nuxt, passing, value_stores
 from ...classify.value_uses import context_finding, read_finding, store_finding
-from .imports import find_imports, text
+from .imports import TRANSPARENT, find_imports, text
 from .parse import parse
 from ..prefilter import JS_MARKERS
 from ...discover.project_sdks import may_read_framework_auth
@@ -203,6 +203,15 @@ def _store_keys(data: bytes, context: Optional[ModuleContext], sdks: frozenset[s
     return keys
 
 
+def _destructured(node) -> bool:
+    """`const { userId } = req.auth`: the value taken apart into named fields where it is read."""
+    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
+        node = node.parent
+    parent = node.parent if node is not None else None
+    pattern = parent.child_by_field_name("name") if parent is not None and parent.type == "variable_declarator" else None
+    return pattern is not None and pattern.type == "object_pattern" and parent.child_by_field_name("value") == node
+
+
 def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Classifier, keys: dict[str, Origin],
                 result: FileAnalysis, role_comparisons: list) -> tuple[dict[str, Origin], list]:
     """Clerk values the file keeps (CLK512) and request-scoped copies it reads back (CLK513 or
@@ -240,7 +249,9 @@ def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Class
         if not origin.fields:
             use.destructured = True  # `c.get("userId")` reads what was stored: a read of userId
         finding = classifier.use_finding(use)
-        if finding is None and not origin.fields:
+        if finding is None and (not origin.fields or not use.steps and _destructured(use.top)):
+            # an object stored whole and taken here whole (`const { userId } = req.auth`): the read
+            # of the place is the line to change; a field read off it (`req.auth.userId`) is its own
             finding = read_finding(classifier, node, place, origin)
         report(use, finding)
         derived = {ident.id: (ident, o) for ident, o in resolver._derived(use) if ident.id not in resolver.bound}
