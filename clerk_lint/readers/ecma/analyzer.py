@@ -8,7 +8,7 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import (carried_ids, clerk_arguments, config_checks, env_checks, env_schema, error_shapes, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
+from . import (carried_ids, clerk_arguments, config_checks, env_checks, env_schema, error_shapes, role_keys, schema_checks, stored_ids, trpc_context, type_uses, verified_tokens,
     webhook_payloads)
 from .value_flow import ValueFlow, annotated_seeds
 from ...classify.value_uses import drop_covered_role_keys, listed_only, merge_field_reads, value_findings
@@ -351,7 +351,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     store_keys = _store_keys(data, context, sdks, clerk_imports)
     incoming = context.incoming() if context is not None else []
     if not clerk_imports and not local_seeds and not local_reexports and not roots and not type_contexts \
-            and not store_keys and not incoming:
+            and not store_keys and not incoming and not verified_tokens.may_verify(data):
         if MARKERS.search(data):
             classifier = Classifier(catalog, locate)
             result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
@@ -378,6 +378,9 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     for ident, origin in local_seeds:
         if scopes.is_definition(ident):
             seeds[ident.id] = (ident, origin)
+    if verified_tokens.may_verify(data):  # `jwt.verify(token, process.env.CLERK_PEM_PUBLIC_KEY)`
+        for ident_id, seed in verified_tokens.seeds(root, imports, scopes).items():
+            seeds.setdefault(ident_id, seed)
     type_imports = {n.local.text: (d.source, n.imported) for d in clerk_imports for n in d.names
                      if n.local is not None and n.imported != "*"}
     for ident_id, seed in annotated_seeds(lang, root, type_imports, scopes).items():
