@@ -127,6 +127,9 @@ def _selection_options(command):
 @click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
               help="Skip (and report) files larger than this many bytes.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root.")
+@click.option("--file-time-budget", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="Stop analysing a file after this many seconds and report it as partly scanned, keeping its "
+                   "findings so far (0: no limit).")
 @click.option("--no-default-excludes", is_flag=True, help=NO_DEFAULT_EXCLUDES_HELP)
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when stdout is a terminal).")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path),
@@ -174,9 +177,7 @@ def _scan_and_write(settings: dict, fmt, output, color, baseline_file, diff_ref,
     use_color = color if color is not None else (fmt == "text" and not output and color_wanted(sys.stdout))
     with progress.phase("writing the report"):
         write_output(render(fmt, result, catalog, color=use_color, hidden=hidden), output)
-    for problem in result.problems:  # after the report: a failed write stays a one-line error
-        line = printable(f"{problem.path}: {problem.reason}").replace("\r", "\\r").replace("\n", "\\n")
-        click.echo(f"clerk-lint: warning: {line}", err=True)
+    _warn_problems(result.problems)  # after the report: a failed write stays a one-line error
     if fmt != "sarif" and any(hidden.values()):
         click.echo("clerk-lint: not shown: " + ", ".join(f"{n} {why}" for why, n in hidden.items() if n), err=True)
     threshold = difficulty_rank(fail_on)
@@ -210,7 +211,7 @@ def _settings(ctx: click.Context) -> tuple[dict, Config]:
     except ConfigError as exc:
         raise FatalError(str(exc)) from None
     for name in ("include", "exclude", "select", "ignore", "fail_on", "fail_on_informational", "max_file_size",
-                 "follow_symlinks"):
+                 "file_time_budget", "follow_symlinks"):
         value = getattr(cfg, name)
         if name in params and value is not None and ctx.get_parameter_source(name) is ParameterSource.DEFAULT:
             params[name] = value
@@ -228,6 +229,7 @@ def _run(settings: dict):
     options = ScanOptions(include=tuple(settings["include"]), exclude=tuple(settings["exclude"]),
                           max_bytes=settings["max_file_size"], follow_symlinks=settings["follow_symlinks"],
                           jobs=settings.get("jobs"), cache_dir=settings.get("cache_dir"),
+                          file_time_budget=settings.get("file_time_budget", 10.0) or None,
                           default_excludes=not settings.get("no_default_excludes", False))
     select, ignore = split_selectors(settings["select"]), split_selectors(settings["ignore"])
     try:
@@ -243,11 +245,17 @@ def _run(settings: dict):
         click.echo(f"clerk-lint: note: {_one_line(root)} is ignored by an enclosing repository's ignore "
                    "rules; scanned anyway (ignore files inside it still apply)", err=True)
     if result.nothing_scanned:
+        _warn_problems(result.problems)  # the reasons, before the one error line
         raise FatalError(_one_line(result.nothing_scanned))
     if result.ignore_note():
         click.echo(f"clerk-lint: note: {result.ignore_note()}", err=True)
     result.findings = select_findings(result.findings, select, ignore)
     return catalog, result
+
+
+def _warn_problems(problems) -> None:
+    for problem in problems:
+        click.echo(f"clerk-lint: warning: {_one_line(f'{problem.path}: {problem.reason}')}", err=True)
 
 
 def _one_line(text: str) -> str:
@@ -263,6 +271,9 @@ def _one_line(text: str) -> str:
 @click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
               help="Skip (and report) files larger than this many bytes.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root.")
+@click.option("--file-time-budget", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="Stop analysing a file after this many seconds and report it as partly scanned, keeping its "
+                   "findings so far (0: no limit).")
 @click.option("--no-default-excludes", is_flag=True, help=NO_DEFAULT_EXCLUDES_HELP)
 @_selection_options
 @_quiet_option
@@ -312,13 +323,15 @@ def explain(code: str) -> None:
 
 
 def _scan_options(command):
-    """--include / --exclude / --max-file-size / --follow-symlinks, as `scan` has them."""
+    """--include / --exclude / --max-file-size / --follow-symlinks / --file-time-budget, as `scan` has them."""
     for option in reversed([
         click.option("--include", multiple=True, help="Only scan files matching this gitignore-style glob (repeatable)."),
         click.option("--exclude", multiple=True, help="Skip files matching this gitignore-style glob (repeatable)."),
         click.option("--max-file-size", type=click.IntRange(min=1), default=2_000_000, show_default=True,
                      help="Skip (and report) files larger than this many bytes."),
         click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned root."),
+        click.option("--file-time-budget", type=click.FloatRange(min=0), default=10.0, show_default=True,
+                     help="Stop analysing a file after this many seconds and report it as partly scanned (0: no limit)."),
         click.option("--no-default-excludes", is_flag=True, help=NO_DEFAULT_EXCLUDES_HELP),
     ]):
         command = option(command)
@@ -354,11 +367,18 @@ def plan_command(ctx, paths, fmt, output, mau, pricing_file, **_) -> None:
     except (ModelError, ValueError, TypeError) as exc:
         where = f"{cfg.path}: [plan]: " if cfg.path and (overrides or config_mau is not None) else ""
         raise FatalError(f"{where}{exc}") from None
-    with _showing_progress(settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .resolve.app_database import find_database
+
+    with _showing_progress(settings), ThreadPoolExecutor(max_workers=1) as pool:
+        # Which database the app runs (for the open questions) is read beside the scan: the scan's
+        # workers keep the cores busy while this mostly waits on the file system.
+        database = pool.submit(find_database, list(paths) or [Path(".")])
         catalog, result = _run(settings)
         result = dataclasses.replace(result, findings=[f for f in result.findings if not f.suppression])
         with progress.phase("building the plan"):
-            plan = build_plan(result, catalog, params, mau=mau, pricing=pricing, roots=list(paths) or [Path(".")])
+            plan = build_plan(result, catalog, params, mau=mau, pricing=pricing, database=database.result())
         with progress.phase("writing the plan"):
             if fmt == "html":
                 from .report.html import render_plan

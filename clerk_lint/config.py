@@ -18,6 +18,7 @@ Keys (in `.clerk-lint.toml` at the top level, in pyproject.toml under `[tool.cle
     fail-on-informational = false     # informational rules (CLK726) count for fail-on too
     baseline = "clerk-lint-baseline.json"   # relative to the config file's folder
     max-file-size = 1000000           # bytes
+    file-time-budget = 10             # seconds per file, 0: no limit
     follow-symlinks = false
 
     [tool.clerk-lint.plan]            # (`[plan]` in .clerk-lint.toml) passed through as a
@@ -51,7 +52,7 @@ SECTION = "[tool.clerk-lint]"
 
 _STRING_LISTS = ("include", "exclude", "select", "ignore")
 KNOWN_KEYS = ("include", "exclude", "select", "ignore", "fail-on", "fail-on-informational", "baseline",
-              "max-file-size", "follow-symlinks", "plan")
+              "max-file-size", "file-time-budget", "follow-symlinks", "plan")
 
 
 class ConfigError(Exception):
@@ -69,6 +70,7 @@ class Config:
     fail_on_informational: Optional[bool] = None
     baseline: Optional[Path] = None  # resolved against the config file's folder
     max_file_size: Optional[int] = None
+    file_time_budget: Optional[float] = None
     follow_symlinks: Optional[bool] = None
     plan: dict[str, Any] = field(default_factory=dict)
 
@@ -127,6 +129,10 @@ def parse(path: Path, table: dict) -> Config:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{where}: 'max-file-size' must be a positive integer (bytes)")
             values[attr] = value
+        elif key == "file-time-budget":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(f"{where}: 'file-time-budget' must be a number of seconds (0: no limit)")
+            values[attr] = float(value)
         elif key in ("follow-symlinks", "fail-on-informational"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: '{key}' must be true or false")

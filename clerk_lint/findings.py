@@ -88,7 +88,7 @@ class FileProblem:
 
     path: str
     reason: str
-    kind: str  # unreadable | binary | too-large | decode | parse-partial | skipped
+    kind: str  # unreadable | binary | too-large | decode | parse-partial | time-limit | skipped | config | internal-error
     partial: bool = False  # True when the file was still scanned as far as possible
 
     def sort_key(self) -> tuple:

@@ -65,6 +65,7 @@ ignore = ["CLK0"]
 fail-on = "moderate"
 baseline = "ci/baseline.json"
 max-file-size = 5000
+file-time-budget = 2.5
 follow-symlinks = true
 
 [tool.clerk-lint.plan]
@@ -76,6 +77,7 @@ team = { size = 3 }
     assert c.include == ("app/**",) and c.exclude == ("**/*.test.ts",)
     assert c.select == ("CLK2", "CLK301") and c.ignore == ("CLK0",)
     assert c.fail_on == "moderate" and c.max_file_size == 5000 and c.follow_symlinks is True
+    assert c.file_time_budget == 2.5
     assert c.baseline == tmp_path / "ci/baseline.json"
     assert c.plan == {"hourly-rate": 120, "team": {"size": 3}}
 
@@ -86,6 +88,7 @@ team = { size = 3 }
     ("fail-on = 'severe'\n", "'fail-on' must be one of"),
     ("select = 'CLK2'\n", "'select' must be a list of strings"),
     ("max-file-size = 0\n", "'max-file-size' must be a positive integer"),
+    ("file-time-budget = -1\n", "'file-time-budget' must be a number of seconds"),
     ("follow-symlinks = 'yes'\n", "'follow-symlinks' must be true or false"),
     ("plan = 3\n", "'plan' must be a table"),
 ])

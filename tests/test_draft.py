@@ -26,6 +26,7 @@ from clerk_lint.draft import DraftError, build_draft, detect, write_draft
 from clerk_lint.draft.packages import NPM_INSTALL_FLAGS, PACKAGES, TYPECHECK_ONLY
 from clerk_lint.draft.client_ts import CLIENT_PLUGINS
 from clerk_lint.plan.facts import better_auth_plugins, collect
+from clerk_lint.readers.formats.jsonc import loads_jsonc
 from clerk_lint.scan.driver import run_scan
 from cli_helpers import write
 
@@ -231,8 +232,8 @@ def ts_env(tmp_path_factory) -> Path:
         proc = subprocess.run([NPM, "install", *NPM_INSTALL_FLAGS], cwd=building, capture_output=True, text=True,
                               timeout=1200)
         assert proc.returncode == 0, f"npm install failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-        cached.parent.mkdir(parents=True, exist_ok=True)
         try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
             shutil.copytree(building, cached.with_name(cached.name + f".tmp{os.getpid()}"), symlinks=True)
             os.replace(cached.with_name(cached.name + f".tmp{os.getpid()}"), cached)
         except OSError:  # another session finished first, or the cache is read-only: use this install
@@ -282,23 +283,72 @@ TSCONFIG = {
 }
 
 
+# Each draft is checked under its app's own compilerOptions plus these (real apps turn them on; the
+# drafts must not be what breaks their build).
+FORCED = {"strict": True, "noUncheckedIndexedAccess": True, "exactOptionalPropertyTypes": True}
+# Flags where `true` only adds checks: a draft that passes with every app's `true`s passes with any one
+# app's, so one program per module system checks all the apps that share it.
+STRICTER = {"strict", "noImplicitAny", "strictNullChecks", "strictFunctionTypes", "strictBindCallApply",
+            "strictPropertyInitialization", "noImplicitThis", "useUnknownInCatchVariables", "alwaysStrict",
+            "noUnusedLocals", "noUnusedParameters", "exactOptionalPropertyTypes", "noImplicitReturns",
+            "noFallthroughCasesInSwitch", "noUncheckedIndexedAccess", "noImplicitOverride",
+            "noPropertyAccessFromIndexSignature", "verbatimModuleSyntax", "isolatedModules",
+            "forceConsistentCasingInFileNames", "esModuleInterop", "resolveJsonModule"}
+
+
+def _app_options(root: Path) -> tuple[dict, str]:
+    """(the app's own compilerOptions, its package.json "type"); `extends` of packages not installed
+    here (astro, expo, .nuxt) are not followed."""
+    found = []
+    for name in ("tsconfig.json", "package.json"):
+        try:
+            data = loads_jsonc((root / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        found.append(data if isinstance(data, dict) else {})
+    options = found[0].get("compilerOptions") if isinstance(found[0].get("compilerOptions"), dict) else {}
+    return options, str(found[1].get("type", ""))
+
+
+def _module_system(options: dict) -> str:
+    resolution = str(options.get("moduleResolution", "")).lower()
+    return "nodenext" if resolution in ("node16", "nodenext") else "bundler"
+
+
 @pytest.fixture(scope="session")
 def tsc_errors(ts_env, drafts, projects) -> dict[str, list[str]]:
-    """Write every draft under drafts/<name>/ and run `npx tsc --noEmit` once over all of them."""
+    """Write every draft under drafts/<name>/ and run `tsc --noEmit` once per module system over them."""
     target = ts_env / "drafts"
     shutil.rmtree(target, ignore_errors=True)
     copied: dict[str, set[str]] = {}
+    groups: dict[str, list[str]] = {}
+    strict: dict[str, dict] = {}
     for name, files in drafts.items():
         write_draft(files, target / name)
         copied[name] = copy_app_modules(files, projects[name], target / name)
-    (ts_env / "tsconfig.json").write_text(json.dumps(TSCONFIG, indent=2), encoding="utf-8")
+        options, package_type = _app_options(projects[name])
+        if package_type:  # Node decides a file's module format from the nearest package.json
+            (target / name / "package.json").write_text(json.dumps({"type": package_type}), encoding="utf-8")
+        system = _module_system(options)
+        groups.setdefault(system, []).append(name)
+        strict.setdefault(system, {}).update({k: True for k, v in options.items() if k in STRICTER and v is True})
     started = time.monotonic()
-    proc = subprocess.run([NPM, "exec", "--no", "--", "tsc", "--noEmit", "-p", "tsconfig.json"], cwd=ts_env,
-                          capture_output=True, text=True, timeout=1200)
+    output = ""
+    for system, names in sorted(groups.items()):
+        config = json.loads(json.dumps(TSCONFIG))
+        config["compilerOptions"].update(strict[system])
+        config["compilerOptions"].update(FORCED)
+        if system == "nodenext":
+            config["compilerOptions"].update({"module": "NodeNext", "moduleResolution": "NodeNext"})
+        config["include"] = [f"drafts/{n}/**/*.{ext}" for n in names for ext in ("ts", "tsx")]
+        (ts_env / f"tsconfig.{system}.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+        proc = subprocess.run([NPM, "exec", "--no", "--", "tsc", "--noEmit", "-p", f"tsconfig.{system}.json"],
+                              cwd=ts_env, capture_output=True, text=True, timeout=1200)
+        output += proc.stdout + proc.stderr
     elapsed = time.monotonic() - started
     errors: dict[str, list[str]] = {name: [] for name in drafts}
     other: list[str] = []
-    for line in (proc.stdout + proc.stderr).splitlines():
+    for line in output.splitlines():
         m = re.match(r"drafts/([^/]+)/([^(]+)\(", line)
         if m and m.group(1) in errors:
             if m.group(2) not in copied[m.group(1)]:  # the app's own modules are not the draft's to fix
@@ -306,9 +356,16 @@ def tsc_errors(ts_env, drafts, projects) -> dict[str, list[str]]:
         elif "error" in line:
             other.append(line)
     assert not other, "\n".join(other)
-    assert proc.returncode == 0 or any(errors.values()), proc.stdout + proc.stderr
-    print(f"\ntsc over {len(drafts)} drafts: {elapsed:.1f}s")
+    print(f"\ntsc over {len(drafts)} drafts in {len(groups)} programs: {elapsed:.1f}s")
     return errors
+
+
+def test_type_check_uses_the_apps_options(tsc_errors, ts_env):
+    bundler = json.loads((ts_env / "tsconfig.bundler.json").read_text(encoding="utf-8"))["compilerOptions"]
+    assert all(bundler[k] is True for k in FORCED)
+    assert bundler["noUnusedLocals"] and bundler["verbatimModuleSyntax"]  # react-spa, next-trpc-turso
+    node = json.loads((ts_env / "tsconfig.nodenext.json").read_text(encoding="utf-8"))
+    assert node["compilerOptions"]["moduleResolution"] == "NodeNext" and "drafts/express-api/**/*.ts" in node["include"]
 
 
 ALL = JS_APPS + sorted(VARIANTS)
@@ -626,7 +683,12 @@ function holds(cond: Cond | null, path: string, matchers: Record<string, string[
 
 async function main() {
   const apps: App[] = JSON.parse(process.env.ROUTE_INPUT as string);
-  const out: Record<string, Record<string, [boolean, boolean]>> = {};
+  const out: Record<string, Record<string, [boolean, boolean]> | Record<string, string>> = {};
+  const compiled: Record<string, string> = {};
+  for (const pattern of JSON.parse(process.env.ROUTE_PATTERNS as string) as string[]) {
+    compiled[pattern] = pathToRegexp(pattern).source;
+  }
+  out["compiled"] = compiled;
   for (const app of apps) {
     const mod = await import(app.module);
     out[app.name] = {};
@@ -665,6 +727,11 @@ def _route_paths(rules) -> list[str]:
     return sorted({p for p in paths if not AUTH_ROUTE.match(p)})
 
 
+# path-to-regexp 6 syntax the compiler must reproduce byte for byte (Clerk's own matchers compile with it).
+PATTERNS = ["/", "/blog(.*)", "/(api|trpc)(.*)", "/((?!api|trpc))(_next.*|.+\\.[\\w]+$)", "/users/:id",
+            "/files/:path*", "/files/:path+", "/{about}?", "/:lang(en|de)/docs", "/a.b", "/shop/:id?",
+            "/org/:slug/settings(.*)", "/api/trpc/link.recent(.*)", "/((?!_next|[^?]*\\.(?:html?|css)).*)"]
+
 NEXT_APPS = ["next-trpc-turso", "t3-clerk-app", "nextjs-app-router", "nextjs-pages-router"]
 
 
@@ -684,10 +751,16 @@ def route_tables(ts_env, projects, drafts) -> dict[str, dict[str, list[bool]]]:
                      "paths": _route_paths(rules)})
     (ts_env / "routes" / "harness.ts").write_text(ROUTE_HARNESS, encoding="utf-8")
     proc = subprocess.run([NPM, "exec", "--no", "--", "tsx", "routes/harness.ts"], cwd=ts_env, capture_output=True,
-                          text=True, timeout=300, env={**os.environ, "ROUTE_INPUT": json.dumps(apps)})
+                          text=True, timeout=300, env={**os.environ, "ROUTE_INPUT": json.dumps(apps),
+                                                       "ROUTE_PATTERNS": json.dumps(PATTERNS)})
     line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
     assert line, proc.stdout[-3000:] + proc.stderr[-3000:]
     return json.loads(line[len("RESULT "):])
+
+
+def test_path_patterns_compile_like_path_to_regexp(route_tables):
+    from clerk_lint.draft.route_rules import path_to_regexp
+    assert {p: path_to_regexp(p) for p in PATTERNS} == route_tables["compiled"]
 
 
 @pytest.mark.parametrize("name", NEXT_APPS)
@@ -726,12 +799,15 @@ def test_hosted_sign_in_gets_pages_and_a_plan_step(projects, drafts):
     assert 'from "../../../auth-client"' in page and "authClient.signUp.email(" in turso["src/app/sign-up/page.tsx"]
     # an app that rendered <SignIn/> in its own route gets the page at the same route
     assert "authClient.signIn.email(" in drafts["nextjs-app-router"]["app/sign-in/[[...sign-in]]/page.tsx"]
+    # <UserProfile/> at pages/user: an account page at the same route
+    account = drafts["nextjs-pages-router"]["pages/user/[[...index]].tsx"]
+    assert "authClient.updateUser(" in account and "authClient.signOut()" in account
     # a custom flow keeps its own form: no page drafted
     assert not any("sign-in" in path for path in drafts["react-spa"])
     catalog = load_catalog()
     plan = build_plan(run_scan([projects["next-trpc-turso"]], catalog), catalog)
     step = next(s for s in plan["steps"] if s["id"] == "sign-in-pages")
-    assert step["hours"] >= 6 and "email + password" not in step["details"]  # no password evidence
+    assert step["hours"] >= 3 and "email + password" not in step["details"]  # no password evidence
 
 
 # -- only what the app uses -------------------------------------------------------------------------

@@ -318,3 +318,43 @@ def test_sigint_exits_130_with_one_line(tmp_path):
     assert proc.returncode == 130, (proc.returncode, err)
     assert len(err.strip().splitlines()) == 1, err
     assert out == "" and not left
+
+
+# --------------------------------------------------------------------------- item 8: small ones
+
+def test_cyclic_tsconfig_extends_is_reported_and_the_scan_goes_on(tmp_path):
+    app = tmp_path / "app"
+    _put(app, "tsconfig.json", '{"extends": "./tsconfig.base.json", "compilerOptions": {"paths": {"@/*": ["./src/*"]}}}')
+    _put(app, "tsconfig.base.json", '{"extends": "./tsconfig.json"}')
+    _put(app, "src/lib/session.ts", 'import { auth } from "@clerk/nextjs/server";\n'
+                                    'export async function session() { return auth(); }\n')
+    _put(app, "src/app/page.tsx", 'import { session } from "@/lib/session";\n'
+                                  'export default async function Page() { await session(); }\n')
+    proc = _run("scan", "--no-config", "--format", "json", ".", cwd=app)
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert {f["location"]["path"] for f in doc["findings"]} >= {"src/lib/session.ts", "src/app/page.tsx"}
+    cycles = [line for line in proc.stderr.splitlines() if "extends" in line and "cycle" in line]
+    assert len(cycles) == 1, proc.stderr
+    assert "tsconfig.json -> tsconfig.base.json -> tsconfig.json" in cycles[0]
+    assert [e["path"] for e in doc["errors"]] == ["tsconfig.json"]
+
+
+PEM_BODY = ("MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo\n"
+            "4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u")
+
+
+def test_block_scalar_pem_in_a_workflow_is_a_value_never_printed(tmp_path):
+    app = tmp_path / "app"
+    body = "".join(f"        {line}\n" for line in PEM_BODY.split("\n"))
+    _put(app, ".github/workflows/ci.yml",
+         "name: ci\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n"
+         "      CLERK_JWT_KEY: |\n        -----BEGIN PUBLIC KEY-----\n" + body +
+         "        -----END PUBLIC KEY-----\n    steps:\n      - run: npm run build\n")
+    for fmt in ("text", "json", "sarif"):
+        proc = _run("scan", "--no-config", "--exit-zero", "--format", fmt, ".", cwd=app)
+        assert "CLERK_JWT_KEY" in proc.stdout, proc.stderr
+        assert "empty" not in proc.stdout
+        assert "PEM PUBLIC KEY" in proc.stdout
+        for line in PEM_BODY.split("\n"):
+            assert line[:12] not in proc.stdout and line[:12] not in proc.stderr

@@ -360,6 +360,61 @@ def _deep_manifests(root, _):
           + "[" * nest + "1" + "]" * nest + "\n")
 
 
+PY_BROKEN = (
+    "from clerk_backend_api import Clerk\n"
+    "import os\n"
+    "\n"
+    'clerk = Clerk(bearer_auth=os.environ["CLERK_SECRET_KEY"])\n'
+    "\n"
+    "\n"
+    "def get_user(user_id):\n"
+    "    return clerk.users.get(user_id=user_id)\n"
+    "\n"
+    "\n"
+    "def broken(:\n"
+    "    pass\n"
+    "\n"
+    "\n"
+    "def ban(user_id):\n"
+    "    return clerk.users.ban(user_id=user_id)\n"
+)
+TS_UNCLOSED = (
+    'import { useUser, useAuth } from "@clerk/nextjs";\n'
+    "export function A() {\n"
+    "  const { user } = useUser();\n"
+    "  const { userId } = useAuth();\n"
+    "  return user;\n"
+    "}\n"
+    "export const broken = f" + "(" * 100 + "\n"
+    "export function B() {\n"
+    "  const { user } = useUser();\n"
+    "  return user;\n"
+    "}\n"
+)
+
+
+def _python_syntax_error(root, _):
+    write(root, "api/users.py", PY_BROKEN)
+
+
+def _unclosed_parens(root, _):
+    write(root, "src/unclosed.ts", TS_UNCLOSED)
+
+
+VUE_UNCLOSED = ('<script setup lang="ts">\nimport { useUser } from "@clerk/vue";\nconst { user } = useUser();\n\n'
+                '<template>\n  <div>{{ user?.id }}</div>\n</template>\n')
+SVELTE_UNCLOSED = ('<script lang="ts">\n  import { useClerkContext } from "svelte-clerk";\n'
+                   "  const ctx = useClerkContext();\n\n<p>{ctx.user?.id}</p>\n")
+ASTRO_UNCLOSED = ('---\nimport { SignedIn } from "@clerk/astro/components";\nconst title = "Account";\n\n'
+                  "<SignedIn><p>{title}</p></SignedIn>\n")
+
+
+def _unclosed_blocks(root, _):
+    write(root, "src/components/Profile.vue", VUE_UNCLOSED)
+    write(root, "src/lib/Profile.svelte", SVELTE_UNCLOSED)
+    write(root, "src/pages/account.astro", ASTRO_UNCLOSED)
+
+
 def _crash(root, _):
     write(root, "src/boom.tsx", CLERK)
 
@@ -432,6 +487,21 @@ CASES = [
          maybe={"pkg/package.json": ("internal-error", "parse-partial", "skipped"),
                 "pkg/app.json": ("internal-error", "parse-partial", "skipped"),
                 "pkg/supabase/config.toml": ("internal-error", "parse-partial", "skipped")}),
+    # The statements before (and after) a Python syntax error are scanned, not only the imports.
+    Case("python-syntax-error-mid-file", _python_syntax_error, problems={"api/users.py": "parse-partial"},
+         exact={"api/users.py": {("CLK800", 1, 1), ("CLK802", 4, 9), ("CLK845", 4, 27), ("CLK803", 8, 12),
+                                 ("CLK803", 16, 12)}}),
+    # 100 unclosed parentheses: the parser's root is an ERROR node; the intact calls still count.
+    Case("ts-100-unclosed-parens", _unclosed_parens, problems={"src/unclosed.ts": "parse-partial"},
+         exact={"src/unclosed.ts": {("CLK001", 1, 1), ("CLK201", 3, 20), ("CLK202", 4, 22), ("CLK201", 9, 20)}}),
+    # A component whose <script> (or Astro frontmatter) is never closed: code up to the first
+    # line of markup, the rest as its template; the file is reported partly scanned.
+    Case("unclosed-script-and-frontmatter", _unclosed_blocks,
+         problems={"src/components/Profile.vue": "parse-partial", "src/lib/Profile.svelte": "parse-partial",
+                   "src/pages/account.astro": "parse-partial"},
+         exact={"src/components/Profile.vue": {("CLK001", 2, 1), ("CLK201", 3, 18)},
+                "src/lib/Profile.svelte": {("CLK001", 2, 3), ("CLK937", 3, 15)},
+                "src/pages/account.astro": {("CLK001", 2, 1), ("CLK108", 5, 1)}}),
     Case("analyzer-crash-on-one-file", _crash, problems={"src/boom.tsx": "internal-error"},
          silent=("src/boom.tsx",), patch=CRASH_PATCH),
 ]
@@ -492,7 +562,7 @@ def check_errors(case: Case, errors: list[dict]) -> None:
         assert error["kind"] in ((case.problems[error["path"]],) if error["path"] in case.problems
                                  else case.maybe[error["path"]]), error
         assert error["reason"] and "\n" not in error["reason"] and "Traceback" not in error["reason"]
-        assert error["partial"] == (error["kind"] in ("decode", "parse-partial")), error
+        assert error["partial"] == (error["kind"] in ("decode", "parse-partial", "time-limit")), error
 
 
 def check_warnings(case: Case, stderr: str, errors: list[dict]) -> None:
@@ -651,8 +721,8 @@ QUADRATIC = {"self-closing.tsx", "calls.ts", "objects.ts", "members.ts", "templa
 def test_deep_nesting_shapes(name, tmp_path):
     depth = int(os.environ.get("CLERK_LINT_DEEP", "0")) or (1500 if name in QUADRATIC else DEEP)
     write(tmp_path, name, DEEP_IMPORT + ALL_DEEP_SHAPES[name](depth))
-    with shallow_stack():
-        result = run_scan([tmp_path], CATALOG)
+    with shallow_stack():  # (no time budget: this is about the stack; a slow shape would end partial)
+        result = run_scan([tmp_path], CATALOG, ScanOptions(file_time_budget=None))
         for fmt in ("json", "sarif", "github", "text"):
             render(fmt, result, CATALOG)
     assert {f.code for f in result.findings} >= {"CLK001", "CLK201"}, name
@@ -711,3 +781,199 @@ def test_unlistable_directory_is_reported_once(tmp_path, monkeypatch, good_basel
     assert [(p.path, p.kind, p.reason) for p in result.problems] == [
         ("secret", "unreadable", "cannot list directory: Permission denied")]
     assert json.loads(render("json", result, CATALOG))["findings"] == good_baseline
+
+
+def _cached_tree(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    root = tmp_path / "tree"
+    for rel, text in GOOD.items():
+        write(root, rel, text)
+    write(root, "py/app.py", "from clerk_backend_api import Clerk\nclerk = Clerk(bearer_auth='x')\n")
+    write(root, "py/hooks.py", "from clerk_backend_api import Clerk\n\n\ndef users(sdk: Clerk):\n"
+                               "    return sdk.users.list()\n")
+    write(root, "app/other.tsx", CLERK)
+    return root, tmp_path / "cache", [*cli_command(), "scan", str(root), "--format", "json"]
+
+
+class _Planted:
+    """A pickle that runs code when loaded."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_planted_pickle_in_the_cache_never_runs(tmp_path):
+    import pickle
+
+    root, cache, command = _cached_tree(tmp_path)
+    clean = subprocess.run(command, capture_output=True, timeout=TIMEOUT)
+    subprocess.run([*command, "--cache-dir", str(cache)], capture_output=True, timeout=TIMEOUT)
+    entries = [p for p in cache.rglob("*") if p.is_file()]
+    assert entries
+    marker = tmp_path / "pwned"
+    for entry in entries:
+        entry.write_bytes(pickle.dumps(_Planted(marker)))
+    # planted where an older, pickle-based version kept its entries too
+    old = cache / "v1" / "ab" / ("ab" + "0" * 62)
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_bytes(pickle.dumps(_Planted(marker)))
+    again = subprocess.run([*command, "--cache-dir", str(cache)], capture_output=True, timeout=TIMEOUT)
+    assert not marker.exists()
+    assert again.stdout == clean.stdout
+
+
+def test_swapped_cache_entry_is_not_served(tmp_path):
+    root, cache, command = _cached_tree(tmp_path)
+    clean = subprocess.run(command, capture_output=True, timeout=TIMEOUT)
+    subprocess.run([*command, "--cache-dir", str(cache)], capture_output=True, timeout=TIMEOUT)
+    entries = sorted(p for p in cache.rglob("*") if p.is_file())
+    assert len(entries) >= 2
+    contents = [p.read_bytes() for p in entries]
+    for entry, content in zip(entries, contents[1:] + contents[:1]):  # every entry moved to another's key
+        entry.write_bytes(content)
+    again = subprocess.run([*command, "--cache-dir", str(cache)], capture_output=True, timeout=TIMEOUT)
+    assert again.stdout == clean.stdout
+
+
+def test_cache_codec_refuses_what_is_not_its_own():
+    from clerk_lint.findings import FileProblem
+    from clerk_lint.scan import cache_codec
+
+    key = "ab" * 32
+    value = ([FileProblem("a.ts", "why", "skipped")], ("x", {("k", 1): None}))
+    assert cache_codec.loads(key, cache_codec.dumps(key, value)) == value
+    with pytest.raises(cache_codec.CodecError):  # stored under another key
+        cache_codec.loads("cd" * 32, cache_codec.dumps(key, value))
+    for hostile in ('{"c":"Popen","f":[["args","id"]]}', '{"c":"FileProblem","f":[["path","a"]]}',
+                    '{"__reduce__":1}', '{"d":[[[1],2]]}'):
+        with pytest.raises(cache_codec.CodecError):
+            cache_codec.loads(key, f'["clerk-lint-cache","{key}",{hostile}]'.encode())
+    with pytest.raises(cache_codec.CodecError):
+        cache_codec.dumps(key, object())
+
+
+# --------------------------------------------------------------------------- pathological sizes
+# Each case once took seconds to minutes (quadratic or worse); each has a time limit far above
+# what it takes now and far below what it took.
+
+def _timed_scan(root: Path, limit: float, **options) -> ScanResult:
+    import time
+
+    start = time.perf_counter()
+    result = run_scan([root], CATALOG, ScanOptions(**options))
+    elapsed = time.perf_counter() - start
+    assert elapsed < limit, f"took {elapsed:.1f} s (limit {limit} s)"
+    return result
+
+
+PATHOLOGICAL = {
+    # 40 KB, 20k terms: a query pass kept a pending match per enclosing `+` (65 s)
+    "long-sum.ts": lambda: CLERK + "export const total = " + "1+" * 20_000 + "1;\n",
+    # 1,500 nested elements, each reading the user: every reference walked up the whole tree
+    "deep-jsx.tsx": lambda: (DEEP_IMPORT + "export const V = () => { const { user } = useUser(); return "
+                             + "<div title={user.id}>" * 1500 + "x" + "</div>" * 1500 + "; };\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_pathological_shapes_are_near_linear(name, tmp_path):
+    write(tmp_path, name, PATHOLOGICAL[name]())
+    result = _timed_scan(tmp_path, 12.0, file_time_budget=None)
+    assert {f.code for f in result.findings} >= {"CLK001", "CLK201"}
+    assert not result.problems
+
+
+@pytest.mark.parametrize("name", sorted(ALL_DEEP_SHAPES))
+def test_windowed_query_captures_equal_one_pass(name):
+    """The deep-tree windows find exactly what one unlimited query pass finds."""
+    import tree_sitter as ts
+
+    from clerk_lint.readers.ecma import queries
+    from clerk_lint.readers.ecma.parse import parse
+
+    lang = "tsx" if name.endswith(".tsx") else "typescript"
+    data = (DEEP_IMPORT + ALL_DEEP_SHAPES[name](150) + 'if (evt.type === "user.created") {}\n').encode()
+    root = parse(data, lang).root_node
+    query = queries._merged(lang)
+
+    def spans(found):
+        return {k: sorted((n.start_byte, n.end_byte, n.type) for n in v) for k, v in found.items()}
+
+    assert spans(queries._windowed_captures(query, lang, root)) == spans(ts.QueryCursor(query).captures(root))
+
+
+SLOW_PATCH = '''
+import time
+import clerk_lint.readers.ecma.analyzer as _js
+import clerk_lint.readers.python.walker as _py
+from clerk_lint import time_budget
+def wait_out_the_budget():  # late in the analysis: the earlier findings are in
+    deadline = time_budget._deadline[0]
+    if deadline is not None:
+        time.sleep(max(0.0, deadline - time.monotonic()) + 0.05)
+    time_budget.check()
+def install(setattr):
+    real = _js._carried_findings
+    def slow(*args, **kwargs):
+        wait_out_the_budget()
+        return real(*args, **kwargs)
+    setattr(_js, "_carried_findings", slow)
+    real_events = _py.PyFile._events
+    def slow_events(self):
+        wait_out_the_budget()
+        return real_events(self)
+    setattr(_py.PyFile, "_events", slow_events)
+'''
+
+
+def test_file_over_the_time_budget_keeps_its_earlier_findings(tmp_path, monkeypatch):
+    write(tmp_path, "src/profile.tsx", CLERK)
+    write(tmp_path, "api/app.py", "from clerk_backend_api import Clerk\nclerk = Clerk(bearer_auth='x')\n")
+    proc = subprocess.run([*console_command(SLOW_PATCH), "scan", ".", "--format", "json", "--file-time-budget", "1.5"],
+                          cwd=tmp_path, capture_output=True, timeout=TIMEOUT)
+    stderr = proc.stderr.decode()
+    assert proc.returncode == 1 and "Traceback" not in stderr, stderr
+    doc = json.loads(proc.stdout)
+    assert {(e["path"], e["kind"], e["partial"]) for e in doc["errors"]} == {
+        ("src/profile.tsx", "time-limit", True), ("api/app.py", "time-limit", True)}
+    assert len(stderr.splitlines()) == 2 and "per-file time budget (1.5 s" in stderr
+    assert spots(doc["findings"], "src/profile.tsx") >= {("CLK001", 1, 1), ("CLK201", 3, USE_USER_COLUMN)}
+    assert {f["code"] for f in doc["findings"] if f["location"]["path"] == "api/app.py"} >= {"CLK800", "CLK802"}
+    # without the budget the same files are whole
+    install_in_process(SLOW_PATCH, monkeypatch)
+    result = run_scan([tmp_path], CATALOG, ScanOptions(file_time_budget=None))
+    assert not result.problems
+
+
+def test_sql_string_of_3000_lines_is_fast(tmp_path):
+    rows = "".join(f"  INSERT INTO audit (clerk_user_id, note) VALUES ('user_{i}', 'n{i}');\n" for i in range(3000))
+    write(tmp_path, "db/migrate.ts", 'import { clerkClient } from "@clerk/nextjs/server";\n'
+          f"export const SQL = `\n{rows}`;\nexport const c = clerkClient;\n")
+    write(tmp_path, "db/migrate.py", f'from clerk_backend_api import Clerk\nSQL = """\n{rows}"""\n')
+    result = _timed_scan(tmp_path, 8.0)
+    assert {f.code for f in result.findings} >= {"CLK001", "CLK800"}
+
+
+BIG_BYTES = 16_000_000
+
+
+def test_big_bundle_stays_under_a_gigabyte(tmp_path):
+    """A 16 MB bundle scanned with a raised --max-file-size: one syntax tree of it took over a
+    gigabyte (a 50 MB one 3.4 GB); read in pieces, memory stays bounded whatever the size."""
+    head = 'import { useUser } from "@clerk/nextjs";var u=useUser();'
+    write(tmp_path, "static/app.js", (head + "var a=function(b){return b+1};" * (BIG_BYTES // 30))[:BIG_BYTES])
+    measure = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True); "
+               "sys.stdout.write(p.stdout.decode() + '\\n@@' + str(p.returncode) + ' ' + "
+               "str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))")
+    proc = subprocess.run([sys.executable, "-c", measure, *cli_command(), "scan", ".", "--format", "json",
+                           "--max-file-size", str(BIG_BYTES + 1), "--file-time-budget", "4"],
+                          cwd=tmp_path, capture_output=True, timeout=TIMEOUT)
+    out, _, tail = proc.stdout.decode().rpartition("\n@@")
+    code, kilobytes = (int(x) for x in tail.split())
+    assert code == 1, out
+    assert kilobytes < 1_000_000, f"{kilobytes // 1024} MB"
+    doc = json.loads(out)
+    assert spots(doc["findings"], "static/app.js") >= {("CLK001", 1, 1)}
+    assert [e["path"] for e in doc["errors"]] == ["static/app.js"] and doc["errors"][0]["partial"]

@@ -115,6 +115,10 @@ def test_fastapi_dependency_from_another_module(tmp_path):
 
             def get_db():
                 return {"id": 1}
+
+
+            ADMIN_ROLES = ("org:admin", "org:billing_manager")  # expect: CLK509, CLK509
+            PERMISSION = "org:sys_memberships:manage"
             ''',
         "app/items.py": '''\
             from typing import Annotated
@@ -128,7 +132,7 @@ def test_fastapi_dependency_from_another_module(tmp_path):
 
             @router.get("/items")
             def items(user: Annotated[dict, Depends(require_user)], db: dict = Depends(get_db)):  # expect: CLK846
-                if user["role"] != "org:admin":  # expect: CLK850
+                if user["role"] != "org:admin":  # expect: CLK510, CLK850
                     return []
                 return [db["id"], user["user_id"]]  # expect: CLK850
             ''',
@@ -304,3 +308,81 @@ def test_flask_webhook_without_svix_and_a_stripe_look_alike(tmp_path):
     })
     column = next(f for f in result.findings if f.code == "CLK724")
     assert "hooks.py:14" in column.message and "stripe" not in column.message
+
+
+def test_resources_through_loops_and_the_auth_object(tmp_path):
+    result = check(tmp_path, {
+        "models.py": '''\
+            from django.db import models
+
+
+            class Seat(models.Model):
+                holder = models.CharField(max_length=64)  # expect: CLK724
+                team = models.CharField(max_length=64)  # expect: CLK724
+                label = models.CharField(max_length=64)
+            ''',
+        "sync.py": '''\
+            import os
+
+            from clerk_backend_api import Clerk  # expect: CLK800
+
+            from models import Seat
+
+            clerk = Clerk(bearer_auth=os.environ["CLERK_SECRET_KEY"])  # expect: CLK802, CLK845
+
+
+            def sync(org_id: str):
+                page = clerk.organization_memberships.list(organization_id=org_id)  # expect: CLK804
+                for m in page.data:
+                    Seat.objects.create(holder=m.public_user_data.user_id, team=m.organization.id, label=m.role)
+                return [s.id for s in ["a", "b"]]
+
+
+            def whoami(request):
+                auth = clerk.authenticate_request(request).to_auth()  # expect: CLK810
+                return auth.user_id, auth.org_id  # expect: CLK850
+            ''',
+    })
+    kinds = {f.symbol: f.detail("kind") for f in result.findings if f.code == "CLK724"}
+    assert kinds == {"Seat.holder": "user", "Seat.team": "organization"}
+
+
+def test_what_a_middleware_puts_on_the_request(tmp_path):
+    check(tmp_path, {
+        "svc/__init__.py": "",
+        "svc/middleware.py": '''\
+            import os
+
+            from clerk_backend_api import Clerk  # expect: CLK800
+            from starlette.middleware.base import BaseHTTPMiddleware
+
+            clerk = Clerk(bearer_auth=os.environ["CLERK_SECRET_KEY"])  # expect: CLK802, CLK845
+
+
+            class ClerkAuth(BaseHTTPMiddleware):  # expect: CLK847
+                async def dispatch(self, request, call_next):
+                    state = clerk.authenticate_request(request)  # expect: CLK810
+                    request.state.user_id = state.payload["sub"] if state.is_signed_in else None  # expect: CLK850
+                    return await call_next(request)
+            ''',
+        "svc/views.py": '''\
+            def me(request):
+                if request.state.user_id is None:  # expect: CLK850
+                    return {"error": "signed out"}
+                return {"id": request.state.user_id, "path": request.url.path}  # expect: CLK850
+            ''',
+    })
+
+
+def test_request_attributes_without_a_clerk_middleware(tmp_path):
+    result = scan_tree(tmp_path, {
+        "svc/views.py": '''\
+            import jwt
+
+
+            def me(request):
+                request.state.user_id = jwt.decode(request.headers["x"], "k", algorithms=["HS256"])["sub"]
+                return {"id": request.state.user_id}
+            ''',
+    })
+    assert result.findings == []

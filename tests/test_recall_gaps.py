@@ -217,3 +217,61 @@ import { tokenCache } from "./cache";
 export const Root = () => <AuthProvider tokenCache={tokenCache} />;
 '''
     assert codes(scan_snippet(tmp_path, "app/_layout.tsx", text)) == []
+
+
+def test_prisma_user_id_filled_from_a_webhook_data_id(tmp_path):
+    scan_snippet(tmp_path, "prisma/schema.prisma", '''model User {
+  id    String @id
+  email String @unique
+}
+''')
+    text = '''import { Webhook } from "svix";
+import type { WebhookEvent } from "@clerk/nextjs/server";
+import { prisma } from "../../lib/db";
+
+export async function POST(req: Request) {
+  const evt = new Webhook(process.env.CLERK_WEBHOOK_SECRET!).verify(await req.text(), Object.fromEntries(req.headers)) as WebhookEvent;
+  if (evt.type === "user.created") {
+    const { id, email_addresses } = evt.data;
+    await prisma.user.create({ data: { id, email: email_addresses[0].email_address } });
+  }
+  return new Response("ok");
+}
+'''
+    result = scan_snippet(tmp_path, "app/api/webhooks/route.ts", text)
+    column = [f for f in result.findings if f.location.path == "prisma/schema.prisma"]
+    assert [(f.code, f.location.line) for f in column] == [("CLK724", 2)]
+    assert "holds Clerk user ids" in column[0].message
+
+
+def test_python_svix_for_another_sender_is_silent(tmp_path):
+    text = '''import os
+from svix.webhooks import Webhook
+
+
+def handle(payload: bytes, headers: dict) -> None:
+    event = Webhook(os.environ["RESEND_WEBHOOK_SECRET"]).verify(payload, headers)
+    if event["type"] == "email.bounced":
+        print("bounce", headers["svix-id"])
+'''
+    assert codes(scan_snippet(tmp_path, "app/resend.py", text)) == []
+
+
+def test_vue_refs_of_clerk_composables_are_followed(tmp_path):
+    text = '''<script setup lang="ts">
+import { useAuth, useClerk } from "@clerk/vue";
+import { ref } from "vue";
+
+const { orgRole, has } = useAuth();
+const clerk = useClerk();
+const orgRoleDraft = ref("org:member");
+const isAdmin = computed(() => orgRole.value === "org:admin");
+const canBill = computed(() => has.value?.({ permission: "org:billing:manage" }));
+orgRoleDraft.value = "viewer";
+const leave = () => clerk.value?.signOut();
+</script>
+<template><p v-if="isAdmin">admin</p></template>
+'''
+    got = codes(scan_snippet(tmp_path, "src/Team.vue", text))
+    assert (8, "CLK510") in got and (9, "CLK501") in got and (11, "CLK218") in got
+    assert not [c for line, c in got if line == 10]

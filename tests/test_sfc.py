@@ -98,6 +98,7 @@ def test_vue_script_setup_and_template_positions(tmp_path):
         ("CLK108", "SignedIn", *loc(t, 11, "<SignedIn>")),
         ("CLK104", "UserButton", *loc(t, 12, '<UserButton :show-name="true" />')),
         ("CLK104", "UserButton", *loc(t, 14, "<user-button />")),
+        ("CLK240", "user.firstName", *loc(t, 16, "user?.firstName")),  # a template expression
     ]
     assert loc(t, 12, "<UserButton") == (12, 7, 12, 18)  # the helper itself: 1-based, end exclusive
     lines = VUE_SETUP.splitlines()
@@ -324,6 +325,7 @@ def test_astro_frontmatter_template_and_scripts(tmp_path):
         ("CLK103", "SignInButton", *loc(t, 12, '<Clerk.SignInButton mode="modal" />')),
         ("CLK108", "SignedIn", *loc(t, 13, "<SignedIn>")),
         ("CLK104", "UserButton", *loc(t, 14, '<UserButton afterSignOutUrl="/" />')),
+        ("CLK240", "user.firstName", *loc(t, 15, "user.firstName")),  # a body expression
         ("CLK001", "$userStore", *loc(t, 21, 'import { $userStore } from "@clerk/astro/client";')),
         ("CLK919", "$userStore", *loc(t, 23, "$userStore")),
     ]

@@ -15,7 +15,9 @@ ROLE_CHECK_RULE, ROLE_KEY_RULE = "CLK510", "CLK509"
 FIELD_RULE, PAYLOAD_RULE, TOKEN_RULE = "CLK240", "CLK241", "CLK242"
 MERGED_RULES = frozenset({FIELD_RULE, PAYLOAD_RULE})
 STATE_RULE = "CLK243"  # client auth-state reads: `if (!isLoaded || !userLoaded)` is one line to rewrite
-TOKEN_CALL_RULES = frozenset({"CLK503", "CLK504"})
+# Findings that already name where a token goes on their line: its getToken() call, or its
+# copy into state / a store (CLK512).
+TOKEN_CALL_RULES = frozenset({"CLK503", "CLK504", "CLK512"})
 
 
 def _span(location: Location) -> tuple:
@@ -93,8 +95,7 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
             out.append(classifier.finding(rule, passed.node, symbol=passed.member, module=module, detail=passed.owner,
                                           details=(("type", passed.owner), ("member", passed.member)),
                                           via=use.origin.via, related=use.origin.related))
-    read = value_reads.field_read(use)
-    if read is not None and (existing is None or existing.code != FIELD_RULE):
+    for read in value_reads.field_reads(use):
         counterpart = clerk_fields.counterpart(read.owner, read.field) or ""
         symbol = f"{read.owner}.{read.field}"
         out.append(classifier.finding(catalog.rule(FIELD_RULE), read.node, symbol=symbol, module=module,
@@ -134,7 +135,7 @@ def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:
     """One field (or auth-state, CLK243) finding per rule and line: `${u.firstName} ${u.lastName}` is one line to
     rewrite. The first keeps its span and names every field of the line."""
     findings = list(findings)
-    # A token sent on the line of its own getToken() call is that call's finding already.
+    # A token sent on the line of its own getToken() call or of its copy into state is that finding already.
     token_lines = {(f.location.path, f.location.line) for f in findings if f.code in TOKEN_CALL_RULES}
     out: list[Finding] = []
     first: dict[tuple[str, int], int] = {}

@@ -24,7 +24,8 @@ CLERK_PAYLOAD_FIELDS = frozenset({
 })
 # Where a verified Clerk webhook event comes from, as (module glob, export, call ops) of a value
 # chain: svix's `new Webhook(secret).verify(...)` and Clerk's own `verifyWebhook(req)`. A value
-# annotated with a Clerk `*WebhookEvent` type is one too (the annotation op, "").
+# annotated with a Clerk `*WebhookEvent` type is one too (the annotation op, ""), and one typed
+# with a Clerk `*JSON` type (`UserJSON`) is an event's `data`.
 EVENT_SOURCES = (("svix", "Webhook", ("()", ".verify", "()")), ("@clerk/*", "verifyWebhook", ("()",)))
 
 
@@ -34,8 +35,11 @@ def event_rest(module: str, export: str, path: tuple[str, ...]) -> Optional[tupl
     for pattern, name, ops in EVENT_SOURCES:
         if export == name and path[:len(ops)] == ops and fnmatch.fnmatchcase(module, pattern):
             return path[len(ops):]
-    if module.startswith("@clerk/") and export.endswith("WebhookEvent") and path[:1] == ("",):
-        return path[1:]
+    if module.startswith("@clerk/") and path[:1] == ("",):
+        if export.endswith("WebhookEvent"):
+            return path[1:]
+        if export.endswith("JSON"):  # `data: UserJSON`: an event's data, typed with Clerk's JSON shape
+            return (".data", *path[1:])
     return None
 
 

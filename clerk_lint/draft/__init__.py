@@ -9,6 +9,8 @@ project (for the framework and the database driver); never the source files them
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -48,7 +50,28 @@ def build_draft(result: ScanResult, catalog: Catalog, roots: Iterable[Path]) -> 
     files["scripts/import-clerk-users.ts"] = render_import_script(ctx)
     files[".env.example"] = render_env(ctx)
     files["README.md"] = render_readme(ctx, sorted(files))
+    if project.node_esm:
+        files = {rel: _with_extensions(rel, text, files, project) if rel.endswith((".ts", ".tsx")) else text
+                 for rel, text in files.items()}
     return files
+
+
+_RELATIVE = re.compile(r"""((?:from|import)\s+["'])(\.{1,2}/[^"']+)(["'])""")
+
+
+def _with_extensions(rel: str, text: str, files: dict[str, str], project: Project) -> str:
+    """Node ESM resolution (module node16 / nodenext) needs the runtime file name of every relative
+    import: `./auth` -> `./auth.js`, a folder's module -> `./db/index.js`."""
+    app_modules = {project.db.instance.path} if project.db.instance else set()
+
+    def fix(m: re.Match) -> str:
+        spec = m.group(2)
+        base = posixpath.normpath(posixpath.join(posixpath.dirname(rel), spec))
+        for suffix, runtime in ((".ts", ".js"), (".tsx", ".js"), ("/index.ts", "/index.js"), ("/index.tsx", "/index.js")):
+            if base + suffix in files or base + suffix in app_modules:
+                return m.group(1) + spec + runtime + m.group(3)
+        return m.group(0)
+    return _RELATIVE.sub(fix, text)
 
 
 def write_draft(files: dict[str, str], out: Path, force: bool = False) -> list[Path]:

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..findings import Finding
+from ..readers.formats.jsonc import loads_jsonc
 from ..resolve.app_database import Database, find_database, read_dependencies
-from .route_rules import RouteRules, read_route_rules
+from .route_rules import RouteRules, read_route_rules, to_js
 
 # Clerk SDK -> framework. The first match in this order wins (a Next.js app also imports
 # @clerk/clerk-react through wrappers, an Express API also imports @clerk/backend).
@@ -57,6 +58,14 @@ class Project:
     db_provider: str = "pg"            # pg | mysql | sqlite
     db: Database = field(default_factory=Database)
     route_rules: Optional[RouteRules] = None  # what the Clerk middleware protected (Next.js)
+    tsconfig: dict = field(default_factory=dict)  # the app's own compilerOptions (tsconfig.json at the root)
+    package_type: str = ""                    # package.json "type" at the root
+
+    @property
+    def node_esm(self) -> bool:
+        """Relative imports need their .js name: Node's own ESM resolution."""
+        return str(self.tsconfig.get("moduleResolution", self.tsconfig.get("module", ""))).lower() in (
+            "node16", "nodenext")
     express_major: int = 5
     dependencies: dict[str, str] = field(default_factory=dict)
     manifests: list[str] = field(default_factory=list)
@@ -140,7 +149,24 @@ def detect(findings: list[Finding], roots: Iterable[Path]) -> Project:
             if base is not None:
                 p.route_rules = read_route_rules(base, rel)
                 if p.route_rules is not None:
+                    rules = p.route_rules
+                    p.reasons.append(f"route protection: {rules.kind} at {rules.path}, "
+                                     + ("could not be read fully: " + "; ".join(rules.unknown) if rules.unknown
+                                        else f"protected when {to_js(rules.protect, 'path')}"))
                     break
+    base = next((r if r.is_dir() else r.parent for r in roots), None)
+    if base is not None:
+        for name, attr in (("tsconfig.json", "tsconfig"), ("package.json", "package_type")):
+            try:
+                data = loads_jsonc((base / name).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if not isinstance(data, dict):
+                continue
+            if attr == "tsconfig" and isinstance(data.get("compilerOptions"), dict):
+                p.tsconfig = data["compilerOptions"]
+            elif attr == "package_type" and isinstance(data.get("type"), str):
+                p.package_type = data["type"]
     p.db = find_database(list(roots), set(deps) - dev_only, dev_only)
     p.database = p.db.orm
     p.db_provider = p.db.dialect if p.db.dialect in ("pg", "mysql", "sqlite") else "pg"

@@ -180,6 +180,83 @@ def _page(ctx: Ctx, path: str, route: str, password: bool, flows: list[str], pro
     return "\n".join(lines) + "\n"
 
 
+def _account_target(ctx: Ctx) -> Optional[str]:
+    """Where <UserProfile/> was rendered (the account page replaces it), or None without one."""
+    p = ctx.project
+    paths = sorted({f.location.path for f in ctx.facts.findings if f.code == "CLK105"})
+    if not paths:
+        return None
+    if p.is_next and paths[0].endswith(".tsx") and paths[0].startswith((p.app_dir + "/", p.pages_dir + "/")):
+        return paths[0]
+    if p.is_next:
+        return f"{p.app_dir}/account/page.tsx" if p.router == "app" else f"{p.pages_dir}/account.tsx"
+    return "auth-pages/AccountPage.tsx"
+
+
+def _account_page(ctx: Ctx, path: str, password: bool) -> str:
+    p = ctx.project
+    lines = (['"use client";', ""] if p.is_next and p.router == "app" and not path.startswith(p.pages_dir + "/")
+             else [])
+    lines += [HEADER.format(version=BETTER_AUTH_VERSION).rstrip("\n"),
+              "// Replaces Clerk's <UserProfile/>: the signed-in user's name"
+              + (", password" if password else "") + " and sign-out.",
+              "// " + ctx.todo("account page: add what <UserProfile/> showed that the app relies on (email "
+                               "addresses, connected accounts, sessions, MFA enrolment when enabled)"),
+              'import { useState, type FormEvent } from "react";',
+              f'import {{ authClient }} from "{_rel(path, "auth-client")}";', ""]
+    export = "export default function" if p.is_next else "export function"
+    lines += [f"{export} AccountPage() {{",
+              "  const { data: session, isPending } = authClient.useSession();",
+              "  const [message, setMessage] = useState<string | null>(null);",
+              "  if (isPending) return <p>Loading...</p>;",
+              '  if (!session) return <p><a href="/sign-in">Sign in</a> to see your account.</p>;', "",
+              "  function saved(error: { message?: string | undefined } | null, done: string) {",
+              '    setMessage(error ? (error.message ?? "Something went wrong") : done);',
+              "  }", "",
+              "  async function rename(event: FormEvent<HTMLFormElement>) {",
+              "    event.preventDefault();",
+              '    const name = new FormData(event.currentTarget).get("name");',
+              '    const { error } = await authClient.updateUser({ name: typeof name === "string" ? name : "" });',
+              '    saved(error, "Name saved.");',
+              "  }", ""]
+    if password:
+        lines += ["  async function changePassword(event: FormEvent<HTMLFormElement>) {",
+                  "    event.preventDefault();",
+                  "    const form = new FormData(event.currentTarget);",
+                  '    const read = (key: string) => { const value = form.get(key); return typeof value === "string" ? value : ""; };',
+                  "    const { error } = await authClient.changePassword({",
+                  '      currentPassword: read("currentPassword"),',
+                  '      newPassword: read("newPassword"),',
+                  "      revokeOtherSessions: true,",
+                  "    });",
+                  '    saved(error, "Password changed; other sessions were signed out.");',
+                  "  }", ""]
+    lines += ["  return (",
+              "    <main>",
+              "      <h1>Account</h1>",
+              "      <p>{session.user.email}</p>",
+              "      <form onSubmit={rename}>",
+              '        <input name="name" defaultValue={session.user.name} autoComplete="name" required />',
+              '        <button type="submit">Save</button>',
+              "      </form>"]
+    if password:
+        lines += ["      <form onSubmit={changePassword}>",
+                  '        <input name="currentPassword" type="password" placeholder="Current password" '
+                  'autoComplete="current-password" required />',
+                  '        <input name="newPassword" type="password" placeholder="New password" '
+                  'autoComplete="new-password" minLength={8} required />',
+                  '        <button type="submit">Change password</button>',
+                  "      </form>"]
+    lines += ['      <button type="button" onClick={() => void authClient.signOut().then(() => window.location.assign("/"))}>',
+              "        Sign out",
+              "      </button>",
+              '      {message ? <p role="status">{message}</p> : null}',
+              "    </main>",
+              "  );",
+              "}"]
+    return "\n".join(lines) + "\n"
+
+
 def render_pages(ctx: Ctx) -> dict[str, str]:
     """The pages, when the app signed in on Clerk's pages or components and is a React app."""
     if not ctx.facts.has("sign-in-pages") or ctx.project.client_module != "better-auth/react":
@@ -193,4 +270,7 @@ def render_pages(ctx: Ctx) -> dict[str, str]:
         if route == "sign-up" and not password:
             continue  # OAuth and email codes create the account on first sign-in
         files[path] = _page(ctx, path, route, password, flows, providers)
+    account = _account_target(ctx)
+    if account is not None:
+        files[account] = _account_page(ctx, account, password)
     return files

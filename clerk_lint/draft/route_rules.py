@@ -150,14 +150,23 @@ def path_to_regexp(path: str) -> str:
 
 # -- reading the middleware -----------------------------------------------------------------------
 
-def _strings(node: Optional[ts.Node]) -> Optional[list[str]]:
-    """The strings of an array literal (or one string); None when anything else is in it."""
+def _strings(node: Optional[ts.Node], root: Optional[ts.Node] = None) -> Optional[list[str]]:
+    """The strings of an array literal (or one string), following `...name` and a bare `name` to a
+    top-level array of the file; None when anything else is in it."""
+    if node is not None and node.type in ("identifier", "shorthand_property_identifier") and root is not None:
+        node = _array_of(root, text(node))
     if node is None:
         return None
     items = node.named_children if node.type == "array" else [node]
     out = []
     for item in items:
         if item.type == "comment":
+            continue
+        if item.type == "spread_element" and root is not None:
+            inner = _strings(item.named_children[0] if item.named_children else None, root)
+            if inner is None:
+                return None
+            out += inner
             continue
         if item.type != "string":
             return None
@@ -201,26 +210,73 @@ def _protects(node: ts.Node) -> bool:
     return any(n.type == "call_expression" and _callee(n).replace(" ", "").endswith(".protect") for n in _walk(node))
 
 
+def _returns(node: Optional[ts.Node]) -> bool:
+    """A branch that always leaves the handler: `return ...;` or a block ending in one."""
+    if node is None:
+        return False
+    if node.type == "return_statement":
+        return True
+    if node.type == "statement_block":
+        statements = [c for c in node.named_children if c.type != "comment"]
+        return bool(statements) and statements[-1].type == "return_statement"
+    return False
+
+
 def _protect_conditions(body: ts.Node, matchers: dict[str, list[str]], req: str,
                         unknown: list[str]) -> list[Cond]:
-    """Each condition under which the handler calls protect(): `if (cond) auth.protect()`."""
+    """Each condition under which the handler calls protect(): `if (cond) auth.protect()`,
+    `cond && auth.protect()`, and after `if (cond) return ...;` early exits."""
     conds: list[Cond] = []
     for n in _walk(body):
         if n.type != "call_expression" or not _callee(n).replace(" ", "").endswith(".protect"):
             continue
-        parts, child, parent = [], n, n.parent
-        while parent is not None and parent is not body:
-            if parent.type == "if_statement":
-                cond = _condition(parent.child_by_field_name("condition"), matchers, req)
+        parts: list[Cond] = []
+        child = n
+        while child is not body and child.parent is not None:
+            parent = child.parent
+            cond: Optional[Cond] = None
+            guarded = None
+            if parent.type == "if_statement" and child != parent.child_by_field_name("condition"):
                 consequence = parent.child_by_field_name("consequence")
                 in_then = consequence is not None and consequence.start_byte <= child.start_byte < consequence.end_byte
-                if cond is None:
+                guarded = _condition(parent.child_by_field_name("condition"), matchers, req)
+                cond = guarded if in_then or guarded is None else ("not", guarded)
+                if guarded is None:
                     unknown.append(f"the condition around protect() at line {n.start_point[0] + 1}")
                     return []
-                parts.append(cond if in_then else ("not", cond))
-            child, parent = parent, parent.parent
+                parts.append(cond)
+            elif parent.type == "binary_expression" and text(parent.child_by_field_name("operator")) == "&&" \
+                    and child == parent.child_by_field_name("right"):
+                guarded = _condition(parent.child_by_field_name("left"), matchers, req)
+                if guarded is None:
+                    unknown.append(f"the condition before protect() at line {n.start_point[0] + 1}")
+                    return []
+                parts.append(guarded)
+            if parent.type == "statement_block":
+                for sibling in parent.named_children:
+                    if sibling.start_byte >= child.start_byte:
+                        break
+                    if sibling.type == "if_statement" and sibling.child_by_field_name("alternative") is None \
+                            and _returns(sibling.child_by_field_name("consequence")):
+                        early = _condition(sibling.child_by_field_name("condition"), matchers, req)
+                        if early is None:
+                            unknown.append(f"the early return at line {sibling.start_point[0] + 1}")
+                            return []
+                        parts.append(("not", early))
+            child = parent
         conds.append(("and", parts) if len(parts) > 1 else parts[0] if parts else ("true",))
     return conds
+
+
+def _array_of(root: ts.Node, name: str) -> Optional[ts.Node]:
+    """The array a top-level `const name = [...]` holds (route lists kept in a variable)."""
+    for n in _walk(root):
+        if n.type == "variable_declarator" and text(n.child_by_field_name("name") or n) == name:
+            value = n.child_by_field_name("value")
+            while value is not None and value.type in ("as_expression", "satisfies_expression"):
+                value = value.named_children[0]
+            return value if value is not None and value.type == "array" else None
+    return None
 
 
 def read_route_rules(root: Path, relpath: str) -> Optional[RouteRules]:
@@ -239,7 +295,8 @@ def read_route_rules(root: Path, relpath: str) -> Optional[RouteRules]:
         if _callee(call) == "createRouteMatcher" and call.parent is not None and call.parent.type == "variable_declarator":
             name = call.parent.child_by_field_name("name")
             args = call.child_by_field_name("arguments")
-            pats = _strings(args.named_children[0]) if args is not None and args.named_children else None
+            arg = args.named_children[0] if args is not None and args.named_children else None
+            pats = _strings(arg, tree.root_node)
             if name is not None and pats is not None:
                 matchers[text(name)] = pats
                 lines[text(name)] = call.start_point[0] + 1
@@ -247,7 +304,7 @@ def read_route_rules(root: Path, relpath: str) -> Optional[RouteRules]:
                 unknown.append(f"the routes of {text(name)} (line {call.start_point[0] + 1}) are not a list of strings")
     for n in _walk(tree.root_node):
         if n.type == "pair" and text(n.child_by_field_name("key")) == "matcher":
-            config = _strings(n.child_by_field_name("value")) or []
+            config = _strings(n.child_by_field_name("value"), tree.root_node) or []
     for call in calls:
         name = _callee(call)
         args = call.child_by_field_name("arguments")
@@ -262,11 +319,13 @@ def read_route_rules(root: Path, relpath: str) -> Optional[RouteRules]:
             break
         if name == "authMiddleware":
             rules = RouteRules(relpath, name)
+            members = first.named_children if first is not None and first.type == "object" else []
             opts = {text(p.child_by_field_name("key")): p.child_by_field_name("value")
-                    for p in (first.named_children if first is not None and first.type == "object" else [])
-                    if p.type == "pair"}
-            public = _strings(opts.get("publicRoutes")) if "publicRoutes" in opts else []
-            ignored = _strings(opts.get("ignoredRoutes")) if "ignoredRoutes" in opts else DEFAULT_IGNORED_ROUTES
+                    for p in members if p.type == "pair"}
+            opts.update({text(p): p for p in members if p.type == "shorthand_property_identifier"})
+            public = _strings(opts.get("publicRoutes"), tree.root_node) if "publicRoutes" in opts else []
+            ignored = (_strings(opts.get("ignoredRoutes"), tree.root_node) if "ignoredRoutes" in opts
+                       else DEFAULT_IGNORED_ROUTES)
             for key, got in (("publicRoutes", public), ("ignoredRoutes", ignored)):
                 if got is None:
                     unknown.append(f"{key} is not a list of strings")

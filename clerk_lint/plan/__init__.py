@@ -14,7 +14,7 @@ from typing import Optional
 from .. import __version__
 from ..concepts.catalog import Catalog
 from ..findings import ScanResult
-from ..resolve.app_database import find_database
+from ..resolve.app_database import Database, find_database
 from .facts import DEFAULT_ORG_ROLES, Facts, better_auth_plugins, collect
 from .model import ROLES, ModelError, ModelParams, Pricing, share_out, whole
 from .questions import build_questions
@@ -39,13 +39,15 @@ def pricing_concerns(facts: Facts) -> set[str]:
 
 def build_plan(result: ScanResult, catalog: Catalog, params: Optional[ModelParams] = None,
                mau: Optional[int] = None, pricing: Optional[Pricing] = None,
-               roots: Optional[list[Path]] = None) -> dict:
-    """The plan of a scan; with `roots` (the scanned folders) it also reads which database the app runs."""
+               roots: Optional[list[Path]] = None, database: Optional[Database] = None) -> dict:
+    """The plan of a scan; with `roots` (the scanned folders), or the `database` already read from
+    them, its questions include the app's database when the evidence disagrees or is missing."""
     params = params or ModelParams.load()
     facts = collect(result, catalog)
     risks = build_risks(facts)
     steps = build_steps(facts, params)
-    database = find_database(roots) if roots else None
+    if database is None and roots:
+        database = find_database(roots)
     questions = build_questions(facts, database)
     effort, role_hours, high_mult = _effort(facts, steps, risks, params)
     effort.update(where_effort(facts.findings, result.packages, params, round(sum(effort["by_category"].values()), 2)))

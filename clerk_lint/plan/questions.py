@@ -8,6 +8,8 @@ from typing import Callable, Optional, Union
 from ..resolve.app_database import Database, database_questions
 from .facts import DEFAULT_ORG_ROLES, Facts, locations
 
+USER_FIELD_CODE = "CLK240"
+
 
 @dataclass
 class Question:
@@ -54,6 +56,13 @@ def _roles_permissions(facts: Facts) -> str:
 def _metadata_keys(facts: Facts) -> str:
     return (f"Which keys are stored in {', '.join(sorted(facts.metadata))}, and what else writes them "
             "(dashboard edits, other services)?")
+
+
+def _user_fields(facts: Facts) -> str:
+    read = sorted({v for f in facts.findings if f.code == USER_FIELD_CODE for k, v in f.details if k == "field"})
+    shown = ", ".join(read[:12]) + (" ..." if len(read) > 12 else "")
+    return (f"Which of the Clerk fields the code reads ({shown}) stay as Better Auth additional fields or "
+            "plugins, and which reads are rewritten against name / email / image?")
 
 
 def _billing_plans(facts: Facts) -> str:
@@ -128,6 +137,11 @@ _BUILDERS: tuple[Callable[[Facts], list[Question]], ...] = (
     _Row("metadata-keys", _metadata_keys,
          "Each key becomes a typed additional field (or one JSON field); only the Backend API export has them.",
          ("metadata",)),
+    _Row("user-fields", _user_fields,
+         "Better Auth's user has one name, one email and an image; first/last name, username, phone numbers "
+         "and external accounts need additional fields, plugins or the account table, and the import must fill "
+         "what is kept.",
+         codes=frozenset({USER_FIELD_CODE})),
     _Row("webhook-subscribers",
          "Which endpoints are subscribed to Clerk webhooks in the dashboard, besides the handler(s) in this "
          "codebase?",
@@ -144,7 +158,7 @@ _BUILDERS: tuple[Callable[[Facts], list[Question]], ...] = (
     _Row("token-receivers",
          "Which services receive Clerk session tokens from getToken() and how do they verify them?",
          "They must accept Better Auth cookies, bearer tokens or jwt-plugin JWTs instead.",
-         ("token-verification",)),
+         ("token-verification",), frozenset({"CLK242"})),
     _Row("billing-plans", _billing_plans,
          "Clerk Billing records are not read by @better-auth/stripe.",
          ("billing",)),

@@ -28,7 +28,7 @@ from ..concepts.secrets import redact_line
 from .source import SourceText
 from .text_analysis import marked_classifier, text_span
 from .formats.jsonc import JsonError
-from .formats.yaml_lines import BLOCK_SCALAR, strip_comment, unquote, yaml_lines
+from .formats.yaml_lines import BLOCK_SCALAR, block_scalar, strip_comment, unquote, yaml_lines
 
 STORE_RULE, LITERAL_RULE = "CLK716", "CLK715"
 
@@ -83,7 +83,8 @@ class _Line:
 
 def _yaml_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
     """(line index, line, assignments, in a block scalar) for each line of a YAML file."""
-    for y in yaml_lines(text):
+    lines = list(yaml_lines(text))
+    for j, y in enumerate(lines):
         found: list[Assignment] = []
         base, i = y.start, y.index
         if y.key == "key" and y.parent == "envvars":  # Render: - key: NAME
@@ -92,9 +93,12 @@ def _yaml_lines(text: str) -> Iterator[tuple[int, str, list[Assignment], bool]]:
                 found.append(Assignment(name, "", nstart, nstart + len(name), nstart + len(name),
                                         nstart + len(name), i + 1))
         elif y.key is not None and (y.parent in ENV_BLOCKS or y.key == y.key.upper()):
-            v, vs = unquote(y.value, base + y.value_start)
-            found.append(Assignment(y.key, v if not BLOCK_SCALAR.match(y.value) else "", base + y.key_start,
-                                    base + y.key_end, vs, vs + len(v), i + 1))
+            if BLOCK_SCALAR.match(y.value):  # `KEY: |` and the value on the lines below (a PEM key)
+                v, vs, ve = block_scalar(lines, j)
+            else:
+                v, vs = unquote(y.value, base + y.value_start)
+                ve = vs + len(v)
+            found.append(Assignment(y.key, v, base + y.key_start, base + y.key_end, vs, ve, i + 1))
         elif y.item_start is not None:
             item = _ENV_ITEM.match(y.code, y.item_start)
             if item and (y.parent in ENV_BLOCKS or item.group("value") is not None):

@@ -41,7 +41,7 @@ The document is one object; keys appear in the order below. Open-ended maps
       }],
       "errors": [{                          # files skipped or only partly scanned
         "path": "big.js",
-        "kind": "too-large",                # unreadable | binary | too-large | decode | parse-partial | skipped
+        "kind": "too-large",                # unreadable | binary | too-large | decode | parse-partial | skipped | config
                                             # | internal-error (a bug met on this file; the rest of the run goes on)
         "reason": "file is larger than 2 MB",
         "partial": false                    # true when the file was still scanned as far as possible

@@ -23,7 +23,7 @@ SKIP_DIRS = {"node_modules", ".git", "dist", "build", ".next", "out", "coverage"
 MANIFEST_SKIP = {"node_modules", ".git", "dist", "build", ".next", "out", "coverage", "vendor"}
 CODE_LANGS = {".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx",
               ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript"}
-MAX_FILES = 20000
+MAX_FILES = 100_000
 MAX_BYTES = 512 * 1024
 
 # drizzle-orm/<driver> -> dialect (drizzle's own driver entry points).
@@ -52,10 +52,10 @@ PRISMA_DIALECTS = {"postgresql": "pg", "postgres": "pg", "cockroachdb": "pg", "m
                    "sqlite": "sqlite", "mongodb": "mongodb", "sqlserver": "mssql"}
 DIALECT_NAMES = {"pg": "PostgreSQL", "mysql": "MySQL", "sqlite": "SQLite / libSQL", "mongodb": "MongoDB",
                  "mssql": "SQL Server"}
-# The byte test before parsing: a quoted database module specifier.
-MODULE_BYTES = re.compile(rb"""["'](?:drizzle-orm/|@prisma/client|kysely|mongoose|mongodb|pg|postgres|mysql2|"""
-                          rb"""@planetscale/database|@libsql/|better-sqlite3|sqlite3|@neondatabase/serverless|"""
-                          rb"""@vercel/postgres|[^"'\n]*generated/prisma)""")
+# The byte test before parsing: a database module named by an import, export ... from or require.
+MODULE_BYTES = re.compile(rb"""(?:from|require\(|import\()\s*["'](?:drizzle-orm/|@prisma/client|kysely|mongoose|"""
+                          rb"""mongodb|pg|postgres|mysql2|@planetscale/database|@libsql/|better-sqlite3|sqlite3|"""
+                          rb"""@neondatabase/serverless|@vercel/postgres|[^"'\n]*generated/prisma)""")
 # Calls and constructors that create the ORM's instance, by the module their callee is imported from.
 FACTORIES = {("drizzle", "drizzle"), ("PrismaClient", "prisma"), ("Kysely", "kysely")}
 
@@ -104,18 +104,38 @@ class Database:
             self.orm, self.orm)
 
 
-def _files(roots: Iterable[Path]) -> Iterable[tuple[Path, str]]:
+def _files(roots: Iterable[Path]) -> Iterable[tuple[str, str, str]]:
+    """(path, relative path, lower-case suffix) of the code and Prisma files under the roots, in a
+    stable order; plain strings and scandir entries (this runs beside the scan on large trees)."""
     count = 0
     for root in roots:
-        base = root if root.is_dir() else root.parent
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-            for name in sorted(filenames):
-                count += 1
-                if count > MAX_FILES:
-                    return
-                path = Path(dirpath) / name
-                yield path, path.relative_to(base).as_posix()
+        base = str(root if root.is_dir() else root.parent)
+        stack = [(base, "")]
+        while stack:
+            folder, rel = stack.pop()
+            try:
+                with os.scandir(folder) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError:
+                continue
+            subdirs = []
+            for entry in entries:
+                name = entry.name
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    continue
+                if is_dir:
+                    if name not in SKIP_DIRS and not name.startswith("."):
+                        subdirs.append((entry.path, f"{rel}{name}/"))
+                    continue
+                suffix = os.path.splitext(name)[1].lower()
+                if suffix in CODE_LANGS or suffix == ".prisma":
+                    count += 1
+                    if count > MAX_FILES:
+                        return
+                    yield entry.path, rel + name, suffix
+            stack.extend(reversed(subdirs))
 
 
 def _manifests(roots: Iterable[Path]) -> list[tuple[Path, str]]:
@@ -164,13 +184,17 @@ def read_dependencies(roots: Iterable[Path], dev_only: Optional[set[str]] = None
     return deps, names
 
 
-def _read(path: Path) -> Optional[bytes]:
+def _read(path: str) -> Optional[bytes]:
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return None
-        return path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
     except OSError:
         return None
+    return data if len(data) <= MAX_BYTES else None
+
+
+def _may_import_database(data: bytes) -> bool:
+    return MODULE_BYTES.search(data) is not None
 
 
 def _line(node: ts.Node) -> int:
@@ -270,9 +294,8 @@ def find_database(roots: list[Path], runtime_deps: Optional[set[str]] = None,
     seen: list[Evidence] = []
     instances: list[Instance] = []
     drivers: dict[str, list[tuple[str, str]]] = {}  # orm -> [(driver, where)]
-    for path, rel in _files(roots):
-        name = path.name
-        suffix = path.suffix.lower()
+    for path, rel, suffix in _files(roots):
+        name = rel.rsplit("/", 1)[-1]
         if suffix == ".prisma":
             data = _read(path)
             found = _prisma_provider(data.decode("utf-8", "replace")) if data else None
@@ -284,7 +307,7 @@ def find_database(roots: list[Path], runtime_deps: Optional[set[str]] = None,
         if lang is None:
             continue
         data = _read(path)
-        if not data or not (name.startswith("drizzle.config.") or MODULE_BYTES.search(data)):
+        if not data or not (name.startswith("drizzle.config.") or _may_import_database(data)):
             continue
         try:
             root = parse(data, lang).root_node

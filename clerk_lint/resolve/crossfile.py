@@ -54,6 +54,11 @@ class Project:
             self._resolver = ModuleResolver([Path(r) for r in self.roots])
         return self._resolver
 
+    def config_problems(self) -> list:
+        """tsconfig problems the resolver met; none when nothing needed resolving (a scan of
+        files without Clerk never makes the resolver)."""
+        return self._resolver.config_problems() if self._resolver is not None else []
+
     def prepare(self) -> None:
         """Do now the one-off work later rounds would start with (see ModuleResolver.prepare_tokens)."""
         self.resolver.prepare_tokens()

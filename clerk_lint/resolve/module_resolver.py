@@ -76,6 +76,7 @@ class ModuleResolver(ImportTokens, TsconfigPaths, BundlerAliases, WorkspacePacka
         self._token_memo: dict[str, frozenset[str]] = {}
         self._walked: Optional[tuple[list[str], list[str]]] = None  # (config files, package dirs)
         self._bundler_aliases: dict[str, list[tuple[str, str]]] = {}
+        self.config_cycles: dict[str, tuple[str, ...]] = {}
 
     # ------------------------------------------------------------------ public API
 

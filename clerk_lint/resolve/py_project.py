@@ -1,17 +1,18 @@
 """Project pass for Python: Clerk reached through the app's own modules.
 
-The per-file pass reads each Python file alone. This pass takes the files it found Clerk in,
-analyses them again with a context that resolves their imports to project files, and keeps
-what each module offers its importers (readers/python/summary.py: a Clerk client made there,
-a function that authenticates with Clerk, the Clerk data a function returns). A later round
-re-reads the files that may import a module whose summary changed (a byte test on the
-module's name, then real resolution), so a wrapper of a wrapper is found one round later.
+The per-file pass reads each Python file alone and keeps what each module offers its
+importers (readers/python/summary.py: a Clerk client made there, a function that
+authenticates with Clerk, the Clerk data or SDK value a function returns). This pass re-reads,
+with a context that resolves imports to project files, the files importing a module whose
+summary is new or changed (each file's import lines resolved once per scan), round after
+round, so a wrapper of a wrapper is found one round later.
 Each round sees the summaries as they were when it began: the outcome does not depend on the
 order files are read in. The analyses also carry the Clerk ids the files write into model
 columns (StoredIdWrite), resolved to the file declaring the model.
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -22,6 +23,27 @@ from ..findings import FileAnalysis
 MAX_ROUNDS = 6
 Analyze = Callable[[Candidate, object], Optional[FileAnalysis]]  # (candidate, context) -> analysis
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_FROM = re.compile(rb"^[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.MULTILINE)
+_IMPORT = re.compile(rb"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
+
+
+def imported_modules(data: bytes) -> set[str]:
+    """The modules an import statement of the file names, and `pkg.name` for each `from pkg
+    import name` (a submodule, maybe): what an importer test resolves."""
+    out: set[str] = set()
+    for m in _FROM.finditer(data):
+        module = m.group(1).decode("utf-8", "replace")
+        out.add(module)
+        for part in m.group(2).strip(b"()").split(b","):
+            name = part.split()[0].decode("utf-8", "replace") if part.split() else ""
+            if name and name != "*":
+                out.add(module + name if module.endswith(".") else f"{module}.{name}")
+    for m in _IMPORT.finditer(data):
+        for part in m.group(1).split(b","):
+            words = part.split()
+            if words:
+                out.add(words[0].decode("utf-8", "replace"))
+    return out
 
 
 class PyModules:
@@ -31,15 +53,18 @@ class PyModules:
 
     def __init__(self, candidates: Sequence[Candidate]):
         self.files = {str(c.path): c for c in candidates}
+        # every folder and module name of the project: an absolute import starting elsewhere is not ours
+        self.names = {part for c in candidates for part in Path(c.relpath).parent.parts} | {
+            Path(c.relpath).stem for c in candidates}
         self._by_parts: Optional[dict[tuple[str, ...], list[str]]] = None
         self._memo: dict[tuple[str, str], Optional[str]] = {}
 
-    def _file(self, base: Path, parts: list[str]) -> Optional[str]:
-        target = base.joinpath(*parts) if parts else base
-        for option in ((str(target) + ".py") if parts else None, str(target / "__init__.py")):
-            if option is not None and option in self.files:
-                return option
-        return None
+    def _file(self, base: str, parts: list[str]) -> Optional[str]:
+        target = os.path.join(base, *parts) if parts else base
+        if parts and target + ".py" in self.files:
+            return target + ".py"
+        init = os.path.join(target, "__init__.py")
+        return init if init in self.files else None
 
     def _suffixes(self) -> dict[tuple[str, ...], list[str]]:
         if self._by_parts is None:
@@ -66,23 +91,23 @@ class PyModules:
             return None
         level = len(module) - len(module.lstrip("."))
         parts = [p for p in module.lstrip(".").split(".") if p]
-        path = Path(importer)
         if level:
-            base = path.parent
+            base = os.path.dirname(importer)
             for _ in range(level - 1):
-                base = base.parent
+                base = os.path.dirname(base)
             return self._file(base, parts)
-        if not parts:
-            return None
-        root = Path(candidate.root)
-        folder = path.parent
+        if not parts or parts[0] not in self.names:
+            return None  # not a folder or module of the project (fastapi, typing ...)
+        root = str(candidate.root)
+        folder = os.path.dirname(importer)
         while True:
             found = self._file(folder, parts)
             if found is not None:
                 return found
-            if folder == root or folder.parent == folder or root not in folder.parents:
+            parent = os.path.dirname(folder)
+            if folder == root or parent == folder or not folder.startswith(root):
                 break
-            folder = folder.parent
+            folder = parent
         options = self._suffixes().get(tuple(parts), [])
         if not options:
             return None
@@ -91,8 +116,6 @@ class PyModules:
 
 
 def _common(a: str, b: str) -> str:
-    import os
-
     return os.path.commonpath([a, b]) if Path(a).anchor == Path(b).anchor else ""
 
 
@@ -100,8 +123,17 @@ class PyProject:
     def __init__(self, candidates: Sequence[Candidate]):
         self.modules = PyModules(candidates)
         self.summaries: dict[str, tuple] = {}
+        self._exports: dict = {}  # (importer, module, name) -> Export (the summaries are fixed meanwhile)
+        self.imports: dict[str, frozenset] = {}  # path -> the project files its import lines name
+        self._request: Optional[tuple] = None  # request_stores(), made on first use
 
     def export(self, importer: str, module: str, name: str):
+        key = (importer, module, name)
+        if key not in self._exports:
+            self._exports[key] = self._export(importer, module, name)
+        return self._exports[key]
+
+    def _export(self, importer: str, module: str, name: str):
         from ..readers.python.summary import Export
 
         target = self.modules.resolve(importer, module)
@@ -118,11 +150,19 @@ class PyProject:
             return Export(module=inner)
         return None
 
-    def tokens(self, key: str) -> set[str]:
-        """Words an importer of this module must contain: its name (a package's folder name)."""
-        path = Path(key)
-        name = path.parent.name if path.name == "__init__.py" else path.stem
-        return {name} if name else set()
+
+def request_stores(summaries: dict[str, tuple]) -> tuple:
+    """(attribute, claim, via) of every `request.x = <Clerk data>` of the project's modules."""
+    out = []
+    for key in sorted(summaries):
+        for name, export in summaries[key]:
+            if name.startswith("request.") and export.returns is not None:
+                out.extend((attr, claim, export.returns.via) for attr, claim in export.returns.keys)
+    return tuple(out)
+
+
+def _stored_attrs(summary) -> set[str]:
+    return {name.split(".")[-1] for name, _ in summary or () if name.startswith("request.")}
 
 
 class PyContext:
@@ -138,21 +178,37 @@ class PyContext:
     def python_module(self, module: str) -> Optional[str]:
         return self.project.modules.resolve(self.key, module)
 
+    def python_request(self) -> tuple:
+        if self.project._request is None:
+            self.project._request = request_stores(self.project.summaries)
+        return self.project._request
+
 
 def analyze_python_project(candidates: Sequence[Candidate], start: Sequence[Candidate], peek: Callable[[Candidate], Optional[bytes]],
-                           analyze: Analyze, project: Optional[PyProject] = None) -> dict[str, FileAnalysis]:
+                           analyze: Analyze, project: Optional[PyProject] = None,
+                           seeds: Optional[dict[str, tuple]] = None) -> dict[str, FileAnalysis]:
     """path -> the analysis of every Python file read with the project's context: the files
-    in `start` (those the per-file pass found Clerk in) and the importers of Clerk-backed
-    modules. ``peek(candidate)`` gives a file's bytes for the importer test."""
+    in `start` (those the per-file pass found Clerk in but gave no summary for: cached) and
+    the importers of Clerk-backed modules. ``seeds``: path -> the summary a file gave when read
+    alone (the per-file pass); its importers are read in the first round. ``peek(candidate)``
+    gives a file's bytes for the importer test."""
     project = project if project is not None else PyProject(candidates)
     results: dict[str, FileAnalysis] = {}
     todo = list(start)
+    seeded = {key: summary for key, summary in (seeds or {}).items() if summary}
+    project.summaries.update(seeded)
+    if seeded:
+        todo += [c for c in importers(candidates, project, set(seeded), peek) if c not in todo]
+        attrs = set().union(*(_stored_attrs(v) for v in seeded.values()))
+        todo += [c for c in readers_of(candidates, attrs, peek) if c not in todo]
     for _ in range(MAX_ROUNDS + 1):
         if not todo:
             break
         snapshot = PyProject.__new__(PyProject)
-        snapshot.modules, snapshot.summaries = project.modules, dict(project.summaries)
+        snapshot.modules, snapshot.summaries, snapshot._exports = project.modules, dict(project.summaries), {}
+        snapshot.imports, snapshot._request = project.imports, None
         changed = set()
+        previous = dict(project.summaries)
         for candidate in todo:
             key = str(candidate.path)
             analysis = analyze(candidate, PyContext(snapshot, candidate))
@@ -168,16 +224,41 @@ def analyze_python_project(candidates: Sequence[Candidate], start: Sequence[Cand
                 changed.add(key)
         if not changed:
             break
-        tokens: set[str] = set()
-        for key in changed:
-            tokens |= project.tokens(key)
-        pattern = re.compile(b"|".join(re.escape(t.encode("utf-8", "surrogateescape"))
-                                       for t in sorted(tokens, key=len, reverse=True))) if tokens else None
-        todo = []
-        if pattern is None:
-            break
-        for candidate in candidates:
-            data = peek(candidate)
-            if data is not None and b"import" in data and pattern.search(data):
-                todo.append(candidate)
+        todo = importers(candidates, project, changed, peek)
+        attrs = set().union(*(_stored_attrs(previous.get(k)) | _stored_attrs(project.summaries.get(k)) for k in changed))
+        todo += [c for c in readers_of(candidates, attrs, peek) if c not in todo]
     return results
+
+
+def importers(candidates: Sequence[Candidate], project: PyProject, changed: set[str],
+              peek: Callable[[Candidate], Optional[bytes]]) -> list[Candidate]:
+    """The files importing one of the `changed` modules (or a name of one): each file's import
+    lines resolved once per scan (the project's files do not move between rounds)."""
+    out = []
+    for candidate in candidates:
+        key = str(candidate.path)
+        targets = project.imports.get(key)
+        if targets is None:
+            data = peek(candidate)
+            targets = frozenset()
+            if data is not None and b"import" in data:
+                found = {project.modules.resolve(key, m) for m in imported_modules(data)}
+                found.discard(None)
+                targets = frozenset(found)
+            project.imports[key] = targets
+        if targets & changed:
+            out.append(candidate)
+    return out
+
+
+def readers_of(candidates: Sequence[Candidate], attrs: set[str], peek: Callable[[Candidate], Optional[bytes]]) -> list[Candidate]:
+    """The files that may read what a middleware put on the request (`request.<attr>`)."""
+    if not attrs:
+        return []
+    pattern = re.compile(rb"request(?:\.state)?\.(?:" + b"|".join(re.escape(a.encode()) for a in sorted(attrs)) + rb")\b")
+    out = []
+    for candidate in candidates:
+        data = peek(candidate)
+        if data is not None and pattern.search(data):
+            out.append(candidate)
+    return out

@@ -69,12 +69,36 @@ class TsconfigPaths:
     _configs: dict[str, Optional[TsConfig]]
     _nearest_config: dict[str, Optional[TsConfig]]
     _options: dict[str, Optional[TsConfig]]
+    config_cycles: dict[str, tuple[str, ...]]  # tsconfig -> its `extends` cycle, back to it
+
+    def config_problems(self) -> list[tuple[str, str]]:
+        """(tsconfig path, reason) for each `extends` cycle among the project's configs (those under
+        the roots and above them: `ImportTokens._walk_roots`, found once, for the import tokens too)."""
+        try:
+            configs = self._walk_roots()[0]
+        except (OSError, ValueError, TypeError, RecursionError):
+            configs = []
+        for path in configs:
+            try:
+                self._load_config(path)
+            except (OSError, ValueError, TypeError, RecursionError):
+                continue
+        out, reported = [], set()
+        for first, chain in sorted(self.config_cycles.items()):
+            if frozenset(chain) in reported:  # one report per cycle, wherever it was entered
+                continue
+            reported.add(frozenset(chain))
+            names = " -> ".join(os.path.relpath(p, os.path.dirname(first)).replace(os.sep, "/") for p in chain)
+            out.append((first, f"tsconfig `extends` cycle: {names}; the repeated link is ignored"))
+        return out
 
     def _load_config(self, path: str, seen: tuple[str, ...] = ()) -> Optional[TsConfig]:
         if path in self._configs:
             return self._configs[path]
-        if path in seen:
-            return None  # an extends cycle: the repeated link is treated as absent
+        if path in seen:  # an extends cycle: the repeated link is treated as absent, and reported
+            chain = seen[seen.index(path):] + (path,)
+            self.config_cycles.setdefault(chain[0], chain)
+            return None
         data = self._load_json(path)
         if not isinstance(data, dict):
             if not seen:

@@ -15,24 +15,26 @@ when that is still the same:
   (an import is the project's own module when such a name matches it).
 
 Other analyzers are cheap, or read other files (Vue/Astro component folders), and are not
-cached. Entries are pickles written atomically, one file each under ``<dir>/v1/``, so
-parallel workers and concurrent runs never see half an entry; point ``--cache-dir`` at a
-folder only you can write to, and delete it to start over.
+cached. Entries are JSON (cache_codec.py: plain data and a fixed list of the project's own
+dataclasses, never pickle, so a planted entry cannot run code), each recording the key it was
+stored under, which must be the key asked for (an entry moved or copied to another key is a
+miss). They are written atomically, one file each under ``<dir>/v2/``, so parallel workers
+and concurrent runs never see half an entry; delete the folder to start over.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
 import tempfile
 from pathlib import Path
 from typing import Optional
 
 from ..discover.kinds import Candidate
-from ..findings import FileAnalysis
+from ..findings import FileAnalysis, FileProblem, Finding
+from . import cache_codec
 
-FORMAT = "v1"
+FORMAT = "v2"  # v1 held pickles: never read again
 PARSERS = ("tree-sitter", "tree-sitter-javascript", "tree-sitter-typescript", "libcst")
 JS_LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
 
@@ -111,18 +113,22 @@ class Cache:
     def _load(self, key: str):
         try:
             with open(self._path(key), "rb") as fh:
-                return pickle.load(fh)
-        except Exception:  # missing, unreadable, truncated by a crash, from another version
+                return cache_codec.loads(key, fh.read())
+        except Exception:  # missing, unreadable, truncated by a crash, another key's, not an entry
             return None
 
     def _store(self, key: str, value) -> None:
         path = self._path(key)
         try:
+            data = cache_codec.dumps(key, value)
+        except (cache_codec.CodecError, RecursionError):
+            return  # a value outside the format: analyzed afresh next time
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    fh.write(data)
                 os.replace(tmp, path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
@@ -192,11 +198,13 @@ class Cache:
             return compute()
         key = self._key(candidate, raw, str(max_bytes).encode(), self._surroundings(candidate))
         entry = self._load(key)
-        if isinstance(entry, tuple) and len(entry) == 2 and all(isinstance(part, list) for part in entry):
+        if (isinstance(entry, tuple) and len(entry) == 2 and all(isinstance(part, list) for part in entry)
+                and all(isinstance(f, Finding) for f in entry[0])
+                and all(isinstance(p, FileProblem) for p in entry[1])):
             self.hits += 1
             return entry
         self.misses += 1
         findings, problems = compute()
-        if not any(p.kind == "internal-error" for p in problems):
+        if not any(p.kind in ("internal-error", "time-limit") for p in problems):  # (time depends on the run)
             self._store(key, (findings, problems))
         return findings, problems

@@ -1,16 +1,18 @@
 """Run the whole pipeline: discover -> read -> analyze each file -> one sorted ScanResult."""
 from __future__ import annotations
 
+import dataclasses
+import os
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .. import progress
+from .. import progress, time_budget
 from ..concepts.catalog import Catalog
 from ..concepts.clerk_ids import CONVEX_CLERK_CODES
 from ..discover.kinds import Candidate, DiscoveryStats
 from ..discover.walk import discover, holds_files
 from ..discover.workspaces import package_folders
-from ..findings import FileAnalysis, ScanResult
+from ..findings import FileAnalysis, FileProblem, ScanResult
 from ..readers import in_project
 from ..readers.source import SourceText, read_source
 from .per_file import ScanOptions, analyze_safely, finish, internal_error, merge_problems, scan_file
@@ -87,6 +89,21 @@ def _stored_id_columns(writes: list, candidates: list[Candidate], catalog: Catal
         result.problems.append(internal_error(".", exc, " in the stored-ids pass"))
 
 
+def _config_problems(project, js_family: list[Candidate]) -> list[FileProblem]:
+    """tsconfig problems met while resolving (an `extends` cycle), by the config's path under its root."""
+    try:
+        found = project.config_problems()
+    except Exception as exc:  # a bug here must not cost the findings of the scan
+        return [internal_error(".", exc, " reading tsconfig files")]
+    roots = sorted({os.path.abspath(c.root) for c in js_family}, key=len, reverse=True)
+    out = []
+    for path, reason in found:
+        root = next((r for r in roots if path.startswith(r.rstrip(os.sep) + os.sep)), None)
+        rel = os.path.relpath(path, root).replace(os.sep, "/") if root else path
+        out.append(FileProblem(rel, reason, "config"))
+    return out
+
+
 def nothing_scanned(paths: Sequence[Path], result: ScanResult, options: ScanOptions) -> str:
     """Why a scan that found no file to scan is not a clean result ('' when nothing is there)."""
     if not holds_files(paths):
@@ -108,12 +125,15 @@ def _scan_python_project(python: list[Candidate], first: dict, catalog: Catalog,
                          writes: list, result: ScanResult) -> dict:
     """Python files read again as a project (resolve/py_project.py): Clerk clients, auth wrappers
     and the data they return followed across modules. Returns path -> (findings, problems) of
-    the files it read; adds the Clerk ids they write into model columns to `writes`."""
-    from ..resolve.py_project import analyze_python_project
+    the files it read; adds the Clerk ids the files write into model columns to `writes`."""
+    from ..resolve.py_project import PyProject, analyze_python_project
+    from ..readers.python.summary import UNRESOLVED
     from ..readers.source import read_bytes
 
-    start = [c for c in python if first.get(str(c.path), ([], []))[0]]
-    if not start:
+    alone = getattr(first, "python", {})  # path -> (summary, writes) of files read alone
+    # files with findings but nothing said alone (a cached result) are read in the first round
+    start = [c for c in python if first.get(str(c.path), ([], []))[0] and str(c.path) not in alone]
+    if not start and not alone:
         return {}
     sources: dict[str, SourceText] = {}
 
@@ -131,22 +151,33 @@ def _scan_python_project(python: list[Candidate], first: dict, catalog: Catalog,
         return analyze_safely(py_analyzer, source, candidate, catalog, context)
 
     out: dict = {}
+    project = PyProject(python)
     try:
         with progress.phase("python cross-module pass"):
-            analyses = analyze_python_project(python, start, peek, analyze)
+            analyses = analyze_python_project(python, start, peek, analyze, project,
+                                              seeds={k: v[0] for k, v in alone.items()})
     except Exception as exc:  # a bug in the project pass: the per-file findings stand
         result.problems.append(internal_error(".", exc, " in the Python project pass"))
         return {}
+    found = [w for key, (_, file_writes) in alone.items() if key not in analyses for w in file_writes]
     for key, analysis in analyses.items():
-        writes.extend(analysis.id_writes)
+        found.extend(analysis.id_writes)
         source = sources.get(key)
         if source is not None:
             out[key] = finish(analysis, source, [p for p in first.get(key, ([], []))[1]
                                                  if p.kind != "parse-partial"])
+    by_relpath = {c.relpath: str(c.path) for c in python}
+    for w in found:  # a model imported by a file read alone: the file declaring it
+        if w.module.startswith(UNRESOLVED):
+            importer = by_relpath.get(w.path)
+            target = project.modules.resolve(importer, w.module[len(UNRESOLVED):]) if importer else None
+            w = dataclasses.replace(w, module=target or "")
+        writes.append(w)
     return out
 
 
 def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = ScanOptions()) -> ScanResult:
+    time_budget.set_limit(options.file_time_budget)
     with progress.phase("finding files"):
         stats = DiscoveryStats()
         candidates, problems = discover(paths, include=options.include, exclude=options.exclude,
@@ -191,6 +222,8 @@ def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = Sca
             result.problems.extend(file_problems)
     if writes:
         _stored_id_columns(writes, candidates, catalog, options, result, project)
+    if project is not None:
+        result.problems.extend(_config_problems(project, js_family))
     result.files_scanned = len(candidates)
     result.packages = packages[0] if packages else package_folders(candidates)
     return result.sorted()

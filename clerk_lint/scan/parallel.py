@@ -17,6 +17,7 @@ import sys
 from typing import Callable, Optional, Sequence
 
 from .. import progress as progress_line
+from .. import time_budget
 from ..discover.kinds import Candidate
 from ..readers import in_project
 from . import per_file
@@ -58,9 +59,13 @@ class FirstPass(dict):
     def __init__(self):
         super().__init__()
         self.finished: dict[str, tuple] = {}
+        self.python: dict[str, tuple] = {}  # path -> (summary, id_writes) of a Python file read alone
 
     def add(self, path: str, outcome: tuple) -> None:
-        if len(outcome) == 3:  # JS: (analysis, problems, finished or None)
+        if len(outcome) == 4:  # Python: (findings, problems, module summary, Clerk-id writes)
+            self[path] = outcome[:2]
+            self.python[path] = (outcome[2], outcome[3])
+        elif len(outcome) == 3:  # JS: (analysis, problems, finished or None)
             analysis, problems, finished = outcome
             self[path] = (analysis, problems)
             if finished is not None:
@@ -112,7 +117,10 @@ def _outcome(candidate: Candidate, catalog, options, project, cache=None):
         findings, problems = cache.file_result(candidate, options.max_bytes,
                                                lambda: per_file.scan_file(candidate, catalog, options))
     else:
-        findings, problems = per_file.scan_file(candidate, catalog, options)
+        extras: list = []
+        findings, problems = per_file.scan_file(candidate, catalog, options, extras=extras)
+        if extras:  # a Python module's summary and Clerk-id writes (resolve/py_project.py)
+            return (findings, problems, extras[0][0], extras[0][1])
     return (findings, problems) if findings or problems else None
 
 
@@ -179,6 +187,7 @@ def _init(candidates: Sequence[Candidate], catalog, options, cache, project=None
     global _STATE
     if parent:
         _die_with_parent(parent)
+    time_budget.set_limit(getattr(options, "file_time_budget", None))
     _STATE = (candidates, catalog, options, _js_project(candidates, catalog, project), cache)
 
 

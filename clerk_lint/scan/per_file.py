@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Optional
 
+from .. import time_budget
 from ..concepts import secrets
 from ..concepts.catalog import Catalog
 from ..discover.kinds import Candidate
@@ -25,6 +26,7 @@ class ScanOptions:
     default_excludes: bool = True  # skip node_modules, dist, generated build/out/vendor ... (discover/kinds.py)
     jobs: Optional[int] = 1  # worker processes for the per-file pass; None or 0: automatic (parallel.py)
     cache_dir: Optional[str] = None  # reuse per-file results across runs (cache.py)
+    file_time_budget: Optional[float] = time_budget.DEFAULT_SECONDS  # seconds per file; None: no limit
 
 
 def with_line_hashes(findings: list[Finding], text: str) -> list[Finding]:
@@ -44,7 +46,11 @@ def internal_error(path: str, exc: Exception, where: str = "") -> FileProblem:
 
 def analyze_safely(analyzer, source: SourceText, candidate: Candidate, catalog: Catalog, context) -> FileAnalysis:
     try:
-        return analyzer.analyze(source, candidate, catalog, context)
+        with time_budget.per_file():
+            return analyzer.analyze(source, candidate, catalog, context)
+    except time_budget.OverBudget:  # a reader that could not keep its findings so far
+        return FileAnalysis(problems=[FileProblem(candidate.relpath, time_budget.reason(), time_budget.KIND,
+                                                  partial=True)])
     except Exception as exc:  # a bug met on one file must not end the run or lose the others
         return FileAnalysis(problems=[internal_error(candidate.relpath, exc)])
 
@@ -83,7 +89,9 @@ def finish(analysis: FileAnalysis, source: SourceText, problems: list[FileProble
 
 
 def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
-              context: object = None) -> tuple[list[Finding], list[FileProblem]]:
+              context: object = None, extras: Optional[list] = None) -> tuple[list[Finding], list[FileProblem]]:
+    """(findings, problems) of one file; `extras`, when given, receives the analysis' module
+    summary and Clerk-id writes (summary, id_writes) for the project passes."""
     readers = readers_for(candidate.language)
     if not readers:
         return [], []
@@ -104,6 +112,8 @@ def scan_file(candidate: Candidate, catalog: Catalog, options: ScanOptions,
             part = analyze_safely(reader, source, candidate, catalog, context)
             analysis.findings.extend(part.findings)
             analysis.problems.extend(part.problems)
+            if extras is not None and (part.summary or part.id_writes):
+                extras.append((part.summary, list(part.id_writes)))
         return finish(analysis, source, problems)
     except Exception as exc:  # reading or post-processing; same rule as _analyze
         return [], merge_problems(problems + [internal_error(candidate.relpath, exc)])

@@ -19,11 +19,12 @@ from .bindings import Origin, Resolver, Use, value_of
 from ...concepts.catalog import Catalog, is_clerk_module
 from ...discover.kinds import Candidate
 from ...classify.classifier import Classifier
+from ... import time_budget
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from .exports import ModuleSummary, SummaryBuilder
-from . import framework_reads, nuxt, passing, value_stores
+from . import framework_reads, nuxt, passing, payload_fields, pieces, value_stores
 from ...classify.value_uses import context_finding, read_finding, store_finding
-from .imports import TRANSPARENT, find_imports, text
+from .imports import find_imports, text
 from .parse import parse
 from ..prefilter import JS_MARKERS
 from ...discover.project_sdks import may_read_framework_auth
@@ -86,6 +87,7 @@ def _query_findings(lang: str, root: ts.Node, catalog: Catalog, classifier: Clas
                     continue
             check = QUERY_CHECKS[rule.query]
             for node in found.get(rule.query.split(".", 1)[1], []):
+                time_budget.check()
                 hit = check(node, catalog)
                 if not hit:
                     continue
@@ -111,7 +113,10 @@ def _payload_findings(result: FileAnalysis, lang: str, root: ts.Node, relpath: s
         return (where.line, where.column) in helper_spans
 
     verified = any(f.code == "CLK601" for f in result.findings)
-    result.findings.extend(webhook_payloads.findings(lang, root, relpath, data, catalog, classifier, taken, verified))
+    branches: list[ts.Node] = []
+    result.findings.extend(webhook_payloads.findings(lang, root, relpath, data, catalog, classifier, taken, verified,
+                                                     branches))
+    result.findings.extend(payload_fields.findings(lang, root, branches, catalog, classifier))
 
 
 def _carried_findings(result: FileAnalysis, root: ts.Node, data: bytes, catalog: Catalog,
@@ -203,15 +208,6 @@ def _store_keys(data: bytes, context: Optional[ModuleContext], sdks: frozenset[s
     return keys
 
 
-def _destructured(node) -> bool:
-    """`const { userId } = req.auth`: the value taken apart into named fields where it is read."""
-    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
-        node = node.parent
-    parent = node.parent if node is not None else None
-    pattern = parent.child_by_field_name("name") if parent is not None and parent.type == "variable_declarator" else None
-    return pattern is not None and pattern.type == "object_pattern" and parent.child_by_field_name("value") == node
-
-
 def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Classifier, keys: dict[str, Origin],
                 result: FileAnalysis, role_comparisons: list) -> tuple[dict[str, Origin], list]:
     """Clerk values the file keeps (CLK512) and request-scoped copies it reads back (CLK513 or
@@ -249,9 +245,8 @@ def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Class
         if not origin.fields:
             use.destructured = True  # `c.get("userId")` reads what was stored: a read of userId
         finding = classifier.use_finding(use)
-        if finding is None and (not origin.fields or not use.steps and _destructured(use.top)):
-            # an object stored whole and taken here whole (`const { userId } = req.auth`): the read
-            # of the place is the line to change; a field read off it (`req.auth.userId`) is its own
+        if finding is None and (not origin.fields or not use.steps and value_stores.taken_apart(use.top)):
+            # a stored object taken apart here (`const { userId } = req.auth`); `req.auth.userId` has its own
             finding = read_finding(classifier, node, place, origin)
         report(use, finding)
         derived = {ident.id: (ident, o) for ident, o in resolver._derived(use) if ident.id not in resolver.bound}
@@ -290,8 +285,13 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
     auto = nuxt.auto_import_line(Path(candidate.path) if candidate.path is not None else None, source.data, catalog)
     if context is None and not sdks and not auto and not MARKERS.search(source.data):
         return FileAnalysis()
-    locate = LineIndex(source).locator(candidate.relpath)
+    index = LineIndex(source)
+    locate = index.locator(candidate.relpath)
     data = source.data
+    if len(data) > pieces.WHOLE_LIMIT:  # one tree would take gigabytes
+        return pieces.analyze_in_pieces(data, candidate.relpath, candidate.language, catalog,
+                                        lambda start, end: index.location(candidate.relpath, start, end), analyze_js,
+                                        context=context, sdks=sdks)
     if auto:
         limit, base, synthetic = len(data), locate, Location(candidate.relpath, 0, 0, 0, 0, "")
         data += b"\n;" + auto.encode("utf-8") + b"\n"
@@ -309,8 +309,18 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
                sdks: frozenset[str] = frozenset(), astro_global: bool = False) -> FileAnalysis:
     """`sdks`: the Clerk framework SDKs the file's package depends on (project_sdks), whose
     auth reads through framework objects are looked for; `astro_global`: the code is `.astro`
-    frontmatter, where `Astro` is in scope."""
+    frontmatter, where `Astro` is in scope. A file over the time budget keeps what was found."""
     result = FileAnalysis()
+    try:
+        return _analyze_js(result, data, relpath, lang, catalog, locate, context, sdks, astro_global)
+    except time_budget.OverBudget:
+        result.problems.append(FileProblem(relpath, time_budget.reason(), time_budget.KIND, partial=True))
+        return result
+
+
+def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, catalog: Catalog,
+                locate: Callable[[ts.Node], Location], context: Optional[ModuleContext],
+                sdks: frozenset[str], astro_global: bool) -> FileAnalysis:
     tree = parse(data, lang)
     root = tree.root_node
     if root.has_error:
@@ -360,6 +370,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
             result.findings = env_checks.drop_nested_reads(result.findings)
             if not other_svix:
                 _payload_findings(result, lang, root, relpath, data, catalog, classifier)
+                result.findings = merge_field_reads(result.findings)
             _carried_findings(result, root, data, catalog, classifier)
         result.id_writes = stored_ids.id_writes([], imports, context.resolve if context is not None else None, relpath,
                                                 lambda node: locate(node).line, root, data, _handled_events(result))
@@ -378,9 +389,7 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
     for ident, origin in local_seeds:
         if scopes.is_definition(ident):
             seeds[ident.id] = (ident, origin)
-    if verified_tokens.may_verify(data):  # `jwt.verify(token, process.env.CLERK_PEM_PUBLIC_KEY)`
-        for ident_id, seed in verified_tokens.seeds(root, imports, scopes).items():
-            seeds.setdefault(ident_id, seed)
+    seeds.update({k: v for k, v in verified_tokens.seeds(data, root, imports, scopes).items() if k not in seeds})
     type_imports = {n.local.text: (d.source, n.imported) for d in clerk_imports for n in d.names
                      if n.local is not None and n.imported != "*"}
     for ident_id, seed in annotated_seeds(lang, root, type_imports, scopes).items():
@@ -404,11 +413,11 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
 
     def classify(found: list) -> None:
         for use in found:
+            time_budget.check()
             if use.origin.app or use.origin.context is not None:
                 continue  # an app namespace or a tRPC builder itself: its members and callbacks are the uses
             finding = classifier.use_finding(use)
-            if finding is not None and listed_only(finding, use):
-                finding = None
+            finding = None if finding is not None and listed_only(finding, use) else finding
             if finding is not None:
                 result.findings.append(finding)
                 # A read of a bound value does not stand for it: a wrapper returning it wraps the call.
@@ -484,6 +493,8 @@ def analyze_js(data: bytes, relpath: str, lang: str, catalog: Catalog,
         result.findings.extend(error_shapes.findings(root, data, result.findings, error_finding,
                                                      lambda node: classifier.locate(node).line))
     _carried_findings(result, root, data, catalog, classifier)
+    typed_events = frozenset(f.detail("event") or "" for f in result.findings if f.code == "CLK602") - {""}
     result.id_writes = stored_ids.id_writes(uses + read_uses, imports, context.resolve if context is not None else None,
-                                            relpath, lambda node: locate(node).line, root, data, _handled_events(result))
+                                            relpath, lambda node: locate(node).line, root, data, _handled_events(result),
+                                            typed_events)
     return result

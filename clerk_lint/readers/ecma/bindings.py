@@ -18,6 +18,7 @@ from .carriers import carried, split
 from .imports import NAMESPACE, TRANSPARENT, pattern_names, text
 from .queries import captures
 from .scopes import ScopeIndex
+from ... import time_budget
 
 # Clerk APIs that call back into app code with Clerk values: (module, chain) -> the
 # callback's parameter at this index is bound to this export of the same module.
@@ -152,7 +153,13 @@ def _walk_chain(ref: ts.Node) -> tuple[list[Step], Optional[ts.Node], ts.Node]:
             continue
         if kind == "member_expression" and parent.child_by_field_name("object") == node:
             prop = parent.child_by_field_name("property")
-            steps.append(Step(parent, "." + (text(prop) if prop is not None else "?")))
+            name = text(prop) if prop is not None else "?"
+            if name == "value" and not _is_assigned(parent):
+                # a Vue ref (`@clerk/vue` / `@clerk/nuxt` composables return refs): `orgRole.value`
+                # is `orgRole`; Clerk's own values have no `value` member
+                node = parent
+                continue
+            steps.append(Step(parent, "." + name))
         elif kind == "subscript_expression" and parent.child_by_field_name("object") == node:
             index = parent.child_by_field_name("index")
             if index is None or index.type not in ("string", "number") or not text(index).strip("\"'`"):
@@ -170,6 +177,12 @@ def _walk_chain(ref: ts.Node) -> tuple[list[Step], Optional[ts.Node], ts.Node]:
             break
         node = parent
     return steps, None, node
+
+
+def _is_assigned(member: ts.Node) -> bool:
+    parent = member.parent
+    return parent is not None and parent.type in ("assignment_expression", "augmented_assignment_expression") \
+        and parent.child_by_field_name("left") == member
 
 
 def _imported_name(ident: ts.Node) -> bool:
@@ -298,6 +311,7 @@ class Resolver:
             bound[definition.id] = origin
             name = definition.text.decode("utf-8", "replace")
             for ref in self.refs(name):
+                time_budget.check()
                 target = self.scopes.resolve(ref)
                 if target is None or target.id != definition.id or self.scopes.in_type_context(ref):
                     continue
@@ -330,6 +344,7 @@ class Resolver:
                     continue
                 seen.add(definition.id)
             for ref in self.refs(name):
+                time_budget.check()
                 target = self.scopes.resolve(ref)
                 if (target.id if target is not None else None) != (definition.id if definition is not None else None):
                     continue

@@ -131,21 +131,14 @@ def drop_nested_reads(findings: list[Finding]) -> list[Finding]:
     {import.meta.env.X}>`, `createClerkClient({ secretKey: process.env.CLERK_SECRET_KEY })`,
     `app.use(clerkPlugin, { publishableKey: ... })`) go away with it, so only the reads that
     outlive the Clerk code (startup checks, env schemas, config modules) are reported. Part of
-    means: inside another finding's span, or on the line where another finding starts."""
-    containers = [f.location for f in findings if f.code != ENV_READ_RULE and f.code not in _LINE_FOLLOWERS]
-    if not containers:
+    means: on the line where another finding starts. A read on a line of its own inside a
+    multi-line expression (`publishableKey={...}` under `<ClerkProvider`, `secretKey: c.env.X`
+    in `clerkMiddleware({`) stays: that line is edited too (the variable is renamed or dropped)."""
+    busy = {(f.location.path, f.location.line) for f in findings
+            if f.code != ENV_READ_RULE and f.code not in _LINE_FOLLOWERS}
+    if not busy:
         return findings
-
-    def inside(loc, outer) -> bool:
-        if loc.path != outer.path:
-            return False
-        if loc.line == outer.line:
-            return True
-        return ((outer.line, outer.column) <= (loc.line, loc.column)
-                and (loc.end_line, loc.end_column) <= (outer.end_line, outer.end_column))
-
-    return [f for f in findings
-            if f.code != ENV_READ_RULE or not any(inside(f.location, outer) for outer in containers)]
+    return [f for f in findings if f.code != ENV_READ_RULE or (f.location.path, f.location.line) not in busy]
 
 
 def drop_line_followers(findings: list[Finding]) -> list[Finding]:

@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Optional, Union
 
 from ...concepts.catalog import Catalog
-from .imports import DEFAULT, NAMESPACE, find_imports, text
-from .parse import parse
 
 
 def camelize(name: str) -> str:
@@ -45,6 +43,11 @@ NUXT_MODULES = {
 def _config_modules(data: bytes) -> set[str]:
     """Module names listed in `modules: [...]` of a Nuxt config (strings, `[name, options]`
     pairs, or identifiers bound to a default import)."""
+    # Imported here: the scan's prefilter asks this module about every .ts file, and a run over
+    # files without Clerk must not load tree-sitter.
+    from .imports import DEFAULT, NAMESPACE, find_imports, text
+    from .parse import parse
+
     lang = "typescript"
     root = parse(data, lang).root_node
     imported = {text(n.local): d.source for d in find_imports(lang, root) for n in d.names

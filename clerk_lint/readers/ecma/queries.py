@@ -14,6 +14,7 @@ from typing import Optional
 import tree_sitter as ts
 
 from .parse import language
+from ... import time_budget
 
 _FAMILY = {"javascript": ("ecma", "javascript"), "typescript": ("ecma", "typescript"), "tsx": ("ecma", "typescript")}
 
@@ -121,7 +122,11 @@ def _windowed_captures(query: ts.Query, lang: str, root: ts.Node, deep: Optional
     if deep is None:
         deep = is_deep(lang, root)
     found: dict[str, list[ts.Node]] = {}
+    windows = 0
     while roots:
+        if windows:  # from the second window on (the first holds the imports)
+            time_budget.check()
+        windows += 1
         node = roots.pop()
         cursor = ts.QueryCursor(query)
         cursor.set_max_start_depth(WINDOW)

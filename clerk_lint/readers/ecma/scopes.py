@@ -30,6 +30,9 @@ class ScopeIndex:
     def __init__(self, lang: str, root: ts.Node):
         found = captures(lang, "locals", root)
         self._scopes = {n.id for n in found.get("local.scope", [])}
+        # The root is the module's scope even when the parser gave up on the file as a whole
+        # (100 unclosed parentheses: the root is an ERROR node holding intact statements).
+        self._scopes.add(root.id)
         # Declarations are placed in their scopes per name, the first time a name is asked
         # about: a file declares many names, and only those bound to Clerk are ever asked.
         self._candidates: dict[bytes, list[ts.Node]] = {}

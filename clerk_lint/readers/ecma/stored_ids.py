@@ -446,10 +446,16 @@ def _writes(values: dict[int, tuple[ts.Node, str, str]], tables: _Tables, relpat
 
 def id_writes(uses: Iterable[Use], imports: list[ImportDecl], resolve: Optional[Resolve], relpath: str,
               line_of: Callable[[ts.Node], int], root: Optional[ts.Node] = None,
-              data: bytes = b"", events: Optional[set[str]] = None) -> list[StoredIdWrite]:
+              data: bytes = b"", events: Optional[set[str]] = None,
+              typed_events: frozenset[str] = frozenset()) -> list[StoredIdWrite]:
     """The file's writes of Clerk ids into columns not named after Clerk (those are CLK720 already).
-    `events`: the Clerk webhook events the file handles from raw payloads (CLK604)."""
+    `events`: the Clerk webhook events the file handles from raw payloads (CLK604);
+    `typed_events`: those it handles through Clerk's helpers (CLK602)."""
     values = _id_values(uses)
+    if events or typed_events:  # `evt.data.id` of a WebhookEvent: the kind of the event branch around it
+        for key, (node, kind, shown) in list(values.items()):
+            if kind == "id":
+                values[key] = (node, _branch_kind(node, set(events or ()) | typed_events) or kind, shown)
     identity = _identity_values(root, data) if root is not None else {}
     values.update(identity)
     if events and root is not None:

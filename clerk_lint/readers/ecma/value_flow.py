@@ -350,7 +350,7 @@ def annotated_seeds(lang: str, root: ts.Node, type_imports: dict[bytes, tuple[st
         imported = type_imports.get(node.text)
         if imported is None or (clerk_resources.annotated(imported[1]) is None
                                  and imported[1] not in clerk_fields.ANNOTATED_TYPES
-                                 and not imported[1].endswith("WebhookEvent")):
+                                 and not imported[1].endswith(("WebhookEvent", "JSON"))):
             continue
         found = _annotated_binding(node)
         if found is None:

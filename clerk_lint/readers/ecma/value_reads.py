@@ -48,13 +48,22 @@ def _logged(node: ts.Node) -> bool:
     return False
 
 
-def field_read(use: Use) -> Optional[FieldRead]:
-    """The first field of a Clerk user / organization / session object this use reads that
-    Better Auth names differently or lacks (`user.fullName`, `organization.membersCount`)."""
-    if not _typed(use) or not use.steps:
-        return None
-    origin = use.origin
+def field_reads(use: Use) -> list[FieldRead]:
+    """The fields of a Clerk user / organization / session object this use reads that Better
+    Auth names differently or lacks (`user.fullName`, `organization.membersCount`): the first
+    along its chain, or each one a destructuring declaration takes."""
+    if not _typed(use):
+        return []
     ops = _ops(use)
+    taken = _destructured_fields(use, ops)
+    if taken:
+        return taken
+    read = _chain_field(use, ops)
+    return [read] if read is not None else []
+
+
+def _chain_field(use: Use, ops: list[str]) -> Optional[FieldRead]:
+    origin = use.origin
     for index, op in enumerate(ops):
         if not op.startswith(".") or op == ".value":
             continue
@@ -67,6 +76,36 @@ def field_read(use: Use) -> Optional[FieldRead]:
     return None
 
 
+def _destructured_fields(use: Use, ops: list[str]) -> list[FieldRead]:
+    """`const { fullName, imageUrl } = user`: the declaration reads the fields."""
+    pattern, statement = _declared_pattern(use)
+    if pattern is None:
+        return []
+    origin = use.origin
+    out = []
+    for path, _ in pattern_names(pattern):
+        if not path:
+            continue
+        owner = clerk_fields.owner_of(origin.module, origin.export, (*origin.path, *ops, *path[:-1]))
+        if owner is not None and clerk_fields.counterpart(owner, path[-1][1:]) is not None:
+            out.append(FieldRead(owner, path[-1][1:], statement))
+    return out
+
+
+def _declared_pattern(use: Use) -> tuple[Optional[ts.Node], Optional[ts.Node]]:
+    """(the object pattern, its declaration) when the use's value is destructured right here."""
+    node = use.top
+    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
+        node = node.parent
+    declarator = node.parent if node is not None else None
+    if declarator is None or declarator.type != "variable_declarator" or declarator.child_by_field_name("value") != node:
+        return None, None
+    pattern = declarator.child_by_field_name("name")
+    if pattern is None or pattern.type != "object_pattern":
+        return None, None
+    return pattern, declarator.parent if declarator.parent is not None else declarator
+
+
 @dataclass(frozen=True)
 class PayloadRead:
     field: str  # "first_name", or the names a pattern takes ("id, first_name")
@@ -77,7 +116,7 @@ def payload_read(use: Use) -> Optional[PayloadRead]:
     """A field of a verified Clerk webhook event's `data` read here: `evt.data.first_name`,
     `data.email_addresses?.[0]` after `const { data } = evt`, `const { id, first_name } =
     evt.data` (at the declaration), or a destructured field read further (`email_addresses[0]`)."""
-    if not _typed(use) or _logged(use.ref):
+    if not _typed(use) or _logged(use.top if use.top is not None else use.ref):
         return None
     origin = use.origin
     ops = _ops(use)
@@ -86,6 +125,8 @@ def payload_read(use: Use) -> Optional[PayloadRead]:
         return None
     in_steps = min(len(full), len(ops))  # the ops past the event that this use applies itself
     rest, offset = full[:len(full) - in_steps], len(ops) - in_steps
+    if full == (".type",) and not rest:
+        return _type_read(use.steps[offset].node)
     if full[:1] != (".data",):
         return _destructuring(use, full) if not full else None
     if len(full) == 1:
@@ -98,23 +139,29 @@ def payload_read(use: Use) -> Optional[PayloadRead]:
     return PayloadRead(step.op[1:], step.node) if step.op.startswith(".") and step.op[1:] != "?" else None
 
 
+def _type_read(node: ts.Node) -> Optional[PayloadRead]:
+    """`const eventType = evt.type`: the event's type taken for later branches. Compared in
+    place (`evt.type === "user.created"`, `switch (evt.type)`) it is the event finding's."""
+    holder = node
+    while holder.parent is not None and holder.parent.type in TRANSPARENT:
+        holder = holder.parent
+    parent = holder.parent
+    if parent is None or parent.type in ("binary_expression", "switch_statement") \
+            or parent.type == "arguments" and parent.parent is not None and text(parent.parent).startswith("["):
+        return None
+    return PayloadRead("type", node)
+
+
 def _destructuring(use: Use, full: tuple[str, ...]) -> Optional[PayloadRead]:
     """`const { id, first_name } = evt.data` / `const { type, data } = evt`: the declaration."""
-    node = use.top
-    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
-        node = node.parent
-    declarator = node.parent if node is not None else None
-    if declarator is None or declarator.type != "variable_declarator" or declarator.child_by_field_name("value") != node:
-        return None
-    pattern = declarator.child_by_field_name("name")
-    if pattern is None or pattern.type != "object_pattern":
+    pattern, statement = _declared_pattern(use)
+    if pattern is None:
         return None
     names = [path[0][1:] for path, _ in pattern_names(pattern) if path]
     if not full:  # the event itself: only its `data` matters here
         if "data" not in names:
             return None
         names = ["data"]
-    statement = declarator.parent if declarator.parent is not None else declarator
     return PayloadRead(", ".join(dict.fromkeys(names)), statement)
 
 
@@ -146,9 +193,12 @@ def _key(node: Optional[ts.Node]) -> str:
 
 
 def _outer(node: ts.Node) -> ts.Node:
-    """Up through wrappers that keep the value: `await`, `as`, `!`, `token ?? ""`, `a ? token : b`."""
-    while node.parent is not None:
+    """Up through wrappers that keep the value: `await`, `as`, `!`, `token ?? ""`, `a ? token : b`
+    (a few levels: each .parent walks from the root)."""
+    for _ in range(_LOG_DEPTH):
         parent = node.parent
+        if parent is None:
+            break
         if parent.type in TRANSPARENT or parent.type == "ternary_expression" and parent.child_by_field_name("condition") != node:
             node = parent
         elif parent.type == "binary_expression" and text(parent.child_by_field_name("operator")) in ("||", "??"):

@@ -255,6 +255,15 @@ class Stores:
         return None
 
 
+def taken_apart(node: Optional[ts.Node]) -> bool:
+    """`const { userId } = req.auth`: a stored object taken apart into named fields where it is read."""
+    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
+        node = node.parent
+    parent = node.parent if node is not None else None
+    pattern = parent.child_by_field_name("name") if parent is not None and parent.type == "variable_declarator" else None
+    return pattern is not None and pattern.type == "object_pattern" and parent.child_by_field_name("value") == node
+
+
 def reads(root: ts.Node, scopes: ScopeIndex, keys: dict[str, Origin],
           skip: Callable[[ts.Node], bool]) -> Iterable[tuple[ts.Node, Origin, str]]:
     """(the read expression, the value it gives, how the code names it) for each read of a

@@ -72,10 +72,12 @@ def _is_header_read(string: ts.Node) -> bool:
 
 
 def findings(lang: str, root: ts.Node, relpath: str, data: bytes, catalog: Catalog,
-             classifier: Classifier, taken: Callable[[ts.Node], bool], verified: bool) -> list[Finding]:
+             classifier: Classifier, taken: Callable[[ts.Node], bool], verified: bool,
+             branched: Optional[list[ts.Node]] = None) -> list[Finding]:
     """The file's CLK604-CLK606 findings; `taken(node)` says a span already holds a finding of
     Clerk's own helpers (CLK602 on the same comparison), which wins; `verified`: the file
-    verifies with svix or Clerk's helper (CLK601), so its Svix header reads feed that."""
+    verifies with svix or Clerk's helper (CLK601), so its Svix header reads feed that.
+    `branched` receives the Clerk event names the file branches on (payload_fields)."""
     strings = [n.parent for n in captures(lang, "strings", root).get("secret-literal", [])
                if n.parent is not None and n.parent.type == "string"]
     values = [(_text(s)[1:-1], s) for s in strings]
@@ -85,13 +87,18 @@ def findings(lang: str, root: ts.Node, relpath: str, data: bytes, catalog: Catal
     out: list[Finding] = []
     handled: list[int] = []  # where the reported event names are
     event_rule = catalog.rule(PAYLOAD_EVENT)
+    branches: list[ts.Node] = []  # Clerk event names the file branches on: their payload's reads
     for value, node in values:
         queued = queued_event(value, events)  # `clerk/user.created` names Clerk wherever it is
-        if (queued is None and not _is_event_position(node)) or taken(node):
+        if taken(node):
+            branches.append(node)
+            continue
+        if queued is None and not _is_event_position(node):
             continue
         event = queued or gate.event(value)
         if event is None:
             continue
+        branches.append(node)
         out.append(classifier.finding(event_rule, node, symbol=value, module="", detail=webhook_hook(event),
                                       details=(("event", event),)))
         handled.append(node.start_byte)
@@ -126,6 +133,8 @@ def findings(lang: str, root: ts.Node, relpath: str, data: bytes, catalog: Catal
     if found.get("route-call") or out:
         out.extend(_routes(root, found.get("route-call", []), catalog, classifier, has_handler=bool(out),
                            handled=handled))
+    if branched is not None:
+        branched.extend(branches)
     return out
 
 

@@ -160,3 +160,24 @@ def flow_items(body: str) -> list[str]:
             cur.append(ch)
     items.append("".join(cur))
     return [s for s in (scalar(i) for i in items) if s]
+
+
+def block_scalar(lines: list[YamlLine], j: int) -> tuple[str, int, int]:
+    """The text of the block scalar `lines[j]` opens (`KEY: |` / `KEY: >`), as YAML reads it
+    (indentation of its first line removed; `>` folds lines into spaces), and the offsets of its
+    first non-blank line in the text: (value, start, end). ("", 0, 0) when it holds nothing."""
+    body: list[YamlLine] = []
+    for y in lines[j + 1:]:
+        if not y.in_block:
+            break
+        body.append(y)
+    while body and not body[-1].text.strip():
+        body.pop()
+    first = next((y for y in body if y.text.strip()), None)
+    if first is None:
+        return "", 0, 0
+    cut = len(first.text) - len(first.text.lstrip(" \t"))
+    rows = [y.text[cut:] if y.text[:cut].strip() == "" else y.text.lstrip(" \t") for y in body
+            if y.index >= first.index]
+    value = (" " if lines[j].value.startswith(">") else "\n").join(r.rstrip("\r") for r in rows)
+    return value, first.start + cut, first.start + len(first.text.rstrip("\r"))

@@ -56,9 +56,16 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
         return _fallback(source, candidate, catalog, index,
                          "expressions nested too deeply to parse: only import lines were scanned")
     except (SyntaxError, ValueError) as exc:
-        tree, reason = _newer_syntax(source, getattr(exc, "lineno", None))
+        error_line = getattr(exc, "lineno", None)
+        tree, reason = _newer_syntax(source, error_line)
         if tree is None:
-            return _fallback(source, candidate, catalog, index, reason)
+            from .recovery import recover
+
+            tree, skipped = recover(source.text, error_line)
+            if tree is None:
+                return _fallback(source, candidate, catalog, index, reason)
+            reason = (f"not valid Python (syntax error at line {error_line}): line{'s' if '-' in skipped else ''} "
+                      f"{skipped} skipped, the statements before and after were scanned")
         if reason:
             problems.append(FileProblem(candidate.relpath, reason, "parse-partial", partial=True))
     from .scopes import TooDeep

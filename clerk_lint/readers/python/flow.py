@@ -16,6 +16,7 @@ from typing import Optional
 
 from ...concepts.clerk_ids import StoredIdWrite, id_kind
 from .labels import string_value
+from .request_attrs import request_shapes
 from .summary import Data, export_of, raw_import
 from .syntax import FUNCS, call_args
 from .vocabulary import (AUTH_DEPENDENCY, CLAIM_ADVICE, CLAIM_READ, SDK_MODULES, STATE_FIELDS, WEBHOOK_EVENT,
@@ -44,6 +45,8 @@ class Flow:
         self._event_roots()
         self._memo: dict[int, Optional[Data]] = {}
         self._busy: set[int] = set()
+        # what the project's Clerk middlewares put on the request (request.clerk_user_id ...)
+        self.request_shapes = request_shapes(getattr(f.context, "python_request", lambda: ())())
 
     # -- webhook payloads ----------------------------------------------------------------
 
@@ -122,7 +125,11 @@ class Flow:
         t = type(node)
         if t is ast.Await:
             return self.data(node.value)
+        if t is ast.IfExp:  # `state if state.is_signed_in else None`
+            return self.data(node.body) or self.data(node.orelse)
         if t is ast.Name:
+            if node.id == "request" and self.request_shapes:
+                return self.request_shapes.get("")
             for ref in self.b.referents(node):
                 if ref in self.events:
                     return self.events[ref]
@@ -136,9 +143,15 @@ class Flow:
                         return found
             return None
         if t is ast.Attribute:
+            if self.request_shapes and node.attr == "request" and type(node.value) is ast.Name \
+                    and node.value.id == "self":
+                return self.request_shapes.get("")  # class-based views: self.request
             base = self.data(node.value)
             if base is None:
                 return None
+            if base.kind == "shape" and base.key(node.attr) is not None and base.key(node.attr).startswith("="):
+                inner = base.key(node.attr)[1:]  # request.state (Starlette), request.claims = claims
+                return self.request_shapes.get(inner) if inner == "state" else Data(inner, base.via)
             if base.kind == "state" and node.attr == "payload":
                 return Data("claims", base.via)
             if base.kind == "credentials" and node.attr == "decoded":
@@ -156,6 +169,10 @@ class Flow:
             if found is not None:
                 return found if found.kind != "guard" else None
             func = node.func
+            if type(func) is ast.Attribute and func.attr == "to_auth":
+                base = self.data(func.value)
+                if base is not None and base.kind == "state":  # RequestState.to_auth(): Clerk's auth object
+                    return Data("auth", base.via)
             if type(func) is ast.Attribute and func.attr == "get" and node.args \
                     and string_value(node.args[0]) == "data":
                 base = self.data(func.value)
@@ -268,9 +285,11 @@ class Flow:
             return base, key, key
         if base.kind == "state" and t is ast.Attribute and key in STATE_FIELDS:
             return base, key, key
+        if base.kind == "auth" and t is ast.Attribute and not key.startswith("_"):
+            return base, key, key  # user_id, org_id, org_role, session_id ... of Clerk's auth object
         if base.kind == "shape":
             claim = base.key(key)
-            if claim is not None:
+            if claim is not None and not claim.startswith("="):
                 return base, key, claim
         return None
 
@@ -357,6 +376,8 @@ class Flow:
             t = type(node)
             if t is not ast.Subscript and t is not ast.Call and t is not ast.Attribute:
                 continue
+            if t is not ast.Call and type(node.ctx) is not ast.Load:
+                continue  # `request.clerk_user_id = ...` stores, it does not read
             found = self.claim_read(node)
             if found is None:
                 continue
@@ -373,7 +394,8 @@ class Flow:
             symbol = ", ".join(keys)
             shown = ", ".join(f"{k} ({c})" if k != c else k for k, c in zip(keys, claims)) if len(keys) == len(claims) else symbol
             detail = "; ".join(f"{c} -> {claim_advice(c)}" for c in claims)
-            names = {"state": "request state", "claims": "session claims", "shape": "session claims"}
+            names = {"state": "request state", "claims": "session claims", "shape": "session claims",
+                     "auth": "auth object"}
             source = " / ".join(dict.fromkeys(names.get(d.kind, "auth data") for _, (d, _, _) in reads))
             self.f.add(CLAIM_READ, node, symbol=shown, package="", detail=f"{source} {shown}: {detail}",
                        details=(("claims", ", ".join(claims)),), via=via)
@@ -470,3 +492,4 @@ def _event_owner(events: tuple[str, ...]) -> str:
 
 
 __all__ = ["Flow", "CLAIM_IDS", "CLAIM_ADVICE"]
+

@@ -54,6 +54,9 @@ class Export:
     calls: tuple[str, ...] = ()  # (function, Clerk API) for a function returning an SDK call's result
 
 
+# StoredIdWrite.module of a model imported by a file read alone: the import, to be resolved.
+UNRESOLVED = "import:"
+
 ModuleSummary = tuple  # ((name, Export), ...) sorted by name: comparable, hashable
 
 

@@ -21,13 +21,14 @@ COMMUNITY_USE = "CLK815"
 CLAIM_READ = "CLK850"
 APP_IMPORT = "CLK006"  # an import of the app's own Clerk-backed module (shared with the JS reader)
 
-# RequestState's fields (clerk_backend_api.security.types) an app reads to decide.
-STATE_FIELDS = frozenset({"is_signed_in", "is_authenticated", "status", "reason", "token", "message", "to_auth"})
+# RequestState's fields (to_auth() gives Clerk's auth object: user_id, org_id, session_id ...) (clerk_backend_api.security.types) an app reads to decide.
+STATE_FIELDS = frozenset({"is_signed_in", "is_authenticated", "status", "reason", "token", "message"})
 # Clerk session token claims -> what a Better Auth session gives instead.
 CLAIM_ADVICE = {
     "sub": "session.user.id",
     "user_id": "session.user.id",
     "sid": "session.session.id",
+    "session_id": "session.session.id",
     "org_id": "session.session.activeOrganizationId (organization plugin)",
     "org_role": "the member's role (organization plugin getActiveMember; roles have no org: prefix)",
     "org_slug": "the active organization's slug (organization plugin)",

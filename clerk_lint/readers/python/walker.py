@@ -9,9 +9,11 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from ... import time_budget
 from ...concepts.catalog import Catalog, Rule, webhook_hook
+from ...concepts.webhook_events import svix_serves_clerk
 from ...discover.kinds import Candidate
-from ...findings import FileAnalysis, Finding, Location
+from ...findings import FileAnalysis, FileProblem, Finding, Location
 from ..source import LineIndex, SourceText
 from . import webhooks
 from .bindings import Bindings
@@ -22,11 +24,13 @@ from .models import ModelFields
 from .path_rules import path_rules_of
 from .syntax import call_args, import_module
 from .vocabulary import (APP_IMPORT, AUTH_CODES, AUTH_DEPENDENCY, CLERK_MENTION, CLERK_URL, DOTTED, ENV_READ, JWKS, JWT_DECODE,
-                         KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, WEBHOOK_EVENT,
+                         KNOWN_COMMUNITY, NAMED_MODULES, SDK_MODULES, SVIX_VERIFY, WEBHOOK_EVENT,
                          module_code)
 from .flow import Flow
+from .request_attrs import stores
+from .roles import role_findings
 from .settings import literal_settings, settings_fields
-from .summary import Export, export_of, module_of, raw_import
+from .summary import UNRESOLVED, Data, Export, export_of, module_of, raw_import
 from .syntax import Val
 from .wrappers import Decorator, WrapperPass
 
@@ -55,6 +59,7 @@ class PyFile:
         self.site_codes: list[str] = []
         self.depends_sites: list = []
         self.has_svix = False
+        self._svix_clerk: Optional[bool] = None  # whether svix here verifies Clerk's webhooks (lazy)
         self.clerk_signal = bool(CLERK_MENTION.search(source.data))
 
     # -- plumbing ---------------------------------------------------------------------
@@ -89,23 +94,34 @@ class PyFile:
     # -- passes -----------------------------------------------------------------------
 
     def run(self) -> FileAnalysis:
-        self._imports()
-        self._sites()
-        self._strings()
-        secret_literal_findings(self)
-        self._events()
-        settings_fields(self)
-        ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run()
-        webhooks.routes(self)
-        self.flow = Flow(self)
-        wrappers = WrapperPass(self)
-        wrappers.run()
-        self.flow.report_reads()
-        if self.context is not None:
-            self._app_imports()
-        summary = self._summary(wrappers.wrappers) if self.context is not None else None
-        writes = self.flow.id_writes(self._model_module) if self.context is not None else []
+        """Every pass in turn; a file over the time budget keeps the findings of the passes
+        (and the part of the pass) done before."""
+        passes = (self._imports, self._sites, self._strings, lambda: secret_literal_findings(self), self._events,
+                  lambda: settings_fields(self),
+                  lambda: ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run(),
+                  lambda: webhooks.routes(self))
+        try:
+            for run_pass in passes:
+                time_budget.check()
+                run_pass()
+            time_budget.check()
+            self.flow = Flow(self)
+            wrappers = WrapperPass(self)
+            wrappers.run()
+            self.flow.report_reads()
+            role_findings(self, self.flow)
+            if self.context is not None:
+                self._app_imports()
+        except time_budget.OverBudget:
+            problem = FileProblem(self.relpath, time_budget.reason(), time_budget.KIND, partial=True)
+            return FileAnalysis(findings=[f for _, f in self.found], problems=[problem])
+        # (alone, the summary and the writes are what the file shows by itself: the project
+        # pass seeds its rounds with them, and resolves the writes' model modules)
+        summary = self._summary(wrappers.wrappers)
+        writes = self.flow.id_writes(self._model_module)
         findings = [f for _, f in self.found] + literal_settings(self)
+        if self._svix_clerk is False:  # another sender's svix webhooks: its verification is not Clerk's
+            findings = [f for f in findings if f.package.split(".", 1)[0] != "svix"]
         return FileAnalysis(findings=findings, summary=summary, id_writes=writes)
 
     # -- across modules ---------------------------------------------------------------
@@ -145,6 +161,8 @@ class PyFile:
             module = import_module(node)
             if module_code(module.lstrip(".").split(".", 1)[0], self.candidate) is not None and not module.startswith("."):
                 continue  # Clerk's own packages: CLK800 / CLK801
+            if module_of(self.context, module) == str(self.candidate.path):
+                continue  # a module importing itself
             names, via = [], ()
             for alias in node.names:
                 export = export_of(self.context, module, alias.name) if alias.name != "*" else None
@@ -169,7 +187,9 @@ class PyFile:
         return None, ()
 
     def _model_module(self, module: str) -> str:
-        return module_of(self.context, module)
+        """The file declaring an imported model; alone, the import itself (UNRESOLVED + module),
+        for the project pass to resolve."""
+        return module_of(self.context, module) if self.context is not None else UNRESOLVED + module
 
     def _summary(self, wrappers: dict) -> tuple:
         """What this module offers its importers (summary.Export by top-level name)."""
@@ -206,6 +226,8 @@ class PyFile:
                     export = export_of(self.context, module, alias.name) if alias.name != "*" else None
                     if export is not None:
                         out[alias.asname or alias.name] = export
+        for attr, claim, via in stores(self.flow):  # what a middleware puts on the request
+            out.setdefault("request." + attr, Export(returns=Data("store", via, ((attr, claim),))))
         return tuple(sorted(out.items(), key=lambda kv: kv[0]))
 
     def _imports(self) -> None:
@@ -227,15 +249,27 @@ class PyFile:
                 code = module_code(top, self.candidate)
                 if code is None:
                     continue
-                if top == "svix":
-                    self.has_svix = True
                 detail = names_for[module]
+                if top == "svix":
+                    # Svix's library, not Clerk's: part of the webhook (SVIX_VERIFY) where it verifies
+                    # Clerk's webhooks, nothing where it verifies another sender's.
+                    if not self._svix_serves_clerk():
+                        continue
+                    self.has_svix = True
+                    code = SVIX_VERIFY
                 self.add(code, node, symbol=detail, package=module, detail=detail, details=(("names", detail),))
                 break
 
+    def _svix_serves_clerk(self) -> bool:
+        if self._svix_clerk is None:
+            self._svix_clerk = svix_serves_clerk(self.relpath, self.source.text, self.catalog.webhook_events)
+        return self._svix_clerk
+
     def _sites(self) -> None:
         b = self.b
-        for node in b.nodes:
+        for i, node in enumerate(b.nodes):
+            if not i & 1023:
+                time_budget.check()
             t = type(node)
             if t is ast.Call or t is ast.Subscript:
                 val = b.value(node)

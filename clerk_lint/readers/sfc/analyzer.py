@@ -13,6 +13,9 @@ it:
   together (the instance script sees the module script's imports), TypeScript when one has
   `lang="ts"`. The rest of the file (`{#if}` blocks, `{@render}`) is template, never parsed.
 
+A Vue template's expressions (`{{ user?.fullName }}`, `:src`, `v-if`, `@click`) are analysed
+with its scripts, as statements at their own offsets (template_code.py).
+
 Component tags of the template are uses too: a tag whose name (PascalCase, or kebab-case in
 Vue) resolves to a Clerk import of the script (the frontmatter in Astro, either script in Svelte) is reported with the
 rule of that export, e.g. `<UserButton />` or `<user-button>`.
@@ -35,13 +38,15 @@ from typing import Callable, Optional
 from ...concepts.catalog import Catalog, Rule, is_clerk_module
 from ...classify.classifier import Classifier
 from ...discover.kinds import Candidate
-from ...findings import FileAnalysis, Finding, Location
+from ...findings import FileAnalysis, FileProblem, Finding, Location
 from ..ecma.analyzer import MARKERS, analyze_js
 from ..ecma.imports import NAMESPACE, find_imports, text
 from ..ecma.parse import parse
 from ...discover.project_sdks import may_read_framework_auth
 from ..source import LineIndex, SourceText
-from .blocks import Block, TagNode, blank_outside, astro_blocks, elements, svelte_blocks, vue_blocks
+from .blocks import (Block, TagNode, blank_outside, astro_blocks, comment_spans, elements, svelte_blocks,
+                     unclosed_reason, vue_blocks)
+from .template_code import overlay, overlay_braces
 from .template_tags import Tag, tag_candidates, tag_spellings, template_tags
 from ..ecma.nuxt import NuxtClerk, nuxt_clerk_for
 
@@ -122,18 +127,28 @@ class SfcAnalysis:
         self._rules: dict[tuple[str, str], Optional[Rule]] = {}
 
     def script(self, blocks: list[Block], auto_imports: str = "", *, sdks: frozenset[str] = frozenset(),
-               astro_global: bool = False) -> None:
+               astro_global: bool = False, template: Optional[tuple[int, int]] = None,
+               hidden: list[tuple[int, int]] = ()) -> None:
         """Analyse `blocks` (one module) with the JS pipeline; `auto_imports` is an import
         statement appended after the end of the file for names Nuxt imports implicitly;
-        `sdks` / `astro_global` as for analyze_js (Astro frontmatter reads `Astro.locals`)."""
+        `sdks` / `astro_global` as for analyze_js (Astro frontmatter reads `Astro.locals`);
+        `template`: a Vue template's or an Astro body's range, whose expressions join the module
+        (template_code); `hidden`: the parts of an Astro body that are not template."""
         if not blocks:
             return
         padded = blank_outside(self.data, [(b.start, b.end) for b in blocks])
+        if template is not None and astro_global:
+            padded = overlay_braces(padded, self.data, template, hidden, blocks[0].lang)
+        elif template is not None:
+            padded = overlay(padded, self.data, template, [(b.start, b.end) for b in blocks], blocks[0].lang)
         if auto_imports:
             padded += b"\n;" + auto_imports.encode("utf-8") + b"\n"
         analysis = analyze_js(padded, self.relpath, blocks[0].lang, self.catalog, self.locate,
                               sdks=sdks, astro_global=astro_global)
         self.result.findings.extend(f for f in analysis.findings if f.location.line > 0)
+        unclosed = unclosed_reason(self.data, blocks, "frontmatter" if astro_global else "script")
+        if unclosed:  # first: its reason leads the file's one report
+            self.result.problems.append(FileProblem(self.relpath, unclosed, "parse-partial", partial=True))
         self.result.problems.extend(analysis.problems)
 
     def tag_finding(self, module: str, export: str, tag: Tag) -> None:
@@ -185,7 +200,7 @@ def _analyze_vue(sfc: SfcAnalysis, path: Optional[Path]) -> None:
         )
         if names:
             auto = f'import {{ {", ".join(names)} }} from "{nuxt.composables_module}";'
-    sfc.script(blocks, auto)
+    sfc.script(blocks, auto, template=template)
     if template is not None:
         hidden = [(b.start, b.end) for b in blocks]
         wanted = tag_spellings(list(clerk) + (sorted(nuxt.components) if nuxt is not None else []), kebab=True)
@@ -197,14 +212,16 @@ def _analyze_astro(sfc: SfcAnalysis, sdks: frozenset[str] = frozenset()) -> None
     data = sfc.data
     front, scripts, (start, end) = astro_blocks(data)
     clerk: dict[str, tuple[str, str]] = {}
+    styles = [(e.start, e.end) for e in elements(data, b"style", start, end)]
+    hidden = [(b.start, b.end) for b in scripts] + styles
     if front:
         # Only the frontmatter runs on the server with `Astro` in scope; <script> tags run in the browser.
-        sfc.script(front, sdks=sdks, astro_global=True)
+        # The body's expressions are rendered with the frontmatter's values.
+        sfc.script(front, sdks=sdks, astro_global=True, template=(start, end),
+                   hidden=hidden + comment_spans(data, start, end))
         clerk, _, _ = _imports(blank_outside(data, [(b.start, b.end) for b in front]), "typescript")
     for block in scripts:
         sfc.script([block])
-    styles = [(e.start, e.end) for e in elements(data, b"style", start, end)]
-    hidden = [(b.start, b.end) for b in scripts] + styles
     sfc.template(template_tags(data, start, end, hidden, tag_spellings(clerk, kebab=False)), clerk, kebab=False)
 
 

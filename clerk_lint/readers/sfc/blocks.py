@@ -16,6 +16,7 @@ _TEMPLATE_OPEN = re.compile(rb"<template\b(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*
 _TEMPLATE_CLOSE = re.compile(rb"</template\s*>", re.IGNORECASE)
 _ATTR = re.compile(rb"""([:@\w-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _FRONTMATTER = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*---[ \t]*\r?\n(?P<body>.*?)^---[ \t]*$", re.DOTALL | re.MULTILINE)
+_FRONTMATTER_OPEN = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*---[ \t]*\r?\n")
 TAG_START = re.compile(rb"<(?P<name>[A-Za-z][A-Za-z0-9_.-]*)")
 
 _VUE_LANGS = {"ts": "typescript", "typescript": "typescript", "tsx": "tsx", "js": "javascript",
@@ -27,6 +28,20 @@ class Block:
     start: int  # byte offsets of the block's body in the file
     end: int
     lang: str
+    unclosed: bool = False  # never closed: the body runs to the end of the file
+
+
+def unclosed_reason(data: bytes, blocks: Iterable[Block], what: str) -> str:
+    """The partial-scan reason for the first block never closed, or ""."""
+    first = next((b for b in blocks if b.unclosed), None)
+    if first is None:
+        return ""
+    line = data.count(b"\n", 0, first.start) + (0 if what == "frontmatter" else 1)
+    opened = "`---` frontmatter opened on line 1" if what == "frontmatter" else f"`<script>` opened on line {line}"
+    if first.end >= len(data):
+        return f"{opened} is never closed: read as code to the end of the file"
+    last = data.count(b"\n", 0, first.end)
+    return f"{opened} is never closed: read as code up to line {last}, the markup after it as the template"
 
 
 @dataclass(frozen=True)
@@ -96,10 +111,13 @@ class Element:
     body_end: int  # the closing tag's `<`
     end: int  # after the closing tag
     attrs: bytes
+    closed: bool = True
 
 
-def elements(data: bytes, tag: bytes, start: int = 0, end: Optional[int] = None) -> list[Element]:
-    """`<tag ...>...</tag>` elements in [start, end) whose body is raw text (script, style)."""
+def elements(data: bytes, tag: bytes, start: int = 0, end: Optional[int] = None,
+             open_ended: bool = False) -> list[Element]:
+    """`<tag ...>...</tag>` elements in [start, end) whose body is raw text (script, style).
+    `open_ended`: a last element never closed runs to `end` (closed=False) instead of being dropped."""
     end = len(data) if end is None else end
     out = []
     pos = start
@@ -111,12 +129,26 @@ def elements(data: bytes, tag: bytes, start: int = 0, end: Optional[int] = None)
         if head_end > end or data[head_end - 1:head_end] != b">":
             break
         closing = _CLOSE[tag].search(data, head_end, end)
-        if closing is None:
-            break  # no later element can be closed either
+        if closing is None:  # no later element can be closed either
+            if open_ended:  # up to the first line of markup or another opening, whichever is first
+                again = _OPEN[tag].search(data, head_end, end)
+                stop = markup_line(data, head_end, again.start() if again else end)
+                out.append(Element(opening.start(), head_end, stop, stop, data[opening.end():head_end - 1], False))
+            break
         out.append(Element(opening.start(), head_end, closing.start(), closing.end(),
                            data[opening.end():head_end - 1]))
         pos = closing.end()
     return out
+
+
+_MARKUP_LINE = re.compile(rb"^<[A-Za-z]", re.MULTILINE)
+
+
+def markup_line(data: bytes, start: int, end: int) -> int:
+    """Where a block that was never closed most likely ends: the first line starting with a
+    tag (`<template>`, `<div>`: script code does not start a line with `<` and a letter), else `end`."""
+    m = _MARKUP_LINE.search(data, start, end)
+    return m.start() if m else end
 
 
 def vue_blocks(data: bytes) -> tuple[list[Block], Optional[tuple[int, int]]]:
@@ -124,18 +156,18 @@ def vue_blocks(data: bytes) -> tuple[list[Block], Optional[tuple[int, int]]]:
     plain = mask_spans(data, comment_spans(data))
     blocks: list[Block] = []
     taken: list[tuple[int, int]] = []
-    for element in elements(plain, b"script"):
+    for element in elements(plain, b"script", open_ended=True):
         attrs = _attrs(element.attrs)
         taken.append((element.start, element.end))
         if "src" in attrs:
             continue
         lang = _VUE_LANGS.get(attrs.get("lang", "").strip().lower())
         if lang is not None:
-            blocks.append(Block(element.body_start, element.body_end, lang))
+            blocks.append(Block(element.body_start, element.body_end, lang, not element.closed))
     langs = {b.lang for b in blocks}
     if len(langs) > 1:  # Vue requires one lang for both blocks; parse all as the richest one
         shared = "tsx" if "tsx" in langs else "typescript"
-        blocks = [Block(b.start, b.end, shared) for b in blocks]
+        blocks = [Block(b.start, b.end, shared, b.unclosed) for b in blocks]
     taken += [(e.start, e.end) for e in elements(plain, b"style")]
     outside = mask_spans(plain, taken)
     opening = _TEMPLATE_OPEN.search(outside)
@@ -154,6 +186,11 @@ def astro_blocks(data: bytes) -> tuple[list[Block], list[Block], tuple[int, int]
     if m is not None:
         front.append(Block(m.start("body"), m.end("body"), "typescript"))
         template_start = m.end()
+    else:
+        opened = _FRONTMATTER_OPEN.match(data)
+        if opened is not None:  # never closed: frontmatter up to the first line of markup
+            template_start = markup_line(data, opened.end(), len(data))
+            front.append(Block(opened.end(), template_start, "typescript", True))
     plain = mask_spans(data, comment_spans(data, template_start))
     scripts: list[Block] = []
     for element in elements(plain, b"script", template_start):
@@ -183,16 +220,17 @@ def svelte_blocks(data: bytes) -> tuple[list[Block], list[tuple[int, int]]]:
         heads.append((opening.start(), closing.end() if closing else len(plain)))
     blocks: list[Block] = []
     hidden: list[tuple[int, int]] = []
-    for element in elements(plain, b"script"):
+    for element in elements(plain, b"script", open_ended=True):
         hidden.append((element.start, element.end))
         attrs = _attrs(element.attrs)
         kind = attrs.get("type", "").strip().lower()
         if "src" in attrs or kind not in _SCRIPT_TYPES or any(s <= element.start < e for s, e in heads):
             continue
         ts = attrs.get("lang", "").strip().lower() in ("ts", "typescript") or kind in ("text/typescript", "text/ts")
-        blocks.append(Block(element.body_start, element.body_end, "typescript" if ts else "javascript"))
+        blocks.append(Block(element.body_start, element.body_end, "typescript" if ts else "javascript",
+                            not element.closed))
     if any(b.lang == "typescript" for b in blocks):  # TS is a superset: parse both as TS
-        blocks = [Block(b.start, b.end, "typescript") for b in blocks]
+        blocks = [Block(b.start, b.end, "typescript", b.unclosed) for b in blocks]
     hidden += [(e.start, e.end) for e in elements(plain, b"style")]
     return blocks, hidden
 
