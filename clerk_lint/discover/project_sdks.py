@@ -41,6 +41,9 @@ MAX_LEVELS = 40
 # Bytes every such read contains (`locals.auth`, `context.auth`, `req.auth`, `"clerkAuth"`): files without
 # them are never looked at for framework reads. `\b` keeps `.authorization` out.
 AUTH_READ = re.compile(rb"\.auth\b|\.currentUser\b|[\"']clerk(?:Auth)?[\"']")
+# Substrings every AUTH_READ match contains: plain `in` tests skip the regex on most files (its
+# leading character class has no literal prefix for the engine to search for).
+_AUTH_READ_PARTS = (b".auth", b".currentUser", b"'clerk", b'"clerk')
 
 _folders: dict[str, Optional[str]] = {}  # folder -> the manifest that applies to it (or None)
 _manifests: dict[str, Optional[frozenset[str]]] = {}  # package.json -> its framework SDKs (None: no deps)
@@ -130,7 +133,7 @@ def convex_uses_clerk(folder: str, manifest: Optional[str]) -> bool:
 def may_read_framework_auth(path: Union[str, os.PathLike, None], data: bytes) -> frozenset[str]:
     """The framework SDKs whose auth reads this file may contain: empty unless its bytes look
     like one and its package depends on a Clerk framework SDK (the byte test comes first)."""
-    if AUTH_READ.search(data) is None:
+    if not any(part in data for part in _AUTH_READ_PARTS) or AUTH_READ.search(data) is None:
         return frozenset()
     return framework_sdks(path)
 

@@ -26,7 +26,7 @@ from . import framework_reads, nuxt, passing, payload_fields, pieces, value_stor
 from ...classify.value_uses import context_finding, read_finding, store_finding
 from .imports import find_imports, text
 from .parse import parse
-from ..prefilter import JS_MARKERS
+from ..prefilter import JS_MARKERS, mentions_clerk  # MARKERS.search as substring tests
 from ...discover.project_sdks import may_read_framework_auth
 from .queries import captures
 from .scopes import ScopeIndex
@@ -283,7 +283,7 @@ def analyze(source: SourceText, candidate: Candidate, catalog: Catalog, context:
     sdks = may_read_framework_auth(candidate.path, source.data)
     # Nuxt with Clerk's module: composables (and `clerkClient` in server code) need no import.
     auto = nuxt.auto_import_line(Path(candidate.path) if candidate.path is not None else None, source.data, catalog)
-    if context is None and not sdks and not auto and not MARKERS.search(source.data):
+    if context is None and not sdks and not auto and not mentions_clerk(source.data):
         return FileAnalysis()
     index = LineIndex(source)
     locate = index.locator(candidate.relpath)
@@ -362,7 +362,7 @@ def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, cata
     incoming = context.incoming() if context is not None else []
     if not clerk_imports and not local_seeds and not local_reexports and not roots and not type_contexts \
             and not store_keys and not incoming and not verified_tokens.may_verify(data):
-        if MARKERS.search(data):
+        if mentions_clerk(data):
             classifier = Classifier(catalog, locate)
             result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
             if type_uses.may_augment_clerk_globals(data):
@@ -455,10 +455,10 @@ def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, cata
     if clerk_imports or any(not o.app for _, o in local_seeds) \
             or any(not u.origin.app and not resolver.from_parameter(u) for u in uses):
         result.findings.extend(_query_findings(lang, root, catalog, classifier))
-    elif MARKERS.search(data):
+    elif mentions_clerk(data):
         result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
     result.findings = env_checks.drop_nested_reads(result.findings)
-    if MARKERS.search(data) and not other_svix:
+    if mentions_clerk(data) and not other_svix:
         _payload_findings(result, lang, root, relpath, data, catalog, classifier)
     if context is not None:
         builder = SummaryBuilder(relpath, resolver, uses, findings_by_use, locate)

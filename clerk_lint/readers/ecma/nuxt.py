@@ -185,12 +185,19 @@ NUXT_SERVER_NAMES = ("clerkClient",)
 # names; nuxt_clerk_for narrows them to the SDK's own list) or of the server helper.
 _MAY_USE = re.compile(rb"\b(?:use(?:Auth|User|Clerk|Session|SessionList|Organization|OrganizationList|SignIn|SignUp"
                       rb"|Reverification|SSO|OAuth)|clerkClient)\s*\(")
+# Names every _MAY_USE match contains: plain `in` tests before the regex (no literal prefix there).
+_MAY_USE_NAMES = (b"useAuth", b"useUser", b"useClerk", b"useSession", b"useOrganization", b"useSignIn",
+                  b"useSignUp", b"useReverification", b"useSSO", b"useOAuth", b"clerkClient")
+
+
+def _may_use(data: bytes) -> bool:
+    return any(name in data for name in _MAY_USE_NAMES) and _MAY_USE.search(data) is not None
 
 
 def may_auto_import(path: Union[str, os.PathLike, None], data: bytes) -> bool:
     """Whether a `.ts` / `.js` file may call Clerk's Nuxt auto-imports: it calls one of their
     names and belongs to a Nuxt app whose config lists a Clerk module (no catalog needed)."""
-    return path is not None and _MAY_USE.search(data) is not None and _clerk_project(path) is not None
+    return path is not None and _may_use(data) and _clerk_project(path) is not None
 
 
 def _own_name(data: bytes, name: str) -> bool:
@@ -204,7 +211,7 @@ def auto_import_line(path: Optional[Path], data: bytes, catalog: Catalog) -> str
     """An import statement for the Clerk names a `.ts` / `.js` module of a Nuxt app with Clerk's
     module calls without importing them (composables in app code, `clerkClient` in server code),
     or "" (not such a project, or no such name)."""
-    if path is None or not _MAY_USE.search(data):
+    if path is None or not _may_use(data):
         return ""
     nuxt = nuxt_clerk_for(path, catalog)
     if nuxt is None:
