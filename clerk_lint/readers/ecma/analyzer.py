@@ -109,8 +109,8 @@ def _payload_findings(result: FileAnalysis, lang: str, root: ts.Node, relpath: s
     helper_spans = {(f.location.line, f.location.column) for f in result.findings if f.code == "CLK602"}
 
     def taken(node: ts.Node) -> bool:
-        where = classifier.locate(node)
-        return (where.line, where.column) in helper_spans
+        where = classifier.locate(node) if helper_spans else None  # most files have none: no locating
+        return where is not None and (where.line, where.column) in helper_spans
 
     verified = any(f.code == "CLK601" for f in result.findings)
     branches: list[ts.Node] = []

@@ -307,14 +307,19 @@ def _member_read(node: ts.Node, scopes: ScopeIndex, locals_: dict, request: dict
         current = current.child_by_field_name("object")
         if current is None:
             return None
-    definition = scopes.resolve(current) if current.type == "identifier" else None
-    if not _is_param(definition):
+    if current.type != "identifier":
         return None
     props = [text(c.child_by_field_name("property")) for c in chain if c.child_by_field_name("property") is not None]
     if len(props) != len(chain):
         return None
-    if len(props) >= 2 and props[0] == "locals" and props[1] in locals_:
+    local = len(props) >= 2 and props[0] == "locals" and props[1] in locals_
+    if not local and not (props and props[0] in request):
+        return None  # no key named: the receiver is not resolved (most member chains)
+    definition = scopes.resolve(current)
+    if not _is_param(definition):
+        return None
+    if local:
         return chain[1], locals_[props[1]], f"{text(current)}.locals.{props[1]}"
-    if props and props[0] in request and _request_param(definition):
+    if _request_param(definition):
         return chain[0], request[props[0]], f"{text(current)}.{props[0]}"
     return None
