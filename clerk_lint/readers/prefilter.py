@@ -24,13 +24,32 @@ def substring_test(pattern: re.Pattern) -> Callable[[bytes], bool]:
     word = rb"(?:[a-z0-9_]|\\\.)+"  # lower-case words, dots escaped
     if pattern.flags & re.IGNORECASE and re.fullmatch(word + rb"(?:\|" + word + rb")*", pattern.pattern):
         words = tuple(w.replace(b"\\.", b".") for w in pattern.pattern.split(b"|"))
+        groups = _guarded(words)
 
         def test(data: bytes) -> bool:
             low = data.lower()  # ASCII-only, as IGNORECASE is for a bytes pattern
-            return any(word in low for word in words)
+            # a word's guard is a part of it: only guards found send their words to be tested
+            return any(guard in low and any(word in low for word in group) for guard, group in groups)
 
         return test
     return lambda data: pattern.search(data) is not None
+
+
+def _guarded(words: tuple[bytes, ...]) -> tuple[tuple[bytes, tuple[bytes, ...]], ...]:
+    """The words grouped by their first 4 bytes, each group under the prefix its words share
+    (`session` for `session.created`, `session.ended`...): a file mentioning none of the
+    guards, most files, is scanned once per group instead of once per word."""
+    groups: dict[bytes, list[bytes]] = {}
+    for word in words:
+        groups.setdefault(word[:4], []).append(word)
+    out = []
+    for group in groups.values():
+        guard = group[0]
+        for word in group[1:]:
+            while not word.startswith(guard):
+                guard = guard[:-1]
+        out.append((guard, tuple(group)))
+    return tuple(out)
 
 
 mentions_clerk = substring_test(JS_MARKERS)
