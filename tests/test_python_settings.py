@@ -50,6 +50,7 @@ def test_literal_values_in_settings_modules(tmp_path):
         CLERK_PUBLISHABLE_KEY = os.environ["CLERK_PUBLISHABLE_KEY"]  # expect: CLK845
         CLERK_SIGN_IN_URL = "/login"  # expect: CLK713
         SUPPORT_CLERK_EMAIL = "desk@example.com"
+        CLERK_NAME = "Bob from accounting"
         STRIPE_SECRET_KEY = "sk_live_51H8cL2CzKl0m9NnOoPpQqRrSsTtUuVvWwXxYyZz"
 
 

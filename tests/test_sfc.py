@@ -232,6 +232,7 @@ def test_nuxt_auto_imports(tmp_path):
         ("CLK108", "SignedOut", *loc(t, 12, "<SignedOut>")),
         ("CLK103", "SignInButton", *loc(t, 12, "<SignInButton />")),
         ("CLK105", "UserProfile", *loc(t, 13, '<user-profile v-if="isSignedIn" />')),
+        ("CLK243", "useAuth().isSignedIn", *loc(t, 13, "isSignedIn")),  # the template reads the flag
     ]
     packages = {f.package for f in result.findings if f.location.path != "nuxt.config.ts"}  # CLK917 there
     assert packages == {"@clerk/nuxt/composables", "@clerk/nuxt/components"}

@@ -14,6 +14,7 @@ from .classifier import Classifier
 ROLE_CHECK_RULE, ROLE_KEY_RULE = "CLK510", "CLK509"
 FIELD_RULE, PAYLOAD_RULE, TOKEN_RULE = "CLK240", "CLK241", "CLK242"
 MERGED_RULES = frozenset({FIELD_RULE, PAYLOAD_RULE})
+STATE_RULE = "CLK243"  # client auth-state reads: `if (!isLoaded || !userLoaded)` is one line to rewrite
 # Findings that already name where a token goes on their line: its getToken() call, or its
 # copy into state / a store (CLK512).
 TOKEN_CALL_RULES = frozenset({"CLK503", "CLK504", "CLK512"})
@@ -47,6 +48,23 @@ def _call_options(call_node) -> tuple:
     return tuple(out)
 
 
+def _inline_read(classifier: Classifier, use: Use, existing: Optional[Finding]) -> Optional[Finding]:
+    """`getAuth(req)\n    .userId`: a read written on the call (reported with the call) that sits on
+    a line of its own gets the read rule there too, the line a migration edits."""
+    origin = use.origin
+    if existing is None or not origin.direct or len(use.steps) < 2 or use.steps[0].op != "()" \
+            or not use.steps[1].op.startswith("."):
+        return None
+    chain = use.prefix_chain(2)
+    rule = classifier.catalog.rule_for_chain(origin.module, chain, frozenset())
+    member = use.steps[1].node.child_by_field_name("property") if use.steps[1].node.type == "member_expression" else None
+    if rule is None or not rule.after_binding or member is None \
+            or member.start_point[0] + 1 == existing.location.line:
+        return None
+    return classifier.finding(rule, member, symbol=chain, module=origin.module, detail="", details=(),
+                              via=origin.via, related=origin.related)
+
+
 def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding],
                    covered: list[Location]) -> list[Finding]:
     """New findings for one use; `existing` is the finding the use already produced, whose
@@ -67,6 +85,9 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
         if _span(finding.location) not in taken:
             taken.add(_span(finding.location))
             out.append(finding)
+    inline = _inline_read(classifier, use, existing)
+    if inline is not None:
+        out.append(inline)
     passed = value_flow.handed_on(use)
     if passed is not None and existing is None:
         rule = catalog.rule_for_member(module, passed.owner, passed.member, "reference")
@@ -104,8 +125,14 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
     return out
 
 
+def listed_only(finding: Finding, use: Use) -> bool:
+    """An auth-state read that only names the value in a React hook's dependency list: the
+    reads inside the hook are the ones reported."""
+    return finding.code == STATE_RULE and value_reads.in_dependency_list(use.ref)
+
+
 def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:
-    """One field finding per rule and line: `${u.firstName} ${u.lastName}` is one line to
+    """One field (or auth-state, CLK243) finding per rule and line: `${u.firstName} ${u.lastName}` is one line to
     rewrite. The first keeps its span and names every field of the line."""
     findings = list(findings)
     # A token sent on the line of its own getToken() call or of its copy into state is that finding already.
@@ -115,10 +142,14 @@ def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:
     for finding in findings:
         if finding.code == TOKEN_RULE and (finding.location.path, finding.location.line) in token_lines:
             continue
+        key = (finding.code, finding.location.path, finding.location.line)
+        if finding.code == STATE_RULE and key not in first:
+            first[key] = len(out)
+        elif finding.code == STATE_RULE:
+            continue
         if finding.code not in MERGED_RULES:
             out.append(finding)
             continue
-        key = (finding.code, finding.location.path, finding.location.line)
         if key not in first:
             first[key] = len(out)
             out.append(finding)

@@ -224,8 +224,29 @@ def _token_pattern(tokens: set[str]) -> Optional[re.Pattern]:
     if not tokens:
         return None
     # A file name that is not valid UTF-8 comes with surrogate escapes: encode them back to its bytes.
-    return re.compile(b"|".join(re.escape(t.encode("utf-8", "surrogateescape"))
-                                for t in sorted(tokens, key=len, reverse=True)))
+    return re.compile(_trie_regex([t.encode("utf-8", "surrogateescape") for t in tokens]))
+
+
+def _trie_regex(words: list[bytes]) -> bytes:
+    """One regex matching any of `words`, its alternatives factored by common prefix: a flat
+    alternation of hundreds of literals tries each one at every byte (13x slower on a round's
+    few hundred tokens)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for byte in word:
+            node = node.setdefault(byte, {})
+        node[None] = True  # a word ends here
+
+    def emit(node: dict) -> bytes:
+        branches = [re.escape(bytes([byte])) + emit(child) for byte, child in sorted(
+            ((b, c) for b, c in node.items() if b is not None))]
+        if not branches:
+            return b""
+        body = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
+        return b"(?:" + body + b")?" if None in node else body  # a word ending here: longer ones optional
+
+    return emit(trie)
 
 
 def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Reader,

@@ -8,10 +8,10 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import (carried_ids, clerk_arguments, config_checks, env_checks, env_schema, error_shapes, role_keys, schema_checks, stored_ids, trpc_context, type_uses,
+from . import (carried_ids, clerk_arguments, config_checks, env_checks, env_schema, error_shapes, role_keys, schema_checks, stored_ids, trpc_context, type_uses, verified_tokens,
     webhook_payloads)
 from .value_flow import ValueFlow, annotated_seeds
-from ...classify.value_uses import drop_covered_role_keys, merge_field_reads, value_findings
+from ...classify.value_uses import drop_covered_role_keys, listed_only, merge_field_reads, value_findings
 from ...concepts.clerk_ids import CARRY_RULE
 from ...concepts.secret_literals import may_hold_secret_literal
 from ...concepts.webhook_events import is_svix_module, svix_serves_clerk
@@ -245,7 +245,8 @@ def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Class
         if not origin.fields:
             use.destructured = True  # `c.get("userId")` reads what was stored: a read of userId
         finding = classifier.use_finding(use)
-        if finding is None and not origin.fields:
+        if finding is None and (not origin.fields or not use.steps and value_stores.taken_apart(use.top)):
+            # a stored object taken apart here (`const { userId } = req.auth`); `req.auth.userId` has its own
             finding = read_finding(classifier, node, place, origin)
         report(use, finding)
         derived = {ident.id: (ident, o) for ident, o in resolver._derived(use) if ident.id not in resolver.bound}
@@ -360,7 +361,7 @@ def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, cata
     store_keys = _store_keys(data, context, sdks, clerk_imports)
     incoming = context.incoming() if context is not None else []
     if not clerk_imports and not local_seeds and not local_reexports and not roots and not type_contexts \
-            and not store_keys and not incoming:
+            and not store_keys and not incoming and not verified_tokens.may_verify(data):
         if MARKERS.search(data):
             classifier = Classifier(catalog, locate)
             result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
@@ -388,6 +389,7 @@ def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, cata
     for ident, origin in local_seeds:
         if scopes.is_definition(ident):
             seeds[ident.id] = (ident, origin)
+    seeds.update({k: v for k, v in verified_tokens.seeds(data, root, imports, scopes).items() if k not in seeds})
     type_imports = {n.local.text: (d.source, n.imported) for d in clerk_imports for n in d.names
                      if n.local is not None and n.imported != "*"}
     for ident_id, seed in annotated_seeds(lang, root, type_imports, scopes).items():
@@ -415,6 +417,7 @@ def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, cata
             if use.origin.app or use.origin.context is not None:
                 continue  # an app namespace or a tRPC builder itself: its members and callbacks are the uses
             finding = classifier.use_finding(use)
+            finding = None if finding is not None and listed_only(finding, use) else finding
             if finding is not None:
                 result.findings.append(finding)
                 # A read of a bound value does not stand for it: a wrapper returning it wraps the call.

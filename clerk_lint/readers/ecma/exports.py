@@ -191,8 +191,10 @@ class SummaryBuilder:
         expr = _strip(expr)
         if expr.type == "binary_expression" and expr.child_by_field_name("operator") is not None \
                 and text(expr.child_by_field_name("operator")) in ("??", "||", "&&"):
-            # `user ?? null`, `has?.({...}) ?? false`: the Clerk operand is the result
-            for side in ("left", "right"):
+            # `user ?? null`, `has?.({...}) ?? false`: the Clerk operand is the result; `a && b` is
+            # `b` whenever it matters (`isSignedIn && !!profile` is the app's own flag)
+            sides = ("right",) if text(expr.child_by_field_name("operator")) == "&&" else ("left", "right")
+            for side in sides:
                 operand = expr.child_by_field_name(side)
                 if operand is not None:
                     found = self._origin_of_expression(operand)

@@ -249,3 +249,27 @@ def token_sent(use: Use) -> Optional[TokenSent]:
         name = attribute.named_children[0]
         return TokenSent(f"prop {text(name)}", attribute)
     return None
+
+
+# -- dependency lists ------------------------------------------------------------------
+
+# React hooks whose last argument lists the values they re-run on (`[isLoaded, userId]`)
+DEPS_HOOKS = frozenset({"useEffect", "useLayoutEffect", "useInsertionEffect", "useMemo", "useCallback",
+                        "useImperativeHandle"})
+
+
+def in_dependency_list(node: ts.Node) -> bool:
+    """`}, [isLoaded, getToken]);`: an entry of a React hook's dependency list. It only names the
+    value; the reads inside the hook's callback are the lines that depend on it."""
+    while node.parent is not None and (node.parent.type in TRANSPARENT or node.parent.type == "member_expression"
+                                       and node.parent.child_by_field_name("object") == node):
+        node = node.parent  # `isLoaded.value`, `auth.isSignedIn`
+    array = node.parent
+    arguments = array.parent if array is not None and array.type == "array" else None
+    call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+    if call is None or call.type != "call_expression" or arguments.named_children[-1] != array:
+        return False
+    callee = call.child_by_field_name("function")
+    if callee is not None and callee.type == "member_expression":  # React.useEffect
+        callee = callee.child_by_field_name("property")
+    return callee is not None and text(callee) in DEPS_HOOKS

@@ -6,7 +6,8 @@ Writes (`stored`): a Clerk value (or an object holding one) handed to a state se
 to a global (`window.uid = userId`), or to a request-scoped place other handlers read:
 Hono's `c.set("userId", auth.userId)`, Express `res.locals.userId = ...`, `req.userId = ...`.
 Those three are keyed (`StoreKey`): the scan shares them across files, and `reads` finds
-`c.get("userId")`, `res.locals.userId`, `req.userId` on the request objects of other handlers.
+`c.get("userId")`, `res.locals.userId`, `req.userId` on the request objects of other handlers
+(`req.auth = { userId: decoded.sub }` after the app's own verifyToken: `const { userId } = req.auth`).
 @hono/clerk-auth's own middleware stores the auth object as `clerkAuth` and the Backend API
 client as `clerk`.
 """
@@ -32,8 +33,9 @@ FUNCTION_NODES = frozenset({"arrow_function", "function_expression", "function",
                             "method_definition", "generator_function_declaration"})
 # Values whose copy is a migration item: who is signed in and where (a plain field of a resource,
 # `user.fullName`, is data like any other and stays silent, as its read does).
+# A verified token's claims name them too: `sub` (the user), `sid` (the session), `org_id`.
 IDENTITY = frozenset({".userId", ".orgId", ".orgSlug", ".orgRole", ".orgPermissions", ".sessionId",
-                      ".sessionClaims", ".id", ".actor"})
+                      ".sessionClaims", ".id", ".actor", ".sub", ".sid", ".org_id"})
 # Hono's handler context (`c.set` / `c.get`) and the request objects handlers decorate.
 CONTEXT_NAMES = frozenset({"c", "ctx", "context"})
 CONTEXT_TYPES = re.compile(r"\bContext\b")
@@ -253,6 +255,15 @@ class Stores:
                 and target.id not in self.bound:
             return Stored(assignment, text(left))
         return None
+
+
+def taken_apart(node: Optional[ts.Node]) -> bool:
+    """`const { userId } = req.auth`: a stored object taken apart into named fields where it is read."""
+    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
+        node = node.parent
+    parent = node.parent if node is not None else None
+    pattern = parent.child_by_field_name("name") if parent is not None and parent.type == "variable_declarator" else None
+    return pattern is not None and pattern.type == "object_pattern" and parent.child_by_field_name("value") == node
 
 
 def reads(root: ts.Node, scopes: ScopeIndex, keys: dict[str, Origin],

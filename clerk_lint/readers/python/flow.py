@@ -125,6 +125,8 @@ class Flow:
         t = type(node)
         if t is ast.Await:
             return self.data(node.value)
+        if t is ast.IfExp:  # `state if state.is_signed_in else None`
+            return self.data(node.body) or self.data(node.orelse)
         if t is ast.Name:
             if node.id == "request" and self.request_shapes:
                 return self.request_shapes.get("")

@@ -11,6 +11,7 @@ as every other reader does:
 from __future__ import annotations
 
 import ast
+import re
 from typing import Optional
 
 from ...concepts.env_vars import is_clerk_env_name
@@ -18,6 +19,10 @@ from .labels import string_value
 from .vocabulary import ENV_READ, SETTINGS_BASES, env_advice
 
 _ALIAS_KEYWORDS = ("alias", "validation_alias", "env")
+# A constant in code counts as a Clerk setting when its name says which one, or its value is Clerk's.
+_SETTING = re.compile(r"CLERK_(?:\w+_)?(?:KEY|SECRET|PUBLISHABLE|PK|SK|WEBHOOK|SIGNING|SVIX|JWT|JWKS|PEM|ISSUER|DOMAIN"
+                      r"|PROXY|SATELLITE|FRONTEND|API|SIGN_IN|SIGN_UP|AFTER|REDIRECT|INSTANCE|AUTHORIZED|AUDIENCE)")
+_CLERK_VALUE = re.compile(r"(?:sk|pk)_(?:live|test)_|whsec_|https?://(?:[\w-]+\.)*clerk\.|[\w-]+\.clerk\.accounts\.dev")
 
 
 def settings_fields(f) -> None:
@@ -93,6 +98,8 @@ def literal_settings(f) -> list:
         target, value = node.targets[0], string_value(node.value)
         if value is None or target.id != target.id.upper() or not is_clerk_env_name(target.id, f.catalog):
             continue
+        if target.id not in f.catalog.env_vars and not _SETTING.search(target.id) and not _CLERK_VALUE.match(value):
+            continue  # `CLERK_NAME = "Bob"` in a payroll app: a clerk, not Clerk
         code = classify(target.id, value, f.catalog, file_has_clerk=True)
         if code is None:
             continue

@@ -161,6 +161,8 @@ class PyFile:
             module = import_module(node)
             if module_code(module.lstrip(".").split(".", 1)[0], self.candidate) is not None and not module.startswith("."):
                 continue  # Clerk's own packages: CLK800 / CLK801
+            if module_of(self.context, module) == str(self.candidate.path):
+                continue  # a module importing itself
             names, via = [], ()
             for alias in node.names:
                 export = export_of(self.context, module, alias.name) if alias.name != "*" else None
