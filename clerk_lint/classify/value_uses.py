@@ -128,7 +128,7 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
 def listed_only(finding: Finding, use: Use) -> bool:
     """An auth-state read that only names the value in a React hook's dependency list: the
     reads inside the hook are the ones reported."""
-    return finding.code == STATE_RULE and value_reads.in_dependency_list(use.ref)
+    return finding.code == STATE_RULE and value_reads.in_dependency_list(use.ref, use.up)
 
 
 def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:

@@ -258,15 +258,15 @@ DEPS_HOOKS = frozenset({"useEffect", "useLayoutEffect", "useInsertionEffect", "u
                         "useImperativeHandle"})
 
 
-def in_dependency_list(node: ts.Node) -> bool:
+def in_dependency_list(node: ts.Node, up=plain_parent) -> bool:
     """`}, [isLoaded, getToken]);`: an entry of a React hook's dependency list. It only names the
     value; the reads inside the hook's callback are the lines that depend on it."""
-    while node.parent is not None and (node.parent.type in TRANSPARENT or node.parent.type == "member_expression"
-                                       and node.parent.child_by_field_name("object") == node):
-        node = node.parent  # `isLoaded.value`, `auth.isSignedIn`
-    array = node.parent
-    arguments = array.parent if array is not None and array.type == "array" else None
-    call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+    array = up(node)
+    while array is not None and (array.type in TRANSPARENT or array.type == "member_expression"
+                                 and array.child_by_field_name("object") == node):
+        node, array = array, up(array)  # `isLoaded.value`, `auth.isSignedIn`
+    arguments = up(array) if array is not None and array.type == "array" else None
+    call = up(arguments) if arguments is not None and arguments.type == "arguments" else None
     if call is None or call.type != "call_expression" or arguments.named_children[-1] != array:
         return False
     callee = call.child_by_field_name("function")

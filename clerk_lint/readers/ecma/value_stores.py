@@ -257,11 +257,11 @@ class Stores:
         return None
 
 
-def taken_apart(node: Optional[ts.Node]) -> bool:
+def taken_apart(node: Optional[ts.Node], up=plain_parent) -> bool:
     """`const { userId } = req.auth`: a stored object taken apart into named fields where it is read."""
-    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
-        node = node.parent
-    parent = node.parent if node is not None else None
+    parent = up(node) if node is not None else None
+    while parent is not None and parent.type in TRANSPARENT:
+        node, parent = parent, up(parent)
     pattern = parent.child_by_field_name("name") if parent is not None and parent.type == "variable_declarator" else None
     return pattern is not None and pattern.type == "object_pattern" and parent.child_by_field_name("value") == node
 
