@@ -75,7 +75,8 @@ http.route({ path: "/health", method: "GET", handler: health });
 export default http;
 '''})
     got = [(line, code, symbol) for _, line, code, symbol in _found(tmp_path)]
-    assert got == [(9, "CLK604", "user.created"), (17, "CLK606", "/users")]
+    # the payload field read in the user.created branch is CLK241
+    assert got == [(9, "CLK604", "user.created"), (10, "CLK241", "email_addresses"), (17, "CLK606", "/users")]
 
 
 def test_queued_events_under_clerk_names(tmp_path):
