@@ -340,3 +340,33 @@ def test_app_own_with_clerk_middleware_is_silent(tmp_path):
 export default withClerkMiddleware({ secretKey: useRuntimeConfig().sessionSecret })
 ''')
     assert codes(result) == []
+
+
+def test_presence_checks_of_a_clerk_hook_resource(tmp_path):
+    text = '''import { useOrganization, useUser } from "@clerk/clerk-react";
+
+export function Profile() {
+  const info = useUser();
+  const { organization } = useOrganization();
+  if (!info.user) return null;
+  const label = organization ? organization.slug : "personal";
+  return <p>{info.user && label}{sendTo(info.user)}</p>;
+}
+'''
+    got = codes(scan_snippet(tmp_path, "src/Profile.tsx", text))
+    assert [(line, code) for line, code in got if code == "CLK243"] == [(6, "CLK243"), (7, "CLK243"), (8, "CLK243")]
+
+
+def test_presence_check_of_a_plain_user_is_silent(tmp_path):
+    text = '''import { useAuth } from "@clerk/clerk-react";
+import { useProfile } from "./profile";
+
+export function Profile() {
+  const { userId } = useAuth();
+  const { user } = useProfile(userId);
+  if (!user) return null;
+  return <p>{user && user.name}</p>;
+}
+'''
+    got = codes(scan_snippet(tmp_path, "src/Profile.tsx", text))
+    assert (7, "CLK243") not in got and (8, "CLK243") not in got
