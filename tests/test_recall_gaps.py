@@ -370,3 +370,16 @@ export function Profile() {
 '''
     got = codes(scan_snippet(tmp_path, "src/Profile.tsx", text))
     assert (7, "CLK243") not in got and (8, "CLK243") not in got
+
+
+def test_nuxt_runtime_config_keys_filled_from_clerk_variables(tmp_path):
+    text = '''export default defineEventHandler(() => {
+  const key = useRuntimeConfig().public.clerkPublishableKey
+  const secret = useRuntimeConfig().clerkSecretKey
+  const site = useRuntimeConfig().public.siteUrl
+  const other = settings.public.clerkPublishableKey
+  return { key, secret, site, other }
+})
+'''
+    got = codes(scan_snippet(tmp_path, "server/api/keys.ts", text))
+    assert [line for line, _ in got] == [2, 3]
