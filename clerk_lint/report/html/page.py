@@ -1,7 +1,8 @@
 """The two documents: the scan report (the JSON report's document) and the migration plan (the
 dict `plan --format json` prints, with the scan's findings for their source lines).
 
-Every number shown is read from those dicts, never recomputed; the charts only lay them out.
+Every number written is read from those dicts, never recomputed; the charts only lay them out
+(the script redraws the finding-count charts for filtered findings, in the browser).
 Difficulties, categories, severities and roles come from the data: nothing here lists them.
 """
 from __future__ import annotations
