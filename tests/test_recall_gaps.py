@@ -383,3 +383,17 @@ def test_nuxt_runtime_config_keys_filled_from_clerk_variables(tmp_path):
 '''
     got = codes(scan_snippet(tmp_path, "server/api/keys.ts", text))
     assert [line for line, _ in got] == [2, 3]
+
+
+def test_clerk_user_as_a_fallback_value_is_no_presence_check(tmp_path):
+    text = '''import { useUser } from "@clerk/clerk-react";
+
+export function useViewer(guest: object) {
+  const { user } = useUser();
+  const viewer = user || guest;
+  if (!viewer || !user) return guest;
+  return viewer;
+}
+'''
+    got = codes(scan_snippet(tmp_path, "src/useViewer.ts", text))
+    assert (5, "CLK243") not in got and (6, "CLK243") in got

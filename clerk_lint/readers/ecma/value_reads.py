@@ -284,7 +284,7 @@ _NULL = frozenset({"null", "undefined"})
 
 def _tested(node: ts.Node, up, depth: int = 0) -> bool:
     """Whether the value of `node` is only tested for presence: `!x`, `if (x)`, `x ? a : b`,
-    `x && <A />`, `x || fallback`'s left side, `x === null`."""
+    `x && <A />`, `x === null`."""
     parent = up(node)
     while parent is not None and parent.type in TRANSPARENT:
         node, parent = parent, up(parent)
@@ -299,8 +299,9 @@ def _tested(node: ts.Node, up, depth: int = 0) -> bool:
     if parent.type == "binary_expression":
         operator = text(parent.child_by_field_name("operator"))
         if operator in ("&&", "||"):
-            # the left side is tested; the right side only when the whole is (`if (a && x)`)
-            return parent.child_by_field_name("left") == node or _tested(parent, up, depth + 1)
+            # `x && y` tests x; otherwise a side is tested when the whole is (`if (!a || !x)`),
+            # `user || guest` being a value
+            return operator == "&&" and parent.child_by_field_name("left") == node or _tested(parent, up, depth + 1)
         if operator in ("===", "!==", "==", "!="):
             other = parent.child_by_field_name("right" if parent.child_by_field_name("left") == node else "left")
             return other is not None and text(other) in _NULL
