@@ -170,7 +170,7 @@ class Classifier:
         called = bool(use.steps) and use.steps[0].op == "()"
         if called and wrapper.result is not None and len(use.steps) > 1:
             # `(await getSessionUser()).publicMetadata`: the member read is the finding.
-            past_call = Use(use.ref, wrapper.result, use.steps[1:], None, use.top)
+            past_call = Use(use.ref, wrapper.result, use.steps[1:], None, use.top, up=use.up)
             finding = self._chain_finding(past_call, first=1)
             if finding is not None:
                 return finding
@@ -178,7 +178,7 @@ class Classifier:
             # `useMe().user.publicMetadata`: a Clerk field of the returned object, read further.
             field = next((o for n, o in wrapper.fields if "." + n == use.steps[1].op), None)
             if field is not None:
-                finding = self._chain_finding(Use(use.ref, field, use.steps[2:], None, use.top), first=1)
+                finding = self._chain_finding(Use(use.ref, field, use.steps[2:], None, use.top, up=use.up), first=1)
                 if finding is not None:
                     return finding
         if use.reexport:

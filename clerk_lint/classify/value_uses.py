@@ -101,6 +101,10 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
         out.append(classifier.finding(catalog.rule(FIELD_RULE), read.node, symbol=symbol, module=module,
                                       detail=counterpart, details=(("field", symbol), ("better_auth", counterpart)),
                                       via=use.origin.via, related=use.origin.related))
+    presence = value_reads.presence_check(use)
+    if presence is not None and catalog.rule(STATE_RULE).applies_to_module(module):
+        out.append(classifier.finding(catalog.rule(STATE_RULE), presence[1], symbol=presence[0], module=module,
+                                      detail="", details=(), via=use.origin.via, related=use.origin.related))
     payload = value_reads.payload_read(use)
     if payload is not None:
         out.append(classifier.finding(catalog.rule(PAYLOAD_RULE), payload.node, symbol=payload.field, module=module,
@@ -128,7 +132,7 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
 def listed_only(finding: Finding, use: Use) -> bool:
     """An auth-state read that only names the value in a React hook's dependency list: the
     reads inside the hook are the ones reported."""
-    return finding.code == STATE_RULE and value_reads.in_dependency_list(use.ref)
+    return finding.code == STATE_RULE and value_reads.in_dependency_list(use.ref, use.up)
 
 
 def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:

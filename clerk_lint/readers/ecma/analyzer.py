@@ -245,7 +245,7 @@ def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Class
         if not origin.fields:
             use.destructured = True  # `c.get("userId")` reads what was stored: a read of userId
         finding = classifier.use_finding(use)
-        if finding is None and (not origin.fields or not use.steps and value_stores.taken_apart(use.top)):
+        if finding is None and (not origin.fields or not use.steps and value_stores.taken_apart(use.top, use.up)):
             # a stored object taken apart here (`const { userId } = req.auth`); `req.auth.userId` has its own
             finding = read_finding(classifier, node, place, origin)
         report(use, finding)

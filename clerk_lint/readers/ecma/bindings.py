@@ -17,7 +17,7 @@ from ...findings import Location
 from .carriers import carried, split
 from .imports import NAMESPACE, TRANSPARENT, pattern_names, text
 from .queries import captures
-from .scopes import ScopeIndex
+from .scopes import ScopeIndex, plain_parent
 from ... import time_budget
 
 # Clerk APIs that call back into app code with Clerk values: (module, chain) -> the
@@ -134,17 +134,20 @@ class Use:
     # The name was destructured here (`const { userId } = await auth()`): a bare read of it is a
     # read of that member; `const id = await requireUserId()` only holds what the wrapper read.
     destructured: bool = False
+    # The tree's parent lookup (ScopeIndex.parent): walks up from a use go through it, since
+    # `.parent` walks down from the root and a use thousands of levels deep pays that per step.
+    up: Callable[[ts.Node], Optional[ts.Node]] = field(default=plain_parent, repr=False, compare=False)
 
     def prefix_chain(self, count: int) -> str:
         return self.origin.chain + "".join(step.op for step in self.steps[:count])
 
 
-def _walk_chain(ref: ts.Node) -> tuple[list[Step], Optional[ts.Node], ts.Node]:
+def _walk_chain(ref: ts.Node, up=plain_parent) -> tuple[list[Step], Optional[ts.Node], ts.Node]:
     """Member reads and calls applied to `ref`, outward, until the value leaves the chain."""
     steps: list[Step] = []
     node = ref
     while True:
-        parent = node.parent
+        parent = up(node)
         if parent is None:
             break
         kind = parent.type
@@ -154,7 +157,7 @@ def _walk_chain(ref: ts.Node) -> tuple[list[Step], Optional[ts.Node], ts.Node]:
         if kind == "member_expression" and parent.child_by_field_name("object") == node:
             prop = parent.child_by_field_name("property")
             name = text(prop) if prop is not None else "?"
-            if name == "value" and not _is_assigned(parent):
+            if name == "value" and not _is_assigned(parent, up):
                 # a Vue ref (`@clerk/vue` / `@clerk/nuxt` composables return refs): `orgRole.value`
                 # is `orgRole`; Clerk's own values have no `value` member
                 node = parent
@@ -179,16 +182,16 @@ def _walk_chain(ref: ts.Node) -> tuple[list[Step], Optional[ts.Node], ts.Node]:
     return steps, None, node
 
 
-def _is_assigned(member: ts.Node) -> bool:
-    parent = member.parent
+def _is_assigned(member: ts.Node, up=plain_parent) -> bool:
+    parent = up(member)
     return parent is not None and parent.type in ("assignment_expression", "augmented_assignment_expression") \
         and parent.child_by_field_name("left") == member
 
 
-def _imported_name(ident: ts.Node) -> bool:
+def _imported_name(ident: ts.Node, up=plain_parent) -> bool:
     """`useUser` in `import { useUser as useAppUser } from "./hooks"`: the other module's
     name, not a read of a binding here."""
-    parent = ident.parent
+    parent = up(ident)
     return parent is not None and parent.type == "import_specifier" and parent.child_by_field_name("alias") is not None \
         and parent.child_by_field_name("name") == ident
 
@@ -294,7 +297,7 @@ class Resolver:
         if found is None:
             is_definition = self.scopes.is_definition
             found = [r for r in self._by_text.get(name.encode("utf-8", "surrogateescape"), ())
-                     if not is_definition(r) and not _imported_name(r)]
+                     if not is_definition(r) and not _imported_name(r, self.scopes.parent)]
             self._refs_by_name[name] = found
         return found
 
@@ -350,27 +353,32 @@ class Resolver:
                     continue
                 if self.scopes.in_type_context(ref):
                     continue
-                steps, _, top = _walk_chain(ref)
+                steps, _, top = _walk_chain(ref, self.scopes.parent)
                 ops = tuple(step.op for step in steps)
                 hit = next((p for p in paths if ops[:len(p)] == p), None)
                 if hit is not None:
                     read = steps[len(hit) - 1].node
-                    holder = read.parent
+                    holder = self.scopes.parent(read)
                     if holder is not None and holder.type in ASSIGNMENTS and holder.child_by_field_name("left") == read:
                         continue  # `req.auth = ...`: the app's own value (a test double, a dev bypass)
                     use = Use(read, Origin(module, name + "".join(hit)), steps[len(hit):],
-                              None, top, framework=True)
+                              None, top, framework=True, up=self.scopes.parent)
                     found.append(use)
                     for ident, origin in self._derived(use):
                         derived.setdefault(ident.id, (ident, origin))
                     continue
                 rest = frozenset(p[len(ops):] for p in paths if len(ops) < len(p) and p[:len(ops)] == ops)
-                parent = top.parent
+                parent = self.scopes.parent(top)
                 if rest and parent is not None and parent.type == "variable_declarator" \
                         and parent.child_by_field_name("value") == top:
                     pattern = parent.child_by_field_name("name")
                     if pattern is not None:  # const { locals } = context; const { auth } = req
                         self._bind_framework(pattern, module, rest, name + "".join(ops), work, derived)
+                        # `const { auth } = event.context`: the auth object itself is taken here
+                        hit = next((p for p in rest for path, _ in pattern_names(pattern) if path == p), None)
+                        if hit is not None:
+                            found.append(Use(ref, Origin(module, name + "".join(ops + hit)), (), None, top,
+                                             framework=True, up=self.scopes.parent))
         found += self.uses({k: v for k, v in derived.items() if v[0].id not in self.bound})
         found.sort(key=lambda u: (u.ref.start_byte, u.origin.chain))
         return found
@@ -394,10 +402,11 @@ class Resolver:
     def _use(self, ref: ts.Node, origin: Origin) -> Optional[Use]:
         """The use `ref` makes of `origin`; None when it reads a member of an app namespace
         or returned object that is not Clerk-backed (`auth.formatDate()`, `info.label`)."""
-        parent = ref.parent
+        up = self.scopes.parent
+        parent = up(ref)
         if parent is not None and parent.type == "export_specifier":
-            return Use(ref, origin, top=ref, reexport=True)
-        steps, jsx, top = _walk_chain(ref)
+            return Use(ref, origin, top=ref, reexport=True, up=up)
+        steps, jsx, top = _walk_chain(ref, up)
         read_here = False  # `ctx.userId` of a returned object / context: that member is read here
         if origin.app or origin.fields:
             while (origin.app or origin.fields) and steps:  # `lib.session.requireUser()`
@@ -409,7 +418,7 @@ class Resolver:
         elif origin.export == NAMESPACE and not origin.path and steps and steps[0].op.startswith("."):
             origin = origin.extend([steps[0].op])
             steps = steps[1:]
-        return Use(ref, origin, steps, jsx, top, destructured=read_here)
+        return Use(ref, origin, steps, jsx, top, destructured=read_here, up=up)
 
     def member(self, origin: Origin, op: str) -> Optional[Origin]:
         """`.name` of an app namespace (the module's Clerk-backed export, as a named import of it
@@ -437,8 +446,8 @@ class Resolver:
             # A tRPC builder: its callbacks' `{ ctx }`, and the builder its middlewares leave.
             full, params = self.builder(use)
             out += params
-        holder, index = carried(top) if top is not None else (top, ())
-        parent = holder.parent if holder is not None else None
+        holder, index = carried(top, use.up) if top is not None else (top, ())
+        parent = use.up(holder) if holder is not None else None
         if parent is not None and parent.type == "variable_declarator" and parent.child_by_field_name("value") == holder:
             pattern = parent.child_by_field_name("name")
             if pattern is not None:

@@ -10,6 +10,7 @@ from typing import Optional
 import tree_sitter as ts
 
 from .imports import TRANSPARENT, text
+from .scopes import plain_parent
 
 # `a ?? b`, `a || b`: either side may be the result; `a && b`: only the right side is.
 FALLBACKS = frozenset({"??", "||"})
@@ -33,12 +34,13 @@ def _position(array: ts.Node, node: ts.Node) -> Optional[int]:
     return None
 
 
-def carried(top: ts.Node) -> tuple[ts.Node, tuple[str, ...]]:
+def carried(top: ts.Node, up=plain_parent) -> tuple[ts.Node, tuple[str, ...]]:
     """(the outermost expression still holding `top`'s value, where in it: `.0` per array
-    position, outermost first). Iterative: expressions nest arbitrarily deep."""
+    position, outermost first). Iterative: expressions nest arbitrarily deep. `up`: the
+    tree's parent lookup (ScopeIndex.parent)."""
     node, index = top, ()
     for _ in range(MAX_STEPS):
-        parent = node.parent
+        parent = up(node)
         if parent is None:
             return node, index
         kind = parent.type
@@ -58,7 +60,7 @@ def carried(top: ts.Node) -> tuple[ts.Node, tuple[str, ...]]:
                 return node, index
             index = (f".{position}", *index)
         elif kind == "arguments" and index:
-            call = parent.parent
+            call = up(parent)
             callee = call.child_by_field_name("function") if call is not None else None
             if callee is None or text(callee) not in ARRAY_COMBINATORS or len(parent.named_children) != 1:
                 return node, index

@@ -181,13 +181,15 @@ def clear_caches() -> None:
 # Server code (Nitro: the `server/` folder of a Nuxt app) gets Clerk's server helper, app code
 # the composables; a name the file imports or declares itself is its own.
 NUXT_SERVER_NAMES = ("clerkClient",)
+# @clerk/nuxt also auto-imports its route matcher (app route middleware and server code).
+NUXT_HELPERS = ("createRouteMatcher",)
 # Byte test before any folder is looked at: a call of a Clerk composable (the Vue SDK's `use*`
 # names; nuxt_clerk_for narrows them to the SDK's own list) or of the server helper.
 _MAY_USE = re.compile(rb"\b(?:use(?:Auth|User|Clerk|Session|SessionList|Organization|OrganizationList|SignIn|SignUp"
-                      rb"|Reverification|SSO|OAuth)|clerkClient)\s*\(")
+                      rb"|Reverification|SSO|OAuth)|clerkClient|createRouteMatcher)\s*\(")
 # Names every _MAY_USE match contains: plain `in` tests before the regex (no literal prefix there).
 _MAY_USE_NAMES = (b"useAuth", b"useUser", b"useClerk", b"useSession", b"useOrganization", b"useSignIn",
-                  b"useSignUp", b"useReverification", b"useSSO", b"useOAuth", b"clerkClient")
+                  b"useSignUp", b"useReverification", b"useSSO", b"useOAuth", b"clerkClient", b"createRouteMatcher")
 
 
 def _may_use(data: bytes) -> bool:
@@ -220,12 +222,18 @@ def auto_import_line(path: Optional[Path], data: bytes, catalog: Catalog) -> str
         relative = Path(os.path.abspath(path)).relative_to(nuxt.root).parts
     except ValueError:
         return ""
+    official = nuxt.composables_module == "@clerk/nuxt/composables"  # vue-clerk's module has no helpers
     if relative[:1] == ("server",):
-        if nuxt.composables_module != "@clerk/nuxt/composables":
-            return ""  # vue-clerk's Nuxt module has no server helpers
-        module, names = "@clerk/nuxt/server", NUXT_SERVER_NAMES
+        if not official:
+            return ""
+        groups = [("@clerk/nuxt/server", NUXT_SERVER_NAMES + NUXT_HELPERS)]
     else:
-        module, names = nuxt.composables_module, tuple(n for n in sorted(nuxt.composables)
-                                                       if n not in nuxt.local_composables)
-    used = [n for n in names if re.search(rb"\b" + re.escape(n.encode()) + rb"\s*\(", data) and not _own_name(data, n)]
-    return f'import {{ {", ".join(used)} }} from "{module}";' if used else ""
+        groups = [(nuxt.composables_module, tuple(n for n in sorted(nuxt.composables) if n not in nuxt.local_composables))]
+        if official:
+            groups.append(("@clerk/nuxt/server", tuple(n for n in NUXT_HELPERS if n not in nuxt.local_composables)))
+    lines = []
+    for module, names in groups:
+        used = [n for n in names if re.search(rb"\b" + re.escape(n.encode()) + rb"\s*\(", data) and not _own_name(data, n)]
+        if used:
+            lines.append(f'import {{ {", ".join(used)} }} from "{module}";')
+    return " ".join(lines)

@@ -88,34 +88,37 @@ def argument_pass(top: ts.Node, value: Origin, imported: Imported, scopes: Scope
     """The pass a Clerk value makes when it is an argument (or a prop, or a property of an
     object argument) of a function imported from the app. `through(call)`: the value as
     reached through this call (its via)."""
-    node, path = carried(top)[0], []
-    while node.parent is not None and len(path) <= MAX_DEPTH:  # `f({ membership: m })`: the object holding it
-        parent = node.parent
+    up = scopes.parent
+    node, path = carried(top, up)[0], []
+    parent = up(node)
+    while parent is not None and len(path) <= MAX_DEPTH:  # `f({ membership: m })`: the object holding it
         if node.type == "shorthand_property_identifier" and parent.type == "object":
             path.insert(0, text(node))
             node = parent
-        elif parent.type == "pair" and parent.child_by_field_name("value") == node and parent.parent is not None \
-                and parent.parent.type == "object" and parent.child_by_field_name("key").type == "property_identifier":
+        elif parent.type == "pair" and parent.child_by_field_name("value") == node \
+                and (outer := up(parent)) is not None and outer.type == "object" \
+                and parent.child_by_field_name("key").type == "property_identifier":
             path.insert(0, text(parent.child_by_field_name("key")))
-            node = parent.parent
+            node = outer
         elif parent.type in TRANSPARENT:
             node = parent
         else:
             break
-    parent = node.parent
+        parent = up(node)
     if parent is None or len(path) > MAX_DEPTH:
         return None
-    if parent.type == "arguments" and parent.parent is not None and parent.parent.type == "call_expression":
-        call = parent.parent
+    outer = up(parent)
+    if parent.type == "arguments" and outer is not None and outer.type == "call_expression":
+        call = outer
         found = imported.of(call.child_by_field_name("function"), scopes)
         index = _position(parent, node)
         if found is None or index < 0:
             return None
         return Pass(found[0], found[1], ARG, index, _wrap(through(call), path))
-    if parent.type == "jsx_expression" and not path and parent.parent is not None \
-            and parent.parent.type == "jsx_attribute":  # `<MemberRow membership={m} />`: props.membership
-        attribute = parent.parent
-        element = attribute.parent
+    if parent.type == "jsx_expression" and not path and outer is not None \
+            and outer.type == "jsx_attribute":  # `<MemberRow membership={m} />`: props.membership
+        attribute = outer
+        element = up(attribute)
         name = attribute.named_children[0] if attribute.named_children else None
         if element is None or name is None or element.type not in ("jsx_opening_element", "jsx_self_closing_element"):
             return None

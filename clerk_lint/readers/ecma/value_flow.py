@@ -23,7 +23,7 @@ from ...concepts import clerk_fields, clerk_resources
 from ...concepts.clerk_resources import ELEMENT, ELEMENT_CALLBACKS, Member, TypeRef
 from .bindings import Origin, Use, _function_params
 from .imports import TRANSPARENT, pattern_names, text
-from .scopes import ScopeIndex
+from .scopes import ScopeIndex, plain_parent
 
 FUNCTION_NODES = frozenset({"arrow_function", "function_expression", "function", "function_declaration"})
 COMPARISONS = frozenset({"===", "!==", "==", "!="})
@@ -54,9 +54,9 @@ def _typed(use: Use) -> bool:
     return use.origin.wrapper is None and not use.origin.app and not use.origin.fields and not use.framework
 
 
-def _function_node(definition: ts.Node) -> Optional[ts.Node]:
+def _function_node(definition: ts.Node, up=plain_parent) -> Optional[ts.Node]:
     """The function a declared name stands for: `function f() {}` or `const f = () => {}`."""
-    parent = definition.parent
+    parent = up(definition)
     if parent is None:
         return None
     if parent.type in ("function_declaration", "generator_function_declaration") \
@@ -107,7 +107,7 @@ class ValueFlow:
             if value is not None and callback is not None:
                 out += self._bind_params(callback, [value])
         top = use.top
-        parent = top.parent if top is not None else None
+        parent = self.scopes.parent(top) if top is not None else None
         if parent is None:
             return out
         if parent.type == "for_in_statement" and parent.child_by_field_name("right") == top \
@@ -127,16 +127,16 @@ class ValueFlow:
     def _bind_assignment(self, top: ts.Node, value: Origin) -> list[tuple[ts.Node, Origin]]:
         """`let evt; try { evt = wh.verify(...) } catch ...`: a name declared empty and given
         the value later holds it from then on (the usual shape around a throwing verify)."""
-        node = top
-        while node.parent is not None and node.parent.type in TRANSPARENT:
-            node = node.parent
-        assignment = node.parent
+        up = self.scopes.parent
+        node, assignment = top, up(top)
+        while assignment is not None and assignment.type in TRANSPARENT:
+            node, assignment = assignment, up(assignment)
         if assignment is None or assignment.type != "assignment_expression" \
                 or assignment.child_by_field_name("right") != node:
             return []
         left = assignment.child_by_field_name("left")
         definition = self.scopes.resolve(left) if left is not None and left.type == "identifier" else None
-        declarator = definition.parent if definition is not None else None
+        declarator = up(definition) if definition is not None else None
         if declarator is None or declarator.type != "variable_declarator" \
                 or declarator.child_by_field_name("name") != definition or declarator.child_by_field_name("value"):
             return []
@@ -167,10 +167,10 @@ class ValueFlow:
         if callee is None or callee.type != "identifier":
             return None
         definition = self.scopes.resolve(callee)
-        return _function_node(definition) if definition is not None else None
+        return _function_node(definition, self.scopes.parent) if definition is not None else None
 
     def _bind_argument(self, arguments: ts.Node, argument: ts.Node, value: Origin) -> list[tuple[ts.Node, Origin]]:
-        call = arguments.parent
+        call = self.scopes.parent(arguments)
         if call is None or call.type != "call_expression":
             return []
         callee = call.child_by_field_name("function")
@@ -185,11 +185,11 @@ class ValueFlow:
     def _bind_state(self, setter: Optional[ts.Node], value: Origin) -> list[tuple[ts.Node, Origin]]:
         """`const [token, setToken] = useState(...)` then `setToken(clerkValue)`: `token` holds it."""
         definition = self.scopes.resolve(setter) if setter is not None and setter.type == "identifier" else None
-        pattern = definition.parent if definition is not None else None
+        pattern = self.scopes.parent(definition) if definition is not None else None
         if pattern is None or pattern.type != "array_pattern":
             return []
         names = [c for c in pattern.named_children if c.type != "comment"]
-        declarator = pattern.parent
+        declarator = self.scopes.parent(pattern)
         init = declarator.child_by_field_name("value") if declarator is not None and declarator.type == "variable_declarator" else None
         hook = init.child_by_field_name("function") if init is not None and init.type == "call_expression" else None
         if len(names) < 2 or names[1] != definition or names[0].type != "identifier" or hook is None \
@@ -199,11 +199,11 @@ class ValueFlow:
 
     def _bind_prop(self, expression: ts.Node, value: Origin) -> list[tuple[ts.Node, Origin]]:
         """`<Row membership={m} />` with `function Row({ membership })` in the same file."""
-        attribute = expression.parent
+        attribute = self.scopes.parent(expression)
         if attribute is None or attribute.type != "jsx_attribute":
             return []
         name = attribute.named_children[0] if attribute.named_children else None
-        element = attribute.parent
+        element = self.scopes.parent(attribute)
         if name is None or element is None or element.type not in ("jsx_opening_element", "jsx_self_closing_element"):
             return []
         function = self._local_function(element.child_by_field_name("name"))
@@ -237,13 +237,13 @@ def member_calls(use: Use) -> list[MemberCall]:
     return [MemberCall(c.owner, c.member, use.steps[c.index].node) for c in found]
 
 
-def _passing_position(top: ts.Node) -> bool:
+def _passing_position(top: ts.Node, up=plain_parent) -> bool:
     """`f(x)`, `<C prop={x} />`, `f({ key: x })`, `f({ x })`: the value is handed to other code.
     An object literal counts only as an argument or prop (a hook returning `{ signOut }` is a
     wrapper, which cross-file analysis follows). Iterative: objects nest arbitrarily deep."""
     node = top
     while True:
-        parent = node.parent
+        parent = up(node)
         if parent is None:
             return False
         if node.type == "shorthand_property_identifier":
@@ -254,9 +254,10 @@ def _passing_position(top: ts.Node) -> bool:
         if parent.type == "arguments":
             return True
         if parent.type == "jsx_expression":
-            return parent.parent is not None and parent.parent.type == "jsx_attribute"
+            attribute = up(parent)
+            return attribute is not None and attribute.type == "jsx_attribute"
         if parent.type == "pair" and parent.child_by_field_name("value") == node:
-            holder = parent.parent
+            holder = up(parent)
             if holder is None or holder.type != "object":
                 return False
             node = holder
@@ -266,7 +267,7 @@ def _passing_position(top: ts.Node) -> bool:
 
 def handed_on(use: Use) -> Optional[HandedOn]:
     """A Clerk method passed on uncalled (`tokenProvider: getToken`, `onClick={signOut}`)."""
-    if not _typed(use) or use.top is None or not _passing_position(use.top):
+    if not _typed(use) or use.top is None or not _passing_position(use.top, use.up):
         return None
     origin = use.origin
     state = clerk_resources.state_of(origin.module, origin.export, (*origin.path, *_ops(use)))
@@ -279,7 +280,7 @@ def role_comparison(use: Use) -> Optional[tuple[ts.Node, str]]:
     """`membership.role === "org:admin"`, `orgRole !== role`: (the comparison, the other side's text)."""
     if use.top is None or use.origin.wrapper is not None or use.origin.app:
         return None
-    parent = use.top.parent
+    parent = use.up(use.top)
     if parent is None or parent.type != "binary_expression":
         return None
     operator = parent.child_by_field_name("operator")

@@ -13,6 +13,7 @@ from ...concepts import clerk_fields
 from ...concepts.webhook_events import event_rest
 from .bindings import Use
 from .imports import TRANSPARENT, pattern_names, text
+from .scopes import plain_parent
 
 
 def _ops(use: Use) -> list[str]:
@@ -31,10 +32,10 @@ class FieldRead:
     node: ts.Node  # the member expression
 
 
-_LOG_DEPTH = 6  # a log line's field read sits a few levels under its console.* call (each .parent walks from the root)
+_LOG_DEPTH = 6  # a log line's field read sits a few levels under its console.* call
 
 
-def _logged(node: ts.Node) -> bool:
+def _logged(node: ts.Node, up=plain_parent) -> bool:
     """Inside a `console.*(...)` call: a log line, not code that depends on the field."""
     for _ in range(_LOG_DEPTH):  # bounded: deep expressions would make this quadratic
         if node is None or node.type.endswith(("statement", "declaration")):
@@ -44,7 +45,7 @@ def _logged(node: ts.Node) -> bool:
             target = callee.child_by_field_name("object") if callee is not None and callee.type == "member_expression" else None
             if target is not None and target.type == "identifier" and text(target) == "console":
                 return True
-        node = node.parent
+        node = up(node)
     return False
 
 
@@ -72,7 +73,7 @@ def _chain_field(use: Use, ops: list[str]) -> Optional[FieldRead]:
         owner = clerk_fields.owner_of(origin.module, origin.export, (*origin.path, *ops[:index]))
         if owner is not None and clerk_fields.counterpart(owner, op[1:]) is not None:
             node = use.steps[index].node
-            return None if _logged(node) else FieldRead(owner, op[1:], node)
+            return None if _logged(node, use.up) else FieldRead(owner, op[1:], node)
     return None
 
 
@@ -94,16 +95,18 @@ def _destructured_fields(use: Use, ops: list[str]) -> list[FieldRead]:
 
 def _declared_pattern(use: Use) -> tuple[Optional[ts.Node], Optional[ts.Node]]:
     """(the object pattern, its declaration) when the use's value is destructured right here."""
+    up = use.up
     node = use.top
-    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
-        node = node.parent
-    declarator = node.parent if node is not None else None
+    declarator = up(node) if node is not None else None
+    while declarator is not None and declarator.type in TRANSPARENT:
+        node, declarator = declarator, up(declarator)
     if declarator is None or declarator.type != "variable_declarator" or declarator.child_by_field_name("value") != node:
         return None, None
     pattern = declarator.child_by_field_name("name")
     if pattern is None or pattern.type != "object_pattern":
         return None, None
-    return pattern, declarator.parent if declarator.parent is not None else declarator
+    declaration = up(declarator)
+    return pattern, declaration if declaration is not None else declarator
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ def payload_read(use: Use) -> Optional[PayloadRead]:
     """A field of a verified Clerk webhook event's `data` read here: `evt.data.first_name`,
     `data.email_addresses?.[0]` after `const { data } = evt`, `const { id, first_name } =
     evt.data` (at the declaration), or a destructured field read further (`email_addresses[0]`)."""
-    if not _typed(use) or _logged(use.top if use.top is not None else use.ref):
+    if not _typed(use) or _logged(use.top if use.top is not None else use.ref, use.up):
         return None
     origin = use.origin
     ops = _ops(use)
@@ -126,7 +129,7 @@ def payload_read(use: Use) -> Optional[PayloadRead]:
     in_steps = min(len(full), len(ops))  # the ops past the event that this use applies itself
     rest, offset = full[:len(full) - in_steps], len(ops) - in_steps
     if full == (".type",) and not rest:
-        return _type_read(use.steps[offset].node)
+        return _type_read(use.steps[offset].node, use.up)
     if full[:1] != (".data",):
         return _destructuring(use, full) if not full else None
     if len(full) == 1:
@@ -139,15 +142,14 @@ def payload_read(use: Use) -> Optional[PayloadRead]:
     return PayloadRead(step.op[1:], step.node) if step.op.startswith(".") and step.op[1:] != "?" else None
 
 
-def _type_read(node: ts.Node) -> Optional[PayloadRead]:
+def _type_read(node: ts.Node, up=plain_parent) -> Optional[PayloadRead]:
     """`const eventType = evt.type`: the event's type taken for later branches. Compared in
     place (`evt.type === "user.created"`, `switch (evt.type)`) it is the event finding's."""
-    holder = node
-    while holder.parent is not None and holder.parent.type in TRANSPARENT:
-        holder = holder.parent
-    parent = holder.parent
+    parent = up(node)
+    while parent is not None and parent.type in TRANSPARENT:
+        parent = up(parent)
     if parent is None or parent.type in ("binary_expression", "switch_statement") \
-            or parent.type == "arguments" and parent.parent is not None and text(parent.parent).startswith("["):
+            or parent.type == "arguments" and (call := up(parent)) is not None and text(call).startswith("["):
         return None
     return PayloadRead("type", node)
 
@@ -192,11 +194,11 @@ def _key(node: Optional[ts.Node]) -> str:
     return text(node).strip("\"'`").lower() if node is not None else ""
 
 
-def _outer(node: ts.Node) -> ts.Node:
+def _outer(node: ts.Node, up=plain_parent) -> ts.Node:
     """Up through wrappers that keep the value: `await`, `as`, `!`, `token ?? ""`, `a ? token : b`
-    (a few levels: each .parent walks from the root)."""
+    (a few levels: `up` may be `.parent`, which walks down from the root)."""
     for _ in range(_LOG_DEPTH):
-        parent = node.parent
+        parent = up(node)
         if parent is None:
             break
         if parent.type in TRANSPARENT or parent.type == "ternary_expression" and parent.child_by_field_name("condition") != node:
@@ -213,15 +215,17 @@ def token_sent(use: Use) -> Optional[TokenSent]:
     `Authorization` header (`Bearer ${token}`, `headers.Authorization = ...`), an argument of
     a call (a fetch helper, an API client), a JSX prop. Plain checks (`if (!token)`) and logs
     are not: the token itself goes away, these lines only test it."""
-    if not _typed(use) or use.top is None or not _is_token(use) or _logged(use.top):
+    up = use.up
+    if not _typed(use) or use.top is None or not _is_token(use) or _logged(use.top, up):
         return None
-    node = _outer(use.top)
-    parent = node.parent
+    node = _outer(use.top, up)
+    parent = up(node)
     if parent is not None and parent.type == "template_substitution":
-        template = _outer(parent.parent)
-        if text(parent.parent).lstrip("`").lower().startswith("bearer"):
+        string = up(parent)
+        template = _outer(string, up)
+        if text(string).lstrip("`").lower().startswith("bearer"):
             return TokenSent("Authorization header", template)
-        node, parent = template, template.parent
+        node, parent = template, up(template)
     if parent is not None and parent.type == "binary_expression" and text(parent.child_by_field_name("operator")) == "+":
         other = parent.child_by_field_name("left")
         if other is not None and text(other).strip("\"'`").lower().startswith("bearer"):
@@ -235,14 +239,15 @@ def token_sent(use: Use) -> Optional[TokenSent]:
         left = parent.child_by_field_name("left")
         return TokenSent("Authorization header", parent) if _key(left) in HEADER_KEYS else None
     if parent.type == "arguments":
-        call = parent.parent
+        call = up(parent)
         callee = call.child_by_field_name("function") if call is not None else None
         if callee is None:
             return None
         return TokenSent(f"passed to {text(callee)}", call)
-    if parent.type == "jsx_expression" and parent.parent is not None and parent.parent.type == "jsx_attribute":
-        name = parent.parent.named_children[0]
-        return TokenSent(f"prop {text(name)}", parent.parent)
+    attribute = up(parent) if parent.type == "jsx_expression" else None
+    if attribute is not None and attribute.type == "jsx_attribute":
+        name = attribute.named_children[0]
+        return TokenSent(f"prop {text(name)}", attribute)
     return None
 
 
@@ -253,18 +258,68 @@ DEPS_HOOKS = frozenset({"useEffect", "useLayoutEffect", "useInsertionEffect", "u
                         "useImperativeHandle"})
 
 
-def in_dependency_list(node: ts.Node) -> bool:
+def in_dependency_list(node: ts.Node, up=plain_parent) -> bool:
     """`}, [isLoaded, getToken]);`: an entry of a React hook's dependency list. It only names the
     value; the reads inside the hook's callback are the lines that depend on it."""
-    while node.parent is not None and (node.parent.type in TRANSPARENT or node.parent.type == "member_expression"
-                                       and node.parent.child_by_field_name("object") == node):
-        node = node.parent  # `isLoaded.value`, `auth.isSignedIn`
-    array = node.parent
-    arguments = array.parent if array is not None and array.type == "array" else None
-    call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+    array = up(node)
+    while array is not None and (array.type in TRANSPARENT or array.type == "member_expression"
+                                 and array.child_by_field_name("object") == node):
+        node, array = array, up(array)  # `isLoaded.value`, `auth.isSignedIn`
+    arguments = up(array) if array is not None and array.type == "array" else None
+    call = up(arguments) if arguments is not None and arguments.type == "arguments" else None
     if call is None or call.type != "call_expression" or arguments.named_children[-1] != array:
         return False
     callee = call.child_by_field_name("function")
     if callee is not None and callee.type == "member_expression":  # React.useEffect
         callee = callee.child_by_field_name("property")
     return callee is not None and text(callee) in DEPS_HOOKS
+
+
+# -- presence checks of a hook's resource ----------------------------------------------------
+
+# Client hooks and the resource each hands out (null until loaded / signed out).
+RESOURCE_HOOKS = {"useUser": ".user", "useOrganization": ".organization", "useSession": ".session"}
+_NULL = frozenset({"null", "undefined"})
+
+
+def _tested(node: ts.Node, up, depth: int = 0) -> bool:
+    """Whether the value of `node` is only tested for presence: `!x`, `if (x)`, `x ? a : b`,
+    `x && <A />`, `x === null`."""
+    parent = up(node)
+    while parent is not None and parent.type in TRANSPARENT:
+        node, parent = parent, up(parent)
+    if parent is None or depth > _LOG_DEPTH:
+        return False
+    if parent.type == "unary_expression":
+        return text(parent.child_by_field_name("operator")) == "!"
+    if parent.type in ("if_statement", "while_statement", "do_statement"):
+        return parent.child_by_field_name("condition") == node
+    if parent.type == "ternary_expression":
+        return parent.child_by_field_name("condition") == node
+    if parent.type == "binary_expression":
+        operator = text(parent.child_by_field_name("operator"))
+        if operator in ("&&", "||"):
+            # `x && y` tests x; otherwise a side is tested when the whole is (`if (!a || !x)`),
+            # `user || guest` being a value
+            return operator == "&&" and parent.child_by_field_name("left") == node or _tested(parent, up, depth + 1)
+        if operator in ("===", "!==", "==", "!="):
+            other = parent.child_by_field_name("right" if parent.child_by_field_name("left") == node else "left")
+            return other is not None and text(other) in _NULL
+    return False
+
+
+def presence_check(use: Use) -> Optional[tuple[str, ts.Node]]:
+    """`if (!user) return null`, `{user && <Profile />}`, `organization.value ? ... : ...` where
+    the value is the resource a Clerk hook hands out (`useUser().user`, `useOrganization()
+    .organization`, `useSession().session`, or their Vue refs): (the chain, the expression tested).
+    Better Auth's `useSession().data` (and `useActiveOrganization().data`) replaces the test."""
+    if not _typed(use) or use.top is None or _logged(use.top, use.up):
+        return None
+    chain = (*use.origin.path, *_ops(use))
+    if chain[-1:] == (".value",):
+        chain = chain[:-1]
+    if chain != ("()", RESOURCE_HOOKS.get(use.origin.export)):
+        return None
+    if not _tested(use.top, use.up):
+        return None
+    return use.origin.export + "".join(chain), use.top

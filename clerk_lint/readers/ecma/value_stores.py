@@ -23,7 +23,7 @@ from ...concepts import clerk_resources
 from .bindings import Origin, Use
 from .carriers import carried
 from .imports import TRANSPARENT, text
-from .scopes import ScopeIndex
+from .scopes import ScopeIndex, plain_parent
 
 STATE_SETTER = re.compile(r"^set[A-Z]")
 STORAGE_METHODS = frozenset({"setItem", "setState", "setQueryData"})
@@ -117,16 +117,16 @@ def _request_param(definition: Optional[ts.Node]) -> bool:
     return _param_like(definition, REQUEST_NAMES, REQUEST_TYPES)
 
 
-def _enclosing_function(node: ts.Node) -> Optional[ts.Node]:
-    node = node.parent
+def _enclosing_function(node: ts.Node, up=plain_parent) -> Optional[ts.Node]:
+    node = up(node)
     while node is not None and node.type not in FUNCTION_NODES:
-        node = node.parent
+        node = up(node)
     return node
 
 
-def _module_level(definition: ts.Node) -> bool:
+def _module_level(definition: ts.Node, up=plain_parent) -> bool:
     """Declared outside every function (a module variable)."""
-    return _enclosing_function(definition) is None
+    return _enclosing_function(definition, up) is None
 
 
 def _string(node: Optional[ts.Node]) -> Optional[str]:
@@ -164,30 +164,32 @@ class Stores:
         if value is None or use.top is None or use.jsx is not None or use.reexport or value.context is not None \
                 or value.app or value.wrapper is not None and not use.steps:
             return None
-        holder, _ = carried(use.top)
+        up = self.scopes.parent
+        holder, _ = carried(use.top, up)
         node, path = holder, []
-        while node.parent is not None and len(path) <= MAX_NESTING:  # `{ userId }`, `{ id: user.id }`
-            parent = node.parent
+        parent = up(node)
+        while parent is not None and len(path) <= MAX_NESTING:  # `{ userId }`, `{ id: user.id }`
             if node.type == "shorthand_property_identifier" and parent.type == "object":
                 path.insert(0, text(node))
                 node = parent
             elif parent.type == "pair" and parent.child_by_field_name("value") == node \
-                    and parent.parent is not None and parent.parent.type == "object":
+                    and (outer := up(parent)) is not None and outer.type == "object":
                 key = parent.child_by_field_name("key")
                 if key is None or key.type not in ("property_identifier", "string"):
                     return None
                 path.insert(0, text(key).strip("\"'"))
-                node = parent.parent
+                node = outer
             elif parent.type in TRANSPARENT:
                 node = parent
             else:
                 break
-        parent = node.parent
+            parent = up(node)
         found = None
         if parent is None or len(path) > MAX_NESTING:
             return None
-        if parent.type == "arguments" and parent.parent is not None and parent.parent.type == "call_expression":
-            found = self._call_sink(parent.parent, parent, node, bool(path))
+        call = up(parent)
+        if parent.type == "arguments" and call is not None and call.type == "call_expression":
+            found = self._call_sink(call, parent, node, bool(path))
         elif parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
             found = self._assignment_sink(parent)
         if found is None or not _worth_keeping(value):
@@ -226,11 +228,11 @@ class Stores:
 
     def _assignment_sink(self, assignment: ts.Node) -> Optional[Stored]:
         left = assignment.child_by_field_name("left")
-        if left is None or _enclosing_function(assignment) is None:
+        if left is None or _enclosing_function(assignment, self.scopes.parent) is None:
             return None  # top-level code initialises, it does not keep a request's value
         if left.type == "identifier":
             target = self.scopes.resolve(left)
-            if target is not None and _module_level(target) and target.id not in self.bound:
+            if target is not None and _module_level(target, self.scopes.parent) and target.id not in self.bound:
                 return Stored(assignment, text(left))
             return None
         if left.type != "member_expression":
@@ -249,17 +251,17 @@ class Stores:
             if len(ops) == 2 and ops[0] == ".session" and _request_param(target):
                 return Stored(assignment, text(left))  # express-session: kept across requests
             return None
-        if target is None and text(root) in GLOBALS or target is not None and _module_level(target) \
+        if target is None and text(root) in GLOBALS or target is not None and _module_level(target, self.scopes.parent) \
                 and target.id not in self.bound:
             return Stored(assignment, text(left))
         return None
 
 
-def taken_apart(node: Optional[ts.Node]) -> bool:
+def taken_apart(node: Optional[ts.Node], up=plain_parent) -> bool:
     """`const { userId } = req.auth`: a stored object taken apart into named fields where it is read."""
-    while node is not None and node.parent is not None and node.parent.type in TRANSPARENT:
-        node = node.parent
-    parent = node.parent if node is not None else None
+    parent = up(node) if node is not None else None
+    while parent is not None and parent.type in TRANSPARENT:
+        node, parent = parent, up(parent)
     pattern = parent.child_by_field_name("name") if parent is not None and parent.type == "variable_declarator" else None
     return pattern is not None and pattern.type == "object_pattern" and parent.child_by_field_name("value") == node
 
