@@ -41,15 +41,11 @@ MAX_LEVELS = 40
 
 # Bytes every such read contains (`locals.auth`, `context.auth`, `req.auth`, `"clerkAuth"`): files without
 # them are never looked at for framework reads. `\b` keeps `.authorization` out.
-<<<<<<< HEAD
-AUTH_READ = re.compile(rb"\.auth\b|\.currentUser\b|[\"']clerk(?:Auth)?[\"']")
-# Substrings every AUTH_READ match contains: plain `in` tests skip the regex on most files (its
-# leading character class has no literal prefix for the engine to search for).
-_AUTH_READ_PARTS = (b".auth", b".currentUser", b"'clerk", b'"clerk')
-=======
 # `const { auth } = event.context` names no `.auth`: a pattern taking `auth` counts too.
 AUTH_READ = re.compile(rb"\.auth\b|\.currentUser\b|[\"']clerk(?:Auth)?[\"']|[{,]\s*auth\b[^;={}]*\}\s*=")
->>>>>>> main
+# Substrings every AUTH_READ match contains (`auth` covers `.auth` and the pattern): plain `in`
+# tests skip the regex on most files (its alternatives have no literal prefix to search for).
+_AUTH_READ_PARTS = (b"auth", b".currentUser", b"'clerk", b'"clerk')
 
 _folders: dict[str, Optional[str]] = {}  # folder -> the manifest that applies to it (or None)
 _manifests: dict[str, Optional[frozenset[str]]] = {}  # package.json -> its framework SDKs (None: no deps)
