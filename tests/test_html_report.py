@@ -1,7 +1,8 @@
 """The HTML reports of two fixture apps: every number is the JSON's, every finding is listed once
 with its location and source line, nothing secret, nothing remote, headings in order, tables with
 headers, AA contrast; then the same pages in a real headless Chromium (DOM after the script ran,
-the filters, screenshots at desktop and mobile widths, light and dark)."""
+the filters, screenshots at desktop and mobile widths, light and dark). One file past 500 lines:
+both halves share the module fixture that writes each app's pages once."""
 from __future__ import annotations
 
 import base64
@@ -126,6 +127,8 @@ def check_numbers(page: Page, doc: dict, scan_doc: dict) -> set[tuple]:
     scan report's where `data-doc` says so); returns the page's own paths seen."""
     seen = set()
     for _, attrs, text in page.find(data_src=True):
+        if "data-filtered" in attrs:  # a chart redrawn for filtered findings: checked by the filter tests
+            continue
         path = tuple(json.loads(attrs["data-src"]))
         expected = _at(scan_doc if attrs.get("data-doc") == "scan" else doc, path)
         if isinstance(expected, (int, float)) and not isinstance(expected, bool):
@@ -343,6 +346,7 @@ def test_browser_dom_of_both_pages(reports, tmp_path):
         assert form and "hidden" not in form[0][1]
         total = len(reports["scan_json"]["findings"])
         assert page.find("p", id="filter-status")[0][2] == f"Showing {total} of {total} findings"
+        assert not page.find(data_filtered=True), "a chart redrawn with no filter on"
 
 
 def test_browser_filters_from_the_query_string(reports, tmp_path):
@@ -365,6 +369,80 @@ def test_browser_filters_from_the_query_string(reports, tmp_path):
     assert all(path.lower() in text.lower() for _, text in shown)
     assert {a["row-header"] for a, _ in shown} >= {f"{path}:{f['location']['line']}" for f in findings
                                                    if f["location"]["path"] == path}
+
+
+class Charts(HTMLParser):
+    """The bar charts of finding counts in a page: the attribute counted -> {bar key: [value
+    shown, bar width, marked filtered]}."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.charts: dict[str, dict[str, list]] = {}
+        self.chart, self.key, self.in_value = None, None, False
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "svg" and "data-counts" in attrs:
+            self.chart = self.charts.setdefault(attrs["data-counts"], {})
+        elif self.chart is not None and tag == "g":
+            self.key = attrs["data-key"]
+            self.chart[self.key] = ["", None, False]
+        elif self.key is not None and tag == "rect":
+            self.chart[self.key][1] = float(attrs["width"])
+        elif self.key is not None and tag == "text" and "val" in (attrs.get("class") or ""):
+            self.in_value = True
+            self.chart[self.key][2] = "data-filtered" in attrs
+
+    def handle_endtag(self, tag):
+        if tag == "text":
+            self.in_value = False
+        elif tag == "g":
+            self.key = None
+        elif tag == "svg":
+            self.chart = None
+
+    def handle_data(self, data):
+        if self.in_value:
+            self.chart[self.key][0] += data
+
+    def values(self, name: str) -> dict[str, int]:
+        return {key: int(shown.replace(",", "")) for key, (shown, _, _) in self.charts[name].items()}
+
+
+def test_pages_say_which_charts_follow_the_filters(reports):
+    plan = Page(reports["plan"].read_text("utf-8"))
+    note = next(t for _, a, t in plan.find("p") if a.get("class") == "note" and "hour charts" in t)
+    assert "count the findings shown" in note and "cannot be summed" in note
+    assert set(Charts(reports["plan"].read_text("utf-8")).charts) == {"difficulty", "category"}
+    scan = Charts(reports["scan"].read_text("utf-8")).charts
+    assert set(scan) == {"difficulty", "category"} | ({"package"} if reports["scan_json"]["summary"]["packages"] else set())
+
+
+def test_browser_filter_redraws_the_count_charts(reports, tmp_path):
+    findings = reports["scan_json"]["findings"]
+    summary = reports["scan_json"]["summary"]
+    difficulty = Counter(f["difficulty"] for f in findings).most_common(1)[0][0]
+    chosen = [f for f in findings if f["difficulty"] == difficulty]
+    assert 0 < len(chosen) < len(findings)
+    written = Charts(reports["plan"].read_text("utf-8"))
+    charts = Charts(_dump(tmp_path, f"{reports['plan'].as_uri()}?difficulty={difficulty}"))
+    assert charts.values("difficulty") == {k: (len(chosen) if k == difficulty else 0) for k in written.charts["difficulty"]}
+    expected = Counter(f["category"] for f in chosen)
+    assert charts.values("category") == {k: expected.get(k, 0) for k in written.charts["category"]}
+    assert charts.values("category") != summary["by_category"], "the filter changed no count"
+    for name in ("difficulty", "category"):
+        for key, (shown, width, filtered) in charts.charts[name].items():
+            assert filtered, (name, key)
+            before = written.charts[name][key][1]
+            assert width == 0 if shown == "0" else 2 <= width <= before + 0.1, (name, key, shown, width, before)
+    if len(summary["packages"]) > 1:  # the scan page's package chart, filtered by a package
+        package = max((p for p in summary["packages"] if p["path"]), key=lambda p: p["findings"])
+        scan = Charts(_dump(tmp_path, f"{reports['scan'].as_uri()}?package={quote(package['path'])}"))
+        assert scan.values("package") == {p["path"]: (p["findings"] if p is package else 0) for p in summary["packages"]
+                                          if p["findings"]}
+        assert sum(scan.values("difficulty").values()) == package["findings"] < len(findings)
 
 
 def _steps_with(plan: dict, findings: list[dict]) -> set[str]:

@@ -127,6 +127,31 @@ def test_rendered_markdown_adds_up(app, mau, scans, catalog):
 
 
 @pytest.mark.parametrize("app", APPS)
+def test_rendered_markdown_where_tables_add_up(app, scans, catalog):
+    """Finding hours by package and by directory: the JSON's rows, summing to the total printed,
+    which is the finding part of the "where the hours come from" table."""
+    plan = build_plan(scans[app], catalog)
+    effort = plan["effort"]
+    t = _tables(render_markdown(plan))
+    findings_total = sum(_n(r[1]) for r in _table(t, "where the hours come from") if r[0].startswith("findings: "))
+    directories = _table(t, "finding hours by directory")
+    assert directories[-1][0] == "total"
+    assert [(r[0].strip("`"), _n(r[1])) for r in directories[:-1]] == list(effort["by_directory"].items())
+    assert sum(_n(r[1]) for r in directories[:-1]) == pytest.approx(_n(directories[-1][1])) \
+        == pytest.approx(findings_total)
+    packages = effort["by_package"]
+    if not packages:
+        assert not any(k.startswith("finding hours by workspace package") for k in t)
+        return
+    rows = _table(t, "finding hours by workspace package")
+    assert rows[-1][0] == "total" and len(rows) == len(packages) + 1
+    for row, package in zip(rows, packages):
+        assert _n(row[2]) == package["hours"]
+        assert row[1] == (f"`{package['path']}`" if package["path"] else "(root)" if package["path"] == "" else "—")
+    assert sum(_n(r[2]) for r in rows[:-1]) == pytest.approx(_n(rows[-1][2])) == pytest.approx(findings_total)
+
+
+@pytest.mark.parametrize("app", APPS)
 def test_json_plan_adds_up(app, scans, catalog):
     plan = json.loads(json.dumps(build_plan(scans[app], catalog, mau=50_000)))
     e, c = plan["effort"], plan["cost"]

@@ -275,3 +275,125 @@ const leave = () => clerk.value?.signOut();
     got = codes(scan_snippet(tmp_path, "src/Team.vue", text))
     assert (8, "CLK510") in got and (9, "CLK501") in got and (11, "CLK218") in got
     assert not [c for line, c in got if line == 10]
+
+
+def test_nuxt_route_matcher_auto_import_and_destructured_event_context(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"nuxt": "^4.2.0", "@clerk/nuxt": "^1.13.0"}}')
+    scan_snippet(tmp_path, "nuxt.config.ts", NUXT_CONFIG)
+    scan_snippet(tmp_path, "server/api/me.ts", '''export default eventHandler((event) => {
+  const { auth } = event.context
+  if (!auth?.userId) return "no"
+  return { user: auth.user }
+})
+''')
+    result = scan_snippet(tmp_path, "app/middleware/auth.global.ts", '''const isProtected = createRouteMatcher(["/dashboard"])
+
+export default defineNuxtRouteMiddleware((to) => {
+  if (isProtected(to)) return navigateTo("/sign-in")
+})
+''')
+    assert codes(result, "app/middleware/auth.global.ts") == [(1, "CLK304")]
+    assert codes(result, "server/api/me.ts") == [(2, "CLK313"), (3, "CLK313"), (4, "CLK313")]
+
+
+def test_nuxt_own_route_matcher_and_context_of_other_auth_are_silent(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"nuxt": "^4.2.0", "nuxt-auth-utils": "^0.5.0"}}')
+    scan_snippet(tmp_path, "nuxt.config.ts", 'export default defineNuxtConfig({ modules: ["nuxt-auth-utils"] });\n')
+    scan_snippet(tmp_path, "server/api/me.ts", '''export default eventHandler((event) => {
+  const { auth } = event.context
+  return { user: auth?.user }
+})
+''')
+    result = scan_snippet(tmp_path, "app/middleware/auth.global.ts", '''const isProtected = createRouteMatcher(["/dashboard"])
+''')
+    assert codes(result) == []
+    # a Clerk Nuxt app defining its own matcher
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"nuxt": "^4.2.0", "@clerk/nuxt": "^1.13.0"}}')
+    scan_snippet(tmp_path, "nuxt.config.ts", NUXT_CONFIG)
+    own = 'function createRouteMatcher(paths: string[]) {\n  return (to: { path: string }) => paths.includes(to.path)\n}\nconst isProtected = createRouteMatcher(["/dashboard"])\n'
+    assert codes(scan_snippet(tmp_path, "app/middleware/auth.global.ts", own), "app/middleware/auth.global.ts") == []
+
+
+def test_h3_clerk_middleware_and_helpers(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"nuxt": "^3.12.0", "h3-clerk": "^0.5.0"}}')
+    scan_snippet(tmp_path, "server/middleware/clerk.ts", '''import { withClerkMiddleware } from "h3-clerk"
+
+export default withClerkMiddleware({ secretKey: useRuntimeConfig().clerkSecretKey })
+''')
+    result = scan_snippet(tmp_path, "server/api/user.ts", '''import { clerkClient, getAuth } from "h3-clerk"
+
+export default eventHandler(async (event) => {
+  const { userId } = getAuth(event)
+  if (!userId) throw createError({ statusCode: 401 })
+  return clerkClient.users.getUser(userId)
+})
+''')
+    assert codes(result, "server/middleware/clerk.ts") == [(1, "CLK001"), (3, "CLK309")]
+    got = codes(result, "server/api/user.ts")
+    assert (1, "CLK001") in got and (4, "CLK301") in got and (6, "CLK401") in got
+
+
+def test_app_own_with_clerk_middleware_is_silent(tmp_path):
+    scan_snippet(tmp_path, "package.json", '{"dependencies": {"nuxt": "^3.12.0", "h3": "^1.12.0"}}')
+    result = scan_snippet(tmp_path, "server/middleware/auth.ts", '''import { withClerkMiddleware } from "~/server/utils/session"
+
+export default withClerkMiddleware({ secretKey: useRuntimeConfig().sessionSecret })
+''')
+    assert codes(result) == []
+
+
+def test_presence_checks_of_a_clerk_hook_resource(tmp_path):
+    text = '''import { useOrganization, useUser } from "@clerk/clerk-react";
+
+export function Profile() {
+  const info = useUser();
+  const { organization } = useOrganization();
+  if (!info.user) return null;
+  const label = organization ? organization.slug : "personal";
+  return <p>{info.user && label}{sendTo(info.user)}</p>;
+}
+'''
+    got = codes(scan_snippet(tmp_path, "src/Profile.tsx", text))
+    assert [(line, code) for line, code in got if code == "CLK243"] == [(6, "CLK243"), (7, "CLK243"), (8, "CLK243")]
+
+
+def test_presence_check_of_a_plain_user_is_silent(tmp_path):
+    text = '''import { useAuth } from "@clerk/clerk-react";
+import { useProfile } from "./profile";
+
+export function Profile() {
+  const { userId } = useAuth();
+  const { user } = useProfile(userId);
+  if (!user) return null;
+  return <p>{user && user.name}</p>;
+}
+'''
+    got = codes(scan_snippet(tmp_path, "src/Profile.tsx", text))
+    assert (7, "CLK243") not in got and (8, "CLK243") not in got
+
+
+def test_nuxt_runtime_config_keys_filled_from_clerk_variables(tmp_path):
+    text = '''export default defineEventHandler(() => {
+  const key = useRuntimeConfig().public.clerkPublishableKey
+  const secret = useRuntimeConfig().clerkSecretKey
+  const site = useRuntimeConfig().public.siteUrl
+  const other = settings.public.clerkPublishableKey
+  return { key, secret, site, other }
+})
+'''
+    got = codes(scan_snippet(tmp_path, "server/api/keys.ts", text))
+    assert [line for line, _ in got] == [2, 3]
+
+
+def test_clerk_user_as_a_fallback_value_is_no_presence_check(tmp_path):
+    text = '''import { useUser } from "@clerk/clerk-react";
+
+export function useViewer(guest: object) {
+  const { user } = useUser();
+  const viewer = user || guest;
+  if (!viewer || !user) return guest;
+  return viewer;
+}
+'''
+    got = codes(scan_snippet(tmp_path, "src/useViewer.ts", text))
+    assert (5, "CLK243") not in got and (6, "CLK243") in got

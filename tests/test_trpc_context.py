@@ -148,3 +148,38 @@ def test_same_middleware_over_a_context_not_from_clerk_is_silent(tmp_path):
     })
     assert findings_at(tmp_path, "trpc.ts") == []
     assert findings_at(tmp_path, "router.ts") == []
+
+
+HANDOFF = (
+    'import { initTRPC } from "@trpc/server";\n'
+    'import { getAuth } from "{module}";\n'
+    'import { prisma } from "./db";\n'
+    "export const createContextInner = ({ auth }: { auth: any }) => ({ auth, prisma });\n"
+    "export const createTRPCContext = async (opts: { req: any }) => {\n"
+    "  const auth = getAuth(opts.req);\n"
+    "  return createContextInner({ auth });\n"
+    "};\n"
+    "const t = initTRPC.context<typeof createTRPCContext>().create();\n"
+    "export const createTRPCRouter = t.router;\n"
+    "export const protectedProcedure = t.procedure.use(({ ctx, next }) => {\n"
+    "  if (!ctx.auth.userId) throw new Error(\"UNAUTHORIZED\");\n"
+    "  return next({ ctx: { auth: ctx.auth } });\n"
+    "});\n"
+)
+
+
+def test_context_handed_to_an_inner_factory(tmp_path):
+    write(tmp_path, {"db.ts": "export const prisma = {} as any;\n",
+                     "trpc.ts": HANDOFF.replace("{module}", "@clerk/nextjs/server"), "router.ts": ROUTER})
+    assert [(line, code) for line, code, _ in findings_at(tmp_path, "trpc.ts")] == [
+        (2, "CLK001"), (6, "CLK301"), (9, "CLK514"), (12, "CLK511")]
+    assert [(line, code) for line, code, _ in findings_at(tmp_path, "router.ts")] == [
+        (1, "CLK006"), (3, "CLK511"), (4, "CLK511"), (5, "CLK501")]
+
+
+def test_inner_factory_given_another_auth_is_silent(tmp_path):
+    write(tmp_path, {"db.ts": "export const prisma = {} as any;\n",
+                     "trpc.ts": HANDOFF.replace("{module}", "./session"),
+                     "session.ts": "export const getAuth = (req: any) => ({ userId: req.headers.get(\"x-user\") });\n",
+                     "router.ts": ROUTER})
+    assert findings_at(tmp_path, "trpc.ts") == [] and findings_at(tmp_path, "router.ts") == []

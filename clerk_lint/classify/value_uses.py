@@ -100,6 +100,10 @@ def value_findings(classifier: Classifier, use: Use, facts: UseFacts, existing: 
         out.append(classifier.finding(catalog.rule(FIELD_RULE), read.node, symbol=symbol, module=module,
                                       detail=counterpart, details=(("field", symbol), ("better_auth", counterpart)),
                                       via=use.origin.via, related=use.origin.related))
+    presence = facts.presence
+    if presence is not None and catalog.rule(STATE_RULE).applies_to_module(module):
+        out.append(classifier.finding(catalog.rule(STATE_RULE), presence[1], symbol=presence[0], module=module,
+                                      detail="", details=(), via=use.origin.via, related=use.origin.related))
     payload = facts.payload
     if payload is not None:
         out.append(classifier.finding(catalog.rule(PAYLOAD_RULE), payload.node, symbol=payload.field, module=module,

@@ -353,7 +353,7 @@ def load_catalog() -> Catalog:
 # Modules whose import means the file depends on Clerk: Clerk's own SDKs, the community
 # bindings people run, and svix (Clerk's webhook signature library).
 CLERK_MODULE_PREFIXES = ("@clerk/",)
-CLERK_MODULES = frozenset({"svix", "@hono/clerk-auth", "vue-clerk", "svelte-clerk", "convex/react-clerk"})
+CLERK_MODULES = frozenset({"svix", "@hono/clerk-auth", "h3-clerk", "vue-clerk", "svelte-clerk", "convex/react-clerk"})
 
 
 def is_clerk_module(specifier: str) -> bool:

@@ -27,7 +27,8 @@ FRAMEWORK_SDKS = {
     "@clerk/clerk-sdk-node": "express",  # legacy: ClerkExpressWithAuth() / ClerkExpressRequireAuth()
     "@clerk/fastify": "fastify",
     "svelte-clerk": "sveltekit",  # community SDK: withClerkHandler() fills event.locals.auth
-    "@hono/clerk-auth": "hono",  # clerkMiddleware() stores the auth object: c.get("clerkAuth")
+    "@hono/clerk-auth": "hono",
+    "h3-clerk": "nuxt",  # community h3 middleware: withClerkMiddleware() fills event.context.auth  # clerkMiddleware() stores the auth object: c.get("clerkAuth")
     # Convex checks Clerk's JWT and hands its claims to functions as `ctx.auth.getUserIdentity()`:
     # Clerk's only where Convex is set up with Clerk (convex_uses_clerk).
     "convex": "convex",
@@ -40,7 +41,8 @@ MAX_LEVELS = 40
 
 # Bytes every such read contains (`locals.auth`, `context.auth`, `req.auth`, `"clerkAuth"`): files without
 # them are never looked at for framework reads. `\b` keeps `.authorization` out.
-AUTH_READ = re.compile(rb"\.auth\b|\.currentUser\b|[\"']clerk(?:Auth)?[\"']")
+# `const { auth } = event.context` names no `.auth`: a pattern taking `auth` counts too.
+AUTH_READ = re.compile(rb"\.auth\b|\.currentUser\b|[\"']clerk(?:Auth)?[\"']|[{,]\s*auth\b[^;={}]*\}\s*=")
 
 _folders: dict[str, Optional[str]] = {}  # folder -> the manifest that applies to it (or None)
 _manifests: dict[str, Optional[frozenset[str]]] = {}  # package.json -> its framework SDKs (None: no deps)

@@ -26,6 +26,32 @@ def _num(x) -> str:
     return f"{x:,}" if isinstance(x, int) else str(x)
 
 
+def _where_tables(e: dict) -> list[str]:
+    """The finding hours by workspace package and by directory (`effort.by_package`,
+    `effort.by_directory`): rows already rounded, each table's total the sum of its rows, which
+    is the finding categories' total (fixed tasks belong to no file)."""
+    out: list[str] = []
+    packages, directories = e.get("by_package") or [], e.get("by_directory") or {}
+    if packages:
+        out += ["", "| finding hours by workspace package | folder | hours |", "|---|---|---|"]
+        for row in packages:
+            if row["path"] is None:
+                out.append(f"| outside any package | — | {_num(row['hours'])} |")
+            else:
+                folder = f"`{_cell(row['path'])}`" if row["path"] else "(root)"
+                out.append(f"| {_cell(row['name'] or '—')} | {folder} | {_num(row['hours'])} |")
+        out.append(f"| **total** | | **{_num(round(sum(r['hours'] for r in packages), 2))}** |")
+    if directories:
+        out += ["", "| finding hours by directory | hours |", "|---|---|"]
+        for directory, hours in directories.items():
+            out.append(f"| `{_cell(directory)}` | {_num(hours)} |")
+        out.append(f"| **total** | **{_num(round(sum(directories.values()), 2))}** |")
+    if packages or directories:
+        out += ["", "Package and directory hours share out the finding categories' total above the same way; "
+                "fixed tasks belong to no file."]
+    return out
+
+
 def render_markdown(plan: dict) -> str:
     out: list[str] = []
     s, e, c = plan["summary"], plan["effort"], plan["cost"]
@@ -56,6 +82,7 @@ def render_markdown(plan: dict) -> str:
     for name, hours in e["fixed_tasks"].items():
         out.append(f"| {_cell(name)} | {_num(hours)} |")
     out.append(f"| **total** | **{_num(h['likely'])}** |")
+    out += _where_tables(e)
     rng = e["range"]
     out += ["", f"Range: low = likely × {rng['low_factor']}, high = likely × {rng['high_factor']} "
             f"({rng['problems']} file problem(s), {rng['indirect_findings']} indirect finding(s), "

@@ -54,6 +54,7 @@ NPM_REPLACEMENTS: tuple[tuple[str, str], ...] = (
     ("@clerk/fastify", "better-auth (auth.handler with a Fetch Request)"),
     ("@clerk/hono", "better-auth (auth.handler(c.req.raw))"),
     ("@hono/clerk-auth", "better-auth (auth.handler(c.req.raw))"),
+    ("h3-clerk", "better-auth (auth.handler(toWebRequest(event)) in a server route)"),
     ("@clerk/backend", "better-auth (auth.api.* on the server instance)"),
     ("@clerk/backend-core", "better-auth (auth.api.* on the server instance)"),
     ("@clerk/edge", "better-auth (auth.api.* on the server instance)"),

@@ -9,6 +9,16 @@
   property: (property_identifier) @clerk-env-read
   (#eq? @_env "env"))
 
+; Nuxt runtime config, filled from NUXT_CLERK_* / NUXT_PUBLIC_CLERK_* variables:
+; useRuntimeConfig().clerkSecretKey, useRuntimeConfig().public.clerkPublishableKey
+(member_expression
+  object: [
+    (call_expression function: (identifier) @_rc)
+    (member_expression object: (call_expression function: (identifier) @_rc))
+  ]
+  property: (property_identifier) @clerk-env-read
+  (#eq? @_rc "useRuntimeConfig"))
+
 ; process.env["NAME"]
 (subscript_expression
   object: [

@@ -271,6 +271,11 @@ class Resolver:
                     pattern = parent.child_by_field_name("name")
                     if pattern is not None:  # const { locals } = context; const { auth } = req
                         self._bind_framework(pattern, module, rest, name + "".join(ops), work, derived)
+                        # `const { auth } = event.context`: the auth object itself is taken here
+                        hit = next((p for p in rest for path, _ in pattern_names(pattern) if path == p), None)
+                        if hit is not None:
+                            found.append(Use(ref, Origin(module, name + "".join(ops + hit)), (), None, top,
+                                             framework=True, up=self.scopes.parent))
         found += self.uses({k: v for k, v in derived.items() if v[0].id not in self.bound})
         found.sort(key=lambda u: (u.ref.start_byte, u.origin.chain))
         return found

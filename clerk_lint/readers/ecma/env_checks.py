@@ -3,6 +3,8 @@ of Clerk variables in code and secret literals written into source. Each returns
 or (detail, node to report, details)."""
 from __future__ import annotations
 
+import re
+
 from ...concepts.catalog import Catalog
 from ...concepts.env_vars import (NAMED_RULE, READ_ADVICE, advice_for, classify, is_clerk_env_name, named_detail,
     named_variables, unprefixed)
@@ -29,10 +31,27 @@ def _read_target(node):
     return parent if parent is not None else node
 
 
+def _runtime_config_variable(node) -> str:
+    """`useRuntimeConfig().clerkSecretKey` -> NUXT_CLERK_SECRET_KEY, `.public.clerkPublishableKey`
+    -> NUXT_PUBLIC_CLERK_PUBLISHABLE_KEY (Nuxt fills runtime config keys from those variables)."""
+    read = node.parent
+    target = read.child_by_field_name("object") if read is not None and read.type == "member_expression" else None
+    public = target is not None and target.type == "member_expression" and _text(target.child_by_field_name("property")) == "public"
+    if public:
+        target = target.child_by_field_name("object")
+    if target is None or target.type != "call_expression" or _text(target.child_by_field_name("function")) != "useRuntimeConfig":
+        return ""
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", _text(node)).upper()
+    return ("NUXT_PUBLIC_" if public else "NUXT_") + words
+
+
 def js_env_read(node, catalog: Catalog):
     """`env.clerk-env-read`: process.env.X / import.meta.env.X / env.X / process.env["X"] /
-    const { X } = process.env / import { X } from "$env/static/private" / Deno.env.get("X")."""
+    const { X } = process.env / import { X } from "$env/static/private" / Deno.env.get("X") /
+    Nuxt's useRuntimeConfig().clerkX (named after the variable that fills it)."""
     name = _text(node)
+    if name[:1].islower():
+        name = _runtime_config_variable(node) or name
     if not is_clerk_env_name(name, catalog):
         return ""
     code = classify(name, "", catalog, file_has_clerk=True)

@@ -182,10 +182,12 @@ def clear_caches() -> None:
 # Server code (Nitro: the `server/` folder of a Nuxt app) gets Clerk's server helper, app code
 # the composables; a name the file imports or declares itself is its own.
 NUXT_SERVER_NAMES = ("clerkClient",)
+# @clerk/nuxt also auto-imports its route matcher (app route middleware and server code).
+NUXT_HELPERS = ("createRouteMatcher",)
 # Byte test before any folder is looked at: a call of a Clerk composable (the Vue SDK's `use*`
 # names; nuxt_clerk_for narrows them to the SDK's own list) or of the server helper.
 _MAY_USE = re.compile(rb"\b(?:use(?:Auth|User|Clerk|Session|SessionList|Organization|OrganizationList|SignIn|SignUp"
-                      rb"|Reverification|SSO|OAuth)|clerkClient)\s*\(")
+                      rb"|Reverification|SSO|OAuth)|clerkClient|createRouteMatcher)\s*\(")
 
 
 def may_auto_import(path: Union[str, os.PathLike, None], data: bytes) -> bool:
@@ -214,12 +216,18 @@ def auto_import_line(path: Optional[Path], data: bytes, catalog: Catalog) -> str
         relative = Path(os.path.abspath(path)).relative_to(nuxt.root).parts
     except ValueError:
         return ""
+    official = nuxt.composables_module == "@clerk/nuxt/composables"  # vue-clerk's module has no helpers
     if relative[:1] == ("server",):
-        if nuxt.composables_module != "@clerk/nuxt/composables":
-            return ""  # vue-clerk's Nuxt module has no server helpers
-        module, names = "@clerk/nuxt/server", NUXT_SERVER_NAMES
+        if not official:
+            return ""
+        groups = [("@clerk/nuxt/server", NUXT_SERVER_NAMES + NUXT_HELPERS)]
     else:
-        module, names = nuxt.composables_module, tuple(n for n in sorted(nuxt.composables)
-                                                       if n not in nuxt.local_composables)
-    used = [n for n in names if re.search(rb"\b" + re.escape(n.encode()) + rb"\s*\(", data) and not _own_name(data, n)]
-    return f'import {{ {", ".join(used)} }} from "{module}";' if used else ""
+        groups = [(nuxt.composables_module, tuple(n for n in sorted(nuxt.composables) if n not in nuxt.local_composables))]
+        if official:
+            groups.append(("@clerk/nuxt/server", tuple(n for n in NUXT_HELPERS if n not in nuxt.local_composables)))
+    lines = []
+    for module, names in groups:
+        used = [n for n in names if re.search(rb"\b" + re.escape(n.encode()) + rb"\s*\(", data) and not _own_name(data, n)]
+        if used:
+            lines.append(f'import {{ {", ".join(used)} }} from "{module}";')
+    return " ".join(lines)

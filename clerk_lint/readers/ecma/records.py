@@ -193,6 +193,7 @@ class UseFacts:
     member_calls: list[MemberCall]  # Clerk methods called on the value
     handed_on: Optional[HandedOn]  # a Clerk function passed on by reference
     field_reads: list[FieldRead]
+    presence: Optional[tuple[str, ts.Node]]  # a hook's resource tested for presence: (its chain, the test)
     payload: Optional[PayloadRead]  # a webhook payload field read
     token_sent: Optional[TokenSent]
     role_comparison: Optional[tuple[ts.Node, str]]  # the comparison and the other side's text

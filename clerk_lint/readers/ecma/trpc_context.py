@@ -2,7 +2,8 @@
 
 `const t = initTRPC.context<typeof createContext>().create()` where `createContext` returns
 `{ auth: getAuth(req) }` / `{ auth: await auth() }` / `{ userId }` (from Clerk, here or through
-an imported wrapper): `t` becomes a builder origin (`Origin.context`), so the `{ ctx }` of every
+an imported wrapper, or handed to an inner factory: `return createContextInner({ auth })`):
+`t` becomes a builder origin (`Origin.context`), so the `{ ctx }` of every
 procedure and middleware built from it is bound to that context (bindings._context_params), in
 this file and, through the exported `protectedProcedure` / `createTRPCRouter`, in its importers.
 """
@@ -14,7 +15,7 @@ import tree_sitter as ts
 
 from .bindings import Resolver, _function_params
 from .records import TRANSPARENT, ImportDecl, Origin, text
-from .exports import type_query_name
+from .exports import _returns_and_ifs, _strip, type_query_name
 from .imports import pattern_names
 
 TRPC_MODULES = frozenset({"@trpc/server"})
@@ -39,16 +40,68 @@ def _context(root: ts.Node, call: ts.Node, builder, types: dict[bytes, Origin]) 
         return None
     found = type_query_name(arguments)
     if found is not None:
-        return builder.returned_value(found)
+        return builder.returned_value(found) or handed_off(builder, found)
     for child in arguments.named_children:
         if child.type == "type_identifier":
             value = _alias_value(root, child.text)
             function = type_query_name(value) if value is not None else None
             if function is not None:
-                return builder.returned_value(function)
+                return builder.returned_value(function) or handed_off(builder, function)
             if child.text in types:
                 return types[child.text]
     return None
+
+
+def handed_off(builder, ident: ts.Node) -> Optional[Origin]:
+    """The context a factory builds by handing Clerk's values to another function of the file:
+    `createContext = (opts) => { const auth = getAuth(opts.req); return createContextInner({ auth }) }`
+    with `createContextInner = ({ auth }) => ({ auth, prisma })`. The inner function's returned
+    object, each property that is one of its parameters taking what the call hands it (only
+    Clerk values with a finding; the inner function alone is no wrapper, its input is the app's)."""
+    _, outer = builder._definition(ident)
+    outer = _strip(outer) if outer is not None else None
+    if outer is None or outer.type not in FUNCTIONS:
+        return None
+    fields: dict[str, Origin] = {}
+    for expr in _returns_and_ifs(outer)[0]:
+        call = _strip(expr)
+        callee = call.child_by_field_name("function") if call.type == "call_expression" else None
+        arguments = call.child_by_field_name("arguments") if callee is not None else None
+        if callee is None or callee.type != "identifier" or arguments is None:
+            continue
+        name_node, inner = builder._definition(callee)
+        inner = _strip(inner) if inner is not None else None
+        if inner is None or inner.type not in FUNCTIONS or inner == outer:
+            continue
+        handed: dict[int, ts.Node] = {}  # parameter definition id -> the expression handed to it
+        for param, arg in zip(_function_params(inner), arguments.named_children):
+            arg = _strip(arg)
+            if param.type == "identifier":
+                handed[param.id] = arg
+            elif arg.type == "object":
+                for path, name in pattern_names(param):
+                    value = _pair_value(arg, path[0][1:]) if len(path) == 1 else None
+                    if value is not None:
+                        handed[name.id] = value
+        for returned in _returns_and_ifs(inner)[0]:
+            obj = _strip(returned)
+            if obj.type != "object":
+                continue
+            for key, value in _properties(obj):
+                target = builder.resolver.scopes.resolve(value) if value.type in (
+                    "identifier", "shorthand_property_identifier") else None
+                arg = handed.get(target.id) if target is not None else None
+                origin, source = builder._origin_of_expression(arg) if arg is not None else (None, None)
+                finding = builder._primary(source)
+                if origin is None or finding is None or origin.wrapper is not None or origin.context is not None:
+                    continue
+                names = (text(ident), text(name_node), *finding.via[:-1])
+                fields.setdefault(key, Origin(origin.module, origin.export, origin.path, names,
+                                              (builder.locate(name_node), *finding.related), fields=origin.fields))
+    if not fields:
+        return None
+    first = next(iter(fields.values()))
+    return Origin(first.module, first.export, ("()",), first.via, first.related, fields=tuple(sorted(fields.items())))
 
 
 def builder_seeds(data: bytes, root: ts.Node, imports: list[ImportDecl], resolver: Resolver,

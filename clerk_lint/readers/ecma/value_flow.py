@@ -352,5 +352,5 @@ def annotated_seeds(lang: str, root: ts.Node, type_imports: dict[bytes, tuple[st
 
 def use_facts(use: Use) -> UseFacts:
     """Everything this file does with one use's value, for classify/value_uses.value_findings."""
-    return UseFacts(member_calls(use), handed_on(use), value_reads.field_reads(use), value_reads.payload_read(use),
-                    value_reads.token_sent(use), role_comparison(use))
+    return UseFacts(member_calls(use), handed_on(use), value_reads.field_reads(use), value_reads.presence_check(use),
+                    value_reads.payload_read(use), value_reads.token_sent(use), role_comparison(use))

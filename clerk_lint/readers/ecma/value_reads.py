@@ -252,3 +252,53 @@ def in_dependency_list(node: ts.Node, up=plain_parent) -> bool:
     if callee is not None and callee.type == "member_expression":  # React.useEffect
         callee = callee.child_by_field_name("property")
     return callee is not None and text(callee) in DEPS_HOOKS
+
+
+# -- presence checks of a hook's resource ----------------------------------------------------
+
+# Client hooks and the resource each hands out (null until loaded / signed out).
+RESOURCE_HOOKS = {"useUser": ".user", "useOrganization": ".organization", "useSession": ".session"}
+_NULL = frozenset({"null", "undefined"})
+
+
+def _tested(node: ts.Node, up, depth: int = 0) -> bool:
+    """Whether the value of `node` is only tested for presence: `!x`, `if (x)`, `x ? a : b`,
+    `x && <A />`, `x === null`."""
+    parent = up(node)
+    while parent is not None and parent.type in TRANSPARENT:
+        node, parent = parent, up(parent)
+    if parent is None or depth > _LOG_DEPTH:
+        return False
+    if parent.type == "unary_expression":
+        return text(parent.child_by_field_name("operator")) == "!"
+    if parent.type in ("if_statement", "while_statement", "do_statement"):
+        return parent.child_by_field_name("condition") == node
+    if parent.type == "ternary_expression":
+        return parent.child_by_field_name("condition") == node
+    if parent.type == "binary_expression":
+        operator = text(parent.child_by_field_name("operator"))
+        if operator in ("&&", "||"):
+            # `x && y` tests x; otherwise a side is tested when the whole is (`if (!a || !x)`),
+            # `user || guest` being a value
+            return operator == "&&" and parent.child_by_field_name("left") == node or _tested(parent, up, depth + 1)
+        if operator in ("===", "!==", "==", "!="):
+            other = parent.child_by_field_name("right" if parent.child_by_field_name("left") == node else "left")
+            return other is not None and text(other) in _NULL
+    return False
+
+
+def presence_check(use: Use) -> Optional[tuple[str, ts.Node]]:
+    """`if (!user) return null`, `{user && <Profile />}`, `organization.value ? ... : ...` where
+    the value is the resource a Clerk hook hands out (`useUser().user`, `useOrganization()
+    .organization`, `useSession().session`, or their Vue refs): (the chain, the expression tested).
+    Better Auth's `useSession().data` (and `useActiveOrganization().data`) replaces the test."""
+    if not _typed(use) or use.top is None or _logged(use.top, use.up):
+        return None
+    chain = (*use.origin.path, *_ops(use))
+    if chain[-1:] == (".value",):
+        chain = chain[:-1]
+    if chain != ("()", RESOURCE_HOOKS.get(use.origin.export)):
+        return None
+    if not _tested(use.top, use.up):
+        return None
+    return use.origin.export + "".join(chain), use.top

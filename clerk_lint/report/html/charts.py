@@ -11,32 +11,36 @@ LABEL_H, BAR_H, GAP = 16, 12, 8
 CHAR_W = 7.0          # a generous average width of a 13px character, to keep labels inside
 
 
-def bar_chart(title: str, rows: Sequence[tuple[str, float, Optional[Sequence]]], unit: str = "",
-              limit: int = 0, doc: str = "") -> str:
+def bar_chart(title: str, rows: Sequence[tuple], unit: str = "", limit: int = 0, doc: str = "",
+              counts: str = "") -> str:
     """A horizontal bar chart, the label above each bar and its value after it. Rows are
     (label, value, JSON path of the value or None); zero rows are left out; `limit` keeps the
-    first rows; `doc` names the document of the paths when the page shows two."""
+    first rows; `doc` names the document of the paths when the page shows two. A chart of finding
+    counts names the findings' attribute it counts (`counts`, e.g. "difficulty") and ends each row
+    with that attribute's value, so the page's script can redraw it for the filtered findings."""
     rows = [row for row in rows if row[1]]
     if limit:
         rows = rows[:limit]
     if not rows:
         return ""
-    top = max(value for _, value, _ in rows)
+    top = max(row[1] for row in rows)
     step = LABEL_H + BAR_H + GAP
     height = step * len(rows) + 4
     room = WIDTH - 70  # space left for the value after the longest bar
     ident = _slug("c-" + title)
-    described = "; ".join(f"{label}: {num(value)}{unit}" for label, value, _ in rows)
+    described = "; ".join(f"{row[0]}: {num(row[1])}{unit}" for row in rows)
+    redraw = f' data-counts="{e(counts)}" data-scale="{room / top:.6g}"' if counts else ""
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" aria-labelledby="{ident}" '
-             f'aria-describedby="{ident}-d"><title id="{ident}">{e(title)}</title>'
+             f'aria-describedby="{ident}-d"{redraw}><title id="{ident}">{e(title)}</title>'
              f'<desc id="{ident}-d">{e(described)}</desc>']
-    for i, (label, value, path) in enumerate(rows):
+    for i, (label, value, path, *key) in enumerate(rows):
         y = 2 + i * step
         width = max(2.0, room * value / top)
-        parts.append(f'<text x="0" y="{y + 12}">{e(label)}</text>'
-                     f'<rect class="bar" x="0" y="{y + LABEL_H}" width="{width:.1f}" height="{BAR_H}"/>'
-                     f'<text class="val" x="{width + 6:.1f}" y="{y + LABEL_H + BAR_H - 1}"{src_attr(path, doc)}>'
-                     f'{e(num(value))}{e(unit)}</text>')
+        bar = (f'<text x="0" y="{y + 12}">{e(label)}</text>'
+               f'<rect class="bar" x="0" y="{y + LABEL_H}" width="{width:.1f}" height="{BAR_H}"/>'
+               f'<text class="val" x="{width + 6:.1f}" y="{y + LABEL_H + BAR_H - 1}"{src_attr(path, doc)}>'
+               f'{e(num(value))}{e(unit)}</text>')
+        parts.append(f'<g data-key="{e(key[0])}">{bar}</g>' if counts else bar)
     parts.append("</svg>")
     return "".join(parts)
 

@@ -60,8 +60,10 @@ class FindingTables:
         return [location_text(f), Raw(rule), badge(f.get("difficulty", "")), Raw(change), replacement]
 
 
-def filter_form(findings: list[dict], packages: dict[str, str], difficulty_order: Iterable[str]) -> str:
-    """The filters, hidden until the script shows them: without JavaScript every finding is listed."""
+def filter_form(findings: list[dict], packages: dict[str, str], difficulty_order: Iterable[str],
+                note: str = "") -> str:
+    """The filters, hidden until the script shows them: without JavaScript every finding is listed.
+    `note` says which charts follow them."""
     present = {key: {f.get(key, "") for f in findings} for key in ("difficulty", "category")}
     difficulties = [d for d in difficulty_order if d in present["difficulty"]]
     difficulties += sorted(present["difficulty"] - set(difficulties))
@@ -74,7 +76,8 @@ def filter_form(findings: list[dict], packages: dict[str, str], difficulty_order
     fields.append(_select("category", "Category", [(c, c) for c in sorted(present["category"])]))
     fields.append('<label>Search<input type="search" name="q" placeholder="file, rule, API or text"></label>')
     return ('<form id="filters" hidden role="search" aria-label="Filter the findings">' + "".join(fields)
-            + '<button type="reset">Clear</button><p id="filter-status" role="status" aria-live="polite"></p></form>')
+            + '<button type="reset">Clear</button><p id="filter-status" role="status" aria-live="polite"></p>'
+            + (f'<p class="note">{e(note)}</p>' if note else "") + "</form>")
 
 
 def _select(name: str, label: str, options: list[tuple[str, str]]) -> str:

@@ -1,7 +1,8 @@
 """The two documents: the scan report (the JSON report's document) and the migration plan (the
 dict `plan --format json` prints, with the scan's findings for their source lines).
 
-Every number shown is read from those dicts, never recomputed; the charts only lay them out.
+Every number written is read from those dicts, never recomputed; the charts only lay them out
+(the script redraws the finding-count charts for filtered findings, in the browser).
 Difficulties, categories, severities and roles come from the data: nothing here lists them.
 """
 from __future__ import annotations
@@ -22,16 +23,18 @@ def _chart_section(title: str, chart: str, extra: str = "") -> str:
 
 
 def _overview_charts(scan_doc: dict, doc: str = "") -> list[str]:
-    """Findings by difficulty and by category, the JSON report's counts (`doc`: see `src_attr`)."""
+    """Findings by difficulty and by category, the JSON report's counts (`doc`: see `src_attr`);
+    the filters redraw them for the findings shown."""
     summary = scan_doc.get("summary") or {}
     return [
         _chart_section("Findings by difficulty", bar_chart(
-            "Findings by difficulty", [(k, v, ["summary", "by_difficulty", k])
-                                       for k, v in (summary.get("by_difficulty") or {}).items()], doc=doc)),
+            "Findings by difficulty", [(k, v, ["summary", "by_difficulty", k], k)
+                                       for k, v in (summary.get("by_difficulty") or {}).items()], doc=doc,
+            counts="difficulty")),
         _chart_section("Findings by category", bar_chart(
-            "Findings by category", sorted(((k, v, ["summary", "by_category", k])
+            "Findings by category", sorted(((k, v, ["summary", "by_category", k], k)
                                             for k, v in (summary.get("by_category") or {}).items()),
-                                           key=lambda row: (-row[1], row[0])), doc=doc)),
+                                           key=lambda row: (-row[1], row[0])), doc=doc, counts="category")),
     ]
 
 
@@ -52,9 +55,9 @@ def render_scan_document(doc: dict, catalog: Optional[Catalog] = None) -> str:
     rows = summary.get("packages") or []
     if rows:
         body.append(_chart_section("Findings by workspace package", bar_chart(
-            "Findings by workspace package", [(_package_label(p), p.get("findings", 0), ["summary", "packages", i,
-                                                                                         "findings"])
-                                              for i, p in enumerate(rows)])))
+            "Findings by workspace package", [(_package_label(p), p.get("findings", 0),
+                                               ["summary", "packages", i, "findings"], p.get("path") or "")
+                                              for i, p in enumerate(rows)], counts="package")))
     body.append("</div>")
     if rows:
         body.append("<div class=\"narrow\">" + table(
@@ -64,7 +67,8 @@ def render_scan_document(doc: dict, catalog: Optional[Catalog] = None) -> str:
             + "</div>")
     body.append("<h2 id=\"findings\">Findings</h2>")
     if findings:
-        body.append(filter_form(findings, packages, summary.get("by_difficulty") or {}))
+        body.append(filter_form(findings, packages, summary.get("by_difficulty") or {},
+                                "The charts above count the findings shown."))
         body.append(FindingTables(packages, documented).files(findings))
     else:
         body.append("<p>No Clerk usage found.</p>")
@@ -301,7 +305,10 @@ def _findings_section(plan: dict, findings: list[dict], packages: dict[str, str]
         return out[0] + "<p>No Clerk usage found.</p>"
     out.append("<p class=\"note\">Each finding is listed once, under the step whose work removes it, then by file.</p>")
     order = ((scan_doc or {}).get("summary") or {}).get("by_difficulty") or {}
-    out.append(filter_form(findings, packages, order))
+    out.append(filter_form(findings, packages, order, (
+        "The findings by difficulty and by category charts count the findings shown. " if scan_doc else "")
+        + "The hour charts (by package, directory and role, and the steps) stay the whole plan's: its hours are "
+        "rounded once per step and shared out, so they cannot be summed from a part of the findings."))
     pending: dict[tuple, deque] = defaultdict(deque)
     for f in findings:
         pending[(location_text(f), f.get("code", ""), f.get("symbol", ""))].append(f)

@@ -80,7 +80,7 @@ border:1px solid var(--line);border-radius:6px;padding:.75rem;margin:1rem 0}
 #filters input,#filters select,#filters button{font:inherit;color:var(--fg);background:var(--bg);
 border:1px solid var(--muted);border-radius:4px;padding:.2rem .4rem}
 #filters [hidden],[hidden]{display:none !important}
-#filter-status{margin:0;font-weight:600}
+#filter-status{margin:0;font-weight:600}#filters .note{flex-basis:100%;margin:0}
 .rule{border-top:1px solid var(--line);padding-top:.25rem}
 :focus-visible{outline:3px solid var(--link);outline-offset:2px}
 @media (max-width:40rem){main{padding:.75rem}h1{font-size:1.4rem}.grid{grid-template-columns:1fr}}
