@@ -854,6 +854,16 @@ def test_cache_codec_refuses_what_is_not_its_own():
         cache_codec.dumps(key, object())
 
 
+def test_cache_codec_names_each_class_where_it_lives():
+    """A dataclass moved to another module must move in ALLOWED too, or its entries stop being stored."""
+    import importlib
+
+    from clerk_lint.scan import cache_codec
+
+    for name, module in cache_codec.ALLOWED.items():
+        assert getattr(importlib.import_module(module), name).__module__ == module, name
+
+
 # --------------------------------------------------------------------------- pathological sizes
 # Each case once took seconds to minutes (quadratic or worse); each has a time limit far above
 # what it takes now and far below what it took.

@@ -5,11 +5,10 @@ from typing import Callable, Optional
 
 import tree_sitter as ts
 
-from ..readers.ecma.bindings import Use
+from ..readers.ecma.records import Use, ImportDecl, text
 from ..concepts.catalog import Catalog, Rule
 from ..concepts.webhook_events import is_svix_module
 from ..findings import Finding, Location
-from ..readers.ecma.imports import ImportDecl, text
 
 IMPORT_RULE, TYPE_IMPORT_RULE, REEXPORT_RULE = "CLK001", "CLK002", "CLK003"
 WEBHOOK_RULE = "CLK601"

@@ -1,14 +1,13 @@
-"""Findings for what a file does with Clerk values (readers/ecma/value_flow): Clerk methods
-called on them, Clerk functions handed on, role comparisons, role keys in code."""
+"""Findings for what a file does with Clerk values (the reader's UseFacts, readers/ecma/value_flow):
+Clerk methods called on them, Clerk functions handed on, role comparisons, role keys in code."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from ..concepts import clerk_fields
 from ..findings import Finding, Location
-from ..readers.ecma import value_flow, value_reads
-from ..readers.ecma.bindings import Use
+from ..readers.ecma.records import Use, UseFacts
 from .classifier import Classifier
 
 ROLE_CHECK_RULE, ROLE_KEY_RULE = "CLK510", "CLK509"
@@ -65,16 +64,16 @@ def _inline_read(classifier: Classifier, use: Use, existing: Optional[Finding]) 
                               via=origin.via, related=origin.related)
 
 
-def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding],
+def value_findings(classifier: Classifier, use: Use, facts: UseFacts, existing: Optional[Finding],
                    covered: list[Location]) -> list[Finding]:
-    """New findings for one use; `existing` is the finding the use already produced, whose
+    """New findings for one use from what the reader saw it do; `existing` is the finding the use already produced, whose
     span a typed call does not repeat (`getToken()` is CLK503/CLK504 already). A role
     comparison already reported as a role read (CLK507) goes to `covered` instead."""
     catalog = classifier.catalog
     module = use.origin.module
     out: list[Finding] = []
     taken = {_span(existing.location)} if existing is not None else set()
-    for call in value_flow.member_calls(use):
+    for call in facts.member_calls:
         rule = catalog.rule_for_member(module, call.owner, call.member, "call")
         if rule is None:
             continue
@@ -88,35 +87,35 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
     inline = _inline_read(classifier, use, existing)
     if inline is not None:
         out.append(inline)
-    passed = value_flow.handed_on(use)
+    passed = facts.handed_on
     if passed is not None and existing is None:
         rule = catalog.rule_for_member(module, passed.owner, passed.member, "reference")
         if rule is not None:
             out.append(classifier.finding(rule, passed.node, symbol=passed.member, module=module, detail=passed.owner,
                                           details=(("type", passed.owner), ("member", passed.member)),
                                           via=use.origin.via, related=use.origin.related))
-    for read in value_reads.field_reads(use):
+    for read in facts.field_reads:
         counterpart = clerk_fields.counterpart(read.owner, read.field) or ""
         symbol = f"{read.owner}.{read.field}"
         out.append(classifier.finding(catalog.rule(FIELD_RULE), read.node, symbol=symbol, module=module,
                                       detail=counterpart, details=(("field", symbol), ("better_auth", counterpart)),
                                       via=use.origin.via, related=use.origin.related))
-    presence = value_reads.presence_check(use)
+    presence = facts.presence
     if presence is not None and catalog.rule(STATE_RULE).applies_to_module(module):
         out.append(classifier.finding(catalog.rule(STATE_RULE), presence[1], symbol=presence[0], module=module,
                                       detail="", details=(), via=use.origin.via, related=use.origin.related))
-    payload = value_reads.payload_read(use)
+    payload = facts.payload
     if payload is not None:
         out.append(classifier.finding(catalog.rule(PAYLOAD_RULE), payload.node, symbol=payload.field, module=module,
                                       detail=payload.field, details=(("field", payload.field),),
                                       via=use.origin.via, related=use.origin.related))
-    sent = value_reads.token_sent(use)
+    sent = facts.token_sent
     if sent is not None:
         finding = classifier.finding(catalog.rule(TOKEN_RULE), sent.node, symbol="getToken()", module=module,
                                      detail=sent.how, details=(("sent", sent.how),),
                                      via=use.origin.via, related=use.origin.related)
         out.append(finding)
-    comparison = value_flow.role_comparison(use)
+    comparison = facts.role_comparison
     if comparison is not None and existing is not None:
         covered.append(classifier.locate(comparison[0]))
     elif comparison is not None:
@@ -129,10 +128,10 @@ def value_findings(classifier: Classifier, use: Use, existing: Optional[Finding]
     return out
 
 
-def listed_only(finding: Finding, use: Use) -> bool:
-    """An auth-state read that only names the value in a React hook's dependency list: the
-    reads inside the hook are the ones reported."""
-    return finding.code == STATE_RULE and value_reads.in_dependency_list(use.ref, use.up)
+def listed_only(finding: Finding, in_dependency_list: Callable[[], bool]) -> bool:
+    """An auth-state read that only names the value in a React hook's dependency list (the
+    reader's check, asked only for such a read): the reads inside the hook are the ones reported."""
+    return finding.code == STATE_RULE and in_dependency_list()
 
 
 def merge_field_reads(findings: Iterable[Finding]) -> list[Finding]:

@@ -13,7 +13,7 @@ from typing import Optional, Union
 
 import tree_sitter as ts
 
-from ..readers.ecma.imports import text
+from ..readers.ecma.records import text
 from ..readers.ecma.parse import parse
 
 # authMiddleware's ignoredRoutes when the app gives none: Next.js internals and static files.

@@ -15,7 +15,8 @@ from typing import Iterable, Optional
 
 import tree_sitter as ts
 
-from ..readers.ecma.imports import find_imports, text
+from ..readers.ecma.imports import find_imports
+from ..readers.ecma.records import text
 from ..readers.ecma.parse import parse
 
 SKIP_DIRS = {"node_modules", ".git", "dist", "build", ".next", "out", "coverage", "vendor", ".turbo", ".vercel",

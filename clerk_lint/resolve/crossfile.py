@@ -25,7 +25,7 @@ from ..discover.project_sdks import may_read_framework_auth
 from ..readers.ecma.nuxt import may_auto_import
 
 if TYPE_CHECKING:  # the parsers load only when a file needs them
-    from ..readers.ecma.bindings import Origin
+    from ..readers.ecma.records import Origin
     from ..readers.ecma.exports import ModuleSummary
 
 MAX_ROUNDS = 6  # a wrapper chain deeper than this many modules is not followed
@@ -80,7 +80,7 @@ class Project:
         if name == "*":  # `import * as m`, `const m = require()`: members are looked up when read
             if summary.whole_default:
                 return summary.exports["default"]
-            from ..readers.ecma.bindings import Origin
+            from ..readers.ecma.records import Origin
 
             return Origin(module, "*", app=True)
         if name in summary.exports:
@@ -93,7 +93,7 @@ class Project:
             return _reexported(self.lookup(target, original, depth + 1), display)
         for spec in summary.clerk_stars:
             if self.catalog.export_info(spec, name) is not None:
-                from ..readers.ecma.bindings import Origin
+                from ..readers.ecma.records import Origin
 
                 return Origin(spec, name).through(display)
         for target in summary.local_stars:

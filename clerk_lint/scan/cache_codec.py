@@ -23,8 +23,8 @@ ALLOWED: dict[str, str] = {
     "FileAnalysis": "clerk_lint.findings",
     "StoredIdWrite": "clerk_lint.concepts.clerk_ids",
     "ModuleSummary": "clerk_lint.readers.ecma.exports",
-    "Origin": "clerk_lint.readers.ecma.bindings",
-    "Wrapper": "clerk_lint.readers.ecma.bindings",
+    "Origin": "clerk_lint.readers.ecma.records",
+    "Wrapper": "clerk_lint.readers.ecma.records",
 }
 _PLAIN = (str, int, float, bool, type(None))
 _classes: dict[str, tuple[type, frozenset]] = {}

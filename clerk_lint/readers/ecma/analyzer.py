@@ -8,23 +8,23 @@ from typing import Callable, Optional, Protocol, Union
 
 import tree_sitter as ts
 
-from . import (carried_ids, clerk_arguments, config_checks, env_checks, env_schema, error_shapes, role_keys, schema_checks, stored_ids, trpc_context, type_uses, verified_tokens,
-    webhook_payloads)
-from .value_flow import ValueFlow, annotated_seeds
-from ...classify.value_uses import drop_covered_role_keys, listed_only, merge_field_reads, value_findings
+from . import (carried_ids, clerk_arguments, config_checks, env_checks, env_schema, error_shapes, framework_reads, nuxt, passing, payload_fields,
+    pieces, role_keys, schema_checks, stored_ids, trpc_context, type_uses, value_reads, value_stores, verified_tokens, webhook_payloads)
+from .value_flow import ValueFlow, annotated_seeds, use_facts
+from ...classify.value_uses import (context_finding, drop_covered_role_keys, listed_only, merge_field_reads, read_finding, store_finding,
+    value_findings)
 from ...concepts.clerk_ids import CARRY_RULE
 from ...concepts.secret_literals import may_hold_secret_literal
 from ...concepts.webhook_events import is_svix_module, svix_serves_clerk
-from .bindings import Origin, Resolver, Use, value_of
+from .bindings import Resolver, value_of
+from .records import Origin, Use, text
 from ...concepts.catalog import Catalog, is_clerk_module
 from ...discover.kinds import Candidate
 from ...classify.classifier import Classifier
 from ... import time_budget
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from .exports import ModuleSummary, SummaryBuilder
-from . import framework_reads, nuxt, passing, payload_fields, pieces, value_stores
-from ...classify.value_uses import context_finding, read_finding, store_finding
-from .imports import find_imports, text
+from .imports import find_imports
 from .parse import parse
 from ..prefilter import JS_MARKERS, mentions_clerk  # MARKERS.search as substring tests
 from ...discover.project_sdks import may_read_framework_auth
@@ -234,7 +234,7 @@ def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Class
     def report(use: Use, finding) -> None:
         if finding is not None:
             result.findings.append(finding)
-        result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+        result.findings.extend(value_findings(classifier, use, use_facts(use), finding, role_comparisons))
 
     writes(uses)
     read_uses: list = []
@@ -417,13 +417,13 @@ def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, cata
             if use.origin.app or use.origin.context is not None:
                 continue  # an app namespace or a tRPC builder itself: its members and callbacks are the uses
             finding = classifier.use_finding(use)
-            finding = None if finding is not None and listed_only(finding, use) else finding
+            finding = None if finding is not None and listed_only(finding, lambda: value_reads.in_dependency_list(use.ref, use.up)) else finding
             if finding is not None:
                 result.findings.append(finding)
                 # A read of a bound value does not stand for it: a wrapper returning it wraps the call.
                 if not catalog.rule(finding.code).after_binding:
                     findings_by_use[id(use)] = finding
-            result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+            result.findings.extend(value_findings(classifier, use, use_facts(use), finding, role_comparisons))
 
     classify(uses)
     # tRPC builders of a Clerk-backed context defined here (their factory judged like a wrapper).
@@ -470,7 +470,7 @@ def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, cata
         finding = classifier.use_finding(use)
         if finding is not None:
             result.findings.append(finding)
-        result.findings.extend(value_findings(classifier, use, finding, role_comparisons))
+        result.findings.extend(value_findings(classifier, use, use_facts(use), finding, role_comparisons))
     kept, read_uses = _store_pass(root, uses + framework_uses, resolver, classifier, store_keys, result,
                                   role_comparisons)
     passes = _passes(uses + framework_uses + read_uses, imported, maps, scopes, relpath, locate) \

@@ -9,8 +9,7 @@ from typing import Optional
 
 import tree_sitter as ts
 
-from .imports import TRANSPARENT, text
-from .scopes import plain_parent
+from .records import TRANSPARENT, plain_parent, text
 
 # `a ?? b`, `a || b`: either side may be the result; `a && b`: only the right side is.
 FALLBACKS = frozenset({"??", "||"})

@@ -18,7 +18,7 @@ from typing import Iterable, Optional
 
 import tree_sitter as ts
 
-from .imports import ImportDecl, text
+from .records import ImportDecl, text
 
 Value = tuple[ts.Node, str, str]  # (node, id kind, source text shown)
 _WRAPPERS = frozenset({"non_null_expression", "parenthesized_expression", "as_expression", "satisfies_expression",

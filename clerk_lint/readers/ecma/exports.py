@@ -23,9 +23,9 @@ from typing import Callable, Optional
 
 import tree_sitter as ts
 
-from .bindings import Origin, Resolver, Use, Wrapper, called_value, value_of
+from .bindings import Resolver, called_value, value_of
+from .records import TRANSPARENT, Origin, Use, Wrapper, text
 from ...findings import Finding, Location
-from .imports import TRANSPARENT, text
 
 MAX_WRAPPER_DEPTH = 5
 THIN_COMPONENT_ELEMENTS = 3  # a component rendering a Clerk element and at most this many elements in all  # wrapper of a wrapper of ...: deeper chains are not followed

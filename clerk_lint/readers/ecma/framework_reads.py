@@ -28,7 +28,7 @@ from typing import Iterable, Optional
 
 import tree_sitter as ts
 
-from .imports import TRANSPARENT, text
+from .records import TRANSPARENT, text
 from ...discover.project_sdks import FRAMEWORK_SDKS
 
 # Member paths from the framework object to Clerk's value, per family.

@@ -6,47 +6,12 @@ and re-exports (`export {a as b} from`, `export * from`, `export * as ns from`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
 import tree_sitter as ts
 
 from .queries import captures
-
-NAMESPACE = "*"
-DEFAULT = "default"
-
-# Expression wrappers that do not change which value flows through.
-TRANSPARENT = frozenset(
-    {"parenthesized_expression", "await_expression", "non_null_expression", "as_expression",
-     "satisfies_expression", "type_assertion"}
-)
-
-
-@dataclass
-class ImportedName:
-    imported: str  # the export it names: a name, "default" or "*"
-    local: Optional[ts.Node]  # the identifier it is bound to here (None for re-exports)
-    is_type: bool = False
-    exported_as: str = ""  # re-exports: the name this module exports it under
-
-
-@dataclass
-class ImportDecl:
-    node: ts.Node  # the statement (or call) to report
-    source: str
-    kind: str  # import | require | dynamic | reexport
-    names: list[ImportedName] = field(default_factory=list)
-    type_only: bool = False
-
-    @property
-    def all_types(self) -> bool:
-        return self.type_only or (bool(self.names) and all(n.is_type for n in self.names))
-
-
-def text(node: ts.Node) -> str:
-    return node.text.decode("utf-8", "replace")
-
+from .records import DEFAULT, NAMESPACE, TRANSPARENT, ImportDecl, ImportedName, text
 
 def _has_token(node: ts.Node, token: str) -> bool:
     return any(not c.is_named and c.type == token for c in node.children)

@@ -45,7 +45,8 @@ def _config_modules(data: bytes) -> set[str]:
     pairs, or identifiers bound to a default import)."""
     # Imported here: the scan's prefilter asks this module about every .ts file, and a run over
     # files without Clerk must not load tree-sitter.
-    from .imports import DEFAULT, NAMESPACE, find_imports, text
+    from .imports import find_imports
+    from .records import DEFAULT, NAMESPACE, text
     from .parse import parse
 
     lang = "typescript"

@@ -17,9 +17,10 @@ from typing import Callable, Iterable, Optional
 
 import tree_sitter as ts
 
-from .bindings import Origin, _function_params
+from .bindings import _function_params
+from .records import TRANSPARENT, ImportDecl, Origin, text
 from .carriers import carried
-from .imports import ImportDecl, TRANSPARENT, pattern_names, text
+from .imports import pattern_names
 from .scopes import ScopeIndex
 
 ARG, RESOLVERS = "arg", "resolvers"

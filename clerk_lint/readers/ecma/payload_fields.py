@@ -14,7 +14,8 @@ from ...classify.classifier import Classifier
 from ...concepts.catalog import Catalog
 from ...findings import Finding
 from .bindings import _walk_chain
-from .imports import TRANSPARENT, pattern_names, text
+from .imports import pattern_names
+from .records import TRANSPARENT, text
 from .scopes import ScopeIndex
 
 PAYLOAD_RULE = "CLK241"

@@ -178,11 +178,6 @@ def in_type_context(node: ts.Node) -> bool:
     return False
 
 
-def plain_parent(node: ts.Node) -> Optional[ts.Node]:
-    """`node.parent`: fine on a shallow tree (ScopeIndex.parent is the lookup for any tree)."""
-    return node.parent
-
-
 def parent_map(root: ts.Node) -> dict[int, ts.Node]:
     """node id -> parent, for every node under `root`, in one walk."""
     parents: dict[int, ts.Node] = {}

@@ -24,8 +24,8 @@ import tree_sitter as ts
 
 from ...concepts.clerk_ids import StoredIdWrite, id_kind, is_clerk_column_name
 from . import convex_ids
-from .bindings import Use, value_of
-from .imports import ImportDecl, text
+from .bindings import value_of
+from .records import Use, ImportDecl, text
 from .parse import parse
 
 # Wrappers a value keeps its identity through: `userId!`, `(userId)`, `userId as string`,

@@ -11,7 +11,7 @@ from typing import Iterator, Optional
 
 import tree_sitter as ts
 
-from .imports import text
+from .records import text
 from .parse import parse
 from .schema_checks import index_parts
 

@@ -13,9 +13,10 @@ from typing import Optional
 
 import tree_sitter as ts
 
-from .bindings import Origin, Resolver, _function_params
+from .bindings import Resolver, _function_params
+from .records import TRANSPARENT, ImportDecl, Origin, text
 from .exports import _returns_and_ifs, _strip, type_query_name
-from .imports import ImportDecl, TRANSPARENT, pattern_names, text
+from .imports import pattern_names
 
 TRPC_MODULES = frozenset({"@trpc/server"})
 

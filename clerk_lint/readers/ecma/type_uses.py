@@ -13,7 +13,7 @@ import tree_sitter as ts
 
 from ...classify.classifier import Classifier
 from ...findings import Finding
-from .imports import NAMESPACE, ImportDecl, text
+from .records import NAMESPACE, ImportDecl, text
 from .queries import captures
 from .scopes import ScopeIndex
 

@@ -14,36 +14,23 @@ reference (`createApi(getToken)`), and comparisons of a Clerk role (`membership.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 import tree_sitter as ts
 
 from ...concepts import clerk_fields, clerk_resources
 from ...concepts.clerk_resources import ELEMENT, ELEMENT_CALLBACKS, Member, TypeRef
-from .bindings import Origin, Use, _function_params
-from .imports import TRANSPARENT, pattern_names, text
-from .scopes import ScopeIndex, plain_parent
+from .bindings import _function_params
+from . import value_reads
+from .records import TRANSPARENT, HandedOn, MemberCall, Origin, Use, UseFacts, plain_parent, text
+from .imports import pattern_names
+from .scopes import ScopeIndex
 
 FUNCTION_NODES = frozenset({"arrow_function", "function_expression", "function", "function_declaration"})
 COMPARISONS = frozenset({"===", "!==", "==", "!="})
 STATE_HOOKS = frozenset({"useState", "React.useState"})
 # Server helpers are not typed by clerk_resources; their role reads are named by the chain.
 ROLE_MEMBERS = frozenset({".orgRole"})
-
-
-@dataclass(frozen=True)
-class MemberCall:
-    owner: str  # the Clerk type, e.g. "SignInResource"
-    member: str
-    node: ts.Node  # the call expression
-
-
-@dataclass(frozen=True)
-class HandedOn:
-    owner: str
-    member: str
-    node: ts.Node  # the reference passed on
 
 
 def _ops(use: Use) -> list[str]:
@@ -361,3 +348,9 @@ def annotated_seeds(lang: str, root: ts.Node, type_imports: dict[bytes, tuple[st
             export = imported[1] + ("[]" if array else "")
             seeds.setdefault(ident.id, (ident, Origin(imported[0], export, (clerk_resources.ANNOTATED,))))
     return seeds
+
+
+def use_facts(use: Use) -> UseFacts:
+    """Everything this file does with one use's value, for classify/value_uses.value_findings."""
+    return UseFacts(member_calls(use), handed_on(use), value_reads.field_reads(use), value_reads.presence_check(use),
+                    value_reads.payload_read(use), value_reads.token_sent(use), role_comparison(use))

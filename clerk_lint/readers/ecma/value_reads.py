@@ -4,16 +4,14 @@ fields of Clerk's user / organization / session objects that Better Auth names d
 sent on to other code (an `Authorization` header, a fetch helper, a prop)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 import tree_sitter as ts
 
 from ...concepts import clerk_fields
 from ...concepts.webhook_events import event_rest
-from .bindings import Use
-from .imports import TRANSPARENT, pattern_names, text
-from .scopes import plain_parent
+from .records import TRANSPARENT, FieldRead, PayloadRead, TokenSent, Use, plain_parent, text
+from .imports import pattern_names
 
 
 def _ops(use: Use) -> list[str]:
@@ -23,13 +21,6 @@ def _ops(use: Use) -> list[str]:
 def _typed(use: Use) -> bool:
     """A Clerk value itself (value_flow follows the same ones), not a wrapper or an app object."""
     return use.origin.wrapper is None and not use.origin.app and not use.origin.fields and not use.framework
-
-
-@dataclass(frozen=True)
-class FieldRead:
-    owner: str  # clerk_fields.USER, ORGANIZATION, ...
-    field: str
-    node: ts.Node  # the member expression
 
 
 _LOG_DEPTH = 6  # a log line's field read sits a few levels under its console.* call
@@ -109,12 +100,6 @@ def _declared_pattern(use: Use) -> tuple[Optional[ts.Node], Optional[ts.Node]]:
     return pattern, declaration if declaration is not None else declarator
 
 
-@dataclass(frozen=True)
-class PayloadRead:
-    field: str  # "first_name", or the names a pattern takes ("id, first_name")
-    node: ts.Node  # the member read, or the declaration that destructures the payload
-
-
 def payload_read(use: Use) -> Optional[PayloadRead]:
     """A field of a verified Clerk webhook event's `data` read here: `evt.data.first_name`,
     `data.email_addresses?.[0]` after `const { data } = evt`, `const { id, first_name } =
@@ -170,12 +155,6 @@ def _destructuring(use: Use, full: tuple[str, ...]) -> Optional[PayloadRead]:
 # -- session tokens sent on ------------------------------------------------------------
 
 HEADER_KEYS = frozenset({"authorization"})
-
-
-@dataclass(frozen=True)
-class TokenSent:
-    how: str  # "Authorization header", "passed to fetchApi", "prop authToken"
-    node: ts.Node
 
 
 def _is_token(use: Use) -> bool:

@@ -20,10 +20,9 @@ from typing import Callable, Iterable, Optional
 import tree_sitter as ts
 
 from ...concepts import clerk_resources
-from .bindings import Origin, Use
+from .records import TRANSPARENT, Origin, Use, plain_parent, text
 from .carriers import carried
-from .imports import TRANSPARENT, text
-from .scopes import ScopeIndex, plain_parent
+from .scopes import ScopeIndex
 
 STATE_SETTER = re.compile(r"^set[A-Z]")
 STORAGE_METHODS = frozenset({"setItem", "setState", "setQueryData"})

@@ -14,8 +14,7 @@ from typing import Iterable, Optional
 
 import tree_sitter as ts
 
-from .bindings import Origin
-from .imports import TRANSPARENT, ImportDecl, text
+from .records import TRANSPARENT, ImportDecl, Origin, text
 from .scopes import ScopeIndex
 
 # A Clerk key variable: CLERK_PEM_PUBLIC_KEY, CLERK_JWT_KEY, VITE_CLERK_..._KEY (a word of its name)

@@ -40,7 +40,8 @@ from ...classify.classifier import Classifier
 from ...discover.kinds import Candidate
 from ...findings import FileAnalysis, FileProblem, Finding, Location
 from ..ecma.analyzer import MARKERS, analyze_js
-from ..ecma.imports import NAMESPACE, find_imports, text
+from ..ecma.imports import find_imports
+from ..ecma.records import NAMESPACE, text
 from ..ecma.parse import parse
 from ...discover.project_sdks import may_read_framework_auth
 from ..source import LineIndex, SourceText
