@@ -17,6 +17,7 @@ from .bindings import _walk_chain
 from .imports import pattern_names
 from .records import TRANSPARENT, text
 from .scopes import ScopeIndex
+from .value_reads import in_log_call
 
 PAYLOAD_RULE = "CLK241"
 
@@ -95,20 +96,6 @@ def _references(root: ts.Node, definition: ts.Node, scopes: ScopeIndex) -> list[
 _UP = 8  # levels walked up from a name or read (each .parent walks from the root: keep it bounded)
 
 
-def _logged(node: ts.Node) -> bool:
-    """Inside a `console.*(...)` call (a log line)."""
-    for _ in range(_UP):
-        if node is None or node.type.endswith(("statement", "declaration")):
-            return False
-        if node.type == "call_expression":
-            callee = node.child_by_field_name("function")
-            target = callee.child_by_field_name("object") if callee is not None and callee.type == "member_expression" else None
-            if target is not None and target.type == "identifier" and text(target) == "console":
-                return True
-        node = node.parent
-    return False
-
-
 def findings(lang: str, root: ts.Node, events: list[ts.Node], catalog: Catalog,
              classifier: Classifier) -> list[Finding]:
     """`events`: the Clerk event-name strings the file branches on."""
@@ -143,7 +130,7 @@ def findings(lang: str, root: ts.Node, events: list[ts.Node], catalog: Catalog,
         for ref in _references(root, definition, scopes):
             steps, _, top = _walk_chain(ref)
             ops = (*prefix, *(s.op for s in steps))
-            if _logged(ref) or ops[:1] != (".data",) and ops:
+            if in_log_call(ref, depth=_UP) or ops[:1] != (".data",) and ops:
                 continue
             if len(ops) >= 2:
                 step = steps[1 - len(prefix)]

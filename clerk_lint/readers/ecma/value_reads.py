@@ -26,9 +26,9 @@ def _typed(use: Use) -> bool:
 _LOG_DEPTH = 6  # a log line's field read sits a few levels under its console.* call
 
 
-def _logged(node: ts.Node, up=plain_parent) -> bool:
-    """Inside a `console.*(...)` call: a log line, not code that depends on the field."""
-    for _ in range(_LOG_DEPTH):  # bounded: deep expressions would make this quadratic
+def in_log_call(node: ts.Node, up=plain_parent, depth: int = _LOG_DEPTH) -> bool:
+    """Inside a `console.*(...)` call: a log line, not code that depends on the value."""
+    for _ in range(depth):  # bounded: deep expressions would make this quadratic
         if node is None or node.type.endswith(("statement", "declaration")):
             return False
         if node.type == "call_expression":
@@ -64,7 +64,7 @@ def _chain_field(use: Use, ops: list[str]) -> Optional[FieldRead]:
         owner = clerk_fields.owner_of(origin.module, origin.export, (*origin.path, *ops[:index]))
         if owner is not None and clerk_fields.counterpart(owner, op[1:]) is not None:
             node = use.steps[index].node
-            return None if _logged(node, use.up) else FieldRead(owner, op[1:], node)
+            return None if in_log_call(node, use.up) else FieldRead(owner, op[1:], node)
     return None
 
 
@@ -104,7 +104,7 @@ def payload_read(use: Use) -> Optional[PayloadRead]:
     """A field of a verified Clerk webhook event's `data` read here: `evt.data.first_name`,
     `data.email_addresses?.[0]` after `const { data } = evt`, `const { id, first_name } =
     evt.data` (at the declaration), or a destructured field read further (`email_addresses[0]`)."""
-    if not _typed(use) or _logged(use.top if use.top is not None else use.ref, use.up):
+    if not _typed(use) or in_log_call(use.top if use.top is not None else use.ref, use.up):
         return None
     origin = use.origin
     ops = _ops(use)
@@ -195,7 +195,7 @@ def token_sent(use: Use) -> Optional[TokenSent]:
     a call (a fetch helper, an API client), a JSX prop. Plain checks (`if (!token)`) and logs
     are not: the token itself goes away, these lines only test it."""
     up = use.up
-    if not _typed(use) or use.top is None or not _is_token(use) or _logged(use.top, up):
+    if not _typed(use) or use.top is None or not _is_token(use) or in_log_call(use.top, up):
         return None
     node = _outer(use.top, up)
     parent = up(node)
@@ -292,7 +292,7 @@ def presence_check(use: Use) -> Optional[tuple[str, ts.Node]]:
     the value is the resource a Clerk hook hands out (`useUser().user`, `useOrganization()
     .organization`, `useSession().session`, or their Vue refs): (the chain, the expression tested).
     Better Auth's `useSession().data` (and `useActiveOrganization().data`) replaces the test."""
-    if not _typed(use) or use.top is None or _logged(use.top, use.up):
+    if not _typed(use) or use.top is None or in_log_call(use.top, use.up):
         return None
     chain = (*use.origin.path, *_ops(use))
     if chain[-1:] == (".value",):
