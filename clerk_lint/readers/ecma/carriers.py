@@ -5,7 +5,7 @@ literals the app reads back by position (`const [a, b] = await Promise.all([auth
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 import tree_sitter as ts
 
@@ -78,3 +78,31 @@ def split(path: tuple[str, ...], index: tuple[str, ...]) -> Optional[tuple[tuple
     if index[:len(path)] == path:
         return (), index[len(path):]
     return None
+
+
+def object_path(node: ts.Node, up: Callable[[ts.Node], Optional[ts.Node]], max_depth: int,
+                keys: tuple[str, ...] = ("property_identifier",)) -> Optional[tuple[ts.Node, list[str], ts.Node]]:
+    """Out of the object literals holding `node` (`f({ membership: m })`, `set({ id: user.id })`):
+    (the outermost holder, the keys on the way, what holds it). None at the root, past
+    `max_depth` keys, or at a key whose node type is not in `keys` (a computed key)."""
+    path: list[str] = []
+    parent = up(node)
+    while parent is not None and len(path) <= max_depth:
+        if node.type == "shorthand_property_identifier" and parent.type == "object":
+            path.insert(0, text(node))
+            node = parent
+        elif parent.type == "pair" and parent.child_by_field_name("value") == node \
+                and (outer := up(parent)) is not None and outer.type == "object":
+            key = parent.child_by_field_name("key")
+            if key is None or key.type not in keys:
+                return None
+            path.insert(0, text(key).strip("\"'"))
+            node = outer
+        elif parent.type in TRANSPARENT:
+            node = parent
+        else:
+            break
+        parent = up(node)
+    if parent is None or len(path) > max_depth:
+        return None
+    return node, path, parent

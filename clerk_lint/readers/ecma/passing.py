@@ -19,7 +19,7 @@ import tree_sitter as ts
 
 from .bindings import _function_params
 from .records import TRANSPARENT, ImportDecl, Origin, text
-from .carriers import carried
+from .carriers import carried, object_path
 from .imports import pattern_names
 from .scopes import ScopeIndex
 
@@ -90,24 +90,10 @@ def argument_pass(top: ts.Node, value: Origin, imported: Imported, scopes: Scope
     object argument) of a function imported from the app. `through(call)`: the value as
     reached through this call (its via)."""
     up = scopes.parent
-    node, path = carried(top, up)[0], []
-    parent = up(node)
-    while parent is not None and len(path) <= MAX_DEPTH:  # `f({ membership: m })`: the object holding it
-        if node.type == "shorthand_property_identifier" and parent.type == "object":
-            path.insert(0, text(node))
-            node = parent
-        elif parent.type == "pair" and parent.child_by_field_name("value") == node \
-                and (outer := up(parent)) is not None and outer.type == "object" \
-                and parent.child_by_field_name("key").type == "property_identifier":
-            path.insert(0, text(parent.child_by_field_name("key")))
-            node = outer
-        elif parent.type in TRANSPARENT:
-            node = parent
-        else:
-            break
-        parent = up(node)
-    if parent is None or len(path) > MAX_DEPTH:
+    held = object_path(carried(top, up)[0], up, MAX_DEPTH)  # `f({ membership: m })`: the object holding it
+    if held is None:
         return None
+    node, path, parent = held
     outer = up(parent)
     if parent.type == "arguments" and outer is not None and outer.type == "call_expression":
         call = outer

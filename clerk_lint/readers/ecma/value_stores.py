@@ -21,7 +21,7 @@ import tree_sitter as ts
 
 from ...concepts import clerk_resources
 from .records import TRANSPARENT, Origin, Use, plain_parent, text
-from .carriers import carried
+from .carriers import carried, object_path
 from .scopes import ScopeIndex
 
 STATE_SETTER = re.compile(r"^set[A-Z]")
@@ -164,28 +164,11 @@ class Stores:
                 or value.app or value.wrapper is not None and not use.steps:
             return None
         up = self.scopes.parent
-        holder, _ = carried(use.top, up)
-        node, path = holder, []
-        parent = up(node)
-        while parent is not None and len(path) <= MAX_NESTING:  # `{ userId }`, `{ id: user.id }`
-            if node.type == "shorthand_property_identifier" and parent.type == "object":
-                path.insert(0, text(node))
-                node = parent
-            elif parent.type == "pair" and parent.child_by_field_name("value") == node \
-                    and (outer := up(parent)) is not None and outer.type == "object":
-                key = parent.child_by_field_name("key")
-                if key is None or key.type not in ("property_identifier", "string"):
-                    return None
-                path.insert(0, text(key).strip("\"'"))
-                node = outer
-            elif parent.type in TRANSPARENT:
-                node = parent
-            else:
-                break
-            parent = up(node)
-        found = None
-        if parent is None or len(path) > MAX_NESTING:
+        held = object_path(carried(use.top, up)[0], up, MAX_NESTING, ("property_identifier", "string"))
+        if held is None:  # `{ userId }`, `{ id: user.id }`: the object holding it
             return None
+        node, path, parent = held
+        found = None
         call = up(parent)
         if parent.type == "arguments" and call is not None and call.type == "call_expression":
             found = self._call_sink(call, parent, node, bool(path))
