@@ -105,6 +105,9 @@ class FileAnalysis:
     # Clerk ids written into (or compared with) columns, for the project pass that finds the
     # columns' declarations (concepts.clerk_ids.StoredIdWrite; resolve/stored_ids.py).
     id_writes: list = field(default_factory=list)
+    # The questions the analysis asked of other modules, with their answers (resolve/crossfile.py
+    # FileContext.asked): None when made without a project or not known.
+    asked: Optional[dict] = None
 
 
 @dataclass

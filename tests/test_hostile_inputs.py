@@ -896,12 +896,16 @@ def test_pathological_shapes_are_near_linear(name, tmp_path):
 
 
 @pytest.mark.parametrize("name", sorted(ALL_DEEP_SHAPES))
-def test_windowed_query_captures_equal_one_pass(name):
-    """The deep-tree windows find exactly what one unlimited query pass finds."""
+@pytest.mark.parametrize("small_tree", [0, 2_000])
+def test_windowed_query_captures_equal_one_pass(name, small_tree, monkeypatch):
+    """The deep-tree windows find exactly what one unlimited query pass finds (small trees
+    skip them, so they are made to take them too)."""
     import tree_sitter as ts
 
     from clerk_lint.readers.ecma import queries
     from clerk_lint.readers.ecma.parse import parse
+
+    monkeypatch.setattr(queries, "SMALL_TREE", small_tree)
 
     lang = "tsx" if name.endswith(".tsx") else "typescript"
     data = (DEEP_IMPORT + ALL_DEEP_SHAPES[name](150) + 'if (evt.type === "user.created") {}\n').encode()

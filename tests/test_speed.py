@@ -231,8 +231,8 @@ def test_later_rounds_run_on_the_workers(tmp_path, small_chunks, monkeypatch):
     rounds = []
     real = parallel.Session.run_round
 
-    def counting(self, pattern, summaries):
-        analyses = real(self, pattern, summaries)
+    def counting(self, pattern, summaries, previous):
+        analyses = real(self, pattern, summaries, previous)
         rounds.append(None if analyses is None else sorted(analyses))
         return analyses
 
@@ -240,6 +240,59 @@ def test_later_rounds_run_on_the_workers(tmp_path, small_chunks, monkeypatch):
     assert report(Path("."), jobs=2) == report(Path("."), jobs=1)
     on_workers = [keys for keys in rounds if keys is not None]  # jobs=1 has no workers: None
     assert on_workers and any(key.endswith("page.tsx") for key in on_workers[0])
+
+
+STORES = {
+    "package.json": '{"name": "api", "dependencies": {"@clerk/express": "^1.0.0", "express": "^4.0.0"}}\n',
+    **{f"src/routes/{name}.ts": (
+        'import { clerkClient, getAuth } from "@clerk/express";\n'
+        "export async function handler(req, res) {\n"
+        "  req.claims = getAuth(req);\n"
+        "  req.user = await clerkClient.users.getUser(req.claims.userId);\n"
+        f"  res.json({{ who: req.user.id, org: req.claims.orgId, name: '{name}' }});\n"
+        "}\n") for name in ("orders", "invoices", "teams")},
+    "src/routes/audit.ts": (  # stores nothing: reads what the handlers stored
+        "export function audit(req, res) {\n  res.json({ by: req.claims.userId });\n}\n"),
+}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_later_rounds_keep_analyses_whose_questions_get_the_same_answers(tmp_path, small_chunks, monkeypatch, jobs):
+    """Handlers that store `req.user` match each other's store tokens, but each reads back its
+    own copy: round 2 keeps their analyses and reads only the module that reads theirs."""
+    from clerk_lint.resolve import crossfile
+
+    root = write(tmp_path / "api", STORES)
+    monkeypatch.chdir(root)
+    analyzed: list[str] = []
+    real = crossfile.analyze_in
+
+    def counting(context, candidate, source, analyze):
+        if not isinstance(context, crossfile.FirstRoundContext):
+            analyzed.append(candidate.relpath)
+        return real(context, candidate, source, analyze)
+
+    monkeypatch.setattr(crossfile, "analyze_in", counting)
+    kept = report(Path("."), jobs=jobs)
+    if jobs == 1:  # (workers count in their own process)
+        assert analyzed == ["src/routes/audit.ts"]
+    assert '"CLK513"' in kept  # audit.ts reads what the handlers stored
+    monkeypatch.setattr(crossfile.Project, "answers_as_before", lambda self, asked, path, data: False)
+    analyzed.clear()
+    assert report(Path("."), jobs=jobs) == kept  # everything analyzed again: the same report
+    if jobs == 1:
+        assert sorted(analyzed) == ["src/routes/audit.ts", "src/routes/invoices.ts", "src/routes/orders.ts",
+                                    "src/routes/teams.ts"]
+
+
+@pytest.mark.parametrize("app", sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()))
+def test_kept_analyses_give_the_report_of_analyzing_again(app, monkeypatch):
+    from clerk_lint.resolve import crossfile
+
+    monkeypatch.chdir(FIXTURES / app)
+    kept = report(Path("."), jobs=1)
+    monkeypatch.setattr(crossfile.Project, "answers_as_before", lambda self, asked, path, data: False)
+    assert report(Path("."), jobs=1) == kept
 
 
 def test_nothing_heavy_is_imported_for_files_without_clerk(tmp_path):

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
-from .. import progress
+from .. import progress, time_budget
 from ..concepts.catalog import Catalog, is_clerk_module
 from ..discover.kinds import Candidate
 from ..findings import FileAnalysis, FileProblem
@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # the parsers load only when a file needs them
     from ..readers.ecma.exports import ModuleSummary
 
 MAX_ROUNDS = 6  # a wrapper chain deeper than this many modules is not followed
+# Problems after which an analysis may not be what a full one gives: it is not kept across rounds.
+UNSURE_KINDS = frozenset({"internal-error", time_budget.KIND})
 Reader = Callable[[Candidate], tuple[Optional[object], Optional[FileProblem]]]
 Analyze = Callable[[Candidate, object, Optional["FileContext"]], FileAnalysis]
 
@@ -118,9 +120,16 @@ class Project:
             self._passes_of, self._passes = self.summaries, {k: list(v.values()) for k, v in by_target.items()}
         return self._passes.get(module, [])
 
-    def store_keys(self) -> dict[str, Origin]:
-        """Request-scoped keys any module stores a Clerk value in (ModuleSummary.stores); the
-        first module in path order names a key stored in several."""
+    def store_keys(self, data: bytes, own: frozenset = frozenset()) -> dict[str, Origin]:
+        """Request-scoped keys any module stores a Clerk value in (ModuleSummary.stores) that
+        `data` names, but `own` (what the file stores itself: its own copy wins); the first
+        module in path order names a key stored in several."""
+        from ..readers.ecma.value_stores import key_tokens
+
+        return {key: origin for key, origin in self._all_store_keys().items() if key not in own and any(
+            token.encode("utf-8", "surrogateescape") in data for token in key_tokens(key))}
+
+    def _all_store_keys(self) -> dict[str, Origin]:
         if self._stores_of is not self.summaries:
             keys: dict[str, Origin] = {}
             for path in sorted(self.summaries):
@@ -128,6 +137,29 @@ class Project:
                     keys.setdefault(key, origin)
             self._stores_of, self._stores = self.summaries, keys
         return self._stores
+
+
+    def answers_as_before(self, asked: Optional[dict], path: str, data: bytes) -> bool:
+        """Whether every question an analysis of `path` asked (FileContext.asked) gets the same
+        answer now: the analysis would come out the same, so a later round keeps it. None
+        (not known) is never the same."""
+        if asked is None:
+            return False
+        for question, answer in asked.items():
+            kind = question[0]
+            if kind == "lookup":
+                now = self.lookup(question[1], question[2])
+            elif kind == "type":
+                now = self.lookup_type(question[1], question[2])
+            elif kind == "keys":
+                now = self.store_keys(data, frozenset(question[1]))
+            elif kind == "incoming":
+                now = self.incoming(path)
+            else:
+                return False
+            if now != answer:
+                return False
+        return True
 
 
 def stored_tokens(summary: Optional[ModuleSummary]) -> set[str]:
@@ -146,46 +178,74 @@ def _reexported(found: Optional[Origin], display: str) -> Optional[Origin]:
 
 
 class FileContext:
-    """The project as one file's analysis sees it."""
+    """The project as one file's analysis sees it. It notes each question asked of the other
+    modules with its answer (`asked`), so a later round can tell the analysis would not change
+    (Project.answers_as_before); which module a specifier names never changes within a scan."""
 
     def __init__(self, project: Project, candidate: Candidate):
         self.project = project
         self.candidate = candidate
+        self.asked: dict[tuple, object] = {}
 
     def resolve(self, specifier: str) -> Optional[str]:
         return self.project.resolve(self.candidate, specifier)
 
     def lookup(self, module: str, name: str) -> Optional[Origin]:
-        return self.project.lookup(module, name)
+        found = self.asked[("lookup", module, name)] = self._lookup(module, name)
+        return found
 
     def lookup_type(self, module: str, name: str) -> Optional[Origin]:
-        return self.project.lookup_type(module, name)
+        found = self.asked[("type", module, name)] = self._lookup_type(module, name)
+        return found
 
-    def store_keys(self) -> dict[str, Origin]:
-        return self.project.store_keys()
+    def store_keys(self, data: bytes, own: frozenset = frozenset()) -> dict[str, Origin]:
+        found = self.asked[("keys", tuple(sorted(own)))] = self._store_keys(data, own)
+        return found
 
     def incoming(self) -> list:
+        found = self.asked[("incoming",)] = self._incoming()
+        return found
+
+    def _lookup(self, module: str, name: str) -> Optional[Origin]:
+        return self.project.lookup(module, name)
+
+    def _lookup_type(self, module: str, name: str) -> Optional[Origin]:
+        return self.project.lookup_type(module, name)
+
+    def _store_keys(self, data: bytes, own: frozenset) -> dict[str, Origin]:
+        return self.project.store_keys(data, own)
+
+    def _incoming(self) -> list:
         return self.project.incoming(str(self.candidate.path))
 
 
 class FirstRoundContext(FileContext):
     """Round 1: imports resolve, but no module is known to be Clerk-backed yet."""
 
-    def lookup(self, module: str, name: str) -> Optional[Origin]:
+    def _lookup(self, module: str, name: str) -> Optional[Origin]:
         return None
 
-    def lookup_type(self, module: str, name: str) -> Optional[Origin]:
+    def _lookup_type(self, module: str, name: str) -> Optional[Origin]:
         return None
 
-    def store_keys(self) -> dict[str, Origin]:
+    def _store_keys(self, data: bytes, own: frozenset) -> dict[str, Origin]:
         return {}
 
-    def incoming(self) -> list:
+    def _incoming(self) -> list:
         return []
 
 
+def analyze_in(context: FileContext, candidate: Candidate, source, analyze: Analyze) -> FileAnalysis:
+    """`analyze` under `context`, the analysis keeping the questions it asked (None when it
+    stopped short: an internal error or the time budget, analyzed afresh whenever it may matter)."""
+    analysis = analyze(candidate, source, context)
+    whole = not any(p.kind in UNSURE_KINDS for p in analysis.problems)
+    analysis.asked = dict(context.asked) if whole else None
+    return analysis
+
+
 FirstRound = tuple[Optional[FileAnalysis], list[FileProblem]]
-RunRound = Callable[[re.Pattern, dict], Optional[dict]]
+RunRound = Callable[[re.Pattern, dict, dict], Optional[dict]]
 
 
 def first_round(project: Project, candidate: Candidate, read: Reader, analyze: Analyze) -> FirstRound:
@@ -195,7 +255,7 @@ def first_round(project: Project, candidate: Candidate, read: Reader, analyze: A
     problems = [problem] if problem is not None else []
     if source is None or not may_matter(candidate, source.data):
         return None, problems
-    return analyze(candidate, source, FirstRoundContext(project, candidate)), problems
+    return analyze_in(FirstRoundContext(project, candidate), candidate, source, analyze), problems
 
 
 def may_matter(candidate: Candidate, data: bytes) -> bool:
@@ -258,8 +318,10 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
 
     ``first``: round 1's outcome by path when it was computed elsewhere (worker processes);
     a path missing from it had nothing to report (no problem, no Clerk mention).
-    ``run_round(pattern, summaries)``: a later round computed elsewhere, path -> analysis of
-    each file whose bytes match the token pattern; None when it could not (then it runs here).
+    ``run_round(pattern, summaries, previous)``: a later round computed elsewhere, path ->
+    analysis of each file whose bytes match the token pattern, but those whose last analysis
+    asked questions (`previous`, by path) that get the same answers; None when it could not
+    (then it runs here).
 
     Every analysis of a round sees the summaries as they were when the round began, and the
     new summaries apply together at its end: the outcome does not depend on the order files
@@ -295,21 +357,28 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
         if pattern is None and not pushed:
             break
         with progress.phase(f"cross-file round {n + 2}"):  # round 1 is the per-file scan
-            analyses = run_round(pattern, project.summaries) if run_round is not None and pattern is not None else None
+            previous = {key: analysis.asked for key, (analysis, _) in results.items() if analysis.asked is not None}
+            analyses = run_round(pattern, project.summaries, previous) \
+                if run_round is not None and pattern is not None else None
             if analyses is None:
                 analyses = {}
                 for candidate in candidates if pattern is not None else ():
+                    key = str(candidate.path)
                     data = _peek(candidate, max_bytes)
-                    if data is not None and pattern.search(data):
+                    if data is not None and pattern.search(data) \
+                            and not project.answers_as_before(results[key][0].asked, key, data):
                         source, _ = read(candidate)
                         if source is not None:
-                            analyses[str(candidate.path)] = analyze(candidate, source, FileContext(project, candidate))
+                            analyses[key] = analyze_in(FileContext(project, candidate), candidate, source, analyze)
             # The modules receiving values by name: few, read here whatever their bytes.
             for key in sorted(pushed - set(analyses)):
                 candidate = project.by_path.get(key)
-                source = read(candidate)[0] if candidate is not None else None
+                data = _peek(candidate, max_bytes) if candidate is not None else None
+                if data is None or project.answers_as_before(results[key][0].asked, key, data):
+                    continue
+                source = read(candidate)[0]
                 if source is not None:
-                    analyses[key] = analyze(candidate, source, FileContext(project, candidate))
+                    analyses[key] = analyze_in(FileContext(project, candidate), candidate, source, analyze)
         pushed = set()
         summaries = dict(project.summaries)
         for key, analysis in analyses.items():

@@ -34,7 +34,7 @@ from ..discover.kinds import Candidate
 from ..findings import FileAnalysis, FileProblem, Finding
 from . import cache_codec
 
-FORMAT = "v2"  # v1 held pickles: never read again
+FORMAT = "v3"  # v1 held pickles, v2 no questions asked (crossfile.FileContext.asked): never read again
 PARSERS = ("tree-sitter", "tree-sitter-javascript", "tree-sitter-typescript", "libcst")
 JS_LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
 
@@ -84,8 +84,8 @@ class Recorder:
     def lookup_type(self, module: str, name: str):
         return self.context.lookup_type(module, name)
 
-    def store_keys(self):
-        return self.context.store_keys()
+    def store_keys(self, data: bytes, own: frozenset = frozenset()):
+        return self.context.store_keys(data, own)
 
     def incoming(self):
         return self.context.incoming()
@@ -148,19 +148,21 @@ class Cache:
         entry = self._load(key)
         if entry is not None:
             try:
-                resolved, analysis = entry
-                fresh = isinstance(analysis, FileAnalysis) and all(
+                resolved, analysis, asked = entry
+                fresh = isinstance(analysis, FileAnalysis) and isinstance(asked, dict) and all(
                     context.resolve(spec) == found for spec, found in resolved)
             except Exception:  # not an entry this version wrote (damaged, tampered with)
                 fresh = False
             if fresh:
                 self.hits += 1
+                if isinstance(getattr(context, "asked", None), dict):
+                    context.asked.update(asked)  # what round 1 asked, for the later rounds
                 return analysis
         self.misses += 1
         recorder = Recorder(context)
         analysis = analyze(candidate, source, recorder)
         if not any(p.kind == "internal-error" for p in analysis.problems):
-            self._store(key, (tuple(recorder.resolved.items()), analysis))
+            self._store(key, (tuple(recorder.resolved.items()), analysis, dict(getattr(context, "asked", {}))))
         return analysis
 
     # ------------------------------------------------------------------ Python

@@ -205,9 +205,11 @@ def _work(bounds: tuple[int, int]) -> list[tuple[int, object]]:
 _ROUND: list = [None]  # the round whose summaries the worker's project holds
 
 
-def _work_round(indices: list[int], round_no: int, pattern: bytes, summaries: bytes) -> list[tuple]:
+def _work_round(indices: list[int], round_no: int, pattern: bytes, summaries: bytes,
+                previous: dict[int, dict]) -> list[tuple]:
     """A later cross-file round for some JS candidates: the ones whose bytes pass the token
-    test are analyzed against the summaries as they were when the round began."""
+    test are analyzed against the summaries as they were when the round began, but those whose
+    last analysis's questions (`previous`, by index) get the same answers."""
     import pickle
     import re
 
@@ -225,12 +227,13 @@ def _work_round(indices: list[int], round_no: int, pattern: bytes, summaries: by
     for i in indices:
         candidate = candidates[i]
         data = crossfile._peek(candidate, options.max_bytes)
-        if data is None or not test.search(data):
+        if data is None or not test.search(data) or proj.answers_as_before(previous.get(i), str(candidate.path), data):
             continue
         source, problem = read_source(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
         if source is None:
             continue
-        analysis = per_file.analyze_safely(js_analyzer, source, candidate, catalog, crossfile.FileContext(proj, candidate))
+        analysis = crossfile.analyze_in(crossfile.FileContext(proj, candidate), candidate, source,
+                                        lambda c, s, context: per_file.analyze_safely(js_analyzer, s, c, catalog, context))
         analysis, finished = _finished(analysis, source, [problem] if problem is not None else [])
         out.append((i, analysis, finished))
     return out
@@ -344,9 +347,10 @@ class Session:
             self.first = results
             return results
 
-    def run_round(self, pattern, summaries: dict) -> Optional[dict]:
+    def run_round(self, pattern, summaries: dict, previous: dict[str, dict]) -> Optional[dict]:
         """A later cross-file round on the workers (see crossfile.analyze_project): path ->
-        analysis of every JS candidate that passes the token test; None without workers."""
+        analysis of every JS candidate that passes the token test, but those whose last
+        analysis (its questions by path in `previous`) would not change; None without workers."""
         if self.pool is None:
             return None
         import pickle
@@ -355,7 +359,9 @@ class Session:
         js = [i for i, c in enumerate(self.candidates) if in_project(c.language)]
         per_task = max(CHUNK_FILES, -(-len(js) // (self.jobs * 8)))
         blob = pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL)
-        tasks = [(js[a:a + per_task], self.rounds, pattern.pattern, blob) for a in range(0, len(js), per_task)]
+        asked = {i: previous[str(self.candidates[i].path)] for i in js if str(self.candidates[i].path) in previous}
+        tasks = [(js[a:a + per_task], self.rounds, pattern.pattern, blob,
+                  {i: asked[i] for i in js[a:a + per_task] if i in asked}) for a in range(0, len(js), per_task)]
         done = self._map(_work_round, tasks)
         if done is None:
             return None

@@ -147,7 +147,8 @@ class ModuleContext(Protocol):
     def resolve(self, specifier: str) -> Optional[str]: ...  # the project module it names, or None
     def lookup(self, module: str, name: str) -> Optional[Origin]: ...  # a Clerk-backed export of it
     def lookup_type(self, module: str, name: str) -> Optional[Origin]: ...  # the context a type of it names
-    def store_keys(self) -> dict[str, Origin]: ...  # request-scoped keys other modules store Clerk values in
+    # request-scoped keys other modules store Clerk values in that `data` names, but `own`
+    def store_keys(self, data: bytes, own: frozenset = frozenset()) -> dict[str, Origin]: ...
     def incoming(self) -> list: ...  # Clerk values other modules pass to this one (passing.Pass)
 
 
@@ -193,26 +194,23 @@ def _app_import_findings(imports: list, local_seeds: list[tuple[ts.Node, Origin]
 
 
 def _store_keys(data: bytes, context: Optional[ModuleContext], sdks: frozenset[str],
-                clerk_imports: list) -> dict[str, Origin]:
+                clerk_imports: list, own: frozenset = frozenset()) -> dict[str, Origin]:
     """Request-scoped keys holding Clerk values this file may read back (value_stores): those
-    other modules store, and what @hono/clerk-auth's middleware stores, where the file's
-    bytes name them."""
-    keys: dict[str, Origin] = {}
-    if context is not None:
-        for key, origin in context.store_keys().items():
-            if any(token.encode("utf-8", "surrogateescape") in data for token in value_stores.key_tokens(key)):
-                keys[key] = origin
+    other modules store, where the file's bytes name them, but `own` (the file's own copy
+    wins), and what @hono/clerk-auth's middleware stores."""
+    keys: dict[str, Origin] = dict(context.store_keys(data, own)) if context is not None else {}
     if value_stores.HONO_MODULE in sdks or any(d.source == value_stores.HONO_MODULE for d in clerk_imports):
         for (kind, name), origin in value_stores.HONO_KEYS.items():
             keys.setdefault(value_stores.store_key(kind, name), origin)
     return keys
 
 
-def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Classifier, keys: dict[str, Origin],
+def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Classifier,
+                keys_for: Callable[[frozenset], dict[str, Origin]],
                 result: FileAnalysis, role_comparisons: list) -> tuple[dict[str, Origin], list]:
     """Clerk values the file keeps (CLK512) and request-scoped copies it reads back (CLK513 or
     the read's own rule); returns the keys this file stores, for other modules, and the uses
-    of what it read back."""
+    of what it read back. `keys_for(own)`: the keys it may read back, but those it stores."""
     stores = value_stores.Stores(resolver.scopes, resolver.bound)
     kept: dict[str, Origin] = {}
     written: set[int] = set()
@@ -238,7 +236,8 @@ def _store_pass(root: ts.Node, uses: list, resolver: Resolver, classifier: Class
 
     writes(uses)
     read_uses: list = []
-    for node, origin, place in value_stores.reads(root, resolver.scopes, {**keys, **kept}, _assigned):
+    for node, origin, place in value_stores.reads(root, resolver.scopes, {**keys_for(frozenset(kept)), **kept},
+                                                  _assigned):
         use = resolver._use(node, origin)  # an object stored whole: only its Clerk fields are followed
         if use is None:
             continue
@@ -358,10 +357,10 @@ def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, cata
                 if origin is not None and (not origin.app or _reads_clerk_member(data, name.local, decl.node, origin, context)):
                     local_seeds.append((name.local, origin))
     roots = framework_reads.roots(root, sdks, astro_global=astro_global) if sdks else []
-    store_keys = _store_keys(data, context, sdks, clerk_imports)
     incoming = context.incoming() if context is not None else []
     if not clerk_imports and not local_seeds and not local_reexports and not roots and not type_contexts \
-            and not store_keys and not incoming and not verified_tokens.may_verify(data):
+            and not incoming and not verified_tokens.may_verify(data) \
+            and not _store_keys(data, context, sdks, clerk_imports):
         if mentions_clerk(data):
             classifier = Classifier(catalog, locate)
             result.findings.extend(_query_findings(lang, root, catalog, classifier, standalone_only=True))
@@ -471,7 +470,8 @@ def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, cata
         if finding is not None:
             result.findings.append(finding)
         result.findings.extend(value_findings(classifier, use, use_facts(use), finding, role_comparisons))
-    kept, read_uses = _store_pass(root, uses + framework_uses, resolver, classifier, store_keys, result,
+    kept, read_uses = _store_pass(root, uses + framework_uses, resolver, classifier,
+                                  lambda own: _store_keys(data, context, sdks, clerk_imports, own), result,
                                   role_comparisons)
     passes = _passes(uses + framework_uses + read_uses, imported, maps, scopes, relpath, locate) \
         if imported is not None else ()
