@@ -196,3 +196,23 @@ def test_sveltekit_untyped_hook_composed_by_name(tmp_path):
              "const notAHook = ({ event }) => event.locals.auth();\n")
     write(tmp_path, {"package.json": {"dependencies": {"svelte-clerk": "^0.20.3"}}, "src/hooks.server.ts": hooks})
     assert [(line, c) for p, line, c in codes(tmp_path) if p.endswith(".ts")] == [(2, "CLK001"), (4, "CLK316"), (7, "CLK303")]
+
+
+def test_auth_read_byte_test_equals_its_regex():
+    """reads_auth is AUTH_READ.search, split for speed: the same answer on every fixture file
+    and on the shapes where the split could differ."""
+    import random
+
+    from clerk_lint.discover.project_sdks import AUTH_READ, reads_auth
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    samples = [p.read_bytes() for p in fixtures.rglob("*") if p.is_file() and p.suffix in (
+        ".ts", ".tsx", ".js", ".jsx", ".mjs", ".astro", ".vue")]
+    samples += [b"x auth y, auth } = z", b"{auth}=", b"{ \n\tauth } = e", b"clerk'", b"'clerk", b'"clerkAuth"',
+                b"clerkclerk'", b"a.authority", b"a.auth", b"b.currentUser", b"b.currentUsers", b"(auth) } =",
+                b", auth ; } =", b"auth } =", b"", b"{auth", b"x,  auth.y } = q"]
+    rng = random.Random(7)
+    parts = [b"auth", b"{", b",", b" ", b"}", b"=", b"'", b'"', b"clerk", b"Auth", b".", b";", b"x", b"\n"]
+    samples += [b"".join(rng.choice(parts) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
+    for data in samples:
+        assert reads_auth(data) == (AUTH_READ.search(data) is not None), data[:200]

@@ -43,9 +43,33 @@ MAX_LEVELS = 40
 # them are never looked at for framework reads. `\b` keeps `.authorization` out.
 # `const { auth } = event.context` names no `.auth`: a pattern taking `auth` counts too.
 AUTH_READ = re.compile(rb"\.auth\b|\.currentUser\b|[\"']clerk(?:Auth)?[\"']|[{,]\s*auth\b[^;={}]*\}\s*=")
-# Substrings every AUTH_READ match contains (`auth` covers `.auth` and the pattern): plain `in`
-# tests skip the regex on most files (its alternatives have no literal prefix to search for).
-_AUTH_READ_PARTS = (b"auth", b".currentUser", b"'clerk", b'"clerk')
+# AUTH_READ as three searches that each start with a literal word, which `re` looks for fast
+# (the alternation, starting with punctuation, is tried at every `.`, quote and comma: 30x
+# slower); what comes before the word is checked by hand. Equal to AUTH_READ.search.
+_AUTH_MEMBER = re.compile(rb"\.auth\b|\.currentUser\b")
+_CLERK_KEY = re.compile(rb"clerk(?:Auth)?[\"']")  # after a quote
+_AUTH_DESTRUCTURED = re.compile(rb"auth\b[^;={}]*\}\s*=")  # after `{` or `,` and spaces
+_SPACE = b" \t\n\r\f\v"  # what `\s` takes in a bytes pattern
+
+
+def reads_auth(data: bytes) -> bool:
+    """``AUTH_READ.search(data) is not None``, faster."""
+    if b"auth" not in data and b".currentUser" not in data and b"clerk" not in data:
+        return False
+    if _AUTH_MEMBER.search(data) is not None:
+        return True
+    if any(data[m.start() - 1:m.start()] in (b'"', b"'") for m in _CLERK_KEY.finditer(data)):
+        return True
+    found = _AUTH_DESTRUCTURED.search(data)
+    while found is not None:  # every start, overlapping: a later `auth` may be the one after `{`
+        start = found.start()
+        before = start
+        while before > 0 and data[before - 1] in _SPACE:
+            before -= 1
+        if data[before - 1:before] in (b"{", b","):
+            return True
+        found = _AUTH_DESTRUCTURED.search(data, start + 1)
+    return False
 
 _folders: dict[str, Optional[str]] = {}  # folder -> the manifest that applies to it (or None)
 _manifests: dict[str, Optional[frozenset[str]]] = {}  # package.json -> its framework SDKs (None: no deps)
@@ -135,7 +159,7 @@ def convex_uses_clerk(folder: str, manifest: Optional[str]) -> bool:
 def may_read_framework_auth(path: Union[str, os.PathLike, None], data: bytes) -> frozenset[str]:
     """The framework SDKs whose auth reads this file may contain: empty unless its bytes look
     like one and its package depends on a Clerk framework SDK (the byte test comes first)."""
-    if not any(part in data for part in _AUTH_READ_PARTS) or AUTH_READ.search(data) is None:
+    if not reads_auth(data):
         return frozenset()
     return framework_sdks(path)
 
