@@ -70,6 +70,8 @@ def id_kind(chain: str) -> str:
 def is_clerk_id_name(name: str) -> bool:
     """A name saying it holds Clerk ids (clerkId, clerk_user_id, clerkOrgIds, getUserByClerkId),
     not only Clerk things (ClerkProvider, clerkClient, clerkUser)."""
+    if "clerk" not in name.lower():  # every such name has a token starting with it (most names: no split)
+        return False
     tokens = name_tokens(name)
     for i, token in enumerate(tokens):
         if re.fullmatch(r"clerk(?:user|org|organization|session)?(?:id|ids|uid)", token):

@@ -124,7 +124,7 @@ class PyProject:
         self.modules = PyModules(candidates)
         self.summaries: dict[str, tuple] = {}
         self._exports: dict = {}  # (importer, module, name) -> Export (the summaries are fixed meanwhile)
-        self.imports: dict[str, frozenset] = {}  # path -> the project files its import lines name
+        self.imports: dict[str, frozenset] = {}  # path -> the module names its import lines give
         self._request: Optional[tuple] = None  # request_stores(), made on first use
 
     def export(self, importer: str, module: str, name: str):
@@ -232,23 +232,33 @@ def analyze_python_project(candidates: Sequence[Candidate], start: Sequence[Cand
 
 def importers(candidates: Sequence[Candidate], project: PyProject, changed: set[str],
               peek: Callable[[Candidate], Optional[bytes]]) -> list[Candidate]:
-    """The files importing one of the `changed` modules (or a name of one): each file's import
-    lines resolved once per scan (the project's files do not move between rounds)."""
+    """The files importing one of the `changed` modules (or a name of one). Each file's import
+    lines are read once per scan (the project's files do not move between rounds), and only
+    the names that can be one of them are resolved: a module's name ends with its file's stem
+    (`app.deps`, `.deps`), a package's with its folder's name, or is dots alone (`from . import x`)."""
+    stems = {_last_part(key) for key in changed}
+    package = any(os.path.basename(key) == "__init__.py" for key in changed)
     out = []
     for candidate in candidates:
         key = str(candidate.path)
-        targets = project.imports.get(key)
-        if targets is None:
+        names = project.imports.get(key)
+        if names is None:
             data = peek(candidate)
-            targets = frozenset()
-            if data is not None and b"import" in data:
-                found = {project.modules.resolve(key, m) for m in imported_modules(data)}
-                found.discard(None)
-                targets = frozenset(found)
-            project.imports[key] = targets
-        if targets & changed:
-            out.append(candidate)
+            names = frozenset(imported_modules(data)) if data is not None and b"import" in data else frozenset()
+            project.imports[key] = names
+        for name in names:
+            last = name.rsplit(".", 1)[-1]
+            if (last in stems if last else package) and project.modules.resolve(key, name) in changed:
+                out.append(candidate)
+                break
     return out
+
+
+def _last_part(path: str) -> str:
+    """The last part of the names importing the module at `path`: its stem, or its folder's name
+    for a package's `__init__.py`."""
+    stem = Path(path).stem
+    return os.path.basename(os.path.dirname(path)) if stem == "__init__" else stem
 
 
 def readers_of(candidates: Sequence[Candidate], attrs: set[str], peek: Callable[[Candidate], Optional[bytes]]) -> list[Candidate]:
