@@ -22,6 +22,7 @@ from ..findings import FileAnalysis
 
 MAX_ROUNDS = 6
 Analyze = Callable[[Candidate, object], Optional[FileAnalysis]]  # (candidate, context) -> analysis
+RunRound = Callable[[Sequence[Candidate], dict], Optional[dict]]  # (files, summaries) -> path -> analysis
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _FROM = re.compile(rb"^[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.MULTILINE)
 _IMPORT = re.compile(rb"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
@@ -186,12 +187,14 @@ class PyContext:
 
 def analyze_python_project(candidates: Sequence[Candidate], start: Sequence[Candidate], peek: Callable[[Candidate], Optional[bytes]],
                            analyze: Analyze, project: Optional[PyProject] = None,
-                           seeds: Optional[dict[str, tuple]] = None) -> dict[str, FileAnalysis]:
+                           seeds: Optional[dict[str, tuple]] = None,
+                           run_round: Optional[RunRound] = None) -> dict[str, FileAnalysis]:
     """path -> the analysis of every Python file read with the project's context: the files
     in `start` (those the per-file pass found Clerk in but gave no summary for: cached) and
     the importers of Clerk-backed modules. ``seeds``: path -> the summary a file gave when read
     alone (the per-file pass); its importers are read in the first round. ``peek(candidate)``
-    gives a file's bytes for the importer test."""
+    gives a file's bytes for the importer test. ``run_round(todo, summaries)``: a round's
+    analyses made elsewhere (worker processes), path -> analysis; None when it could not."""
     project = project if project is not None else PyProject(candidates)
     results: dict[str, FileAnalysis] = {}
     todo = list(start)
@@ -209,9 +212,10 @@ def analyze_python_project(candidates: Sequence[Candidate], start: Sequence[Cand
         snapshot.imports, snapshot._request = project.imports, None
         changed = set()
         previous = dict(project.summaries)
+        made = run_round(todo, snapshot.summaries) if run_round is not None else None
         for candidate in todo:
             key = str(candidate.path)
-            analysis = analyze(candidate, PyContext(snapshot, candidate))
+            analysis = made.get(key) if made is not None else analyze(candidate, PyContext(snapshot, candidate))
             if analysis is None:
                 continue
             results[key] = analysis

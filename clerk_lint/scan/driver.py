@@ -122,7 +122,7 @@ def nothing_scanned(paths: Sequence[Path], result: ScanResult, options: ScanOpti
 
 
 def _scan_python_project(python: list[Candidate], first: dict, catalog: Catalog, options: ScanOptions,
-                         writes: list, result: ScanResult) -> dict:
+                         writes: list, result: ScanResult, session=None) -> dict:
     """Python files read again as a project (resolve/py_project.py): Clerk clients, auth wrappers
     and the data they return followed across modules. Returns path -> (findings, problems) of
     the files it read; adds the Clerk ids the files write into model columns to `writes`."""
@@ -155,17 +155,23 @@ def _scan_python_project(python: list[Candidate], first: dict, catalog: Catalog,
     try:
         with progress.phase("python cross-module pass"):
             analyses = analyze_python_project(python, start, peek, analyze, project,
-                                              seeds={k: v[0] for k, v in alone.items()})
+                                              seeds={k: v[0] for k, v in alone.items()},
+                                              run_round=session.run_python_round if session is not None else None)
     except Exception as exc:  # a bug in the project pass: the per-file findings stand
         result.problems.append(internal_error(".", exc, " in the Python project pass"))
         return {}
     found = [w for key, (_, file_writes) in alone.items() if key not in analyses for w in file_writes]
+    finished = session.python_finished if session is not None else {}
     for key, analysis in analyses.items():
         found.extend(analysis.id_writes)
+        earlier = [p for p in first.get(key, ([], []))[1] if p.kind != "parse-partial"]
+        if key in finished and finished[key][0] is analysis:  # post-processed on a worker
+            findings, problems = finished[key][1]
+            out[key] = (findings, merge_problems(earlier + problems))
+            continue
         source = sources.get(key)
         if source is not None:
-            out[key] = finish(analysis, source, [p for p in first.get(key, ([], []))[1]
-                                                 if p.kind != "parse-partial"])
+            out[key] = finish(analysis, source, earlier)
     by_relpath = {c.relpath: str(c.path) for c in python}
     for w in found:  # a model imported by a file read alone: the file declaring it
         if w.module.startswith(UNRESOLVED):
@@ -208,13 +214,13 @@ def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = Sca
             except Exception:  # it runs again when needed, inside the project pass's guard
                 pass
 
+    python = [c for c in candidates if c.language == "python"]
     with Session(candidates, catalog, options, project) as session:  # worker processes, when worth it
         first = session.first_pass(meanwhile)  # per-file work
         if js_family:
             with progress.phase("cross-file pass"):
                 writes = _scan_js_project(js_family, catalog, options, result, first, session.run_round, project)
-    python = [c for c in candidates if c.language == "python"]
-    py_results = _scan_python_project(python, first, catalog, options, writes, result) if python else {}
+        py_results = _scan_python_project(python, first, catalog, options, writes, result, session) if python else {}
     for candidate in candidates:
         if not in_project(candidate.language):
             findings, file_problems = py_results.get(str(candidate.path)) or first.get(str(candidate.path), ([], []))

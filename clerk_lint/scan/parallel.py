@@ -239,6 +239,40 @@ def _work_round(indices: list[int], round_no: int, pattern: bytes, summaries: by
     return out
 
 
+_PY: list = [None, None]  # the worker's PyProject for the Python project pass, and its round
+
+
+def _work_python(indices: list[int], round_no: int, summaries: bytes) -> list[tuple]:
+    """A round of the Python project pass (resolve/py_project.py) for some Python candidates:
+    each is analyzed against the summaries as they were when the round began, and
+    post-processed here: (index, analysis without findings, (findings, the analysis' problems))."""
+    import dataclasses
+    import pickle
+
+    from ..resolve import py_project
+    from ..readers.python import analyzer as py_analyzer
+    from ..readers.source import read_source
+
+    candidates, catalog, options, _, _ = _STATE  # type: ignore[misc]
+    if _PY[0] is None:
+        _PY[0] = py_project.PyProject([c for c in candidates if c.language == "python"])
+    project = _PY[0]
+    if _PY[1] != round_no:
+        project.summaries, project._exports, project._request = pickle.loads(summaries), {}, None
+        _PY[1] = round_no
+    out = []
+    for i in indices:
+        candidate = candidates[i]
+        source, _ = read_source(candidate.path, candidate.relpath, max_bytes=options.max_bytes)
+        if source is None:
+            continue
+        analysis = per_file.analyze_safely(py_analyzer, source, candidate, catalog,
+                                           py_project.PyContext(project, candidate))
+        findings, _ = per_file.finish(analysis, source, [])
+        out.append((i, dataclasses.replace(analysis, findings=[]), (findings, list(analysis.problems))))
+    return out
+
+
 # --------------------------------------------------------------------------- parent side
 
 
@@ -260,6 +294,8 @@ class Session:
         self.pool = None
         self.first: Optional[FirstPass] = None
         self.rounds = 0
+        self.python_rounds = 0
+        self.python_finished: dict[str, tuple] = {}  # path -> (analysis, (findings, problems)) of run_python_round
 
     def __enter__(self) -> "Session":
         return self
@@ -372,6 +408,32 @@ class Session:
                 analyses[key] = analysis
                 if finished is not None and self.first is not None:
                     self.first.finished[key] = (analysis, finished)
+        return analyses
+
+
+    def run_python_round(self, todo: Sequence[Candidate], summaries: dict) -> Optional[dict]:
+        """A round of the Python project pass on the workers (see py_project.analyze_python_project):
+        path -> analysis of each file of `todo` (its post-processed findings and problems in
+        ``python_finished``); None without workers."""
+        if self.pool is None or not todo:
+            return None
+        import pickle
+
+        self.python_rounds += 1
+        index = {str(c.path): i for i, c in enumerate(self.candidates)}
+        wanted = [index[str(c.path)] for c in todo if str(c.path) in index]
+        per_task = max(1, -(-len(wanted) // (self.jobs * 4)))
+        blob = pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL)
+        done = self._map(_work_python, [(wanted[a:a + per_task], self.python_rounds, blob)
+                                        for a in range(0, len(wanted), per_task)])
+        if done is None:
+            return None
+        analyses = {}
+        for triples in done:
+            for i, analysis, finished in triples:
+                key = str(self.candidates[i].path)
+                analyses[key] = analysis
+                self.python_finished[key] = (analysis, finished)
         return analyses
 
 
