@@ -172,6 +172,7 @@ def _normalise(ops: tuple[str, ...], module: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)  # the same few chains in file after file
 def owner_of(module: str, export: str, ops: tuple[str, ...]) -> Optional[str]:
     """What the value `export` of `module` is after `ops`: USER, ORGANIZATION, ... or None."""
     normal = _normalise(ops, module)

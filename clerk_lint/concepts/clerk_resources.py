@@ -92,6 +92,11 @@ def _function_returns(spec: dict, bindings: dict[str, TypeRef]) -> State:
 
 def hooks(module: str, export: str) -> list[Function]:
     """The typings of hook `export` of `module` (one per Clerk generation that has it)."""
+    return list(_hooks(module, export))
+
+
+@lru_cache(maxsize=4096)  # asked for every use of every Clerk value
+def _hooks(module: str, export: str) -> tuple[Function, ...]:
     table = _data()["hooks"]
     specs = [table.get(module, {}).get(export)]
     if module.startswith("@clerk/"):
@@ -104,7 +109,7 @@ def hooks(module: str, export: str) -> list[Function]:
         function = Function(export, result.returns if isinstance(result, Function) else result)
         if function not in out:
             out.append(function)
-    return out
+    return tuple(out)
 
 
 def _declaration(name: str) -> Optional[dict]:
@@ -199,7 +204,12 @@ def _starts(module: str, export: str, ops: tuple[str, ...]) -> tuple[list[State]
 
 def state_of(module: str, export: str, ops: Iterable[str]) -> Optional[State]:
     """The typed state of `export` of `module` after `ops`, or None when untyped."""
-    starts, ops = _starts(module, export, tuple(ops))
+    return _state_of(module, export, tuple(ops))
+
+
+@lru_cache(maxsize=65536)  # the same few chains in file after file
+def _state_of(module: str, export: str, ops: tuple[str, ...]) -> Optional[State]:
+    starts, ops = _starts(module, export, ops)
     return next((s for s in (_walk(h, ops) for h in starts) if s is not None), None)
 
 
