@@ -216,3 +216,22 @@ def test_auth_read_byte_test_equals_its_regex():
     samples += [b"".join(rng.choice(parts) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
     for data in samples:
         assert reads_auth(data) == (AUTH_READ.search(data) is not None), data[:200]
+
+
+def test_nuxt_auto_import_byte_test_equals_its_regex():
+    """nuxt._may_use is _MAY_USE.search, split for speed (the word boundary checked by hand)."""
+    import random
+
+    from clerk_lint.readers.ecma import nuxt
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    samples = [p.read_bytes() for p in fixtures.rglob("*") if p.is_file() and p.suffix in (
+        ".ts", ".tsx", ".js", ".jsx", ".mjs", ".vue")]
+    samples += [b"useAuth()", b"xuseAuth()", b"_useUser ()", b"$useClerk(", b"useSessionList\n(", b"useAuthx(",
+                b"clerkClient(", b"myclerkClient(", b"createRouteMatcher  (", b"", b"useUseUser("]
+    rng = random.Random(7)
+    parts = [b"use", b"Auth", b"User", b"Session", b"List", b"clerkClient", b"createRouteMatcher", b"(", b" ",
+             b"x", b"_", b".", b"\n", b"$"]
+    samples += [b"".join(rng.choice(parts) for _ in range(rng.randint(1, 8))) for _ in range(5000)]
+    for data in samples:
+        assert nuxt._may_use(data) == (nuxt._MAY_USE.search(data) is not None), data[:200]

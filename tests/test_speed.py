@@ -295,6 +295,24 @@ def test_kept_analyses_give_the_report_of_analyzing_again(app, monkeypatch):
     assert report(Path("."), jobs=1) == kept
 
 
+def test_python_project_rounds_run_on_the_workers(small_chunks, monkeypatch):
+    monkeypatch.chdir(FIXTURES / "fastapi-service")
+    made = []
+    real = parallel.Session.run_python_round
+
+    def counting(self, todo, summaries):
+        analyses = real(self, todo, summaries)
+        made.append(None if analyses is None else sorted(analyses))
+        return analyses
+
+    monkeypatch.setattr(parallel.Session, "run_python_round", counting)
+    one = report(Path("."), jobs=1)
+    assert made and all(keys is None for keys in made)  # no workers: analyzed in the parent
+    made.clear()
+    assert report(Path("."), jobs=2) == one
+    assert any(made)  # the rounds' files were analyzed on the workers
+
+
 def test_nothing_heavy_is_imported_for_files_without_clerk(tmp_path):
     write(tmp_path, {"a.ts": "export const a = 1;\n", "b.tsx": "export const B = () => <b />;\n",
                      "c.py": "def c():\n    return 1\n"})

@@ -174,17 +174,27 @@ _PRISMA_RELATION = re.compile(r"@relation\((?=[^)]*\bfields\s*:\s*\[(?P<fields>[
                               r"(?=[^)]*\breferences\s*:\s*\[(?P<refs>[^\]]*)\])")
 
 
-def prisma_relations(text: str) -> Iterator[tuple[str, str, str, str]]:
-    """(model, field, referenced model, referenced field) of each foreign key:
-    `author User @relation(fields: [authorId], references: [id])` -> (Post, authorId, User, id)."""
+def _prisma_model_lines(text: str) -> Iterator[tuple[str, Optional[str]]]:
+    """(model, None) where each `model X {` block opens, then (model, line) for each line in it."""
     model = None
     for raw in text.split("\n"):
         if model is None:
             m = _PRISMA_BLOCK.match(raw)
-            model = m.group(2) if m and m.group(1) == "model" else None
+            if m and m.group(1) == "model":
+                model = m.group(2)
+                yield model, None
             continue
         if raw.strip().startswith("}"):
             model = None
+            continue
+        yield model, raw
+
+
+def prisma_relations(text: str) -> Iterator[tuple[str, str, str, str]]:
+    """(model, field, referenced model, referenced field) of each foreign key:
+    `author User @relation(fields: [authorId], references: [id])` -> (Post, authorId, User, id)."""
+    for model, raw in _prisma_model_lines(text):
+        if raw is None:
             continue
         code = raw.partition("//")[0]
         field = _PRISMA_FIELD.match(code)
@@ -202,16 +212,9 @@ def prisma_relation_targets(text: str) -> dict[tuple[str, str], str]:
     """(model, relation field) -> the model it points at: `author User @relation(...)`, `posts Post[]`."""
     fields: list[tuple[str, str, str]] = []
     models: set[str] = set()
-    model = None
-    for raw in text.split("\n"):
-        if model is None:
-            m = _PRISMA_BLOCK.match(raw)
-            if m and m.group(1) == "model":
-                model = m.group(2)
-                models.add(model)
-            continue
-        if raw.strip().startswith("}"):
-            model = None
+    for model, raw in _prisma_model_lines(text):
+        if raw is None:
+            models.add(model)
             continue
         field = _PRISMA_FIELD.match(raw.partition("//")[0])
         if field:
@@ -222,16 +225,9 @@ def prisma_relation_targets(text: str) -> dict[tuple[str, str], str]:
 def prisma_table_names(text: str) -> dict[str, str]:
     """Model -> the table it is stored in (`@@map("posts")`, else the model's name)."""
     out: dict[str, str] = {}
-    model = None
-    for raw in text.split("\n"):
-        if model is None:
-            m = _PRISMA_BLOCK.match(raw)
-            if m and m.group(1) == "model":
-                model = m.group(2)
-                out[model] = model
-            continue
-        if raw.strip().startswith("}"):
-            model = None
+    for model, raw in _prisma_model_lines(text):
+        if raw is None:
+            out[model] = model
             continue
         m = re.match(r'\s*@@map\(\s*(?:name\s*:\s*)?"([^"]+)"', raw)
         if m:

@@ -398,18 +398,21 @@ class Session:
         asked = {i: previous[str(self.candidates[i].path)] for i in js if str(self.candidates[i].path) in previous}
         tasks = [(js[a:a + per_task], self.rounds, pattern.pattern, blob,
                   {i: asked[i] for i in js[a:a + per_task] if i in asked}) for a in range(0, len(js), per_task)]
-        done = self._map(_work_round, tasks)
+        return self._by_path(self._map(_work_round, tasks), self.first.finished if self.first is not None else None)
+
+    def _by_path(self, done: Optional[list], finished: Optional[dict]) -> Optional[dict]:
+        """The workers' (index, analysis, post-processed or None) triples as path -> analysis;
+        what was post-processed goes to `finished` as path -> (analysis, it)."""
         if done is None:
             return None
         analyses = {}
         for triples in done:
-            for i, analysis, finished in triples:
+            for i, analysis, post in triples:
                 key = str(self.candidates[i].path)
                 analyses[key] = analysis
-                if finished is not None and self.first is not None:
-                    self.first.finished[key] = (analysis, finished)
+                if post is not None and finished is not None:
+                    finished[key] = (analysis, post)
         return analyses
-
 
     def run_python_round(self, todo: Sequence[Candidate], summaries: dict) -> Optional[dict]:
         """A round of the Python project pass on the workers (see py_project.analyze_python_project):
@@ -426,15 +429,7 @@ class Session:
         blob = pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL)
         done = self._map(_work_python, [(wanted[a:a + per_task], self.python_rounds, blob)
                                         for a in range(0, len(wanted), per_task)])
-        if done is None:
-            return None
-        analyses = {}
-        for triples in done:
-            for i, analysis, finished in triples:
-                key = str(self.candidates[i].path)
-                analyses[key] = analysis
-                self.python_finished[key] = (analysis, finished)
-        return analyses
+        return self._by_path(done, self.python_finished)
 
 
 def first_pass(candidates: Sequence[Candidate], catalog, options) -> FirstPass:

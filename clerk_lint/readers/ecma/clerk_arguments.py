@@ -14,6 +14,7 @@ from typing import Callable
 import tree_sitter as ts
 
 from ...findings import Finding, Location
+from .records import named_descendants
 
 METADATA_RULE, TOKEN_CACHE_RULE, PROVIDER_RULE = "CLK505", "CLK901", "CLK101"
 METADATA_KEYS = frozenset({"publicMetadata", "privateMetadata", "unsafeMetadata"})
@@ -52,10 +53,7 @@ def findings(root: ts.Node, data: bytes, found: list[Finding], make: Callable[[s
     if not (want_metadata or want_cache):
         return out
     at = {(f.location.line, f.location.column): f for f in found}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.named_children)
+    for node in named_descendants(root):
         if want_metadata and node.type in ("pair", "shorthand_property_identifier") and _key(node) in METADATA_KEYS \
                 and node.parent is not None and node.parent.type == "object":
             call = _enclosing_call(node.parent)

@@ -12,6 +12,7 @@ import tree_sitter as ts
 
 from ...concepts.clerk_errors import better_auth_code
 from ...findings import Finding
+from .records import named_descendants
 
 ERROR_SHAPE_RULE = "CLK230"
 # Categories of the findings whose calls throw Clerk's API errors when they fail.
@@ -27,10 +28,7 @@ def _text(node: Optional[ts.Node]) -> str:
 
 def _handlers(root: ts.Node) -> Iterable[tuple[str, ts.Node, ts.Node]]:
     """(caught name, handler body, what it guards) of each `catch (err) {}` and `.catch((err) => ...)`."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.named_children)
+    for node in named_descendants(root):
         if node.type == "catch_clause":
             param, body = node.child_by_field_name("parameter"), node.child_by_field_name("body")
             guarded = node.parent.child_by_field_name("body") if node.parent is not None else None
@@ -64,10 +62,7 @@ def _outer(node: ts.Node) -> ts.Node:
 
 def _reads(body: ts.Node, name: str) -> Iterable[ts.Node]:
     """The outermost member chains `<name>.errors...` in `body` (`err.errors[0]?.longMessage`)."""
-    stack = [body]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.named_children)
+    for node in named_descendants(body):
         if node.type != "identifier" or _text(node) != name:
             continue
         head = _outer(node)

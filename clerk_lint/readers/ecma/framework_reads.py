@@ -28,7 +28,7 @@ from typing import Iterable, Optional
 
 import tree_sitter as ts
 
-from .records import TRANSPARENT, text
+from .records import TRANSPARENT, named_descendants, text
 from ...discover.project_sdks import FRAMEWORK_SDKS
 
 # Member paths from the framework object to Clerk's value, per family.
@@ -324,10 +324,7 @@ def roots(root: ts.Node, sdks: Iterable[str], *, astro_global: bool = False) -> 
             checks.append((_request_index, modules[family], REQUEST_PATHS))
     if not checks:
         return out
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.named_children)
+    for node in named_descendants(root):
         if node.type not in FUNCTIONS:
             continue
         params = _params(node)

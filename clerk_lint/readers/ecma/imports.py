@@ -11,7 +11,7 @@ from typing import Iterator, Optional
 import tree_sitter as ts
 
 from .queries import captures
-from .records import DEFAULT, NAMESPACE, TRANSPARENT, ImportDecl, ImportedName, text
+from .records import DEFAULT, NAMESPACE, ImportDecl, ImportedName, declared_by, text
 
 def _has_token(node: ts.Node, token: str) -> bool:
     return any(not c.is_named and c.type == token for c in node.children)
@@ -65,17 +65,6 @@ def pattern_names(pattern: ts.Node, arrays: bool = False) -> list[tuple[tuple[st
     return out
 
 
-def _declared_by(expr: ts.Node) -> Optional[ts.Node]:
-    """The declarator pattern an expression's value is stored in, through `await` and parens."""
-    node = expr
-    while node.parent is not None and node.parent.type in TRANSPARENT:
-        node = node.parent
-    parent = node.parent
-    if parent is not None and parent.type == "variable_declarator" and parent.child_by_field_name("value") == node:
-        return parent.child_by_field_name("name")
-    return None
-
-
 def _names_from_binding(call: ts.Node) -> list[ImportedName]:
     """Names bound by `const x = require("m")`, `const {a: b} = await import("m")`, `require("m").a`."""
     node = call
@@ -85,7 +74,7 @@ def _names_from_binding(call: ts.Node) -> list[ImportedName]:
         prop = parent.child_by_field_name("property")
         member = text(prop) if prop is not None else ""
         node = parent
-    pattern = _declared_by(node)
+    pattern = declared_by(node)
     if pattern is None:
         return []
     names = []

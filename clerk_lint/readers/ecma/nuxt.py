@@ -46,7 +46,7 @@ def _config_modules(data: bytes) -> set[str]:
     # Imported here: the scan's prefilter asks this module about every .ts file, and a run over
     # files without Clerk must not load tree-sitter.
     from .imports import find_imports
-    from .records import DEFAULT, NAMESPACE, text
+    from .records import DEFAULT, NAMESPACE, named_descendants, text
     from .parse import parse
 
     lang = "typescript"
@@ -54,10 +54,7 @@ def _config_modules(data: bytes) -> set[str]:
     imported = {text(n.local): d.source for d in find_imports(lang, root) for n in d.names
                 if n.local is not None and n.imported in (DEFAULT, NAMESPACE)}
     found: set[str] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.named_children)
+    for node in named_descendants(root):
         if node.type != "pair":
             continue
         key = node.child_by_field_name("key")

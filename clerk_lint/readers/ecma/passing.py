@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Optional
 import tree_sitter as ts
 
 from .bindings import _function_params
-from .records import TRANSPARENT, ImportDecl, Origin, text
+from .records import TRANSPARENT, ImportDecl, Origin, argument_index, named_descendants, text
 from .carriers import carried, object_path
 from .imports import pattern_names
 from .scopes import ScopeIndex
@@ -46,11 +46,6 @@ def _strip(node: ts.Node) -> ts.Node:
     while node.type in TRANSPARENT and node.named_children:
         node = node.named_children[0]
     return node
-
-
-def _position(arguments: ts.Node, node: ts.Node) -> int:
-    named = [c for c in arguments.named_children if c.type != "comment"]
-    return named.index(node) if node in named else -1
 
 
 class Imported:
@@ -98,7 +93,7 @@ def argument_pass(top: ts.Node, value: Origin, imported: Imported, scopes: Scope
     if parent.type == "arguments" and outer is not None and outer.type == "call_expression":
         call = outer
         found = imported.of(call.child_by_field_name("function"), scopes)
-        index = _position(parent, node)
+        index = argument_index(parent, node)
         if found is None or index < 0:
             return None
         return Pass(found[0], found[1], ARG, index, _wrap(through(call), path))
@@ -130,10 +125,7 @@ def serves_graphql(imports: list[ImportDecl]) -> bool:
 
 def _option_pairs(root: ts.Node, key: str) -> Iterable[ts.Node]:
     """`key: value` pairs of object literals passed to calls (`createYoga({ context })`, `new ApolloServer({ resolvers })`)."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.named_children)
+    for node in named_descendants(root):
         if node.type == "pair":
             name, value = node.child_by_field_name("key"), node.child_by_field_name("value")
         elif node.type == "shorthand_property_identifier":  # `{ resolvers }`
@@ -310,10 +302,7 @@ def typed_context_seeds(root: ts.Node, scopes: ScopeIndex, types: dict[bytes, Or
     """Parameters annotated with a type naming a Clerk-backed context (`ctx: GraphQLContext`)."""
     if not types:
         return
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.named_children)
+    for node in named_descendants(root):
         if node.type not in ("required_parameter", "optional_parameter"):
             continue
         annotation = node.child_by_field_name("type")

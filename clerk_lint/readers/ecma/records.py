@@ -53,6 +53,33 @@ def plain_parent(node: ts.Node) -> Optional[ts.Node]:
     return node.parent
 
 
+def named_descendants(root: ts.Node) -> Iterable[ts.Node]:
+    """`root` and every named node under it, each before its children, last sibling first (a
+    stack walk, no recursion: trees may be thousands of levels deep)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        yield node
+
+
+def argument_index(arguments: ts.Node, node: ts.Node) -> int:
+    """Where `node` stands among the arguments (or elements), comments left out; -1 if not there."""
+    named = [c for c in arguments.named_children if c.type != "comment"]
+    return named.index(node) if node in named else -1
+
+
+def declared_by(expr: ts.Node) -> Optional[ts.Node]:
+    """The declarator pattern an expression's value is stored in (`const x = await (expr)`)."""
+    node = expr
+    while node.parent is not None and node.parent.type in TRANSPARENT:
+        node = node.parent
+    parent = node.parent
+    if parent is not None and parent.type == "variable_declarator" and parent.child_by_field_name("value") == node:
+        return parent.child_by_field_name("name")
+    return None
+
+
 @dataclass(frozen=True)
 class Wrapper:
     """An app function, hook or component whose result (or rendering, or guarding) comes

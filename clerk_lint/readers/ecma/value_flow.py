@@ -22,7 +22,7 @@ from ...concepts import clerk_fields, clerk_resources
 from ...concepts.clerk_resources import ELEMENT, ELEMENT_CALLBACKS, Member, TypeRef
 from .bindings import _function_params
 from . import value_reads
-from .records import TRANSPARENT, HandedOn, MemberCall, Origin, Use, UseFacts, plain_parent, text
+from .records import TRANSPARENT, HandedOn, MemberCall, Origin, Use, UseFacts, argument_index, plain_parent, text
 from .imports import pattern_names
 from .scopes import ScopeIndex
 
@@ -54,17 +54,6 @@ def _function_node(definition: ts.Node, up=plain_parent) -> Optional[ts.Node]:
         if value is not None and value.type in FUNCTION_NODES:
             return value
     return None
-
-
-def _argument_index(arguments: ts.Node, node: ts.Node) -> int:
-    position = 0
-    for child in arguments.named_children:
-        if child.type == "comment":
-            continue
-        if child == node:
-            return position
-        position += 1
-    return -1
 
 
 class ValueFlow:
@@ -162,7 +151,7 @@ class ValueFlow:
             return []
         callee = call.child_by_field_name("function")
         function = self._local_function(callee)
-        index = _argument_index(arguments, argument)
+        index = argument_index(arguments, argument)
         if function is None and index == 0:
             return self._bind_state(callee, value)
         if function is None or index < 0:

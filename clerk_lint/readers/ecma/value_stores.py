@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Optional
 import tree_sitter as ts
 
 from ...concepts import clerk_resources
-from .records import TRANSPARENT, Origin, Use, plain_parent, text
+from .records import TRANSPARENT, Origin, Use, argument_index, named_descendants, plain_parent, text
 from .carriers import carried, object_path
 from .scopes import ScopeIndex
 
@@ -148,11 +148,6 @@ def _member_chain(node: ts.Node) -> tuple[Optional[ts.Node], tuple[str, ...]]:
     return (node if node.type in ("identifier", "this") else None), tuple(ops)
 
 
-def _argument_index(arguments: ts.Node, node: ts.Node) -> int:
-    named = [c for c in arguments.named_children if c.type != "comment"]
-    return named.index(node) if node in named else -1
-
-
 class Stores:
     def __init__(self, scopes: ScopeIndex, bound: dict[int, Origin]):
         self.scopes = scopes
@@ -201,7 +196,7 @@ class Stores:
             return None  # a Clerk method (`setActive`, `user.update`) takes the value: that call is the finding
         if name == "set" and receiver is not None and receiver.type == "identifier":
             key = _string(arguments.named_children[0]) if arguments.named_children else None
-            if key and _argument_index(arguments, node) == 1 and _context_param(self.scopes.resolve(receiver)):
+            if key and argument_index(arguments, node) == 1 and _context_param(self.scopes.resolve(receiver)):
                 return Stored(call, f'{text(receiver)}.set("{key}")', ("context", key))
             return None
         if name in STORAGE_METHODS or STATE_SETTER.match(name):
@@ -258,10 +253,7 @@ def reads(root: ts.Node, scopes: ScopeIndex, keys: dict[str, Origin],
     context = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("context:")}
     locals_ = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("locals:")}
     request = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("request:")}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.named_children)
+    for node in named_descendants(root):
         if node.type == "call_expression" and context:
             callee = node.child_by_field_name("function")
             arguments = node.child_by_field_name("arguments")

@@ -10,11 +10,11 @@ key that names no Clerk variable is someone else's token and stays silent.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import Iterable
 
 import tree_sitter as ts
 
-from .records import TRANSPARENT, ImportDecl, Origin, text
+from .records import ImportDecl, Origin, declared_by, named_descendants, text
 from .scopes import ScopeIndex
 
 # A Clerk key variable: CLERK_PEM_PUBLIC_KEY, CLERK_JWT_KEY, VITE_CLERK_..._KEY (a word of its name)
@@ -69,17 +69,6 @@ def _names_clerk_key(node: ts.Node, scopes: ScopeIndex, hops: int = 0) -> bool:
     return False
 
 
-def _declared(call: ts.Node) -> Optional[ts.Node]:
-    """The name the call's result is declared as (through `await`, parentheses, `as`)."""
-    node = call
-    while node.parent is not None and node.parent.type in TRANSPARENT:
-        node = node.parent
-    parent = node.parent
-    if parent is None or parent.type != "variable_declarator" or parent.child_by_field_name("value") != node:
-        return None
-    return parent.child_by_field_name("name")
-
-
 def seeds(data: bytes, root: ts.Node, imports: Iterable[ImportDecl],
           scopes: ScopeIndex) -> dict[int, tuple[ts.Node, Origin]]:
     """The names the claims of a Clerk token verified here are declared as."""
@@ -89,10 +78,7 @@ def seeds(data: bytes, root: ts.Node, imports: Iterable[ImportDecl],
     if not bare and not spaces:
         return {}
     out: dict[int, tuple[ts.Node, Origin]] = {}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.named_children)
+    for node in named_descendants(root):
         if node.type != "call_expression":
             continue
         callee = node.child_by_field_name("function")
@@ -109,7 +95,7 @@ def seeds(data: bytes, root: ts.Node, imports: Iterable[ImportDecl],
         if nested is None or arguments is None or len(arguments.named_children) < 2 \
                 or not _names_clerk_key(arguments.named_children[1], scopes):
             continue
-        name = _declared(node)
+        name = declared_by(node)
         if name is None:
             continue
         if name.type == "identifier" and scopes.is_definition(name):
