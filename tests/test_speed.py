@@ -285,6 +285,45 @@ def test_later_rounds_keep_analyses_whose_questions_get_the_same_answers(tmp_pat
                                     "src/routes/teams.ts"]
 
 
+def test_a_module_that_only_stores_values_is_not_sought_among_importers(tmp_path, monkeypatch):
+    """Request-scoped stores reach readers without an import: the importers of a module that
+    only stores (its middleware, `import * as m`) are not read again and say nothing."""
+    from clerk_lint.resolve import crossfile
+    from clerk_lint.resolve.module_resolver import ModuleResolver
+
+    root = write(tmp_path / "api", {
+        "package.json": STORES["package.json"],
+        "src/middleware.ts": (
+            'import { getAuth } from "@clerk/express";\n'
+            "export function requireUser(req, res, next) {\n"
+            "  req.claims = getAuth(req);\n  next();\n}\n"),
+        "src/server.ts": (
+            'import express from "express";\n'
+            'import { requireUser } from "./middleware";\n'
+            'import * as middleware from "./middleware";\n'
+            "export const app = express().use(requireUser).use(middleware.requireUser);\n"),
+        "src/audit.ts": "export function audit(req, res) {\n  res.json({ by: req.claims.userId });\n}\n",
+    })
+    monkeypatch.chdir(root)
+    analyzed, tokens_of = [], []
+    real_analyze, real_tokens = crossfile.analyze_in, ModuleResolver.tokens
+
+    def counting(context, candidate, source, analyze):
+        if not isinstance(context, crossfile.FirstRoundContext):
+            analyzed.append(candidate.relpath)
+        return real_analyze(context, candidate, source, analyze)
+
+    def tokens(self, path):
+        tokens_of.append(Path(path).name)
+        return real_tokens(self, path)
+
+    monkeypatch.setattr(crossfile, "analyze_in", counting)
+    monkeypatch.setattr(ModuleResolver, "tokens", tokens)
+    found = run_scan([Path(".")], load_catalog(), ScanOptions(jobs=1)).findings
+    assert analyzed == ["src/audit.ts"] and tokens_of == []
+    assert {f.location.path for f in found} == {"package.json", "src/middleware.ts", "src/audit.ts"}
+
+
 @pytest.mark.parametrize("app", sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()))
 def test_kept_analyses_give_the_report_of_analyzing_again(app, monkeypatch):
     from clerk_lint.resolve import crossfile

@@ -77,8 +77,8 @@ class Project:
     def lookup(self, module: str, name: str, depth: int = 0) -> Optional[Origin]:
         """The Clerk-backed value `name` exported by `module`, following forwards and stars."""
         summary = self.summaries.get(module)
-        if summary is None or depth > MAX_ROUNDS:
-            return None
+        if summary is None or depth > MAX_ROUNDS or not summary.importable():
+            return None  # (a module that only stores or passes values exports nothing of Clerk's)
         if name == "*":  # `import * as m`, `const m = require()`: members are looked up when read
             if summary.whole_default:
                 return summary.exports["default"]
@@ -332,7 +332,8 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
     project = project if project is not None else Project(candidates, catalog)
     results: dict[str, tuple[FileAnalysis, list[FileProblem]]] = {}
 
-    changed: set[str] = set()
+    changed: set[str] = set()  # modules whose summary changed
+    imported: set[str] = set()  # those of them whose importers see a change
     pushed: set[str] = set()  # modules other modules pass Clerk values to, whose passes changed
     for candidate in candidates:
         key = str(candidate.path)
@@ -344,16 +345,19 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
         if analysis is not None and analysis.summary is not None:
             project.summaries[key] = analysis.summary
             changed.add(key)
+            if analysis.summary.importable():
+                imported.add(key)
             pushed |= {p.target for p in analysis.summary.passes}
     for n in range(MAX_ROUNDS):
         if not changed:
             break
         tokens: set[str] = set()
-        for key in changed:
+        for key in imported:  # (the specifiers that can name the module: resolving them is costly)
             tokens |= set(project.resolver.tokens(Path(key)))
+        for key in changed:
             tokens |= stored_tokens(project.summaries.get(key))
         pattern = _token_pattern(tokens)
-        changed = set()
+        changed, imported = set(), set()
         if pattern is None and not pushed:
             break
         with progress.phase(f"cross-file round {n + 2}"):  # round 1 is the per-file scan
@@ -391,6 +395,8 @@ def analyze_project(candidates: Sequence[Candidate], catalog: Catalog, read: Rea
                 else:
                     summaries[key] = new
                 changed.add(key)
+                if (old.importable() if old is not None else ()) != (new.importable() if new is not None else ()):
+                    imported.add(key)
                 old_passes = set(old.passes) if old is not None else set()
                 new_passes = set(new.passes) if new is not None else set()
                 pushed |= {p.target for p in old_passes ^ new_passes}

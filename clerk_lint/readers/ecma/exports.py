@@ -58,8 +58,14 @@ class ModuleSummary:
     passes: tuple = ()
 
     def is_empty(self) -> bool:
-        return not (self.exports or self.forwards or self.clerk_stars or self.local_stars or self.namespaces
-                    or self.types or self.stores or self.passes)
+        return not (self.importable() or self.stores or self.passes)
+
+    def importable(self) -> tuple:
+        """What an import of the module can reach (empty when it only stores or passes values:
+        those reach other modules without an import)."""
+        parts = (self.exports, self.forwards, self.clerk_stars, self.local_stars, self.namespaces,
+                 self.whole_default, self.types)
+        return parts if any(parts) else ()
 
 
 def _strip(node: ts.Node) -> ts.Node:
