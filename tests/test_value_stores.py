@@ -132,3 +132,68 @@ def test_same_shapes_without_clerk_are_silent(tmp_path):
         ),
     }))
     assert "src/app.ts" not in got and "src/Local.tsx" not in got
+
+
+def _reads_by_walk(root, scopes, keys):
+    """The specification `value_stores.reads` is checked against: every named node, visited by
+    a stack walk (parents first, last sibling first)."""
+    from clerk_lint.readers.ecma import value_stores as vs
+    from clerk_lint.readers.ecma.records import named_descendants, text
+
+    context = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("context:")}
+    locals_ = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("locals:")}
+    request = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("request:")}
+    for node in named_descendants(root):
+        if node.type == "call_expression":
+            callee, arguments = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+            if callee is None or callee.type != "member_expression" or arguments is None:
+                continue
+            prop, receiver = callee.child_by_field_name("property"), callee.child_by_field_name("object")
+            if prop is None or text(prop) != "get" or receiver is None or receiver.type != "identifier":
+                continue
+            key = vs._string(arguments.named_children[0]) if len(arguments.named_children) == 1 else None
+            if key in context and vs._context_param(scopes.resolve(receiver)):
+                yield node, context[key], f'{text(receiver)}.get("{key}")'
+        elif node.type == "member_expression":
+            parent = node.parent
+            if parent is not None and parent.type == "member_expression" and parent.child_by_field_name("object") == node:
+                continue
+            found = vs._member_read(node, scopes, locals_, request)
+            if found is not None:
+                yield found
+
+
+def test_reads_found_by_query_are_those_of_a_walk_in_the_same_order():
+    """`reads` takes its candidates from a query and sorts them into a walk's order (the order
+    decides how what is read merges): the same reads as walking every node, on every fixture
+    file and on hostile shapes, with keys named the way handlers name them."""
+    from pathlib import Path
+
+    from clerk_lint.readers.ecma import value_stores as vs
+    from clerk_lint.readers.ecma.parse import parse
+    from clerk_lint.readers.ecma.records import Origin
+    from clerk_lint.readers.ecma.scopes import ScopeIndex
+
+    origin = Origin("@clerk/express", "getAuth", ("()",))
+    keys = {f"{kind}:{name}": origin for kind in ("context", "locals", "request")
+            for name in ("userId", "auth", "user", "claims", "caller", "orgId", "clerkAuth", "clerk", "session")}
+    hostile = [
+        b"app.get('/', (c) => c.get('userId') + c.get('auth').orgId + c.get('user', 1));\n",
+        b"function h(req, res) { return [req.user.id, req.auth?.userId, res.locals.caller.orgId,"
+        b" req.claims().userId, (req.user).id, req['user'], res.locals.caller.user.id]; }\n",
+        b"function h(req) { return " + b"(" * 300 + b"req.user.id" + b")" * 300 + b"; }\n",
+        b"function h(req) { return " + b" + ".join(b"req.auth.userId" for _ in range(400)) + b"; }\n",
+    ]
+    root_dir = Path(__file__).resolve().parent.parent / "fixtures"
+    sources = [(p.read_bytes(), "tsx" if p.suffix in (".tsx", ".jsx") else "typescript" if p.suffix == ".ts"
+                else "javascript") for p in sorted(root_dir.rglob("*")) if p.suffix in (".ts", ".tsx", ".js", ".jsx", ".mjs")]
+    sources += [(data, lang) for data in hostile for lang in ("javascript", "tsx")]
+    compared = 0
+    for data, lang in sources:
+        root = parse(data, lang).root_node
+        scopes = ScopeIndex(lang, root)
+        got = [(n.id, o, place) for n, o, place in vs.reads(lang, root, scopes, keys, lambda n: False)]
+        want = [(n.id, o, place) for n, o, place in _reads_by_walk(root, scopes, keys)]
+        assert got == want
+        compared += bool(want)
+    assert compared >= 15

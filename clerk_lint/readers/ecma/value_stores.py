@@ -20,8 +20,9 @@ from typing import Callable, Iterable, Optional
 import tree_sitter as ts
 
 from ...concepts import clerk_resources
-from .records import TRANSPARENT, Origin, Use, argument_index, named_descendants, plain_parent, text
+from .records import TRANSPARENT, Origin, Use, argument_index, plain_parent, text
 from .carriers import carried, object_path
+from .queries import captures
 from .scopes import ScopeIndex
 
 STATE_SETTER = re.compile(r"^set[A-Z]")
@@ -243,35 +244,44 @@ def taken_apart(node: Optional[ts.Node], up=plain_parent) -> bool:
     return pattern is not None and pattern.type == "object_pattern" and parent.child_by_field_name("value") == node
 
 
-def reads(root: ts.Node, scopes: ScopeIndex, keys: dict[str, Origin],
+def reads(lang: str, root: ts.Node, scopes: ScopeIndex, keys: dict[str, Origin],
           skip: Callable[[ts.Node], bool]) -> Iterable[tuple[ts.Node, Origin, str]]:
     """(the read expression, the value it gives, how the code names it) for each read of a
     request-scoped key on a handler's parameter: `c.get("userId")`, `res.locals.userId`, `req.userId`.
-    `skip`: nodes that are writes (the left side of an assignment is not a read)."""
+    `skip`: nodes that are writes (the left side of an assignment is not a read).
+    Candidates come from queries/ecma/stores.scm; they are visited parents first, last sibling
+    first (the order of a stack walk), as the merges of what is read depend on it."""
     if not keys:
         return
     context = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("context:")}
     locals_ = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("locals:")}
     request = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("request:")}
-    for node in named_descendants(root):
-        if node.type == "call_expression" and context:
+    found = captures(lang, "stores", root)
+    candidates = found.get("context-read", []) if context else []
+    if locals_ or request:
+        names = ({"locals"} if locals_ else set()) | set(request)
+        for node in found.get("member-root", ()):
+            prop = node.child_by_field_name("property")
+            if prop is None or text(prop) not in names:
+                continue  # no key named: the receiver is not resolved (most member chains)
+            parent = node.parent
+            while parent is not None and parent.type == "member_expression" \
+                    and parent.child_by_field_name("object") == node:
+                node, parent = parent, parent.parent  # the outermost read of a chain decides
+            candidates.append(node)
+    candidates.sort(key=lambda n: (-n.end_byte, n.start_byte))
+    for node in candidates:
+        if node.type == "call_expression":
             callee = node.child_by_field_name("function")
             arguments = node.child_by_field_name("arguments")
-            if callee is None or callee.type != "member_expression" or arguments is None:
-                continue
-            prop, receiver = callee.child_by_field_name("property"), callee.child_by_field_name("object")
-            if prop is None or text(prop) != "get" or receiver is None or receiver.type != "identifier":
-                continue
+            receiver = callee.child_by_field_name("object")
             key = _string(arguments.named_children[0]) if len(arguments.named_children) == 1 else None
             if key in context and _context_param(scopes.resolve(receiver)):
                 yield node, context[key], f'{text(receiver)}.get("{key}")'
-        elif node.type == "member_expression" and (locals_ or request):
-            parent = node.parent
-            if parent is not None and parent.type == "member_expression" and parent.child_by_field_name("object") == node:
-                continue  # the outermost read of a chain decides
-            found = _member_read(node, scopes, locals_, request)
-            if found is not None and not skip(found[0]):
-                yield found
+        else:
+            read = _member_read(node, scopes, locals_, request)
+            if read is not None and not skip(read[0]):
+                yield read
 
 
 def _member_read(node: ts.Node, scopes: ScopeIndex, locals_: dict, request: dict):
