@@ -352,6 +352,60 @@ def test_python_project_rounds_run_on_the_workers(small_chunks, monkeypatch):
     assert any(made)  # the rounds' files were analyzed on the workers
 
 
+def test_python_project_pass_runs_beside_the_js_pass_and_without_workers_again(tmp_path, small_chunks, monkeypatch):
+    """With workers, the Python project pass runs on a thread of its own while the JS rounds
+    run; when the workers go away meanwhile it runs again in the scan's process: the report
+    is the one process's either way."""
+    import shutil
+    import threading
+
+    root = write(tmp_path / "mixed", PROJECT)
+    shutil.copytree(FIXTURES / "fastapi-service", root / "services" / "api")
+    monkeypatch.chdir(root)
+    one = report(Path("."), jobs=1)
+    threads = []
+    real_round, real_map = parallel.Session.run_python_round, parallel.Session._map
+
+    def recording(self, todo, summaries):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real_round(self, todo, summaries)
+
+    monkeypatch.setattr(parallel.Session, "run_python_round", recording)
+    assert report(Path("."), jobs=2) == one
+    assert threads and not any(threads)  # on the other thread
+
+    def broken_python(self, fn, tasks, progress=None, sizes=None, meanwhile=None):
+        if fn is parallel._work_python:
+            self.close()  # a worker died during the Python pass
+            return None
+        return real_map(self, fn, tasks, progress, sizes, meanwhile)
+
+    threads.clear()
+    monkeypatch.setattr(parallel.Session, "_map", broken_python)
+    assert report(Path("."), jobs=2) == one
+    assert threads[0] is False and threads[-1] is True  # tried beside, done again here
+
+
+def test_a_map_whose_pool_another_thread_closes_gives_none(tmp_path):
+    """The JS rounds and the Python project pass map on the same workers from two threads; when
+    one of them closes the pool (a worker died), the other's map answers None (run it here)."""
+    import threading
+    import time
+
+    write(tmp_path, {"a.ts": "export const a = 1;\n"})
+    session = parallel.Session([], load_catalog(), ScanOptions(jobs=2))
+    session.jobs = 2
+    assert session._start()
+    got = []
+    mapping = threading.Thread(target=lambda: got.append(session._map(time.sleep, [(0.2,)] * 20)))
+    mapping.start()
+    time.sleep(0.3)
+    session.close()
+    mapping.join(10)
+    assert got == [None] and session.pool is None
+    assert session._map(time.sleep, [(0,)]) is None  # closed: nothing is submitted
+
+
 def test_nothing_heavy_is_imported_for_files_without_clerk(tmp_path):
     write(tmp_path, {"a.ts": "export const a = 1;\n", "b.tsx": "export const B = () => <b />;\n",
                      "c.py": "def c():\n    return 1\n"})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -121,11 +122,39 @@ def nothing_scanned(paths: Sequence[Path], result: ScanResult, options: ScanOpti
     return f"0 files scanned, but there are files under {where}: " + "; ".join(why)
 
 
+class _NoWorkers(Exception):
+    """The workers went away while the Python project pass ran beside the JS one."""
+
+
+class _Beside(threading.Thread):
+    """The Python project pass on a thread of its own while the JS cross-file pass runs: both
+    hand their rounds to the same workers, which the parent's own part of each pass and the
+    last task of a round would otherwise leave idle. Without workers it does not start: two
+    analyses never run at once in one process (the time budget is per process)."""
+
+    def __init__(self, work):
+        super().__init__(name="clerk-lint-python-pass", daemon=True)  # (Ctrl-C does not wait for it)
+        self.work, self.value, self.error = work, None, None
+
+    def run(self) -> None:
+        try:
+            self.value = self.work()
+        except BaseException as exc:  # handed to the caller of result()
+            self.error = exc
+
+    def result(self):
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
 def _scan_python_project(python: list[Candidate], first: dict, catalog: Catalog, options: ScanOptions,
-                         writes: list, result: ScanResult, session=None) -> dict:
+                         writes: list, result: ScanResult, session=None, workers_only: bool = False) -> dict:
     """Python files read again as a project (resolve/py_project.py): Clerk clients, auth wrappers
     and the data they return followed across modules. Returns path -> (findings, problems) of
-    the files it read; adds the Clerk ids the files write into model columns to `writes`."""
+    the files it read; adds the Clerk ids the files write into model columns to `writes`.
+    `workers_only`: raise _NoWorkers rather than analyze here when the workers are gone."""
     from ..resolve.py_project import PyProject, analyze_python_project
     from ..readers.python.summary import UNRESOLVED
     from ..readers.source import read_bytes
@@ -150,13 +179,21 @@ def _scan_python_project(python: list[Candidate], first: dict, catalog: Catalog,
         sources[str(candidate.path)] = source
         return analyze_safely(py_analyzer, source, candidate, catalog, context)
 
+    def on_workers(todo: list, summaries: dict):
+        made = session.run_python_round(todo, summaries)
+        if made is None and todo and workers_only:
+            raise _NoWorkers()
+        return made
+
     out: dict = {}
     project = PyProject(python)
     try:
         with progress.phase("python cross-module pass"):
             analyses = analyze_python_project(python, start, peek, analyze, project,
                                               seeds={k: v[0] for k, v in alone.items()},
-                                              run_round=session.run_python_round if session is not None else None)
+                                              run_round=on_workers if session is not None else None)
+    except _NoWorkers:
+        raise
     except Exception as exc:  # a bug in the project pass: the per-file findings stand
         result.problems.append(internal_error(".", exc, " in the Python project pass"))
         return {}
@@ -217,10 +254,23 @@ def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = Sca
     python = [c for c in candidates if c.language == "python"]
     with Session(candidates, catalog, options, project) as session:  # worker processes, when worth it
         first = session.first_pass(meanwhile)  # per-file work
+        beside, python_writes = None, []
+        if python and js_family and session.pool is not None:
+            beside = _Beside(lambda: _scan_python_project(python, first, catalog, options, python_writes, result,
+                                                          session, workers_only=True))
+            beside.start()
         if js_family:
             with progress.phase("cross-file pass"):
                 writes = _scan_js_project(js_family, catalog, options, result, first, session.run_round, project)
-        py_results = _scan_python_project(python, first, catalog, options, writes, result, session) if python else {}
+        py_results: dict = {}
+        if beside is not None:
+            try:
+                py_results = beside.result()
+                writes.extend(python_writes)
+            except _NoWorkers:  # again, here, now that the JS pass is done
+                py_results = _scan_python_project(python, first, catalog, options, writes, result, session)
+        elif python:
+            py_results = _scan_python_project(python, first, catalog, options, writes, result, session)
     for candidate in candidates:
         if not in_project(candidate.language):
             findings, file_problems = py_results.get(str(candidate.path)) or first.get(str(candidate.path), ([], []))

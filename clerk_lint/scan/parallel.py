@@ -26,6 +26,7 @@ from . import per_file
 # the grammars and compile the queries they need, costs more than it saves on small trees).
 PARALLEL_MIN_FILES = 1500
 CHUNK_FILES = 48  # files per task: small enough to balance, large enough to amortise IPC
+CLOSED_POLL = 0.5  # seconds a map waits on its tasks before it looks whether the pool was closed
 
 # In a worker: (candidates, catalog, options, project() maker, cache or None), set by _init.
 _STATE: Optional[tuple] = None
@@ -337,23 +338,37 @@ class Session:
              meanwhile: Optional[Callable[[], None]] = None):
         """fn(*task) for every task on the pool, results in task order; None when the pool broke.
         ``meanwhile()`` runs here once the tasks are submitted."""
-        from concurrent.futures import as_completed
+        from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
         results: list = [None] * len(tasks)
         done = 0
+        # The Python project pass maps from a thread of its own: the other thread may close the
+        # pool meanwhile, and the tasks it cancels never complete (their waiters are not told).
+        pool = self.pool
+        if pool is None:
+            return None
         try:
-            futures = {self.pool.submit(fn, *task): n for n, task in enumerate(tasks)}
+            futures = {pool.submit(fn, *task): n for n, task in enumerate(tasks)}
             if meanwhile is not None:
                 meanwhile()
-            for future in as_completed(futures):
-                n = futures[future]
-                results[n] = future.result()
-                if progress is not None:
-                    done += sizes[n] if sizes else 1
-                    progress.update(done)
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, timeout=CLOSED_POLL, return_when=FIRST_COMPLETED)
+                if not finished and self.pool is not pool:
+                    return None
+                for future in finished:
+                    n = futures[future]
+                    results[n] = future.result()
+                    if progress is not None:
+                        done += sizes[n] if sizes else 1
+                        progress.update(done)
         except BrokenProcessPool:
             self.close()  # a worker died (out of memory, a crash in a parser): one process from here on
+            return None
+        except RuntimeError:
+            if self.pool is pool:
+                raise  # not the pool closed by the other thread: a real error
             return None
         return results
 
