@@ -357,11 +357,16 @@ def _redact_location(loc: Location, lines: Optional[list[str]] = None) -> Locati
     return loc if red == loc.source_line else dataclasses.replace(loc, source_line=red)
 
 
+# Text holding none of these has no secret of any shape (_shape_spans, _joined_spans, PEM):
+# most messages and symbols, tested in one search.
+_SHAPE_WORDS = re.compile(r"live_|test_|whsec|eyJ|k_|-----BEGIN|bearer", re.IGNORECASE)
+
+
 def _redact_free_text(text: str) -> str:
     """Messages and symbols: secrets recognised by their shape (key prefixes, PEM blocks).
     The name-based rule of redact_line is left out: prose such as "CLERK_SECRET_KEY: add ..."
     is not an assignment."""
-    return _mask_pem(_mask_tokens(text)) if text else text
+    return _mask_pem(_mask_tokens(text)) if text and _SHAPE_WORDS.search(text) else text
 
 
 def redact_finding(finding: Finding, lines: Optional[list[str]] = None) -> Finding:
