@@ -397,3 +397,44 @@ export function useViewer(guest: object) {
 '''
     got = codes(scan_snippet(tmp_path, "src/useViewer.ts", text))
     assert (5, "CLK243") not in got and (6, "CLK243") in got
+
+
+def test_metadata_and_token_cache_candidates_are_those_of_a_walk_in_its_order():
+    """clerk_arguments finds its candidates from where their words are in the bytes; the same
+    nodes, in the same order, as walking every node of the tree (on every fixture file and
+    on shapes that name the words elsewhere)."""
+    from pathlib import Path
+
+    from clerk_lint.readers.ecma import clerk_arguments
+    from clerk_lint.readers.ecma.parse import parse
+    from clerk_lint.readers.ecma.records import named_descendants
+
+    def walked(root):
+        for node in named_descendants(root):
+            if node.type in ("pair", "shorthand_property_identifier") and clerk_arguments._key(node) in \
+                    clerk_arguments.METADATA_KEYS and node.parent is not None and node.parent.type == "object":
+                yield node
+            elif node.type == "jsx_attribute" and node.named_children \
+                    and clerk_arguments._text(node.named_children[0]) == "tokenCache":
+                yield node
+
+    shapes = [
+        b'await user.update({ unsafeMetadata: { a: 1 }, "publicMetadata": p, \'privateMetadata\': q, publicMetadataX: 1 });\n'
+        b"const { publicMetadata } = user; // publicMetadata in a comment\n"
+        b'f({ publicMetadata, nested: { privateMetadata: { unsafeMetadata } } }, "unsafeMetadata");\n'
+        b"const o = { [publicMetadata]: 1, publicMetadata() {}, ...unsafeMetadata };\n",
+        b"export default () => <ClerkProvider tokenCache={tokenCache} publishableKey={k}>"
+        b"<Inner tokenCache /><x.y tokenCache={c} /></ClerkProvider>;\nconst tokenCache = { publicMetadata: 1 };\n",
+        b"const broken = { publicMetadata: (( };\nf({ privateMetadata: 1 }",
+    ]
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    sources = [(p.read_bytes(), "tsx" if p.suffix in (".tsx", ".jsx") else "typescript" if p.suffix == ".ts"
+                else "javascript") for p in sorted(fixtures.rglob("*")) if p.suffix in (".ts", ".tsx", ".js", ".jsx", ".mjs")]
+    sources += [(data, lang) for data in shapes for lang in ("javascript", "tsx")]
+    compared = 0
+    for data, lang in sources:
+        root = parse(data, lang).root_node
+        want = [n.id for n in walked(root)]
+        assert [n.id for n in clerk_arguments.candidates(root, data)] == want
+        compared += bool(want)
+    assert compared >= 10
