@@ -163,10 +163,11 @@ def _reads_by_walk(root, scopes, keys):
                 yield found
 
 
-def test_reads_found_by_query_are_those_of_a_walk_in_the_same_order():
-    """`reads` takes its candidates from a query and sorts them into a walk's order (the order
-    decides how what is read merges): the same reads as walking every node, on every fixture
-    file and on hostile shapes, with keys named the way handlers name them."""
+def test_reads_found_from_the_bytes_are_those_of_a_walk_in_the_same_order():
+    """`reads` finds its candidates from where the property names are in the bytes and sorts
+    them into a walk's order (the order decides how what is read merges): the same reads as
+    walking every node, on every fixture file and on hostile shapes, with keys named the way
+    handlers name them."""
     from pathlib import Path
 
     from clerk_lint.readers.ecma import value_stores as vs
@@ -181,6 +182,8 @@ def test_reads_found_by_query_are_those_of_a_walk_in_the_same_order():
         b"app.get('/', (c) => c.get('userId') + c.get('auth').orgId + c.get('user', 1));\n",
         b"function h(req, res) { return [req.user.id, req.auth?.userId, res.locals.caller.orgId,"
         b" req.claims().userId, (req.user).id, req['user'], res.locals.caller.user.id]; }\n",
+        b"function h(req, res, c) { return [req\n  .user\n  .id, req . /* a */ auth, res\n.locals\n.caller, c\n.get(\n'userId'),"
+        b" c.get, get.user, user.get('auth'), req.$user, req.user$, req.userx, $req.user, \\u0072eq.user]; }\n",
         b"function h(req) { return " + b"(" * 300 + b"req.user.id" + b")" * 300 + b"; }\n",
         b"function h(req) { return " + b" + ".join(b"req.auth.userId" for _ in range(400)) + b"; }\n",
     ]
@@ -192,7 +195,7 @@ def test_reads_found_by_query_are_those_of_a_walk_in_the_same_order():
     for data, lang in sources:
         root = parse(data, lang).root_node
         scopes = ScopeIndex(lang, root)
-        got = [(n.id, o, place) for n, o, place in vs.reads(lang, root, scopes, keys, lambda n: False)]
+        got = [(n.id, o, place) for n, o, place in vs.reads(root, data, scopes, keys, lambda n: False)]
         want = [(n.id, o, place) for n, o, place in _reads_by_walk(root, scopes, keys)]
         assert got == want
         compared += bool(want)

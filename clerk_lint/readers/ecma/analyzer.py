@@ -205,7 +205,7 @@ def _store_keys(data: bytes, context: Optional[ModuleContext], sdks: frozenset[s
     return keys
 
 
-def _store_pass(lang: str, root: ts.Node, uses: list, resolver: Resolver, classifier: Classifier,
+def _store_pass(root: ts.Node, data: bytes, uses: list, resolver: Resolver, classifier: Classifier,
                 keys_for: Callable[[frozenset], dict[str, Origin]],
                 result: FileAnalysis, role_comparisons: list) -> tuple[dict[str, Origin], list]:
     """Clerk values the file keeps (CLK512) and request-scoped copies it reads back (CLK513 or
@@ -236,7 +236,7 @@ def _store_pass(lang: str, root: ts.Node, uses: list, resolver: Resolver, classi
 
     writes(uses)
     read_uses: list = []
-    for node, origin, place in value_stores.reads(lang, root, resolver.scopes, {**keys_for(frozenset(kept)), **kept},
+    for node, origin, place in value_stores.reads(root, data, resolver.scopes, {**keys_for(frozenset(kept)), **kept},
                                                   _assigned):
         use = resolver._use(node, origin)  # an object stored whole: only its Clerk fields are followed
         if use is None:
@@ -470,7 +470,7 @@ def _analyze_js(result: FileAnalysis, data: bytes, relpath: str, lang: str, cata
         if finding is not None:
             result.findings.append(finding)
         result.findings.extend(value_findings(classifier, use, use_facts(use), finding, role_comparisons))
-    kept, read_uses = _store_pass(lang, root, uses + framework_uses, resolver, classifier,
+    kept, read_uses = _store_pass(root, data, uses + framework_uses, resolver, classifier,
                                   lambda own: _store_keys(data, context, sdks, clerk_imports, own), result,
                                   role_comparisons)
     passes = _passes(uses + framework_uses + read_uses, imported, maps, scopes, relpath, locate) \

@@ -20,9 +20,8 @@ from typing import Callable, Iterable, Optional
 import tree_sitter as ts
 
 from ...concepts import clerk_resources
-from .records import TRANSPARENT, Origin, Use, argument_index, plain_parent, text
+from .records import TRANSPARENT, Origin, Use, argument_index, plain_parent, property_nodes, text
 from .carriers import carried, object_path
-from .queries import captures
 from .scopes import ScopeIndex
 
 STATE_SETTER = re.compile(r"^set[A-Z]")
@@ -244,33 +243,39 @@ def taken_apart(node: Optional[ts.Node], up=plain_parent) -> bool:
     return pattern is not None and pattern.type == "object_pattern" and parent.child_by_field_name("value") == node
 
 
-def reads(lang: str, root: ts.Node, scopes: ScopeIndex, keys: dict[str, Origin],
+def reads(root: ts.Node, data: bytes, scopes: ScopeIndex, keys: dict[str, Origin],
           skip: Callable[[ts.Node], bool]) -> Iterable[tuple[ts.Node, Origin, str]]:
     """(the read expression, the value it gives, how the code names it) for each read of a
     request-scoped key on a handler's parameter: `c.get("userId")`, `res.locals.userId`, `req.userId`.
     `skip`: nodes that are writes (the left side of an assignment is not a read).
-    Candidates come from queries/ecma/stores.scm; they are visited parents first, last sibling
-    first (the order of a stack walk), as the merges of what is read depend on it."""
+    Candidates are found from where the property names (`get`, `locals`, the keys) are in the
+    bytes; they are visited parents first, last sibling first (the order of a walk of the
+    tree), as the merges of what is read depend on it."""
     if not keys:
         return
     context = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("context:")}
     locals_ = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("locals:")}
     request = {k.split(":", 1)[1]: o for k, o in keys.items() if k.startswith("request:")}
-    found = captures(lang, "stores", root)
-    candidates = found.get("context-read", []) if context else []
-    if locals_ or request:
-        names = ({"locals"} if locals_ else set()) | set(request)
-        for node in found.get("member-root", ()):
-            prop = node.child_by_field_name("property")
-            if prop is None or text(prop) not in names:
-                continue  # no key named: the receiver is not resolved (most member chains)
+    candidates: dict[int, ts.Node] = {}
+    if context:
+        for prop in property_nodes(root, data, "get"):
+            member = prop.parent
+            call = member.parent
+            if member.child_by_field_name("object").type == "identifier" and call is not None \
+                    and call.type == "call_expression" and call.child_by_field_name("function") == member \
+                    and call.child_by_field_name("arguments") is not None:
+                candidates[call.id] = call
+    for name in sorted(({"locals"} if locals_ else set()) | set(request)):
+        for prop in property_nodes(root, data, name):
+            node = prop.parent
+            if node.child_by_field_name("object").type != "identifier":
+                continue  # not the first link of a chain on a plain name
             parent = node.parent
             while parent is not None and parent.type == "member_expression" \
                     and parent.child_by_field_name("object") == node:
                 node, parent = parent, parent.parent  # the outermost read of a chain decides
-            candidates.append(node)
-    candidates.sort(key=lambda n: (-n.end_byte, n.start_byte))
-    for node in candidates:
+            candidates[node.id] = node
+    for node in sorted(candidates.values(), key=lambda n: (-n.end_byte, n.start_byte)):
         if node.type == "call_expression":
             callee = node.child_by_field_name("function")
             arguments = node.child_by_field_name("arguments")
