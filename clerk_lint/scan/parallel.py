@@ -338,7 +338,7 @@ class Session:
              meanwhile: Optional[Callable[[], None]] = None):
         """fn(*task) for every task on the pool, results in task order; None when the pool broke.
         ``meanwhile()`` runs here once the tasks are submitted."""
-        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures import TimeoutError as Waited, as_completed
         from concurrent.futures.process import BrokenProcessPool
 
         results: list = [None] * len(tasks)
@@ -354,15 +354,17 @@ class Session:
                 meanwhile()
             pending = set(futures)
             while pending:
-                finished, pending = wait(pending, timeout=CLOSED_POLL, return_when=FIRST_COMPLETED)
-                if not finished and self.pool is not pool:
-                    return None
-                for future in finished:
-                    n = futures[future]
-                    results[n] = future.result()
-                    if progress is not None:
-                        done += sizes[n] if sizes else 1
-                        progress.update(done)
+                try:
+                    for future in as_completed(pending, timeout=CLOSED_POLL):
+                        pending.discard(future)
+                        n = futures[future]
+                        results[n] = future.result()
+                        if progress is not None:
+                            done += sizes[n] if sizes else 1
+                            progress.update(done)
+                except Waited:
+                    if self.pool is not pool:
+                        return None
         except BrokenProcessPool:
             self.close()  # a worker died (out of memory, a crash in a parser): one process from here on
             return None
