@@ -9,6 +9,7 @@ this file and, through the exported `protectedProcedure` / `createTRPCRouter`, i
 """
 from __future__ import annotations
 
+import weakref
 from typing import Optional
 
 import tree_sitter as ts
@@ -173,7 +174,9 @@ class Builders:
     (`const roleProcedure = (...roles) => protectedProcedure.use(...)`) is that builder."""
 
     def __init__(self, resolver: Resolver):
-        self.resolver = resolver
+        # (weak: the resolver holds this object, and a cycle would keep the file's tree alive
+        # until the cyclic garbage collector runs)
+        self.resolver = weakref.proxy(resolver)
         self.scopes = resolver.scopes
 
     def __call__(self, use) -> tuple[Origin, list[tuple[ts.Node, Origin]]]:

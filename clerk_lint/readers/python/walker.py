@@ -96,6 +96,15 @@ class PyFile:
     def run(self) -> FileAnalysis:
         """Every pass in turn; a file over the time budget keeps the findings of the passes
         (and the part of the pass) done before."""
+        try:
+            return self._run()
+        finally:
+            # The flow and the import hooks link back to this object: unlinked, the file's tree
+            # is freed as the analysis returns, not later by the cyclic garbage collector.
+            self.flow = None
+            self.b.rebind = self.b.rebind_call = None
+
+    def _run(self) -> FileAnalysis:
         passes = (self._imports, self._sites, self._strings, lambda: secret_literal_findings(self), self._events,
                   lambda: settings_fields(self),
                   lambda: ModelFields(self.b.nodes, self.b.parents, self.b.value, self.add).run(),
@@ -398,27 +407,19 @@ class PyFile:
 
     def _events(self) -> None:
         events = self.catalog.webhook_events
-        positions = []  # the string nodes at places a handler checks an event name
-
-        def collect(expr) -> None:
-            if type(expr) in (ast.Tuple, ast.List, ast.Set):
-                for element in expr.elts:
-                    collect(element)
-            elif string_value(expr) is not None:
-                positions.append(expr)
-
+        positions: list = []  # the string nodes at places a handler checks an event name
         for node in self.b.nodes:
             t = type(node)
             if t is ast.Compare:
-                collect(node.left)
+                _strings_in(node.left, positions)
                 for comparator in node.comparators:
-                    collect(comparator)
+                    _strings_in(comparator, positions)
             elif t is ast.MatchValue:
-                collect(node.value)
+                _strings_in(node.value, positions)
             elif t is ast.Dict:
                 for key in node.keys:
                     if key is not None:
-                        collect(key)
+                        _strings_in(key, positions)
             elif t is ast.Subscript:
                 positions.extend(webhooks.literal_values(node))  # Literal["user.created"] payload models
             elif t is ast.Constant and type(node.value) is str and node.value[:6].lower() == "clerk/":
@@ -434,3 +435,12 @@ class PyFile:
         if not self.has_svix and webhooks.has_clerk_context(self.relpath, self.source.text, self.clerk_signal
                                                             or any(f.code == WEBHOOK_EVENT for _, f in self.found)):
             webhooks.svix_pieces(self.b.nodes, self.b.parents, self.add)
+
+
+def _strings_in(expr, out: list) -> None:
+    """The string literals `expr` is or holds in a tuple, list or set literal (`in ("a", "b")`)."""
+    if type(expr) in (ast.Tuple, ast.List, ast.Set):
+        for element in expr.elts:
+            _strings_in(element, out)
+    elif string_value(expr) is not None:
+        out.append(expr)
