@@ -457,3 +457,31 @@ def test_analyses_leave_no_reference_cycles(monkeypatch):
         monkeypatch.chdir(FIXTURES / app)
         report(Path("."), jobs=1)
     assert left == {}
+
+
+def test_a_scan_collects_garbage_rarely_and_restores_the_thresholds(tmp_path, small_chunks, monkeypatch):
+    import gc
+
+    from clerk_lint.scan import driver, per_file
+
+    root = write(tmp_path / "app", PROJECT)
+    monkeypatch.chdir(root)
+    seen = []
+    real = per_file.analyze_safely
+
+    def recording(module, source, candidate, catalog, context=None):
+        seen.append(gc.get_threshold())
+        return real(module, source, candidate, catalog, context)
+
+    monkeypatch.setattr(per_file, "analyze_safely", recording)
+    before = gc.get_threshold()
+    report(Path("."), jobs=1)
+    assert seen and set(seen) == {driver.SCAN_GC_THRESHOLDS}
+    assert gc.get_threshold() == before
+    monkeypatch.setattr(parallel, "_STATE", parallel._STATE)  # (_init sets the worker's state here)
+    try:  # a worker started by spawn gets them from the parent
+        gc.set_threshold(*before)
+        parallel._init([], load_catalog(), ScanOptions(), None, gc_thresholds=driver.SCAN_GC_THRESHOLDS)
+        assert gc.get_threshold() == driver.SCAN_GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)

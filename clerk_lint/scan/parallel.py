@@ -12,6 +12,7 @@ byte-identical whatever the number of workers.
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Callable, Optional, Sequence
@@ -184,10 +185,13 @@ def _die_with_parent(parent: int) -> None:
         threading.Thread(target=watch, daemon=True).start()
 
 
-def _init(candidates: Sequence[Candidate], catalog, options, cache, project=None, parent: int = 0) -> None:
+def _init(candidates: Sequence[Candidate], catalog, options, cache, project=None, parent: int = 0,
+          gc_thresholds: tuple = ()) -> None:
     global _STATE
     if parent:
         _die_with_parent(parent)
+    if gc_thresholds:  # the scan's (a forked worker has them already; a spawned one not)
+        gc.set_threshold(*gc_thresholds)
     time_budget.set_limit(getattr(options, "file_time_budget", None))
     _STATE = (candidates, catalog, options, _js_project(candidates, catalog, project), cache)
 
@@ -329,7 +333,8 @@ class Session:
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context(method),
                                             initializer=_init,
                                             initargs=(self.candidates, self.catalog, self.options, self.cache,
-                                                      self.project if method == "fork" else None, os.getpid()))
+                                                      self.project if method == "fork" else None, os.getpid(),
+                                                      gc.get_threshold()))
         except (OSError, NotImplementedError, ImportError, RuntimeError, ValueError):
             self.pool = None  # no process pool here (sandbox, no semaphores): one process
         return self.pool is not None
