@@ -386,3 +386,43 @@ def test_request_attributes_without_a_clerk_middleware(tmp_path):
             ''',
     })
     assert result.findings == []
+
+
+def test_import_statements_are_those_multiline_anchors_find():
+    """`imported_modules` searches for the keyword and checks the line start itself; the names
+    are those of `^[ \\t]*from ...` / `^[ \\t]*import ...` in MULTILINE mode, on every fixture
+    Python file and on shapes where the words appear elsewhere."""
+    import random
+    import re
+    from pathlib import Path
+
+    from clerk_lint.resolve.py_project import imported_modules
+
+    from_line = re.compile(rb"^[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.MULTILINE)
+    import_line = re.compile(rb"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
+
+    def by_anchors(data: bytes) -> set[str]:
+        out: set[str] = set()
+        for m in from_line.finditer(data):
+            module = m.group(1).decode("utf-8", "replace")
+            out.add(module)
+            for part in m.group(2).strip(b"()").split(b","):
+                name = part.split()[0].decode("utf-8", "replace") if part.split() else ""
+                if name and name != "*":
+                    out.add(module + name if module.endswith(".") else f"{module}.{name}")
+        for m in import_line.finditer(data):
+            for part in m.group(1).split(b","):
+                if part.split():
+                    out.add(part.split()[0].decode("utf-8", "replace"))
+        return out
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    sources = [p.read_bytes() for p in sorted(fixtures.rglob("*.py"))]
+    rng = random.Random(3)
+    pieces = [b"from", b"import", b" ", b"\t", b"\n", b"a", b".b", b".", b"(", b")", b",", b"#", b";", b"x = ",
+              b"'from a import (b'", b"\n    import c", b"fromage", b"imports", b"*", b" as d"]
+    sources += [b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(5000)]
+    sources += [b"x = 'from a import (b'\nfrom c import d)\n", b"# see: import x\n import y, z as w\n"]
+    assert sum(bool(by_anchors(d)) for d in sources) > 1000
+    for data in sources:
+        assert imported_modules(data) == by_anchors(data)

@@ -24,22 +24,45 @@ MAX_ROUNDS = 6
 Analyze = Callable[[Candidate, object], Optional[FileAnalysis]]  # (candidate, context) -> analysis
 RunRound = Callable[[Sequence[Candidate], dict], Optional[dict]]  # (files, summaries) -> path -> analysis
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_FROM = re.compile(rb"^[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.MULTILINE)
-_IMPORT = re.compile(rb"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
+# Import statements, at the start of a line (`_at_line_start`): a pattern that starts with its
+# keyword is searched for that word (fast), where `^[ \t]*` in MULTILINE mode is tried at every byte.
+_FROM = re.compile(rb"from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)")
+_IMPORT = re.compile(rb"import[ \t]+([^\n#;]+)")
+
+
+def _at_line_start(data: bytes, start: int) -> bool:
+    i = start
+    while i > 0 and data[i - 1] in b" \t":
+        i -= 1
+    return i == 0 or data[i - 1] == 10  # b"\n"
+
+
+def _statements(pattern: re.Pattern, data: bytes):
+    """The matches of `pattern` that start a line, as `^[ \t]*pattern` would find them."""
+    pos = 0
+    while True:
+        m = pattern.search(data, pos)
+        if m is None:
+            return
+        if _at_line_start(data, m.start()):
+            yield m
+            pos = m.end()
+        else:
+            pos = m.start() + 1
 
 
 def imported_modules(data: bytes) -> set[str]:
     """The modules an import statement of the file names, and `pkg.name` for each `from pkg
     import name` (a submodule, maybe): what an importer test resolves."""
     out: set[str] = set()
-    for m in _FROM.finditer(data):
+    for m in _statements(_FROM, data):
         module = m.group(1).decode("utf-8", "replace")
         out.add(module)
         for part in m.group(2).strip(b"()").split(b","):
             name = part.split()[0].decode("utf-8", "replace") if part.split() else ""
             if name and name != "*":
                 out.add(module + name if module.endswith(".") else f"{module}.{name}")
-    for m in _IMPORT.finditer(data):
+    for m in _statements(_IMPORT, data):
         for part in m.group(1).split(b","):
             words = part.split()
             if words:
