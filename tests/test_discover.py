@@ -358,3 +358,38 @@ def test_many_files_quickly(tmp_path):
     elapsed = time.perf_counter() - t
     assert len(cands) == 4000
     assert elapsed < 5, elapsed
+
+
+def test_package_folders_from_the_walk_listing_are_those_the_file_system_gives(tmp_path):
+    """The walk notes the manifests of each folder it lists; package folders found from that
+    note are those found by asking the file system: ignored manifests, a folder named
+    package.json, links to manifests, nested packages, and every fixture app."""
+    from clerk_lint.discover.kinds import DiscoveryStats
+    from clerk_lint.discover.workspaces import package_folders
+
+    root = tmp_path / "repo"
+    (root / "apps/web/src").mkdir(parents=True)
+    (root / "apps/web/package.json").write_text('{"name": "web"}')
+    (root / "apps/web/src/page.tsx").write_text("export default 1;\n")
+    (root / "services/api/app").mkdir(parents=True)
+    (root / "services/api/pyproject.toml").write_text('[project]\nname = "api"\n')
+    (root / "services/api/app/main.py").write_text("x = 1\n")
+    (root / "odd/package.json").mkdir(parents=True)  # a folder, not a manifest
+    (root / "odd/a.ts").write_text("export const a = 1;\n")
+    (root / "linked").mkdir()
+    (root / "linked/package.json").symlink_to(root / "apps/web/package.json")
+    (root / "linked/b.ts").write_text("export const b = 1;\n")
+    (root / "ignored").mkdir()
+    (root / "ignored/package.json").write_text('{"name": "ignored-manifest"}')
+    (root / "ignored/c.ts").write_text("export const c = 1;\n")
+    (root / ".gitignore").write_text("ignored/package.json\n")
+    (root / "package.json").write_text('{"name": "repo"}')
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    for tree in [root, *sorted(p for p in fixtures.iterdir() if p.is_dir())]:
+        stats = DiscoveryStats()
+        candidates, _ = discover([tree], stats=stats)
+        assert package_folders(candidates, stats.listed) == package_folders(candidates)
+    stats = DiscoveryStats()
+    candidates, _ = discover([root], stats=stats)
+    assert package_folders(candidates, stats.listed) == {
+        "": "repo", "apps/web": "web", "services/api": "api", "linked": "web", "ignored": "ignored-manifest"}

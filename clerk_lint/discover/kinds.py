@@ -136,6 +136,12 @@ class DiscoveryStats:
     ignored_files: int = 0
     ignored_folders: int = 0
     covered_roots: list[str] = field(default_factory=list)
+    # The folders the walk listed, and which manifest files (MANIFEST_NAMES) each holds: what
+    # workspaces.package_folders would otherwise ask the file system again, folder by folder.
+    listed: dict[str, frozenset] = field(default_factory=dict)
+
+
+MANIFEST_NAMES = frozenset({"package.json", "pyproject.toml"})
 
 
 # Matched against the end of the (lower-cased) file name.

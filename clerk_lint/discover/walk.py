@@ -54,8 +54,8 @@ from typing import Mapping, Optional, Sequence
 
 from ..findings import FileProblem
 from .ignore_rules import PathFilters, initial_levels, is_ignored, IgnoreLevel, load_level, uncover
-from .kinds import (DEFAULT_SKIP_DIRS, LANGUAGES, OUTPUT_DIR_NAMES, Candidate, DiscoveryError, DiscoveryStats,
-                    holds_output, is_minified, language_for)
+from .kinds import (DEFAULT_SKIP_DIRS, LANGUAGES, MANIFEST_NAMES, OUTPUT_DIR_NAMES, Candidate, DiscoveryError,
+                    DiscoveryStats, holds_output, is_minified, language_for)
 
 REASON_SYMLINK = "symbolic link not followed"
 REASON_SYMLINK_OUTSIDE = "link points outside the scanned root"
@@ -189,6 +189,8 @@ class _Walker:
                         if lvl is not None:
                             levels = (*levels, lvl)
                     break
+            manifests = [e.name for e in entries if e.name in MANIFEST_NAMES and _is_file(e)]
+            self.stats.listed[dirpath] = frozenset(manifests)
             siblings = None  # the names in this folder, listed for a folder called build/out/vendor
             for entry in entries:
                 name = entry.name
@@ -368,3 +370,11 @@ def discover(
     # The same problem can be met from two arguments; keep one of each.
     problems = sorted(set(problems), key=FileProblem.sort_key)
     return candidates, problems
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    """A regular file or a link to one (as os.path.isfile says)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False

@@ -16,9 +16,12 @@ from .upward import nearest_upward
 _PYPROJECT_NAME = re.compile(r'^\s*name\s*=\s*["\']([^"\']+)["\']', re.MULTILINE)
 
 
-def _manifest_name(folder: str) -> Optional[str]:
+def _manifest_name(folder: str, listed: Optional[dict[str, frozenset]] = None) -> Optional[str]:
+    """`listed`: folder -> the manifest files it holds, as the walk saw them (a folder not
+    there is asked of the file system)."""
+    held = listed.get(folder) if listed is not None else None
     package_json = os.path.join(folder, "package.json")
-    if os.path.isfile(package_json):
+    if "package.json" in held if held is not None else os.path.isfile(package_json):
         try:
             with open(package_json, encoding="utf-8") as fh:
                 data = json.load(fh)
@@ -27,7 +30,7 @@ def _manifest_name(folder: str) -> Optional[str]:
         except (OSError, ValueError, RecursionError):  # unreadable, not JSON, nested too deep
             return os.path.basename(folder)
     pyproject = os.path.join(folder, "pyproject.toml")
-    if os.path.isfile(pyproject):
+    if "pyproject.toml" in held if held is not None else os.path.isfile(pyproject):
         try:
             with open(pyproject, encoding="utf-8") as fh:
                 match = _PYPROJECT_NAME.search(fh.read())
@@ -37,8 +40,9 @@ def _manifest_name(folder: str) -> Optional[str]:
     return None
 
 
-def package_folders(candidates: Iterable[Candidate]) -> dict[str, str]:
-    """relpath of each package folder ('' for the root) -> package name."""
+def package_folders(candidates: Iterable[Candidate], listed: Optional[dict[str, frozenset]] = None) -> dict[str, str]:
+    """relpath of each package folder ('' for the root) -> package name. `listed`: the
+    manifests of the folders discovery listed (DiscoveryStats.listed)."""
     # Plain strings, not Path objects: this runs once per scanned file.
     memo: dict[str, Optional[tuple[str, str]]] = {}  # absolute folder -> (rel, name) of its package
     packages: dict[str, str] = {}
@@ -46,7 +50,7 @@ def package_folders(candidates: Iterable[Candidate]) -> dict[str, str]:
         root = str(candidate.root)
 
         def package_in(folder: str) -> Optional[tuple[str, str]]:
-            name = _manifest_name(folder)
+            name = _manifest_name(folder, listed)
             if name is None:
                 return None
             rel = os.path.relpath(folder, root).replace(os.sep, "/")

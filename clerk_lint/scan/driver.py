@@ -269,7 +269,7 @@ def _run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions) -> 
 
     def meanwhile() -> None:
         """The parent's own one-off work, done while the workers run the per-file pass."""
-        packages.append(package_folders(candidates))
+        packages.append(package_folders(candidates, stats.listed))
         if project is not None:
             try:
                 project.prepare()
@@ -306,5 +306,5 @@ def _run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions) -> 
     if project is not None:
         result.problems.extend(_config_problems(project, js_family))
     result.files_scanned = len(candidates)
-    result.packages = packages[0] if packages else package_folders(candidates)
+    result.packages = packages[0] if packages else package_folders(candidates, stats.listed)
     return result.sorted()
