@@ -337,9 +337,17 @@ def test_json_text_is_byte_identical_to_json_dumps():
 
     from clerk_lint.report._common import json_text
 
+    import enum
+
+    class Name(str):
+        pass
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
     rng = random.Random(5)
     leaves = ["", "a\"b\\c", "é\u2028😀\ud800", "\x00\n\t", 0, -7, 2**70, 1.5, -0.0, 1e300, float("inf"), float("nan"),
-              True, False, None]
+              True, False, None, Name("sub\"class"), Level.HIGH]
 
     def make(depth: int):
         roll = rng.random()

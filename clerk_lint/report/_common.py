@@ -92,9 +92,18 @@ def json_text(document) -> str:
             for key, item in obj.items():
                 if not isinstance(key, str):
                     raise TypeError  # json.dumps's own key rules apply: fall back to it
-                append(("{\n" if first else ",\n") + inner + encode_basestring(key) + ": ")
+                head = ("{\n" if first else ",\n") + inner + encode_basestring(key) + ": "
                 first = False
-                value(item, inner)
+                kind = type(item)  # the common scalars written here: one call less per value
+                if kind is str:
+                    append(head + encode_basestring(item))
+                elif item is None:
+                    append(head + "null")
+                elif kind is int:
+                    append(head + int.__repr__(item))
+                else:
+                    append(head)
+                    value(item, inner)
             append("\n" + indent + "}")
         elif isinstance(obj, (list, tuple)):
             if not obj:
@@ -103,9 +112,13 @@ def json_text(document) -> str:
             inner = indent + "  "
             first = True
             for item in obj:
-                append(("[\n" if first else ",\n") + inner)
+                head = ("[\n" if first else ",\n") + inner
                 first = False
-                value(item, inner)
+                if type(item) is str:
+                    append(head + encode_basestring(item))
+                else:
+                    append(head)
+                    value(item, inner)
             append("\n" + indent + "]")
         else:
             raise TypeError
