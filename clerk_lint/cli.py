@@ -156,7 +156,7 @@ def _scan_and_write(settings: dict, fmt, output, color, baseline_file, diff_ref,
     from .report import render
 
     fail_on, exit_zero = settings["fail_on"], settings["exit_zero"]
-    catalog, result = _run(settings)
+    catalog, result = _run(settings, line_hashes=fmt == "sarif")
     if baseline_file is not None or diff_ref:  # imported only then: a pre-commit run stays light
         from .filters.baseline import BaselineError, load as load_baseline, mark
         from .filters.gitdiff import DiffError, filter_to_diff
@@ -219,8 +219,9 @@ def _settings(ctx: click.Context) -> tuple[dict, Config]:
     return params, cfg
 
 
-def _run(settings: dict):
-    """Load the catalog, scan, and keep the selected rules: (catalog, ScanResult)."""
+def _run(settings: dict, line_hashes: bool = False):
+    """Load the catalog, scan, and keep the selected rules: (catalog, ScanResult). `line_hashes`:
+    the output shows GitHub's line hashes (SARIF)."""
     from .config import ConfigError, check_selectors, select_findings, split_selectors
     from .discover.kinds import DiscoveryError
     from .scan.driver import run_scan
@@ -230,7 +231,8 @@ def _run(settings: dict):
                           max_bytes=settings["max_file_size"], follow_symlinks=settings["follow_symlinks"],
                           jobs=settings.get("jobs"), cache_dir=settings.get("cache_dir"),
                           file_time_budget=settings.get("file_time_budget", 10.0) or None,
-                          default_excludes=not settings.get("no_default_excludes", False))
+                          default_excludes=not settings.get("no_default_excludes", False),
+                          line_hashes=line_hashes)
     select, ignore = split_selectors(settings["select"]), split_selectors(settings["ignore"])
     try:
         catalog = load_catalog()

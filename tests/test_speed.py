@@ -485,3 +485,23 @@ def test_a_scan_collects_garbage_rarely_and_restores_the_thresholds(tmp_path, sm
         assert gc.get_threshold() == driver.SCAN_GC_THRESHOLDS
     finally:
         gc.set_threshold(*before)
+
+
+def test_line_hashes_are_computed_only_for_reports_that_show_them(tmp_path, monkeypatch):
+    """GitHub's line hash of each finding only reaches SARIF: other reports are the same without
+    it, and a scan with a cache computes it anyway (a cached result may serve a SARIF report)."""
+    import dataclasses
+
+    from clerk_lint.report import FORMATS
+
+    monkeypatch.chdir(FIXTURES / "t3-clerk-app")
+    catalog = load_catalog()
+    with_hashes = run_scan([Path(".")], catalog, ScanOptions(jobs=1))
+    without = run_scan([Path(".")], catalog, ScanOptions(jobs=1, line_hashes=False))
+    assert with_hashes.findings and all(f.line_hash for f in with_hashes.findings)
+    assert not any(f.line_hash for f in without.findings)
+    assert [dataclasses.replace(f, line_hash="") for f in with_hashes.findings] == without.findings
+    shown = [fmt for fmt in FORMATS if render(fmt, with_hashes, catalog) != render(fmt, without, catalog)]
+    assert shown == ["sarif"]
+    cached = run_scan([Path(".")], catalog, ScanOptions(jobs=1, line_hashes=False, cache_dir=str(tmp_path / "c")))
+    assert cached.findings == with_hashes.findings

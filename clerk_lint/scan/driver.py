@@ -59,7 +59,7 @@ def _scan_js_project(candidates: list[Candidate], catalog: Catalog, options: Sca
                 if source is None:
                     findings, problems = [], merge_problems(problems + [problem])
                 else:
-                    findings, problems = finish(analysis, source, problems)
+                    findings, problems = finish(analysis, source, problems, options.line_hashes)
             else:
                 findings, problems = [], merge_problems(problems + analysis.problems)
         except Exception as exc:
@@ -86,7 +86,7 @@ def _stored_id_columns(writes: list, candidates: list[Candidate], catalog: Catal
 
     try:
         for candidate, source, analysis in declaration_findings(writes, candidates, catalog, read, resolve):
-            findings, problems = finish(analysis, source, [])
+            findings, problems = finish(analysis, source, [], options.line_hashes)
             result.findings.extend(findings)
     except Exception as exc:  # a bug here must not cost the findings of the scan
         result.problems.append(internal_error(".", exc, " in the stored-ids pass"))
@@ -210,7 +210,7 @@ def _scan_python_project(python: list[Candidate], first: dict, catalog: Catalog,
             continue
         source = sources.get(key)
         if source is not None:
-            out[key] = finish(analysis, source, earlier)
+            out[key] = finish(analysis, source, earlier, options.line_hashes)
     by_relpath = {c.relpath: str(c.path) for c in python}
     for w in found:  # a model imported by a file read alone: the file declaring it
         if w.module.startswith(UNRESOLVED):
@@ -240,6 +240,8 @@ def fewer_collections():
 
 
 def run_scan(paths: Sequence[Path], catalog: Catalog, options: ScanOptions = ScanOptions()) -> ScanResult:
+    if options.cache_dir and not options.line_hashes:  # a cached result may serve a later SARIF report
+        options = dataclasses.replace(options, line_hashes=True)
     with fewer_collections():
         return _run_scan(paths, catalog, options)
 

@@ -76,14 +76,14 @@ class FirstPass(dict):
             self[path] = outcome
 
 
-def _finished(analysis, source, problems):
+def _finished(analysis, source, problems, line_hashes: bool = True):
     """(analysis without its findings, post-processed (findings, problems)), or (analysis, None)."""
     import dataclasses
 
     if analysis is None or not analysis.findings:
         return analysis, None
     try:
-        return dataclasses.replace(analysis, findings=[]), per_file.finish(analysis, source, problems)
+        return dataclasses.replace(analysis, findings=[]), per_file.finish(analysis, source, problems, line_hashes)
     except Exception:  # the parent finishes it again and reports the error as usual
         return analysis, None
 
@@ -113,7 +113,7 @@ def _outcome(candidate: Candidate, catalog, options, project, cache=None):
 
         analysis, problems = crossfile.first_round(project(), candidate, read,
                                                    analyze if cache is None else analyze_cached)
-        analysis, finished = _finished(analysis, source, problems)
+        analysis, finished = _finished(analysis, source, problems, options.line_hashes)
         return (analysis, problems, finished) if analysis is not None or problems else None
     if cache is not None and candidate.language == "python" and _worth_caching(candidate, options):
         findings, problems = cache.file_result(candidate, options.max_bytes,
@@ -239,7 +239,7 @@ def _work_round(indices: list[int], round_no: int, pattern: bytes, summaries: by
             continue
         analysis = crossfile.analyze_in(crossfile.FileContext(proj, candidate), candidate, source,
                                         lambda c, s, context: per_file.analyze_safely(js_analyzer, s, c, catalog, context))
-        analysis, finished = _finished(analysis, source, [problem] if problem is not None else [])
+        analysis, finished = _finished(analysis, source, [problem] if problem is not None else [], options.line_hashes)
         out.append((i, analysis, finished))
     return out
 
@@ -273,7 +273,7 @@ def _work_python(indices: list[int], round_no: int, summaries: bytes) -> list[tu
             continue
         analysis = per_file.analyze_safely(py_analyzer, source, candidate, catalog,
                                            py_project.PyContext(project, candidate))
-        findings, _ = per_file.finish(analysis, source, [])
+        findings, _ = per_file.finish(analysis, source, [], options.line_hashes)
         out.append((i, dataclasses.replace(analysis, findings=[]), (findings, list(analysis.problems))))
     return out
 
