@@ -362,6 +362,7 @@ def _redact_location(loc: Location, lines: Optional[list[str]] = None) -> Locati
 _SHAPE_WORDS = re.compile(r"live_|test_|whsec|eyJ|k_|-----BEGIN|bearer", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # a report repeats its messages, symbols and details many times
 def _redact_free_text(text: str) -> str:
     """Messages and symbols: secrets recognised by their shape (key prefixes, PEM blocks).
     The name-based rule of redact_line is left out: prose such as "CLERK_SECRET_KEY: add ..."
@@ -387,6 +388,7 @@ def redact_finding(finding: Finding, lines: Optional[list[str]] = None) -> Findi
                                details=details)
 
 
+@lru_cache(maxsize=4096)
 def _detail_value(key: str, value: str) -> str:
     if not value:
         return value
