@@ -403,7 +403,7 @@ def test_metadata_and_token_cache_candidates_are_those_of_a_walk_in_its_order():
     """clerk_arguments finds its candidates from where their words are in the bytes; the same
     nodes, in the same order, as walking every node of the tree (on every fixture file and
     on shapes that name the words elsewhere)."""
-    from pathlib import Path
+    from scan_helpers import ecma_sources
 
     from clerk_lint.readers.ecma import clerk_arguments
     from clerk_lint.readers.ecma.parse import parse
@@ -427,12 +427,8 @@ def test_metadata_and_token_cache_candidates_are_those_of_a_walk_in_its_order():
         b"<Inner tokenCache /><x.y tokenCache={c} /></ClerkProvider>;\nconst tokenCache = { publicMetadata: 1 };\n",
         b"const broken = { publicMetadata: (( };\nf({ privateMetadata: 1 }",
     ]
-    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
-    sources = [(p.read_bytes(), "tsx" if p.suffix in (".tsx", ".jsx") else "typescript" if p.suffix == ".ts"
-                else "javascript") for p in sorted(fixtures.rglob("*")) if p.suffix in (".ts", ".tsx", ".js", ".jsx", ".mjs")]
-    sources += [(data, lang) for data in shapes for lang in ("javascript", "tsx")]
     compared = 0
-    for data, lang in sources:
+    for data, lang in ecma_sources(*shapes):
         root = parse(data, lang).root_node
         want = [n.id for n in walked(root)]
         assert [n.id for n in clerk_arguments.candidates(root, data)] == want

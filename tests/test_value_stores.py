@@ -168,7 +168,7 @@ def test_reads_found_from_the_bytes_are_those_of_a_walk_in_the_same_order():
     them into a walk's order (the order decides how what is read merges): the same reads as
     walking every node, on every fixture file and on hostile shapes, with keys named the way
     handlers name them."""
-    from pathlib import Path
+    from scan_helpers import ecma_sources
 
     from clerk_lint.readers.ecma import value_stores as vs
     from clerk_lint.readers.ecma.parse import parse
@@ -187,12 +187,8 @@ def test_reads_found_from_the_bytes_are_those_of_a_walk_in_the_same_order():
         b"function h(req) { return " + b"(" * 300 + b"req.user.id" + b")" * 300 + b"; }\n",
         b"function h(req) { return " + b" + ".join(b"req.auth.userId" for _ in range(400)) + b"; }\n",
     ]
-    root_dir = Path(__file__).resolve().parent.parent / "fixtures"
-    sources = [(p.read_bytes(), "tsx" if p.suffix in (".tsx", ".jsx") else "typescript" if p.suffix == ".ts"
-                else "javascript") for p in sorted(root_dir.rglob("*")) if p.suffix in (".ts", ".tsx", ".js", ".jsx", ".mjs")]
-    sources += [(data, lang) for data in hostile for lang in ("javascript", "tsx")]
     compared = 0
-    for data, lang in sources:
+    for data, lang in ecma_sources(*hostile):
         root = parse(data, lang).root_node
         scopes = ScopeIndex(lang, root)
         got = [(n.id, o, place) for n, o, place in vs.reads(root, data, scopes, keys, lambda n: False)]

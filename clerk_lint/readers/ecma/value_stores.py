@@ -261,14 +261,16 @@ def reads(root: ts.Node, data: bytes, scopes: ScopeIndex, keys: dict[str, Origin
         for prop in property_nodes(root, data, "get"):
             member = prop.parent
             call = member.parent
-            if member.child_by_field_name("object").type == "identifier" and call is not None \
+            receiver = member.child_by_field_name("object")
+            if receiver is not None and receiver.type == "identifier" and call is not None \
                     and call.type == "call_expression" and call.child_by_field_name("function") == member \
                     and call.child_by_field_name("arguments") is not None:
                 candidates[call.id] = call
     for name in sorted(({"locals"} if locals_ else set()) | set(request)):
         for prop in property_nodes(root, data, name):
             node = prop.parent
-            if node.child_by_field_name("object").type != "identifier":
+            receiver = node.child_by_field_name("object")
+            if receiver is None or receiver.type != "identifier":
                 continue  # not the first link of a chain on a plain name
             parent = node.parent
             while parent is not None and parent.type == "member_expression" \
