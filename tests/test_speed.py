@@ -386,13 +386,12 @@ def test_python_project_pass_runs_beside_the_js_pass_and_without_workers_again(t
     assert threads[0] is False and threads[-1] is True  # tried beside, done again here
 
 
-def test_a_map_whose_pool_another_thread_closes_gives_none(tmp_path):
+def test_a_map_whose_pool_another_thread_closes_gives_none():
     """The JS rounds and the Python project pass map on the same workers from two threads; when
     one of them closes the pool (a worker died), the other's map answers None (run it here)."""
     import threading
     import time
 
-    write(tmp_path, {"a.ts": "export const a = 1;\n"})
     session = parallel.Session([], load_catalog(), ScanOptions(jobs=2))
     session.jobs = 2
     assert session._start()

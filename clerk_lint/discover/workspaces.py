@@ -20,8 +20,12 @@ def _manifest_name(folder: str, listed: Optional[dict[str, frozenset]] = None) -
     """`listed`: folder -> the manifest files it holds, as the walk saw them (a folder not
     there is asked of the file system)."""
     held = listed.get(folder) if listed is not None else None
+
+    def holds(name: str) -> bool:
+        return name in held if held is not None else os.path.isfile(os.path.join(folder, name))
+
     package_json = os.path.join(folder, "package.json")
-    if "package.json" in held if held is not None else os.path.isfile(package_json):
+    if holds("package.json"):
         try:
             with open(package_json, encoding="utf-8") as fh:
                 data = json.load(fh)
@@ -30,7 +34,7 @@ def _manifest_name(folder: str, listed: Optional[dict[str, frozenset]] = None) -
         except (OSError, ValueError, RecursionError):  # unreadable, not JSON, nested too deep
             return os.path.basename(folder)
     pyproject = os.path.join(folder, "pyproject.toml")
-    if "pyproject.toml" in held if held is not None else os.path.isfile(pyproject):
+    if holds("pyproject.toml"):
         try:
             with open(pyproject, encoding="utf-8") as fh:
                 match = _PYPROJECT_NAME.search(fh.read())

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from ..discover.kinds import Candidate
 from ..findings import FileAnalysis
@@ -54,15 +54,20 @@ def _statements(pattern: re.Pattern, data: bytes):
 def imported_modules(data: bytes) -> set[str]:
     """The modules an import statement of the file names, and `pkg.name` for each `from pkg
     import name` (a submodule, maybe): what an importer test resolves."""
+    return names_of(_statements(_FROM, data), _statements(_IMPORT, data))
+
+
+def names_of(from_statements: Iterable[re.Match], import_statements: Iterable[re.Match]) -> set[str]:
+    """The names `imported_modules` gives for the matches of `from ... import` and `import` lines."""
     out: set[str] = set()
-    for m in _statements(_FROM, data):
+    for m in from_statements:
         module = m.group(1).decode("utf-8", "replace")
         out.add(module)
         for part in m.group(2).strip(b"()").split(b","):
             name = part.split()[0].decode("utf-8", "replace") if part.split() else ""
             if name and name != "*":
                 out.add(module + name if module.endswith(".") else f"{module}.{name}")
-    for m in _statements(_IMPORT, data):
+    for m in import_statements:
         for part in m.group(1).split(b","):
             words = part.split()
             if words:

@@ -9,12 +9,12 @@
 Both are asked only at calls and elements that already hold a Clerk finding."""
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 import tree_sitter as ts
 
 from ...findings import Finding, Location
+from .records import word_nodes
 
 METADATA_RULE, TOKEN_CACHE_RULE, PROVIDER_RULE = "CLK505", "CLK901", "CLK101"
 METADATA_KEYS = frozenset({"publicMetadata", "privateMetadata", "unsafeMetadata"})
@@ -44,33 +44,27 @@ def _enclosing_call(obj: ts.Node):
     return args.parent
 
 
-_METADATA_WORDS = re.compile(rb"(?:public|private|unsafe)Metadata")
-
-
 def candidates(root: ts.Node, data: bytes, metadata: bool = True, cache: bool = True) -> list[ts.Node]:
     """The metadata keys of object literals (`{ publicMetadata }`, `"privateMetadata": x`) and the
     `tokenCache` attributes of JSX elements, found from where their words are in the bytes, in
     the order of a walk of the tree (parents first, last sibling first)."""
     out: dict[int, ts.Node] = {}
     if metadata:
-        for m in _METADATA_WORDS.finditer(data):
-            node = root.named_descendant_for_byte_range(m.start(), m.end())
-            if node is not None and node.type == "string_fragment":
+        for node in word_nodes(root, data, rb"(?:public|private|unsafe)Metadata"):
+            if node.type == "string_fragment":
                 node = node.parent
-            if node is not None and node.type in ("string", "property_identifier"):
+            if node.type in ("string", "property_identifier"):
                 pair = node.parent
                 node = pair if pair is not None and pair.type == "pair" and pair.child_by_field_name("key") == node else None
-            elif node is not None and node.type != "shorthand_property_identifier":
+            elif node.type != "shorthand_property_identifier":
                 node = None
             if node is not None and _key(node) in METADATA_KEYS and node.parent is not None \
                     and node.parent.type == "object":
                 out[node.id] = node
     if cache:
-        for m in re.finditer(rb"tokenCache", data):
-            node = root.named_descendant_for_byte_range(m.start(), m.end())
-            attribute = node.parent if node is not None else None
-            if attribute is not None and attribute.type == "jsx_attribute" and attribute.named_children[0] == node \
-                    and _text(node) == "tokenCache":
+        for node in word_nodes(root, data, rb"tokenCache"):
+            attribute = node.parent
+            if attribute is not None and attribute.type == "jsx_attribute" and attribute.named_children[0] == node:
                 out[attribute.id] = attribute
     return sorted(out.values(), key=lambda n: (-n.end_byte, n.start_byte))
 

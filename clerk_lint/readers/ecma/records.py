@@ -64,18 +64,23 @@ def named_descendants(root: ts.Node) -> Iterable[ts.Node]:
         yield node
 
 
-def property_nodes(root: ts.Node, data: bytes, name: str) -> Iterable[ts.Node]:
-    """The property names `name` of member expressions (`x.name`, `x?.name`) under `root`, found
-    from where the word is in `data` (the bytes `root` was parsed from): a lookup per
-    occurrence instead of a walk over every node."""
-    word = name.encode("utf-8", "surrogateescape")
-    for m in re.finditer(rb"(?<![\w$])" + re.escape(word) + rb"(?![\w$])", data):
+def word_nodes(root: ts.Node, data: bytes, words: bytes) -> Iterable[ts.Node]:
+    """The named nodes under `root` that are exactly a whole word of `data` (the bytes `root` was
+    parsed from) matching the regex `words`: a lookup per occurrence instead of a walk over every
+    node. In document order."""
+    for m in re.finditer(rb"(?<![\w$])(?:" + words + rb")(?![\w$])", data):
         node = root.named_descendant_for_byte_range(m.start(), m.end())
-        if node is not None and node.type == "property_identifier" and node.start_byte == m.start() \
-                and node.end_byte == m.end():
-            parent = node.parent
-            if parent is not None and parent.type == "member_expression" and parent.child_by_field_name("property") == node:
-                yield node
+        if node is not None and node.start_byte == m.start() and node.end_byte == m.end():
+            yield node
+
+
+def property_nodes(root: ts.Node, data: bytes, name: str) -> Iterable[ts.Node]:
+    """The property names `name` of member expressions (`x.name`, `x?.name`) under `root`."""
+    for node in word_nodes(root, data, re.escape(name.encode("utf-8", "surrogateescape"))):
+        parent = node.parent
+        if node.type == "property_identifier" and parent is not None and parent.type == "member_expression" \
+                and parent.child_by_field_name("property") == node:
+            yield node
 
 
 def argument_index(arguments: ts.Node, node: ts.Node) -> int:
